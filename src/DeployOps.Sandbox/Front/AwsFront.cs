@@ -1,0 +1,87 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using DeployOps.Sandbox.Faults;
+using DeployOps.Sandbox.Moto;
+using DeployOps.Sandbox.World;
+using Microsoft.AspNetCore.Http;
+
+namespace DeployOps.Sandbox.Front;
+
+/// <summary>
+/// The AWS endpoint clients talk to. Each request may first meet an injected fault; then the world
+/// answers what it owns (tasks, deployments, events, target health) and moto answers the rest.
+/// </summary>
+public sealed class AwsFront
+{
+    private readonly MotoClient _moto;
+    private readonly SandboxWorld _world;
+    private readonly FaultInjector _faults;
+
+    public AwsFront(MotoClient moto, SandboxWorld world, FaultInjector faults)
+    {
+        _moto = moto;
+        _world = world;
+        _faults = faults;
+    }
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        var cancellationToken = context.RequestAborted;
+        using var body = new MemoryStream();
+        await context.Request.Body.CopyToAsync(body, cancellationToken).ConfigureAwait(false);
+        var headers = context.Request.Headers.SelectMany(h => h.Value.Select(v => new KeyValuePair<string, string>(h.Key, v ?? ""))).ToList();
+        var request = AwsRequest.Parse(context.Request.Method, context.Request.Path.Value ?? "/", context.Request.QueryString.Value ?? "", headers, body.ToArray());
+
+        var protocol = request.Protocol;
+        foreach (var fault in _faults.Decide(request.Service, request.Operation))
+        {
+            switch (fault.Kind)
+            {
+                case FaultKind.Latency:
+                    await Task.Delay(fault.Rule.LatencyMs, cancellationToken).ConfigureAwait(false);
+                    break;
+                case FaultKind.Drop:
+                    context.Abort();
+                    return;
+                case FaultKind.Throttle when protocol is not null:
+                    await WriteAsync(context, AwsResponse.Error(protocol, protocol.ThrottlingStatus, protocol.ThrottlingCode, "Rate exceeded")).ConfigureAwait(false);
+                    return;
+                case FaultKind.Error when protocol is not null:
+                    await WriteAsync(context, AwsResponse.Error(protocol, fault.Rule.Status, fault.Rule.Status == 503 ? "ServiceUnavailable" : protocol.ServerErrorCode,
+                        "The sandbox injected this error.")).ConfigureAwait(false);
+                    return;
+            }
+        }
+
+        var response = request.Service switch
+        {
+            "ecs" => await _world.HandleEcsAsync(request, cancellationToken).ConfigureAwait(false),
+            "elasticloadbalancing" => await _world.HandleElbAsync(request, cancellationToken).ConfigureAwait(false),
+            _ => null,
+        } ?? await _moto.ForwardAsync(request, cancellationToken).ConfigureAwait(false);
+
+        if (!request.IsReadOnly && request.Service is "elasticloadbalancing" or "ec2" or "logs")
+        {
+            _world.InvalidateConfiguration(request.Region);
+        }
+
+        await WriteAsync(context, response).ConfigureAwait(false);
+    }
+
+    private static async Task WriteAsync(HttpContext context, AwsResponse response)
+    {
+        context.Response.StatusCode = response.Status;
+        context.Response.ContentType = response.ContentType;
+        foreach (var (name, value) in response.Headers)
+        {
+            context.Response.Headers.Append(name, value);
+        }
+
+        context.Response.ContentLength = response.Body.Length;
+        await context.Response.Body.WriteAsync(response.Body, CancellationToken.None).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,206 @@
+using System.Collections.Generic;
+
+namespace DeployOps.Sandbox.Scenarios;
+
+/// <summary>A scenario: the AWS resources an account holds plus how its applications behave.</summary>
+public sealed record ScenarioDefinition
+{
+    public required string Name { get; init; }
+
+    public string Description { get; init; } = "";
+
+    public string Region { get; init; } = "us-east-1";
+
+    /// <summary>Behaviour profiles keyed by container image, e.g. <c>lightwave/backend:1.4.2</c>.</summary>
+    public IReadOnlyDictionary<string, AppProfile> Applications { get; init; } = new Dictionary<string, AppProfile>();
+
+    public string VpcCidr { get; init; } = "10.0.0.0/16";
+
+    public IReadOnlyList<SubnetDefinition> Subnets { get; init; } = [];
+
+    public IReadOnlyList<SecurityGroupDefinition> SecurityGroups { get; init; } = [];
+
+    public IReadOnlyList<TargetGroupDefinition> TargetGroups { get; init; } = [];
+
+    public IReadOnlyList<LoadBalancerDefinition> LoadBalancers { get; init; } = [];
+
+    public IReadOnlyList<string> LogGroups { get; init; } = [];
+
+    public IReadOnlyList<TaskDefinitionDefinition> TaskDefinitions { get; init; } = [];
+
+    public IReadOnlyList<ServiceDefinition> Services { get; init; } = [];
+
+    public WorldTimings Timings { get; init; } = new();
+}
+
+public sealed record SubnetDefinition(string Name, string Cidr, string AvailabilityZone);
+
+public sealed record IngressRuleDefinition(string Protocol, int FromPort, int ToPort, string? Cidr, string? SourceGroup);
+
+public sealed record SecurityGroupDefinition(string Name, string Description, IReadOnlyList<IngressRuleDefinition> Ingress);
+
+public sealed record HealthCheckDefinition
+{
+    public string Protocol { get; init; } = "HTTP";
+
+    public string Port { get; init; } = "traffic-port";
+
+    public string Path { get; init; } = "/";
+
+    public string Matcher { get; init; } = "200";
+
+    public int IntervalSeconds { get; init; } = 30;
+
+    public int TimeoutSeconds { get; init; } = 5;
+
+    public int HealthyThreshold { get; init; } = 5;
+
+    public int UnhealthyThreshold { get; init; } = 2;
+}
+
+public sealed record TargetGroupDefinition(string Name, int Port, string Protocol, string TargetType, int DeregistrationDelaySeconds, HealthCheckDefinition HealthCheck);
+
+public sealed record ListenerDefinition(int Port, string Protocol, string TargetGroup);
+
+public sealed record LoadBalancerDefinition(string Name, string Scheme, IReadOnlyList<string> Subnets, IReadOnlyList<string> SecurityGroups, IReadOnlyList<ListenerDefinition> Listeners);
+
+public sealed record ContainerDefinition
+{
+    public required string Name { get; init; }
+
+    public required string Image { get; init; }
+
+    public bool Essential { get; init; } = true;
+
+    public int? Memory { get; init; }
+
+    public int? MemoryReservation { get; init; }
+
+    public IReadOnlyList<int> Ports { get; init; } = [];
+
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Secrets by variable name: the ARN of the Secrets Manager secret or SSM parameter.</summary>
+    public IReadOnlyDictionary<string, string> Secrets { get; init; } = new Dictionary<string, string>();
+
+    public string? LogGroup { get; init; }
+
+    public string LogStreamPrefix { get; init; } = "ecs";
+}
+
+public sealed record TaskDefinitionDefinition(string Family, int Revision, int Cpu, int Memory, IReadOnlyList<ContainerDefinition> Containers);
+
+public sealed record LoadBalancerMappingDefinition(string TargetGroup, string ContainerName, int ContainerPort);
+
+public enum ServiceStart
+{
+    /// <summary>The service has been running its task definition for a while: deployment COMPLETED, targets healthy.</summary>
+    Steady,
+
+    /// <summary>The service's deployment starts now.</summary>
+    Deploy,
+}
+
+public sealed record ServiceDefinition
+{
+    public required string Name { get; init; }
+
+    public required string Cluster { get; init; }
+
+    public required string TaskDefinition { get; init; }
+
+    /// <summary>A task definition the service ran (COMPLETED) before this one; it then deploys <see cref="TaskDefinition"/>.</summary>
+    public string? PreviousTaskDefinition { get; init; }
+
+    public int DesiredCount { get; init; } = 1;
+
+    public string LaunchType { get; init; } = "FARGATE";
+
+    public IReadOnlyList<string> Subnets { get; init; } = [];
+
+    public IReadOnlyList<string> SecurityGroups { get; init; } = [];
+
+    public bool AssignPublicIp { get; init; }
+
+    public IReadOnlyList<LoadBalancerMappingDefinition> LoadBalancers { get; init; } = [];
+
+    public int MinimumHealthyPercent { get; init; } = 100;
+
+    public int MaximumPercent { get; init; } = 200;
+
+    public bool CircuitBreakerEnabled { get; init; }
+
+    public bool CircuitBreakerRollback { get; init; }
+
+    public int HealthCheckGracePeriodSeconds { get; init; }
+
+    public ServiceStart Start { get; init; } = ServiceStart.Steady;
+}
+
+/// <summary>How long the world's ECS takes for each step, in world seconds.</summary>
+public sealed record WorldTimings
+{
+    public double ProvisioningSeconds { get; init; } = 10;
+
+    public double PullSeconds { get; init; } = 10;
+
+    public double StopSeconds { get; init; } = 5;
+
+    public double StoppedRetentionSeconds { get; init; } = 3600;
+
+    /// <summary>How often the world's ECS scheduler looks at each service.</summary>
+    public double SchedulerIntervalSeconds { get; init; } = 5;
+}
+
+public enum AppFailureKind
+{
+    None,
+
+    /// <summary>The process exits at start with <see cref="AppFailure.ExitCode"/>, after its failure log lines.</summary>
+    Crash,
+
+    /// <summary>Killed for memory: exit 137, container reason <c>OutOfMemoryError: Container killed due to memory usage</c>.</summary>
+    OutOfMemory,
+
+    /// <summary>The image cannot be pulled: <c>CannotPullContainerError</c>, the container never starts.</summary>
+    ImagePull,
+}
+
+public sealed record AppFailure
+{
+    public AppFailureKind Kind { get; init; }
+
+    /// <summary>World seconds after the container starts at which it fails.</summary>
+    public double AfterSeconds { get; init; } = 2;
+
+    public int ExitCode { get; init; } = 1;
+
+    public IReadOnlyList<string> Logs { get; init; } = [];
+}
+
+public sealed record AppRoute(int Status, string Body, string ContentType, IReadOnlyDictionary<string, string> Headers);
+
+public sealed record AppProfile
+{
+    public required string Image { get; init; }
+
+    /// <summary>The port the application listens on inside the task.</summary>
+    public int Port { get; init; } = 8000;
+
+    public double StartupDelaySeconds { get; init; } = 5;
+
+    public IReadOnlyList<string> StartupLogs { get; init; } = [];
+
+    public string ListeningLog { get; init; } = "Listening on port {port}";
+
+    /// <summary>Variables the task definition must set; the value is the log lines the app dies with (exit 1) when one is missing.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> RequiredEnvironment { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
+    public IReadOnlyDictionary<string, AppRoute> Routes { get; init; } = new Dictionary<string, AppRoute>();
+
+    public int DefaultStatus { get; init; } = 404;
+
+    public IReadOnlyList<string> CorsAllowOrigins { get; init; } = [];
+
+    public AppFailure Failure { get; init; } = new();
+}

@@ -1,0 +1,258 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text.Json.Nodes;
+using System.Threading;
+using System.Threading.Tasks;
+using DeployOps.Sandbox.Moto;
+using DeployOps.Sandbox.World;
+
+namespace DeployOps.Sandbox.Scenarios;
+
+/// <summary>
+/// Builds a scenario's account: resets moto and the world, then creates every resource through
+/// moto's APIs in the order a real account's infrastructure code would (network, load balancing,
+/// logs, ECS), and hands the services to the world.
+/// </summary>
+public sealed class ScenarioLoader
+{
+    private readonly MotoClient _moto;
+    private readonly SandboxWorld _world;
+
+    public ScenarioLoader(MotoClient moto, SandboxWorld world)
+    {
+        _moto = moto;
+        _world = world;
+    }
+
+    public async Task LoadAsync(ScenarioDefinition scenario, CancellationToken cancellationToken)
+    {
+        await _moto.ResetAsync(cancellationToken).ConfigureAwait(false);
+        await _world.ResetAsync(scenario.Name, scenario.Description, scenario.Region, scenario.Applications, scenario.Timings).ConfigureAwait(false);
+        var region = scenario.Region;
+        try
+        {
+            var (subnets, groups) = await CreateNetworkAsync(scenario, region, cancellationToken).ConfigureAwait(false);
+            var targetGroups = await CreateTargetGroupsAsync(scenario, region, cancellationToken).ConfigureAwait(false);
+            await CreateLoadBalancersAsync(scenario, region, subnets, groups, targetGroups, cancellationToken).ConfigureAwait(false);
+            foreach (var logGroup in scenario.LogGroups)
+            {
+                await _moto.LogsAsync("CreateLogGroup", new JsonObject { ["logGroupName"] = logGroup }, region, cancellationToken).ConfigureAwait(false);
+            }
+
+            _world.InvalidateConfiguration(region);
+            await _world.TickAsync(cancellationToken).ConfigureAwait(false);
+            await CreateEcsAsync(scenario, region, subnets, groups, targetGroups, cancellationToken).ConfigureAwait(false);
+        }
+        catch (MotoCallException ex)
+        {
+            throw new ScenarioException($"{scenario.Name}.yaml: moto refused {ex.Service} {ex.Operation} while building the scenario: {ex.Code}: {ex.AwsMessage}", ex);
+        }
+    }
+
+    private async Task<(Dictionary<string, string> Subnets, Dictionary<string, string> Groups)> CreateNetworkAsync(ScenarioDefinition scenario, string region, CancellationToken cancellationToken)
+    {
+        var vpc = await _moto.Ec2Async("CreateVpc", [new("CidrBlock", scenario.VpcCidr)], region, cancellationToken).ConfigureAwait(false);
+        var vpcId = vpc.Find("vpcId")?.Value ?? throw new InvalidOperationException("moto returned no VPC id.");
+        // moto's RunTask needs DNS hostnames on; real VPCs for Fargate have them on too.
+        await _moto.Ec2Async("ModifyVpcAttribute", [new("VpcId", vpcId), new("EnableDnsHostnames.Value", "true")], region, cancellationToken).ConfigureAwait(false);
+
+        var subnets = new Dictionary<string, string>();
+        foreach (var subnet in scenario.Subnets)
+        {
+            var reply = await _moto.Ec2Async("CreateSubnet", [new("VpcId", vpcId), new("CidrBlock", subnet.Cidr), new("AvailabilityZone", subnet.AvailabilityZone),
+                new("TagSpecification.1.ResourceType", "subnet"), new("TagSpecification.1.Tag.1.Key", "Name"), new("TagSpecification.1.Tag.1.Value", subnet.Name)],
+                region, cancellationToken).ConfigureAwait(false);
+            subnets[subnet.Name] = reply.Find("subnetId")!.Value;
+        }
+
+        var groups = new Dictionary<string, string>();
+        foreach (var group in scenario.SecurityGroups)
+        {
+            var reply = await _moto.Ec2Async("CreateSecurityGroup", [new("GroupName", group.Name), new("GroupDescription", group.Description), new("VpcId", vpcId),
+                new("TagSpecification.1.ResourceType", "security-group"), new("TagSpecification.1.Tag.1.Key", "Name"), new("TagSpecification.1.Tag.1.Value", group.Name)],
+                region, cancellationToken).ConfigureAwait(false);
+            groups[group.Name] = reply.Find("groupId")!.Value;
+        }
+
+        foreach (var group in scenario.SecurityGroups)
+        {
+            var parameters = new List<KeyValuePair<string, string>> { new("GroupId", groups[group.Name]) };
+            for (var i = 0; i < group.Ingress.Count; i++)
+            {
+                var rule = group.Ingress[i];
+                var prefix = $"IpPermissions.{i + 1}.";
+                parameters.Add(new(prefix + "IpProtocol", rule.Protocol));
+                parameters.Add(new(prefix + "FromPort", rule.FromPort.ToString(CultureInfo.InvariantCulture)));
+                parameters.Add(new(prefix + "ToPort", rule.ToPort.ToString(CultureInfo.InvariantCulture)));
+                parameters.Add(rule.Cidr is not null ? new(prefix + "IpRanges.1.CidrIp", rule.Cidr) : new(prefix + "Groups.1.GroupId", groups[rule.SourceGroup!]));
+            }
+
+            if (group.Ingress.Count > 0)
+            {
+                await _moto.Ec2Async("AuthorizeSecurityGroupIngress", parameters, region, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return (subnets, groups);
+    }
+
+    private async Task<Dictionary<string, string>> CreateTargetGroupsAsync(ScenarioDefinition scenario, string region, CancellationToken cancellationToken)
+    {
+        var vpc = await _moto.Ec2Async("DescribeVpcs", [new("Filter.1.Name", "cidr"), new("Filter.1.Value.1", scenario.VpcCidr)], region, cancellationToken).ConfigureAwait(false);
+        var vpcId = vpc.Find("vpcId")?.Value ?? "";
+        var arns = new Dictionary<string, string>();
+        foreach (var group in scenario.TargetGroups)
+        {
+            var check = group.HealthCheck;
+            var reply = await _moto.ElbAsync("CreateTargetGroup",
+            [
+                new("Name", group.Name), new("Protocol", group.Protocol), new("Port", Text(group.Port)), new("VpcId", vpcId), new("TargetType", group.TargetType),
+                new("HealthCheckProtocol", check.Protocol), new("HealthCheckPort", check.Port), new("HealthCheckPath", check.Path),
+                new("HealthCheckIntervalSeconds", Text(check.IntervalSeconds)), new("HealthCheckTimeoutSeconds", Text(check.TimeoutSeconds)),
+                new("HealthyThresholdCount", Text(check.HealthyThreshold)), new("UnhealthyThresholdCount", Text(check.UnhealthyThreshold)),
+                new("Matcher.HttpCode", check.Matcher),
+            ], region, cancellationToken).ConfigureAwait(false);
+            var arn = reply.Find("TargetGroupArn")!.Value;
+            arns[group.Name] = arn;
+            await _moto.ElbAsync("ModifyTargetGroupAttributes",
+                [new("TargetGroupArn", arn), new("Attributes.member.1.Key", "deregistration_delay.timeout_seconds"), new("Attributes.member.1.Value", Text(group.DeregistrationDelaySeconds))],
+                region, cancellationToken).ConfigureAwait(false);
+        }
+
+        return arns;
+    }
+
+    private async Task CreateLoadBalancersAsync(ScenarioDefinition scenario, string region, Dictionary<string, string> subnets, Dictionary<string, string> groups,
+        Dictionary<string, string> targetGroups, CancellationToken cancellationToken)
+    {
+        foreach (var lb in scenario.LoadBalancers)
+        {
+            var parameters = new List<KeyValuePair<string, string>> { new("Name", lb.Name), new("Scheme", lb.Scheme), new("Type", "application") };
+            parameters.AddRange(lb.Subnets.Select((s, i) => new KeyValuePair<string, string>($"Subnets.member.{i + 1}", subnets[s])));
+            parameters.AddRange(lb.SecurityGroups.Select((g, i) => new KeyValuePair<string, string>($"SecurityGroups.member.{i + 1}", groups[g])));
+            var reply = await _moto.ElbAsync("CreateLoadBalancer", parameters, region, cancellationToken).ConfigureAwait(false);
+            var arn = reply.Find("LoadBalancerArn")!.Value;
+            foreach (var listener in lb.Listeners)
+            {
+                await _moto.ElbAsync("CreateListener",
+                [
+                    new("LoadBalancerArn", arn), new("Protocol", listener.Protocol), new("Port", Text(listener.Port)),
+                    new("DefaultActions.member.1.Type", "forward"), new("DefaultActions.member.1.TargetGroupArn", targetGroups[listener.TargetGroup]),
+                ], region, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task CreateEcsAsync(ScenarioDefinition scenario, string region, Dictionary<string, string> subnets, Dictionary<string, string> groups,
+        Dictionary<string, string> targetGroups, CancellationToken cancellationToken)
+    {
+        foreach (var cluster in scenario.Services.Select(s => s.Cluster).Distinct())
+        {
+            await _moto.EcsAsync("CreateCluster", new JsonObject { ["clusterName"] = cluster }, region, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var taskDefinition in scenario.TaskDefinitions)
+        {
+            await _moto.EcsAsync("RegisterTaskDefinition", TaskDefinitionRequest(taskDefinition, region), region, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var service in scenario.Services)
+        {
+            var request = ServiceRequest(service, subnets, groups, targetGroups);
+            var first = service.PreviousTaskDefinition ?? service.TaskDefinition;
+            request["taskDefinition"] = first;
+            var reply = await _moto.EcsAsync("CreateService", request, region, cancellationToken).ConfigureAwait(false);
+            var start = service.PreviousTaskDefinition is null ? service.Start : ServiceStart.Steady;
+            await _world.OnServiceCreatedAsync(request, reply, region, start, cancellationToken).ConfigureAwait(false);
+            if (service.PreviousTaskDefinition is not null)
+            {
+                var update = new JsonObject { ["cluster"] = service.Cluster, ["service"] = service.Name, ["taskDefinition"] = service.TaskDefinition };
+                var updated = await _moto.EcsAsync("UpdateService", update, region, cancellationToken).ConfigureAwait(false);
+                await _world.OnServiceUpdatedAsync(update, updated, region, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static JsonObject TaskDefinitionRequest(TaskDefinitionDefinition definition, string region)
+    {
+        static JsonArray Pairs(IReadOnlyDictionary<string, string> values, string valueName) =>
+            new(values.OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => (JsonNode)new JsonObject { ["name"] = v.Key, [valueName] = v.Value }).ToArray());
+
+        var containers = definition.Containers.Select(c =>
+        {
+            var container = new JsonObject
+            {
+                ["name"] = c.Name,
+                ["image"] = c.Image,
+                ["essential"] = c.Essential,
+                ["portMappings"] = new JsonArray(c.Ports.Select(p => (JsonNode)new JsonObject { ["containerPort"] = p, ["hostPort"] = p, ["protocol"] = "tcp" }).ToArray()),
+                ["environment"] = Pairs(c.Environment, "value"),
+                ["secrets"] = Pairs(c.Secrets, "valueFrom"),
+            };
+            // moto needs memory or memoryReservation on every container to run tasks.
+            if (c.MemoryReservation is { } reservation)
+            {
+                container["memoryReservation"] = reservation;
+            }
+
+            if (c.Memory is not null || c.MemoryReservation is null)
+            {
+                container["memory"] = c.Memory ?? definition.Memory;
+            }
+
+            if (c.LogGroup is not null)
+            {
+                container["logConfiguration"] = new JsonObject
+                {
+                    ["logDriver"] = "awslogs",
+                    ["options"] = new JsonObject { ["awslogs-group"] = c.LogGroup, ["awslogs-region"] = region, ["awslogs-stream-prefix"] = c.LogStreamPrefix },
+                };
+            }
+
+            return (JsonNode)container;
+        }).ToArray();
+        return new JsonObject
+        {
+            ["family"] = definition.Family,
+            ["networkMode"] = "awsvpc",
+            ["requiresCompatibilities"] = new JsonArray("FARGATE"),
+            ["cpu"] = Text(definition.Cpu),
+            ["memory"] = Text(definition.Memory),
+            ["containerDefinitions"] = new JsonArray(containers),
+        };
+    }
+
+    private static JsonObject ServiceRequest(ServiceDefinition service, Dictionary<string, string> subnets, Dictionary<string, string> groups, Dictionary<string, string> targetGroups) => new()
+    {
+        ["cluster"] = service.Cluster,
+        ["serviceName"] = service.Name,
+        ["desiredCount"] = service.DesiredCount,
+        ["launchType"] = service.LaunchType,
+        ["networkConfiguration"] = new JsonObject
+        {
+            ["awsvpcConfiguration"] = new JsonObject
+            {
+                ["subnets"] = new JsonArray(service.Subnets.Select(s => (JsonNode)subnets[s]).ToArray()),
+                ["securityGroups"] = new JsonArray(service.SecurityGroups.Select(g => (JsonNode)groups[g]).ToArray()),
+                ["assignPublicIp"] = service.AssignPublicIp ? "ENABLED" : "DISABLED",
+            },
+        },
+        ["loadBalancers"] = new JsonArray(service.LoadBalancers.Select(m => (JsonNode)new JsonObject
+        {
+            ["targetGroupArn"] = targetGroups[m.TargetGroup],
+            ["containerName"] = m.ContainerName,
+            ["containerPort"] = m.ContainerPort,
+        }).ToArray()),
+        ["deploymentConfiguration"] = new JsonObject
+        {
+            ["minimumHealthyPercent"] = service.MinimumHealthyPercent,
+            ["maximumPercent"] = service.MaximumPercent,
+            ["deploymentCircuitBreaker"] = new JsonObject { ["enable"] = service.CircuitBreakerEnabled, ["rollback"] = service.CircuitBreakerRollback },
+        },
+        ["healthCheckGracePeriodSeconds"] = service.HealthCheckGracePeriodSeconds,
+    };
+
+    private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,456 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Net;
+using System.Text.RegularExpressions;
+
+namespace DeployOps.Sandbox.Scenarios;
+
+/// <summary>
+/// Reads scenario files: <c>&lt;name&gt;.yaml</c> in the scenarios folder, with <c>extends</c> to
+/// build on another scenario. Every mistake is reported with the file, the line and what was expected.
+/// </summary>
+public static partial class ScenarioReader
+{
+    /// <summary>The scenarios folder shipped next to the sandbox executable.</summary>
+    public static string DefaultDirectory => Path.Combine(AppContext.BaseDirectory, "scenarios");
+
+    public static IReadOnlyList<string> List(string directory) =>
+        Directory.Exists(directory)
+            ? Directory.GetFiles(directory, "*.yaml").Select(f => Path.GetFileNameWithoutExtension(f)).Order(StringComparer.Ordinal).ToList()
+            : [];
+
+    public static ScenarioDefinition Read(string name, string directory)
+    {
+        if (!ScenarioName().IsMatch(name))
+        {
+            throw new ScenarioException($"'{name}' is not a scenario name; expected letters, digits and dashes, e.g. health-check-mismatch.");
+        }
+
+        var root = ReadWithExtends(name, directory, []);
+        return Bind(name, root);
+    }
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]*$")]
+    private static partial Regex ScenarioName();
+
+    private static ScenarioNode ReadWithExtends(string name, string directory, List<string> chain)
+    {
+        var file = Path.Combine(directory, name + ".yaml");
+        if (!File.Exists(file))
+        {
+            var known = List(directory);
+            throw new ScenarioException($"There is no scenario '{name}' ({file} does not exist). Known scenarios: {(known.Count == 0 ? "none" : string.Join(", ", known))}.");
+        }
+
+        if (chain.Contains(name))
+        {
+            throw new ScenarioException($"{name}.yaml: 'extends' goes round in a circle: {string.Join(" -> ", chain)} -> {name}.");
+        }
+
+        chain.Add(name);
+        var node = ScenarioNode.Load(file);
+        node.AsMap("a mapping at the top of the file");
+        var extends = node["extends"];
+        if (extends is null)
+        {
+            return node;
+        }
+
+        var parent = ReadWithExtends(extends.AsString("the name of the scenario this one builds on"), directory, chain);
+        return ScenarioNode.Merge(parent, node.Without("extends"));
+    }
+
+    private static ScenarioDefinition Bind(string name, ScenarioNode root)
+    {
+        root.AllowOnly("description", "region", "applications", "network", "securityGroups", "targetGroups", "loadBalancers",
+            "logGroups", "taskDefinitions", "clusters", "timings");
+        var subnets = ReadSubnets(root["network"]);
+        var securityGroups = root["securityGroups"]?.AsMap().Select(e => ReadSecurityGroup(e.Key, e.Value)).ToList() ?? [];
+        var targetGroups = root["targetGroups"]?.AsMap().Select(e => ReadTargetGroup(e.Key, e.Value)).ToList() ?? [];
+        var taskDefinitions = ReadTaskDefinitions(root["taskDefinitions"]);
+        var scenario = new ScenarioDefinition
+        {
+            Name = name,
+            Description = root["description"]?.AsString().Trim() ?? "",
+            Region = root["region"]?.AsString("an AWS region such as us-east-1") ?? "us-east-1",
+            Applications = (root["applications"]?.AsMap() ?? []).ToDictionary(e => e.Key, e => ReadApplication(e.Key, e.Value)),
+            VpcCidr = root["network"]?["vpcCidr"] is { } cidr ? ReadCidr(cidr) : "10.0.0.0/16",
+            Subnets = subnets,
+            SecurityGroups = securityGroups,
+            TargetGroups = targetGroups,
+            LoadBalancers = root["loadBalancers"]?.AsMap().Select(e => ReadLoadBalancer(e.Key, e.Value)).ToList() ?? [],
+            LogGroups = root["logGroups"]?.AsList().Select(n => n.AsString("a log group name")).ToList() ?? [],
+            TaskDefinitions = taskDefinitions,
+            Services = (root["clusters"]?.AsMap() ?? []).SelectMany(c => ReadCluster(c.Key, c.Value)).ToList(),
+            Timings = ReadTimings(root["timings"]),
+        };
+        CheckReferences(scenario, root);
+        return scenario;
+    }
+
+    private static List<SubnetDefinition> ReadSubnets(ScenarioNode? network)
+    {
+        if (network is null)
+        {
+            return [];
+        }
+
+        network.AllowOnly("vpcCidr", "subnets");
+        return (network["subnets"]?.AsMap() ?? []).Select(e =>
+        {
+            e.Value.AllowOnly("cidr", "availabilityZone");
+            return new SubnetDefinition(e.Key, ReadCidr(Required(e.Value, "cidr")), Required(e.Value, "availabilityZone").AsString("an availability zone such as us-east-1a"));
+        }).ToList();
+    }
+
+    private static SecurityGroupDefinition ReadSecurityGroup(string name, ScenarioNode node)
+    {
+        node.AllowOnly("description", "ingress");
+        var rules = (node["ingress"]?.AsList() ?? []).Select(rule =>
+        {
+            rule.AllowOnly("protocol", "port", "fromPort", "toPort", "cidr", "sourceGroup");
+            var protocol = rule["protocol"]?.AsEnum(("tcp", "tcp"), ("udp", "udp"), ("all", "-1"), ("-1", "-1")) ?? "tcp";
+            int from, to;
+            if (rule["port"] is { } port)
+            {
+                from = to = port.AsInt(0, 65535);
+            }
+            else if (protocol == "-1")
+            {
+                from = to = -1;
+            }
+            else
+            {
+                from = Required(rule, "fromPort").AsInt(0, 65535);
+                to = Required(rule, "toPort").AsInt(from, 65535);
+            }
+
+            var cidr = rule["cidr"] is { } c ? ReadCidr(c) : null;
+            var source = rule["sourceGroup"]?.AsString("the name of a security group in this scenario");
+            if ((cidr is null) == (source is null))
+            {
+                throw rule.Expected("exactly one of cidr or sourceGroup");
+            }
+
+            return new IngressRuleDefinition(protocol, from, to, cidr, source);
+        }).ToList();
+        return new SecurityGroupDefinition(name, node["description"]?.AsString() ?? name, rules);
+    }
+
+    private static TargetGroupDefinition ReadTargetGroup(string name, ScenarioNode node)
+    {
+        node.AllowOnly("port", "protocol", "targetType", "deregistrationDelaySeconds", "healthCheck");
+        var check = node["healthCheck"];
+        var healthCheck = new HealthCheckDefinition();
+        if (check is not null)
+        {
+            check.AllowOnly("protocol", "port", "path", "matcher", "intervalSeconds", "timeoutSeconds", "healthyThreshold", "unhealthyThreshold");
+            healthCheck = new HealthCheckDefinition
+            {
+                Protocol = check["protocol"]?.AsEnum(("HTTP", "HTTP"), ("HTTPS", "HTTPS")) ?? healthCheck.Protocol,
+                Port = check["port"]?.AsString("traffic-port or a port number") ?? healthCheck.Port,
+                Path = check["path"] is { } path ? ReadPath(path) : healthCheck.Path,
+                Matcher = check["matcher"] is { } matcher ? ReadMatcher(matcher) : healthCheck.Matcher,
+                IntervalSeconds = check["intervalSeconds"]?.AsInt(5, 300) ?? healthCheck.IntervalSeconds,
+                TimeoutSeconds = check["timeoutSeconds"]?.AsInt(2, 120) ?? healthCheck.TimeoutSeconds,
+                HealthyThreshold = check["healthyThreshold"]?.AsInt(2, 10) ?? healthCheck.HealthyThreshold,
+                UnhealthyThreshold = check["unhealthyThreshold"]?.AsInt(2, 10) ?? healthCheck.UnhealthyThreshold,
+            };
+        }
+
+        return new TargetGroupDefinition(
+            name,
+            Required(node, "port").AsInt(1, 65535),
+            node["protocol"]?.AsEnum(("HTTP", "HTTP"), ("HTTPS", "HTTPS")) ?? "HTTP",
+            node["targetType"]?.AsEnum(("ip", "ip"), ("instance", "instance")) ?? "ip",
+            node["deregistrationDelaySeconds"]?.AsInt(0, 3600) ?? 300,
+            healthCheck);
+    }
+
+    private static LoadBalancerDefinition ReadLoadBalancer(string name, ScenarioNode node)
+    {
+        node.AllowOnly("scheme", "subnets", "securityGroups", "listeners");
+        var listeners = (node["listeners"]?.AsList() ?? []).Select(l =>
+        {
+            l.AllowOnly("port", "protocol", "targetGroup");
+            return new ListenerDefinition(Required(l, "port").AsInt(1, 65535), l["protocol"]?.AsEnum(("HTTP", "HTTP")) ?? "HTTP",
+                Required(l, "targetGroup").AsString("the name of a target group in this scenario"));
+        }).ToList();
+        return new LoadBalancerDefinition(name,
+            node["scheme"]?.AsEnum(("internet-facing", "internet-facing"), ("internal", "internal")) ?? "internet-facing",
+            Names(node["subnets"], "subnet"), Names(node["securityGroups"], "security group"), listeners);
+    }
+
+    private static List<TaskDefinitionDefinition> ReadTaskDefinitions(ScenarioNode? node)
+    {
+        var result = new List<TaskDefinitionDefinition>();
+        foreach (var (family, revisions) in node?.AsMap("a mapping of task definition families to their revisions") ?? [])
+        {
+            var byRevision = new Dictionary<int, TaskDefinitionDefinition>();
+            var expected = 1;
+            foreach (var (revisionText, revisionNode) in revisions.AsMap("a mapping of revision numbers (1, 2, ...) to revisions"))
+            {
+                if (!int.TryParse(revisionText, out var revision) || revision != expected)
+                {
+                    throw ScenarioException.At(revisionNode.Position, $"{revisions.Path}: expected revision {expected} next (revisions are numbered 1, 2, 3, ... in order), found '{revisionText}'.");
+                }
+
+                expected++;
+                revisionNode.AllowOnly("from", "cpu", "memory", "containers");
+                var template = revisionNode["from"] is { } from
+                    ? byRevision.GetValueOrDefault(from.AsInt(1, revision - 1)) ?? throw from.Expected("an earlier revision of this family")
+                    : null;
+                var containers = template?.Containers.ToDictionary(c => c.Name) ?? new Dictionary<string, ContainerDefinition>();
+                foreach (var (containerName, containerNode) in revisionNode["containers"]?.AsMap() ?? [])
+                {
+                    if (containerNode.IsNull)
+                    {
+                        containers.Remove(containerName);
+                        continue;
+                    }
+
+                    containers[containerName] = ReadContainer(containerName, containerNode, containers.GetValueOrDefault(containerName));
+                }
+
+                if (containers.Count == 0)
+                {
+                    throw ScenarioException.At(revisionNode.Position, $"{revisionNode.Path}: expected at least one container.");
+                }
+
+                byRevision[revision] = new TaskDefinitionDefinition(family, revision,
+                    revisionNode["cpu"]?.AsInt(128, 16384) ?? template?.Cpu ?? 256,
+                    revisionNode["memory"]?.AsInt(128, 122880) ?? template?.Memory ?? 512,
+                    containers.Values.ToList());
+                result.Add(byRevision[revision]);
+            }
+        }
+
+        return result;
+    }
+
+    private static ContainerDefinition ReadContainer(string name, ScenarioNode node, ContainerDefinition? template)
+    {
+        node.AllowOnly("image", "essential", "memory", "memoryReservation", "ports", "environment", "secrets", "logGroup", "logStreamPrefix");
+        return new ContainerDefinition
+        {
+            Name = name,
+            Image = node["image"]?.AsString("a container image such as lightwave/backend:1.4.2") ?? template?.Image ?? throw node.Expected("an 'image' for the container"),
+            Essential = node["essential"]?.AsBool() ?? template?.Essential ?? true,
+            Memory = node["memory"]?.AsInt(6, 122880) ?? template?.Memory,
+            MemoryReservation = node["memoryReservation"]?.AsInt(6, 122880) ?? template?.MemoryReservation,
+            Ports = node["ports"]?.AsList("a list of container ports").Select(p => p.AsInt(1, 65535)).ToList() ?? template?.Ports ?? [],
+            Environment = MergeStrings(template?.Environment, node["environment"]),
+            Secrets = MergeStrings(template?.Secrets, node["secrets"]),
+            LogGroup = node["logGroup"]?.AsString("a log group name") ?? template?.LogGroup,
+            LogStreamPrefix = node["logStreamPrefix"]?.AsString() ?? template?.LogStreamPrefix ?? "ecs",
+        };
+    }
+
+    /// <summary>Name/value pairs laid over a template's: a null value removes the name.</summary>
+    private static Dictionary<string, string> MergeStrings(IReadOnlyDictionary<string, string>? template, ScenarioNode? node)
+    {
+        var result = template?.ToDictionary(e => e.Key, e => e.Value) ?? new Dictionary<string, string>();
+        foreach (var (key, value) in node?.AsMap("a mapping of names to values") ?? [])
+        {
+            if (value.IsNull)
+            {
+                result.Remove(key);
+            }
+            else
+            {
+                result[key] = value.AsString();
+            }
+        }
+
+        return result;
+    }
+
+    private static IEnumerable<ServiceDefinition> ReadCluster(string cluster, ScenarioNode node)
+    {
+        node.AllowOnly("services");
+        foreach (var (name, service) in node["services"]?.AsMap() ?? [])
+        {
+            service.AllowOnly("taskDefinition", "previousTaskDefinition", "desiredCount", "launchType", "subnets", "securityGroups",
+                "assignPublicIp", "loadBalancers", "deploymentConfiguration", "healthCheckGracePeriodSeconds", "start");
+            var deployment = service["deploymentConfiguration"];
+            deployment?.AllowOnly("minimumHealthyPercent", "maximumPercent", "circuitBreaker");
+            var breaker = deployment?["circuitBreaker"];
+            breaker?.AllowOnly("enable", "rollback");
+            yield return new ServiceDefinition
+            {
+                Name = name,
+                Cluster = cluster,
+                TaskDefinition = Required(service, "taskDefinition").AsString("family:revision"),
+                PreviousTaskDefinition = service["previousTaskDefinition"]?.AsString("family:revision"),
+                DesiredCount = service["desiredCount"]?.AsInt(0, 1000) ?? 1,
+                LaunchType = service["launchType"]?.AsEnum(("FARGATE", "FARGATE"), ("EC2", "EC2")) ?? "FARGATE",
+                Subnets = Names(service["subnets"], "subnet"),
+                SecurityGroups = Names(service["securityGroups"], "security group"),
+                AssignPublicIp = service["assignPublicIp"]?.AsBool() ?? false,
+                LoadBalancers = (service["loadBalancers"]?.AsList() ?? []).Select(m =>
+                {
+                    m.AllowOnly("targetGroup", "containerName", "containerPort");
+                    return new LoadBalancerMappingDefinition(Required(m, "targetGroup").AsString(), Required(m, "containerName").AsString(),
+                        Required(m, "containerPort").AsInt(1, 65535));
+                }).ToList(),
+                MinimumHealthyPercent = deployment?["minimumHealthyPercent"]?.AsInt(0, 100) ?? 100,
+                MaximumPercent = deployment?["maximumPercent"]?.AsInt(100, 200) ?? 200,
+                CircuitBreakerEnabled = breaker?["enable"]?.AsBool() ?? false,
+                CircuitBreakerRollback = breaker?["rollback"]?.AsBool() ?? false,
+                HealthCheckGracePeriodSeconds = service["healthCheckGracePeriodSeconds"]?.AsInt(0, 2147483647) ?? 0,
+                Start = service["start"]?.AsEnum(("steady", ServiceStart.Steady), ("deploy", ServiceStart.Deploy)) ?? ServiceStart.Steady,
+            };
+        }
+    }
+
+    private static AppProfile ReadApplication(string image, ScenarioNode node)
+    {
+        node.AllowOnly("port", "startup", "requiredEnvironment", "routes", "defaultStatus", "cors", "failure");
+        var startup = node["startup"];
+        startup?.AllowOnly("delaySeconds", "logs", "listeningLog");
+        var failure = node["failure"];
+        failure?.AllowOnly("kind", "afterSeconds", "exitCode", "logs");
+        var cors = node["cors"];
+        cors?.AllowOnly("allowOrigins");
+        return new AppProfile
+        {
+            Image = image,
+            Port = node["port"]?.AsInt(1, 65535) ?? 8000,
+            StartupDelaySeconds = startup?["delaySeconds"]?.AsDouble(0, 3600) ?? 5,
+            StartupLogs = Lines(startup?["logs"]),
+            ListeningLog = startup?["listeningLog"]?.AsString() ?? "Listening on port {port}",
+            RequiredEnvironment = (node["requiredEnvironment"]?.AsMap() ?? []).ToDictionary(e => e.Key, e => (IReadOnlyList<string>)Lines(e.Value)),
+            Routes = (node["routes"]?.AsMap() ?? []).ToDictionary(e => ReadPath(e.Value, e.Key), e => ReadRoute(e.Value)),
+            DefaultStatus = node["defaultStatus"]?.AsInt(100, 599) ?? 404,
+            CorsAllowOrigins = Lines(cors?["allowOrigins"]),
+            Failure = failure is null ? new AppFailure() : new AppFailure
+            {
+                Kind = Required(failure, "kind").AsEnum(("none", AppFailureKind.None), ("crash", AppFailureKind.Crash),
+                    ("out-of-memory", AppFailureKind.OutOfMemory), ("image-pull", AppFailureKind.ImagePull)),
+                AfterSeconds = failure["afterSeconds"]?.AsDouble(0, 86400) ?? 2,
+                ExitCode = failure["exitCode"]?.AsInt(0, 255) ?? 1,
+                Logs = Lines(failure["logs"]),
+            },
+        };
+    }
+
+    private static AppRoute ReadRoute(ScenarioNode node)
+    {
+        node.AllowOnly("status", "body", "contentType", "headers");
+        return new AppRoute(
+            Required(node, "status").AsInt(100, 599),
+            node["body"]?.AsString() ?? "",
+            node["contentType"]?.AsString() ?? "application/json",
+            (node["headers"]?.AsMap() ?? []).ToDictionary(e => e.Key, e => e.Value.AsString()));
+    }
+
+    private static WorldTimings ReadTimings(ScenarioNode? node)
+    {
+        var defaults = new WorldTimings();
+        if (node is null)
+        {
+            return defaults;
+        }
+
+        node.AllowOnly("provisioningSeconds", "pullSeconds", "stopSeconds", "stoppedRetentionSeconds", "schedulerIntervalSeconds");
+        return new WorldTimings
+        {
+            ProvisioningSeconds = node["provisioningSeconds"]?.AsDouble(0, 3600) ?? defaults.ProvisioningSeconds,
+            PullSeconds = node["pullSeconds"]?.AsDouble(0, 3600) ?? defaults.PullSeconds,
+            StopSeconds = node["stopSeconds"]?.AsDouble(0, 3600) ?? defaults.StopSeconds,
+            StoppedRetentionSeconds = node["stoppedRetentionSeconds"]?.AsDouble(0, 86400) ?? defaults.StoppedRetentionSeconds,
+            SchedulerIntervalSeconds = node["schedulerIntervalSeconds"]?.AsDouble(1, 300) ?? defaults.SchedulerIntervalSeconds,
+        };
+    }
+
+    /// <summary>Every name a resource uses must be defined in the scenario; the error points at the use.</summary>
+    private static void CheckReferences(ScenarioDefinition scenario, ScenarioNode root)
+    {
+        var subnets = scenario.Subnets.Select(s => s.Name).ToHashSet();
+        var groups = scenario.SecurityGroups.Select(g => g.Name).ToHashSet();
+        var targetGroups = scenario.TargetGroups.Select(t => t.Name).ToHashSet();
+        var taskDefinitions = scenario.TaskDefinitions.Select(t => $"{t.Family}:{t.Revision}").ToHashSet();
+
+        void Check(ScenarioNode? node, IEnumerable<string> used, HashSet<string> known, string kind)
+        {
+            foreach (var name in used.Where(n => !known.Contains(n)))
+            {
+                var position = node?.Position ?? root.Position;
+                throw ScenarioException.At(position, $"{node?.Path ?? kind}: '{name}' is not a {kind} defined in this scenario (known: {(known.Count == 0 ? "none" : string.Join(", ", known.Order()))}).");
+            }
+        }
+
+        foreach (var group in scenario.SecurityGroups)
+        {
+            Check(root["securityGroups"]?[group.Name], group.Ingress.Where(r => r.SourceGroup is not null).Select(r => r.SourceGroup!), groups, "security group");
+        }
+
+        foreach (var lb in scenario.LoadBalancers)
+        {
+            var node = root["loadBalancers"]?[lb.Name];
+            Check(node?["subnets"], lb.Subnets, subnets, "subnet");
+            Check(node?["securityGroups"], lb.SecurityGroups, groups, "security group");
+            Check(node?["listeners"], lb.Listeners.Select(l => l.TargetGroup), targetGroups, "target group");
+        }
+
+        foreach (var service in scenario.Services)
+        {
+            var node = root["clusters"]?[service.Cluster]?["services"]?[service.Name];
+            Check(node?["subnets"], service.Subnets, subnets, "subnet");
+            Check(node?["securityGroups"], service.SecurityGroups, groups, "security group");
+            Check(node?["loadBalancers"], service.LoadBalancers.Select(m => m.TargetGroup), targetGroups, "target group");
+            Check(node?["taskDefinition"], [service.TaskDefinition], taskDefinitions, "task definition revision");
+            Check(node?["previousTaskDefinition"], service.PreviousTaskDefinition is null ? [] : [service.PreviousTaskDefinition], taskDefinitions, "task definition revision");
+        }
+    }
+
+    private static ScenarioNode Required(ScenarioNode node, string key) =>
+        node[key] is { IsNull: false } value ? value : throw ScenarioException.At(node.Position, $"{node.Path}: expected a value for '{key}'.");
+
+    private static List<string> Names(ScenarioNode? node, string kind) =>
+        node?.AsList($"a list of {kind} names").Select(n => n.AsString($"a {kind} name")).ToList() ?? [];
+
+    /// <summary>A list of lines, or a single line written as plain text.</summary>
+    private static List<string> Lines(ScenarioNode? node) =>
+        node?.Scalar is { } single ? [single] : node?.AsList("a list of lines").Select(n => n.AsString()).ToList() ?? [];
+
+    private static string ReadCidr(ScenarioNode node)
+    {
+        var text = node.AsString("an IPv4 CIDR block such as 10.0.1.0/24");
+        var slash = text.IndexOf('/');
+        if (slash < 0 || !IPAddress.TryParse(text[..slash], out var address) || address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork ||
+            !int.TryParse(text[(slash + 1)..], out var bits) || bits is < 0 or > 32)
+        {
+            throw node.Expected("an IPv4 CIDR block such as 10.0.1.0/24");
+        }
+
+        return text;
+    }
+
+    private static string ReadPath(ScenarioNode node, string? text = null)
+    {
+        var path = text ?? node.AsString("a URL path starting with /");
+        if (!path.StartsWith('/'))
+        {
+            throw ScenarioException.At(node.Position, $"{node.Path}: expected a URL path starting with /, found '{path}'.");
+        }
+
+        return path;
+    }
+
+    private static string ReadMatcher(ScenarioNode node)
+    {
+        var matcher = node.AsString("HTTP codes such as 200, 200,302 or 200-299");
+        if (!MatcherPattern().IsMatch(matcher))
+        {
+            throw node.Expected("HTTP codes such as 200, 200,302 or 200-299");
+        }
+
+        return matcher;
+    }
+
+    [GeneratedRegex(@"^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$")]
+    private static partial Regex MatcherPattern();
+}

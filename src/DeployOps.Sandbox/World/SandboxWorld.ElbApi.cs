@@ -1,0 +1,127 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Security;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using System.Xml.Linq;
+using DeployOps.Sandbox.Front;
+using DeployOps.Sandbox.Moto;
+
+namespace DeployOps.Sandbox.World;
+
+/// <summary>The ELBv2 operations the world answers: target health, and registrations it must hear about.</summary>
+public sealed partial class SandboxWorld
+{
+    private const string ElbNamespace = "http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/";
+
+    /// <summary>Answers an ELBv2 request when the world has something to say; null lets the request pass to moto.</summary>
+    public async Task<AwsResponse?> HandleElbAsync(AwsRequest request, CancellationToken cancellationToken)
+    {
+        switch (request.Operation)
+        {
+            case "DescribeTargetHealth":
+                return await DescribeTargetHealthAsync(request, cancellationToken).ConfigureAwait(false);
+            case "DeregisterTargets":
+                var reply = await _moto.ForwardAsync(request, cancellationToken).ConfigureAwait(false);
+                if (reply.IsSuccess && request.FormValue("TargetGroupArn") is { } arn)
+                {
+                    OnTargetsDeregistered(arn, RequestedTargets(request).Select(t => (t.Id, t.Port)));
+                }
+
+                return reply;
+            default:
+                return null;
+        }
+    }
+
+    private static List<(string Id, int? Port)> RequestedTargets(AwsRequest request)
+    {
+        var targets = new List<(string, int?)>();
+        for (var i = 1; request.FormValue($"Targets.member.{i}.Id") is { } id; i++)
+        {
+            targets.Add((id, int.TryParse(request.FormValue($"Targets.member.{i}.Port"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var port) ? port : null));
+        }
+
+        return targets;
+    }
+
+    /// <summary>
+    /// moto validates the request and lists the registered targets; the world supplies their health
+    /// (and the targets still draining, which moto has already forgotten).
+    /// </summary>
+    private async Task<AwsResponse> DescribeTargetHealthAsync(AwsRequest request, CancellationToken cancellationToken)
+    {
+        var reply = await _moto.ForwardAsync(request, cancellationToken).ConfigureAwait(false);
+        var arn = request.FormValue("TargetGroupArn");
+        if (!reply.IsSuccess || arn is null)
+        {
+            return reply;
+        }
+
+        var registered = (XElement.Parse(reply.BodyText).Find("TargetHealthDescriptions")?.Elements() ?? [])
+            .Select(d => d.Child("Target"))
+            .Select(t => (Id: t.Text("Id") ?? "", Port: t.Int("Port") ?? 0, Zone: t.Text("AvailabilityZone")))
+            .Distinct()
+            .ToList();
+        var requested = RequestedTargets(request);
+        var rows = new StringBuilder();
+        lock (_gate)
+        {
+            var group = Snapshot(request.Region).TargetGroups.GetValueOrDefault(arn);
+            var now = Clock.Now;
+            var known = _targets.ForGroup(arn);
+            var listed = registered.Select(r => known.FirstOrDefault(e => e.Id == r.Id && e.Port == r.Port)
+                    ?? _targets.Register(arn, r.Id, r.Port, r.Zone, now, startHealthy: false, group?.HealthyThreshold ?? 5))
+                .Concat(known.Where(e => e.IsDraining))
+                .Distinct()
+                .ToList();
+            if (requested.Count > 0)
+            {
+                foreach (var (id, port) in requested)
+                {
+                    var entry = listed.FirstOrDefault(e => e.Id == id && (port is null || e.Port == port));
+                    var targetPort = port ?? group?.Port ?? 80;
+                    rows.Append(entry is null
+                        ? Row(id, targetPort, null, group, ("unused", "Target.NotRegistered", "Target is not registered to the target group"))
+                        : Row(entry.Id, entry.Port, entry.AvailabilityZone, group, TargetHealthBook.Report(entry, group)));
+                }
+            }
+            else
+            {
+                foreach (var entry in listed)
+                {
+                    rows.Append(Row(entry.Id, entry.Port, entry.AvailabilityZone, group, TargetHealthBook.Report(entry, group)));
+                }
+            }
+        }
+
+        return AwsResponse.Xml(
+            $"<DescribeTargetHealthResponse xmlns=\"{ElbNamespace}\"><DescribeTargetHealthResult><TargetHealthDescriptions>{rows}</TargetHealthDescriptions>" +
+            $"</DescribeTargetHealthResult><ResponseMetadata><RequestId>{AwsServiceProtocol.NewRequestId()}</RequestId></ResponseMetadata></DescribeTargetHealthResponse>");
+    }
+
+    private static string Row(string id, int port, string? zone, TargetGroupConfig? group, (string State, string? Reason, string? Description) health)
+    {
+        var xml = new StringBuilder("<member><Target><Id>").Append(SecurityElement.Escape(id)).Append("</Id><Port>").Append(port).Append("</Port>");
+        if (zone is not null)
+        {
+            xml.Append("<AvailabilityZone>").Append(zone).Append("</AvailabilityZone>");
+        }
+
+        xml.Append("</Target><HealthCheckPort>").Append(group?.ProbePort(port) ?? port).Append("</HealthCheckPort><TargetHealth><State>").Append(health.State).Append("</State>");
+        if (health.Reason is not null)
+        {
+            xml.Append("<Reason>").Append(health.Reason).Append("</Reason>");
+        }
+
+        if (health.Description is not null)
+        {
+            xml.Append("<Description>").Append(SecurityElement.Escape(health.Description)).Append("</Description>");
+        }
+
+        return xml.Append("</TargetHealth></member>").ToString();
+    }
+}

@@ -1,0 +1,246 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using DeployOps.Sandbox.Moto;
+using DeployOps.Sandbox.Scenarios;
+using Microsoft.Extensions.Logging;
+
+namespace DeployOps.Sandbox.World;
+
+/// <summary>
+/// The runtime world on top of moto's control plane. moto holds configuration; the world owns
+/// what moto cannot do: tasks that run, deployments that roll out or fail, service events and
+/// target health from real HTTP probes. All state changes happen under one lock; network I/O
+/// (moto calls, probes, listeners) happens outside it, as "effects" queued while the lock is held.
+/// </summary>
+public sealed partial class SandboxWorld : IAsyncDisposable
+{
+    public const string AccountId = "123456789012";
+    private static readonly TimeSpan TickInterval = TimeSpan.FromMilliseconds(50);
+
+    private readonly object _gate = new();
+    private readonly MotoClient _moto;
+    private readonly ILogger _log;
+    private readonly LogSink _logs = new();
+    private readonly HealthProber _prober = new();
+    private readonly LoopbackAddresses _addresses = new();
+    private readonly List<Func<Task>> _effects = new();
+    private readonly Dictionary<string, WorldService> _services = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, WorldTask> _tasks = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, TaskDefinitionSpec> _taskDefinitions = new(StringComparer.Ordinal);
+    private readonly TargetHealthBook _targets = new();
+    private readonly HashSet<string> _regions = new(StringComparer.Ordinal) { "us-east-1" };
+    private readonly Dictionary<string, ConfigSnapshot> _snapshots = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stop = new();
+    private Task? _loop;
+    private int _snapshotDirty = 1;
+    private DateTime _snapshotReadAt = DateTime.MinValue;
+    private IReadOnlyDictionary<string, AppProfile> _applications = new Dictionary<string, AppProfile>();
+    private WorldTimings _timings = new();
+
+    public SandboxWorld(MotoClient moto, WorldClock clock, ILogger log)
+    {
+        _moto = moto;
+        Clock = clock;
+        _log = log;
+    }
+
+    public WorldClock Clock { get; }
+
+    public string ScenarioName { get; private set; } = "";
+
+    public string ScenarioDescription { get; private set; } = "";
+
+    public void Start() => _loop = Task.Run(() => RunAsync(_stop.Token));
+
+    /// <summary>Called for every request that changes ELB, EC2 or Logs configuration: re-read moto before the next step.</summary>
+    public void InvalidateConfiguration(string region)
+    {
+        lock (_gate)
+        {
+            _regions.Add(region);
+        }
+
+        Interlocked.Exchange(ref _snapshotDirty, 1);
+    }
+
+    private ConfigSnapshot Snapshot(string region) => _snapshots.GetValueOrDefault(region) ?? ConfigSnapshot.Empty;
+
+    /// <summary>Queues network work to run once the lock is released. Call only while holding the lock.</summary>
+    private void Effect(Func<Task> effect) => _effects.Add(effect);
+
+    private async Task RunAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(TickInterval, cancellationToken).ConfigureAwait(false);
+                await TickAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                // One bad step must not stop the world; it is logged and the next tick tries again.
+                _log.LogError(ex, "World step failed");
+            }
+        }
+    }
+
+    /// <summary>One step of the world: refresh configuration if needed, advance tasks, services and probes, then do the I/O.</summary>
+    public async Task TickAsync(CancellationToken cancellationToken)
+    {
+        await RefreshSnapshotsAsync(cancellationToken).ConfigureAwait(false);
+        List<(TargetHealthEntry Entry, TargetGroupConfig Group, bool Reachable, double StartedAt)> probes;
+        lock (_gate)
+        {
+            var now = Clock.Now;
+            _targets.PruneDrained(now);
+            StepTasks(now);
+            foreach (var service in _services.Values.ToList())
+            {
+                if (now >= service.NextScheduleAt)
+                {
+                    service.NextScheduleAt = now + _timings.SchedulerIntervalSeconds;
+                    Schedule(service, now);
+                }
+            }
+
+            probes = DueProbes(now);
+        }
+
+        foreach (var probe in probes)
+        {
+            _ = RunProbeAsync(probe.Entry, probe.Group, probe.Reachable, probe.StartedAt, cancellationToken);
+        }
+
+        await RunEffectsAsync().ConfigureAwait(false);
+        await _logs.FlushAsync(_moto, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task RunEffectsAsync()
+    {
+        List<Func<Task>> effects;
+        lock (_gate)
+        {
+            if (_effects.Count == 0)
+            {
+                return;
+            }
+
+            effects = _effects.ToList();
+            _effects.Clear();
+        }
+
+        foreach (var effect in effects)
+        {
+            try
+            {
+                await effect().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is MotoCallException or System.Net.Http.HttpRequestException or System.Net.Sockets.SocketException)
+            {
+                _log.LogWarning("World effect failed: {Message}", ex.Message);
+            }
+        }
+    }
+
+    private async Task RefreshSnapshotsAsync(CancellationToken cancellationToken)
+    {
+        var stale = DateTime.UtcNow - _snapshotReadAt > ConfigSnapshot.MaxAge;
+        if (Interlocked.Exchange(ref _snapshotDirty, 0) == 0 && !stale)
+        {
+            return;
+        }
+
+        _snapshotReadAt = DateTime.UtcNow;
+        string[] regions;
+        lock (_gate)
+        {
+            regions = _regions.ToArray();
+        }
+
+        foreach (var region in regions)
+        {
+            ConfigSnapshot snapshot;
+            try
+            {
+                snapshot = await ConfigSnapshot.ReadAsync(_moto, region, cancellationToken).ConfigureAwait(false);
+            }
+            catch (MotoCallException ex)
+            {
+                _log.LogWarning("Reading moto's configuration for {Region} failed: {Message}", region, ex.Message);
+                Interlocked.Exchange(ref _snapshotDirty, 1);
+                continue;
+            }
+
+            lock (_gate)
+            {
+                _snapshots[region] = snapshot;
+                _targets.Reconcile(snapshot, Clock.Now);
+            }
+
+            await ReconcileLoadBalancerListenersAsync(region, snapshot).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Forgets everything (moto is reset separately) and sets the applications and timings of a new scenario.</summary>
+    public async Task ResetAsync(string scenarioName, string description, string region, IReadOnlyDictionary<string, AppProfile> applications, WorldTimings timings)
+    {
+        List<WorldTask> tasks;
+        lock (_gate)
+        {
+            tasks = _tasks.Values.ToList();
+            _tasks.Clear();
+            _services.Clear();
+            _taskDefinitions.Clear();
+            _snapshots.Clear();
+            _effects.Clear();
+            _regions.Clear();
+            _regions.Add(region);
+            _targets.Clear();
+            _applications = applications;
+            _timings = timings;
+            ScenarioName = scenarioName;
+            ScenarioDescription = description;
+        }
+
+        _logs.Reset();
+        foreach (var task in tasks)
+        {
+            await StopListenerAsync(task).ConfigureAwait(false);
+        }
+
+        await CloseLoadBalancerListenersAsync().ConfigureAwait(false);
+        Interlocked.Exchange(ref _snapshotDirty, 1);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        if (_loop is not null)
+        {
+            await _loop.ConfigureAwait(false);
+        }
+
+        List<WorldTask> tasks;
+        lock (_gate)
+        {
+            tasks = _tasks.Values.ToList();
+        }
+
+        foreach (var task in tasks)
+        {
+            await StopListenerAsync(task).ConfigureAwait(false);
+        }
+
+        await CloseLoadBalancerListenersAsync().ConfigureAwait(false);
+        _prober.Dispose();
+        _stop.Dispose();
+    }
+}
