@@ -55,7 +55,7 @@ public sealed partial class SandboxWorld
     }
 
     /// <summary>Starts draining the task's targets; returns the longest deregistration delay (world seconds).</summary>
-    private int DeregisterTargets(WorldTask task, double now)
+    private int DeregisterTargets(WorldTask task, double now, bool graceful)
     {
         var snapshot = Snapshot(task.Region);
         var longest = 0;
@@ -69,7 +69,7 @@ public sealed partial class SandboxWorld
             task.Service.AddEvent($"deregistered 1 targets in (target-group {arn})", DateTimeOffset.UtcNow);
         }
 
-        if (task.Registrations.Count > 0 && task.Phase == TaskPhase.Running)
+        if (graceful && task.Registrations.Count > 0 && task.Phase == TaskPhase.Running)
         {
             task.Service.AddEvent("has begun draining connections on 1 tasks.", DateTimeOffset.UtcNow);
         }

@@ -452,7 +452,7 @@ public sealed partial class SandboxWorld
             }
         }
 
-        var drainSeconds = DeregisterTargets(task, now);
+        var drainSeconds = DeregisterTargets(task, now, graceful);
         if (graceful && task.Phase == TaskPhase.Running)
         {
             task.Phase = TaskPhase.Deactivating;
