@@ -89,11 +89,6 @@ public sealed class ScenarioNode
                         throw ScenarioException.At(new SourcePosition(file, (int)keyNode.Start.Line, (int)keyNode.Start.Column), "expected a plain key.");
                     }
 
-                    if (entries.Any(e => e.Key == key))
-                    {
-                        throw ScenarioException.At(new SourcePosition(file, (int)keyNode.Start.Line, (int)keyNode.Start.Column), $"the key '{key}' appears twice.");
-                    }
-
                     entries.Add(new(key, From(valueNode, file, Join(path, key))));
                 }
 

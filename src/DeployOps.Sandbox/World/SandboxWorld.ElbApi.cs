@@ -54,14 +54,25 @@ public sealed partial class SandboxWorld
     /// </summary>
     private async Task<AwsResponse> DescribeTargetHealthAsync(AwsRequest request, CancellationToken cancellationToken)
     {
-        var reply = await _moto.ForwardAsync(request, cancellationToken).ConfigureAwait(false);
         var arn = request.FormValue("TargetGroupArn");
-        if (!reply.IsSuccess || arn is null)
+        if (arn is null)
         {
-            return reply;
+            return await _moto.ForwardAsync(request, cancellationToken).ConfigureAwait(false);
         }
 
-        var registered = (XElement.Parse(reply.BodyText).Find("TargetHealthDescriptions")?.Elements() ?? [])
+        // moto checks the group exists and lists what is registered (asked without Targets, so that
+        // a target that was asked for but never registered is not listed as if it were).
+        XElement registrations;
+        try
+        {
+            registrations = await _moto.ElbAsync("DescribeTargetHealth", [new("TargetGroupArn", arn)], request.Region, cancellationToken).ConfigureAwait(false);
+        }
+        catch (MotoCallException ex)
+        {
+            return AwsResponse.Error(request.Protocol!, ex.Status, ex.Code, ex.AwsMessage);
+        }
+
+        var registered = (registrations.Find("TargetHealthDescriptions")?.Elements() ?? [])
             .Select(d => d.Child("Target"))
             .Select(t => (Id: t.Text("Id") ?? "", Port: t.Int("Port") ?? 0, Zone: t.Text("AvailabilityZone")))
             .Distinct()

@@ -1,0 +1,58 @@
+using System;
+using System.Net.Http;
+using System.Text;
+using System.Text.Json.Nodes;
+using System.Threading.Tasks;
+using DeployOps.Sandbox;
+using DeployOps.Sandbox.Moto;
+using Xunit;
+
+namespace DeployOps.Testing;
+
+/// <summary>
+/// A DeployOps sandbox (its own moto included) on a free port for one test class or collection.
+/// Loading a scenario resets the whole account, so tests that share a fixture run one at a time.
+/// </summary>
+public class SandboxFixture : IAsyncLifetime
+{
+    private SandboxHost? _host;
+
+    public SandboxHost Host => _host ?? throw new InvalidOperationException("The sandbox is not started.");
+
+    public Uri Url => Host.Url;
+
+    /// <summary>The scenario loaded when the fixture starts.</summary>
+    protected virtual string InitialScenario => "healthy";
+
+    public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(60) };
+
+    /// <summary>
+    /// Unsigned AWS calls against the sandbox. The sandbox speaks moto's dialect (moto does not
+    /// check signatures), so the sandbox's own moto client talks to it as well.
+    /// </summary>
+    public MotoClient Aws { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        _host = await SandboxHost.StartAsync(new SandboxOptions { Port = 0, Scenario = InitialScenario });
+        Aws = new MotoClient(_host.Url);
+    }
+
+    public Task LoadScenarioAsync(string name) => Host.LoadScenarioAsync(name, default);
+
+    public async Task<JsonObject> StateAsync() =>
+        JsonNode.Parse(await Http.GetStringAsync(new Uri(Url, "_sandbox/state")))!.AsObject();
+
+    public async Task<HttpResponseMessage> PostControlAsync(string path, string json) =>
+        await Http.PostAsync(new Uri(Url, path), new StringContent(json, Encoding.UTF8, "application/json"));
+
+    public async Task DisposeAsync()
+    {
+        Http.Dispose();
+        Aws?.Dispose();
+        if (_host is not null)
+        {
+            await _host.DisposeAsync();
+        }
+    }
+}
