@@ -142,10 +142,8 @@ public static class PowerShellDataFile
 
             switch (Current)
             {
-                case '\'':
-                    return ReadSingleQuoted();
-                case '"':
-                    return ReadDoubleQuoted();
+                case '\'' or '"':
+                    return ReadQuoted();
                 case '$':
                     return ReadConstantVariable();
             }
@@ -162,7 +160,7 @@ public static class PowerShellDataFile
         {
             if (Current is '\'' or '"')
             {
-                return Current == '\'' ? ReadSingleQuoted() : ReadDoubleQuoted();
+                return ReadQuoted();
             }
 
             int start = _pos;
@@ -174,9 +172,11 @@ public static class PowerShellDataFile
             return start < _pos ? text[start.._pos] : throw Error("expected a key");
         }
 
-        private string ReadSingleQuoted()
+        // 'single' (only '' escapes) or "double" ("" and backtick escapes; no $ expansion in data).
+        private string ReadQuoted()
         {
-            Expect('\'');
+            char quote = text[_pos++];
+            string doubled = new(quote, 2);
             var value = new StringBuilder();
             while (true)
             {
@@ -185,48 +185,26 @@ public static class PowerShellDataFile
                     throw Error("unterminated string");
                 }
 
-                if (TryTake("''"))
+                if (TryTake(doubled))
                 {
-                    value.Append('\'');
+                    value.Append(quote);
                 }
-                else if (TryTake("'"))
+                else if (TryTake(quote.ToString()))
                 {
                     return value.ToString();
                 }
-                else
+                else if (quote == '"' && TryTake("`"))
                 {
-                    value.Append(text[_pos++]);
-                }
-            }
-        }
-
-        private string ReadDoubleQuoted()
-        {
-            Expect('"');
-            var value = new StringBuilder();
-            while (true)
-            {
-                if (AtEnd)
-                {
-                    throw Error("unterminated string");
-                }
-
-                if (TryTake("\"\""))
-                {
-                    value.Append('"');
-                }
-                else if (TryTake("\""))
-                {
-                    return value.ToString();
-                }
-                else if (Current == '`')
-                {
+                    value.Append(Escape(Current));
                     _pos++;
-                    value.Append(Escape(text[_pos++]));
                 }
                 else
                 {
-                    RejectExpansion();
+                    if (quote == '"')
+                    {
+                        RejectExpansion();
+                    }
+
                     value.Append(text[_pos++]);
                 }
             }
@@ -248,10 +226,11 @@ public static class PowerShellDataFile
                 throw Error("unterminated here-string");
             }
 
-            string body = text[_pos..end].TrimEnd('\r');
-            if (quote == '"' && body.Contains('$'))
+            int start = _pos;
+            string body = text[start..end].TrimEnd('\r');
+            for (int dollar = body.IndexOf('$'); quote == '"' && dollar >= 0; dollar = body.IndexOf('$', dollar + 1))
             {
-                _pos = _pos + body.IndexOf('$');
+                _pos = start + dollar;
                 RejectExpansion();
             }
 
