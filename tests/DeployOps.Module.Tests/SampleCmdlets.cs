@@ -1,0 +1,44 @@
+using System.Management.Automation;
+
+// Cmdlet classes for AssemblyReaderTests: the reader reads this test assembly the way it reads
+// bin/DeployOps.dll, so it is proven on real metadata before the module has any cmdlet.
+namespace DeployOps.Commands
+{
+    public abstract class SampleCmdletBase : PSCmdlet
+    {
+        [Parameter]
+        public string? Region { get; set; }
+    }
+
+    [Cmdlet(VerbsDiagnostic.Test, "SampleDeployment", DefaultParameterSetName = "ByName")]
+    [OutputType(typeof(SampleReport))]
+    public sealed class TestSampleDeploymentCommand : SampleCmdletBase
+    {
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = "ByName")]
+        [Parameter(Mandatory = true, ParameterSetName = "Other")]
+        public string Name { get; set; } = "";
+
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        public string NotAParameter { get; set; } = "";
+    }
+
+    public sealed class SampleReport
+    {
+    }
+}
+
+namespace DeployOps.Module.Tests.Samples
+{
+    [Cmdlet("Fetch", "Thing")]
+    public class FetchThingCmd : Cmdlet
+    {
+    }
+
+    [Cmdlet(VerbsCommon.Get, "Hidden")]
+    [OutputType("Some.TypeName", "Other.TypeName")]
+    internal sealed class GetHiddenCommand : Cmdlet
+    {
+    }
+}
