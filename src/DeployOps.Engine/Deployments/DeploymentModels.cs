@@ -1,0 +1,115 @@
+using System;
+using System.Collections.Generic;
+
+namespace DeployOps.Deployments;
+
+/// <summary>A deployment DeployOps started (Restart-EcsService, Repair-TargetGroupHealthCheck -Redeploy); pipes into Wait-EcsDeployment.</summary>
+public sealed class EcsDeploymentStart
+{
+    public string Cluster { get; init; } = "";
+
+    public string Service { get; init; } = "";
+
+    public string DeploymentId { get; init; } = "";
+
+    public string TaskDefinition { get; init; } = "";
+
+    public DateTimeOffset StartedAt { get; init; }
+
+    public string Region { get; init; } = "";
+
+    public string? EndpointUrl { get; init; }
+
+    public string? ProfileName { get; init; }
+
+    public override string ToString() => $"{Cluster}/{Service} {DeploymentId}";
+}
+
+/// <summary>How a wait for a rollout ended.</summary>
+public enum DeploymentWaitOutcome
+{
+    /// <summary>The PRIMARY deployment is COMPLETED, running equals desired, its targets are healthy.</summary>
+    Completed,
+
+    /// <summary>The rollout turned FAILED.</summary>
+    Failed,
+
+    /// <summary>The circuit breaker rolled back: the PRIMARY deployment is no longer the one waited for.</summary>
+    RolledBack,
+
+    /// <summary>The deployment's tasks keep stopping for the same reason.</summary>
+    TasksFailing,
+
+    /// <summary>The timeout passed first.</summary>
+    TimedOut,
+}
+
+/// <summary>The result of Wait-EcsDeployment for one service.</summary>
+public sealed class DeploymentWaitResult
+{
+    public string Cluster { get; init; } = "";
+
+    public string Service { get; init; } = "";
+
+    public string DeploymentId { get; init; } = "";
+
+    public string TaskDefinition { get; init; } = "";
+
+    public DeploymentWaitOutcome Outcome { get; init; }
+
+    public bool Succeeded => Outcome == DeploymentWaitOutcome.Completed;
+
+    /// <summary>Why the wait ended, in words.</summary>
+    public string Reason { get; init; } = "";
+
+    public string? RolloutState { get; init; }
+
+    public int RunningCount { get; init; }
+
+    public int DesiredCount { get; init; }
+
+    public int HealthyTargets { get; init; }
+
+    /// <summary>The reasons tasks of the deployment stopped with, most frequent first.</summary>
+    public IReadOnlyList<string> StoppedReasons { get; init; } = Array.Empty<string>();
+
+    public string? LastEvent { get; init; }
+
+    public TimeSpan Elapsed { get; init; }
+
+    public DateTimeOffset FinishedAt { get; init; }
+
+    public string Region { get; init; } = "";
+
+    public string? EndpointUrl { get; init; }
+
+    public string? ProfileName { get; init; }
+
+    public override string ToString() => $"{Cluster}/{Service} {Outcome}: {Reason}";
+}
+
+/// <summary>A health-check change made by Repair-TargetGroupHealthCheck (runbook 000 step 3A).</summary>
+public sealed class TargetGroupHealthCheckChange
+{
+    public string TargetGroupArn { get; init; } = "";
+
+    public string TargetGroupName { get; init; } = "";
+
+    public string OldHealthCheckPath { get; init; } = "";
+
+    public string NewHealthCheckPath { get; init; } = "";
+
+    public string OldMatcher { get; init; } = "";
+
+    public string NewMatcher { get; init; } = "";
+
+    /// <summary>False when the group already had these settings (nothing was sent).</summary>
+    public bool Changed { get; init; }
+
+    /// <summary>Deployments forced with -Redeploy.</summary>
+    public IReadOnlyList<EcsDeploymentStart> Redeployments { get; init; } = Array.Empty<EcsDeploymentStart>();
+
+    public DateTimeOffset ChangedAt { get; init; }
+
+    public override string ToString() => $"{TargetGroupName}: {OldHealthCheckPath} ({OldMatcher}) -> {NewHealthCheckPath} ({NewMatcher})";
+}

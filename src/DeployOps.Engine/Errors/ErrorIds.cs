@@ -1,0 +1,46 @@
+namespace DeployOps.Errors;
+
+/// <summary>
+/// Every error id DeployOps uses. They are a contract: scripts and tests match
+/// <c>FullyQualifiedErrorId</c> on them, so an id is never renamed.
+/// </summary>
+public static class ErrorIds
+{
+    // Configuration: nothing can work.
+    public const string NoCredentials = nameof(NoCredentials);
+    public const string NoRegion = nameof(NoRegion);
+    public const string ProfileNotFound = nameof(ProfileNotFound);
+    public const string InvalidRegion = nameof(InvalidRegion);
+    public const string InvalidEndpointUrl = nameof(InvalidEndpointUrl);
+    public const string EnvironmentNotFound = nameof(EnvironmentNotFound);
+    public const string EnvironmentFileInvalid = nameof(EnvironmentFileInvalid);
+    public const string EnvironmentFileNotFound = nameof(EnvironmentFileNotFound);
+    public const string MissingCluster = nameof(MissingCluster);
+
+    // Resources.
+    public const string ClusterNotFound = nameof(ClusterNotFound);
+    public const string ServiceNotFound = nameof(ServiceNotFound);
+    public const string NoServicesFound = nameof(NoServicesFound);
+    public const string TargetGroupNotFound = nameof(TargetGroupNotFound);
+    public const string InvalidTargetGroupArn = nameof(InvalidTargetGroupArn);
+    public const string InvalidHealthCheckPath = nameof(InvalidHealthCheckPath);
+    public const string InvalidMatcher = nameof(InvalidMatcher);
+    public const string ServiceNotUsingTargetGroup = nameof(ServiceNotUsingTargetGroup);
+
+    // AWS and network.
+    public const string AccessDenied = nameof(AccessDenied);
+    public const string Throttled = nameof(Throttled);
+    public const string EndpointUnreachable = nameof(EndpointUnreachable);
+    public const string AwsRequestFailed = nameof(AwsRequestFailed);
+    public const string OutcomeUnknown = nameof(OutcomeUnknown);
+
+    // Deployments.
+    public const string DeploymentFailed = nameof(DeploymentFailed);
+    public const string DeploymentRolledBack = nameof(DeploymentRolledBack);
+    public const string TasksFailing = nameof(TasksFailing);
+    public const string DeploymentWaitTimedOut = nameof(DeploymentWaitTimedOut);
+
+    // Endpoints.
+    public const string InvalidUrl = nameof(InvalidUrl);
+    public const string EndpointCheckFailed = nameof(EndpointCheckFailed);
+}
