@@ -52,7 +52,6 @@ internal sealed class AwsRequestPipeline : IDisposable
         int? lastRetryCost = null;
         for (var attempt = 1; ; attempt++)
         {
-            _counter.RecordAttempt(service, operation);
             var outcome = await AttemptAsync(request, readError, cancellationToken).ConfigureAwait(false);
             if (outcome.Response is not null)
             {
@@ -86,6 +85,7 @@ internal sealed class AwsRequestPipeline : IDisposable
         try
         {
             using var message = await CreateMessageAsync(request, cancellationToken).ConfigureAwait(false);
+            _counter.RecordAttempt(request.Service.ServiceId, request.Operation.Name);
             using var attemptTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             attemptTimeout.CancelAfter(_attemptTimeout);
             try

@@ -1,4 +1,5 @@
 using System;
+using System.Globalization;
 
 namespace DeployOps.Aws.Retries;
 
@@ -91,7 +92,7 @@ public sealed class RetryPolicy
     {
         if (explicitValue is not null)
         {
-            return explicitValue >= 1 ? explicitValue.Value : throw InvalidMaxAttempts(explicitValue.Value.ToString(), "MaxAttempts");
+            return explicitValue >= 1 ? explicitValue.Value : throw InvalidMaxAttempts(explicitValue.Value.ToString(CultureInfo.InvariantCulture), "MaxAttempts");
         }
 
         if (environmentValue is null)
@@ -99,7 +100,7 @@ public sealed class RetryPolicy
             return DefaultMaxAttempts;
         }
 
-        return int.TryParse(environmentValue.Trim(), out var parsed) && parsed >= 1
+        return int.TryParse(environmentValue.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed) && parsed >= 1
             ? parsed
             : throw InvalidMaxAttempts(environmentValue, "AWS_MAX_ATTEMPTS");
     }
