@@ -22,24 +22,16 @@ public enum AwsUnreachableReason
 }
 
 /// <summary>An AWS endpoint could not be reached, after the retries the policy allowed.</summary>
-public sealed class AwsEndpointUnreachableException : Exception
+public sealed class AwsEndpointUnreachableException : AwsCallException
 {
     /// <summary>Creates the exception.</summary>
     public AwsEndpointUnreachableException(string service, string operation, Uri endpoint, AwsUnreachableReason reason, Exception? inner)
-        : base($"{service} {operation}: the endpoint {endpoint} could not be reached ({Explain(reason)}). "
+        : base(service, operation, $"{service} {operation}: the endpoint {endpoint} could not be reached ({Explain(reason)}). "
                + "Check the network, the region and any endpoint URL override (-EndpointUrl, AWS_ENDPOINT_URL*).", inner)
     {
-        Service = service;
-        Operation = operation;
         Endpoint = endpoint;
         Reason = reason;
     }
-
-    /// <summary>The service id.</summary>
-    public string Service { get; }
-
-    /// <summary>The operation that was called.</summary>
-    public string Operation { get; }
 
     /// <summary>The endpoint URL that was called.</summary>
     public Uri Endpoint { get; }

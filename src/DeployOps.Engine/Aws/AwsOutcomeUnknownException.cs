@@ -7,23 +7,15 @@ namespace DeployOps.Aws;
 /// a timeout, a dropped connection). It is not retried: a second ECS UpdateService with forceNewDeployment
 /// would start a second deployment. The caller should look at the resource before trying again.
 /// </summary>
-public sealed class AwsOutcomeUnknownException : Exception
+public sealed class AwsOutcomeUnknownException : AwsCallException
 {
     /// <summary>Creates the exception; <paramref name="inner"/> is the failure that made the outcome unknown.</summary>
     public AwsOutcomeUnknownException(string service, string operation, Uri endpoint, Exception inner)
-        : base($"{service} {operation} may or may not have been applied: {inner.Message} "
+        : base(service, operation, $"{service} {operation} may or may not have been applied: {inner.Message} "
                + "It was not retried because repeating it is not safe. Check the resource's current state before trying again.", inner)
     {
-        Service = service;
-        Operation = operation;
         Endpoint = endpoint;
     }
-
-    /// <summary>The service id.</summary>
-    public string Service { get; }
-
-    /// <summary>The operation that was called.</summary>
-    public string Operation { get; }
 
     /// <summary>The endpoint URL that was called.</summary>
     public Uri Endpoint { get; }

@@ -3,7 +3,7 @@ using System;
 namespace DeployOps.Aws;
 
 /// <summary>An AWS service answered with an error.</summary>
-public sealed class AwsServiceException : Exception
+public sealed class AwsServiceException : AwsCallException
 {
     /// <summary>Creates the exception; <paramref name="classification"/> defaults to <see cref="AwsErrorClassifier.Classify"/>.</summary>
     public AwsServiceException(
@@ -14,22 +14,14 @@ public sealed class AwsServiceException : Exception
         string? requestId,
         string errorMessage,
         AwsErrorClassification? classification = null)
-        : base(Describe(service, operation, errorCode, httpStatus, requestId, errorMessage))
+        : base(service, operation, Describe(service, operation, errorCode, httpStatus, requestId, errorMessage), null)
     {
-        Service = service;
-        Operation = operation;
         ErrorCode = errorCode;
         HttpStatus = httpStatus;
         RequestId = requestId;
         ErrorMessage = errorMessage;
         Classification = classification ?? AwsErrorClassifier.Classify(errorCode, httpStatus, errorMessage);
     }
-
-    /// <summary>The service id, e.g. <c>ECS</c>.</summary>
-    public string Service { get; }
-
-    /// <summary>The operation, e.g. <c>DescribeServices</c>.</summary>
-    public string Operation { get; }
 
     /// <summary>The AWS error code without namespace, e.g. <c>ClusterNotFoundException</c>.</summary>
     public string ErrorCode { get; }

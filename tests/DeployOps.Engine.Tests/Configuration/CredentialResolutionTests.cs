@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using Amazon.Runtime;
 using Amazon.Runtime.CredentialManagement;
 using DeployOps.Aws;
@@ -270,16 +271,8 @@ region = eu-west-3
         }
     }
 
-    private FixedAwsEnvironment EnvironmentWithKeys(params (string Name, string Value)[] more)
-    {
-        var environment = _home.Environment(("AWS_ACCESS_KEY_ID", "AKIDENVIRONMENT"), ("AWS_SECRET_ACCESS_KEY", FakeHome.SecretKey));
-        foreach (var (name, value) in more)
-        {
-            environment = environment.With(name, value);
-        }
-
-        return environment;
-    }
+    private FixedAwsEnvironment EnvironmentWithKeys(params (string Name, string Value)[] more) =>
+        _home.Environment(new[] { ("AWS_ACCESS_KEY_ID", "AKIDENVIRONMENT"), ("AWS_SECRET_ACCESS_KEY", FakeHome.SecretKey) }.Concat(more).ToArray());
 
     private ResolvedCredentials Resolve(AwsSessionOptions options, IAwsEnvironment environment, StubMachineCredentials? machine = null)
     {

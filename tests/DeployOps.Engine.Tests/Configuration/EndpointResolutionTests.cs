@@ -1,6 +1,7 @@
 using System;
 using DeployOps.Aws;
 using DeployOps.Aws.Configuration;
+using DeployOps.Engine.Tests.Support;
 using Xunit;
 
 namespace DeployOps.Engine.Tests.Configuration;
@@ -88,14 +89,5 @@ public sealed class EndpointResolutionTests
         Assert.Contains("(from AWS_ENDPOINT_URL_CLOUDWATCH_LOGS)", error.Message);
     }
 
-    private static FixedAwsEnvironment Environment(params (string Name, string Value)[] variables)
-    {
-        var environment = new FixedAwsEnvironment();
-        foreach (var (name, value) in variables)
-        {
-            environment = environment.With(name, value);
-        }
-
-        return environment;
-    }
+    private static FixedAwsEnvironment Environment(params (string Name, string Value)[] variables) => FakeHome.Of(null, variables);
 }

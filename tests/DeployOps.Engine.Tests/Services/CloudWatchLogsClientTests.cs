@@ -12,32 +12,26 @@ using Xunit;
 namespace DeployOps.Engine.Tests.Services;
 
 /// <summary>The typed CloudWatch Logs client over real HTTP against moto, which paginates FilterLogEvents.</summary>
-public sealed class CloudWatchLogsClientTests : IClassFixture<MotoFixture>, IDisposable
+public sealed class CloudWatchLogsClientTests : MotoSessionTest
 {
     private static readonly DateTimeOffset Start = DateTimeOffset.UtcNow.AddMinutes(-30);
 
-    private readonly MotoFixture _moto;
-    private readonly AwsSession _session;
-
     public CloudWatchLogsClientTests(MotoFixture moto)
+        : base(moto)
     {
-        _moto = moto;
-        _session = MotoSessions.Create(moto);
     }
-
-    public void Dispose() => _session.Dispose();
 
     [Fact]
     public async Task FilterLogEventsFollowsNextTokenAcrossPages()
     {
         var group = await CreateStreamWithEventsAsync("app", 7);
-        _session.Logs.PageSize = 2;
+        Session.Logs.PageSize = 2;
 
-        var result = await _session.Logs.FilterLogEventsAsync(new LogsFilterRequest(group));
+        var result = await Session.Logs.FilterLogEventsAsync(new LogsFilterRequest(group));
 
         Assert.Equal(Enumerable.Range(0, 7).Select(i => $"line {i}"), result.Events.Select(e => e.Message));
         Assert.False(result.Truncated);
-        Assert.Equal(4, _session.Calls.Get("CloudWatch Logs", "FilterLogEvents").Calls);
+        Assert.Equal(4, Session.Calls.Get("CloudWatch Logs", "FilterLogEvents").Calls);
         Assert.Equal(("app", Start.AddSeconds(3).ToUnixTimeMilliseconds()), (result.Events[3].LogStreamName, result.Events[3].Timestamp!.Value.ToUnixTimeMilliseconds()));
     }
 
@@ -45,9 +39,9 @@ public sealed class CloudWatchLogsClientTests : IClassFixture<MotoFixture>, IDis
     public async Task FilterLogEventsStopsAtTheCapAndSaysSo()
     {
         var group = await CreateStreamWithEventsAsync("app", 9);
-        _session.Logs.PageSize = 2;
+        Session.Logs.PageSize = 2;
 
-        var result = await _session.Logs.FilterLogEventsAsync(new LogsFilterRequest(group) { MaxEvents = 5 });
+        var result = await Session.Logs.FilterLogEventsAsync(new LogsFilterRequest(group) { MaxEvents = 5 });
 
         Assert.Equal(5, result.Events.Count);
         Assert.True(result.Truncated);
@@ -59,7 +53,7 @@ public sealed class CloudWatchLogsClientTests : IClassFixture<MotoFixture>, IDis
         var group = await CreateStreamWithEventsAsync("app", 6);
         await PutEventsAsync(group, "other", 3);
 
-        var result = await _session.Logs.FilterLogEventsAsync(new LogsFilterRequest(group)
+        var result = await Session.Logs.FilterLogEventsAsync(new LogsFilterRequest(group)
         {
             LogStreamNames = new[] { "app" },
             FilterPattern = "line",
@@ -75,7 +69,7 @@ public sealed class CloudWatchLogsClientTests : IClassFixture<MotoFixture>, IDis
     {
         var group = await CreateStreamWithEventsAsync("app", 5);
 
-        var events = await _session.Logs.GetLogEventsAsync(group, "app", startFromHead: true, limit: 2);
+        var events = await Session.Logs.GetLogEventsAsync(group, "app", startFromHead: true, limit: 2);
 
         Assert.Equal(new[] { "line 0", "line 1" }, events.Select(e => e.Message));
     }
@@ -83,7 +77,7 @@ public sealed class CloudWatchLogsClientTests : IClassFixture<MotoFixture>, IDis
     [Fact]
     public async Task UnknownLogGroupIsNotFound()
     {
-        var error = await Assert.ThrowsAsync<AwsServiceException>(() => _session.Logs.FilterLogEventsAsync(new LogsFilterRequest("/no/such/group")));
+        var error = await Assert.ThrowsAsync<AwsServiceException>(() => Session.Logs.FilterLogEventsAsync(new LogsFilterRequest("/no/such/group")));
 
         Assert.Equal(("ResourceNotFoundException", AwsErrorClassification.NotFound), (error.ErrorCode, error.Classification));
     }
@@ -91,18 +85,18 @@ public sealed class CloudWatchLogsClientTests : IClassFixture<MotoFixture>, IDis
     private async Task<string> CreateStreamWithEventsAsync(string stream, int count)
     {
         var group = "/ecs/" + MotoSessions.UniqueName("logs");
-        await AwsCli.RunAsync(_moto, "logs", "create-log-group", "--log-group-name", group);
+        await AwsCli.RunAsync(Moto, "logs", "create-log-group", "--log-group-name", group);
         await PutEventsAsync(group, stream, count);
         return group;
     }
 
     private async Task PutEventsAsync(string group, string stream, int count)
     {
-        await AwsCli.RunAsync(_moto, "logs", "create-log-stream", "--log-group-name", group, "--log-stream-name", stream);
+        await AwsCli.RunAsync(Moto, "logs", "create-log-stream", "--log-group-name", group, "--log-stream-name", stream);
         var events = Enumerable.Range(0, count)
             .Select(i => new AwsParameters { { "timestamp", Start.AddSeconds(i).ToUnixTimeMilliseconds() }, { "message", stream == "app" ? $"line {i}" : $"noise {i}" } })
             .ToList();
-        await _session.Logs.Protocol.CallAsync(
+        await Session.Logs.Protocol.CallAsync(
             AwsOperation.NonIdempotent("PutLogEvents"),
             new AwsParameters { { "logGroupName", group }, { "logStreamName", stream }, { "logEvents", events } },
             CancellationToken.None);

@@ -9,33 +9,27 @@ using Xunit;
 namespace DeployOps.Engine.Tests.Services;
 
 /// <summary>The typed EC2 client over real HTTP against moto; the AWS CLI creates what it reads.</summary>
-public sealed class Ec2ClientTests : IClassFixture<MotoFixture>, IDisposable
+public sealed class Ec2ClientTests : MotoSessionTest
 {
-    private readonly MotoFixture _moto;
-    private readonly AwsSession _session;
-
     public Ec2ClientTests(MotoFixture moto)
+        : base(moto)
     {
-        _moto = moto;
-        _session = MotoSessions.Create(moto);
     }
-
-    public void Dispose() => _session.Dispose();
 
     [Fact]
     public async Task SecurityGroupRulesAreRead()
     {
-        var network = await MotoNetwork.CreateAsync(_session);
-        var source = await MotoNetwork.CreateAsync(_session, "10.1");
+        var network = await MotoNetwork.CreateAsync(Session);
+        var source = await MotoNetwork.CreateAsync(Session, "10.1");
         var prefixList = (await AwsCli.RunAsync(
-            _moto, "ec2", "create-managed-prefix-list", "--prefix-list-name", MotoSessions.UniqueName("pl"), "--address-family", "IPv4", "--max-entries", "5"))
+            Moto, "ec2", "create-managed-prefix-list", "--prefix-list-name", MotoSessions.UniqueName("pl"), "--address-family", "IPv4", "--max-entries", "5"))
             .Text("PrefixList.PrefixListId")!;
         await AwsCli.RunAsync(
-            _moto, "ec2", "authorize-security-group-ingress", "--group-id", network.SecurityGroupId, "--ip-permissions",
+            Moto, "ec2", "authorize-security-group-ingress", "--group-id", network.SecurityGroupId, "--ip-permissions",
             "IpProtocol=tcp,FromPort=443,ToPort=443,IpRanges=[{CidrIp=0.0.0.0/0}],Ipv6Ranges=[{CidrIpv6=::/0}]",
             $"IpProtocol=tcp,FromPort=8080,ToPort=8081,UserIdGroupPairs=[{{GroupId={source.SecurityGroupId}}}],PrefixListIds=[{{PrefixListId={prefixList}}}]");
 
-        var group = (await _session.Ec2.DescribeSecurityGroupsAsync(new[] { network.SecurityGroupId })).Single();
+        var group = (await Session.Ec2.DescribeSecurityGroupsAsync(new[] { network.SecurityGroupId })).Single();
 
         Assert.Equal((network.SecurityGroupId, network.VpcId), (group.Id, group.VpcId));
         var https = group.Ingress.Single(rule => rule.FromPort == 443);
@@ -49,9 +43,9 @@ public sealed class Ec2ClientTests : IClassFixture<MotoFixture>, IDisposable
     [Fact]
     public async Task SubnetsAreRead()
     {
-        var network = await MotoNetwork.CreateAsync(_session, "10.2");
+        var network = await MotoNetwork.CreateAsync(Session, "10.2");
 
-        var subnets = await _session.Ec2.DescribeSubnetsAsync(new[] { network.SubnetA, network.SubnetB });
+        var subnets = await Session.Ec2.DescribeSubnetsAsync(new[] { network.SubnetA, network.SubnetB });
 
         var first = subnets.Single(s => s.Id == network.SubnetA);
         Assert.Equal((network.VpcId, "10.2.1.0/24", "us-east-1a", "available"), (first.VpcId, first.CidrBlock, first.AvailabilityZone, first.State));
@@ -62,7 +56,7 @@ public sealed class Ec2ClientTests : IClassFixture<MotoFixture>, IDisposable
     [Fact]
     public async Task UnknownSecurityGroupIsNotFound()
     {
-        var error = await Assert.ThrowsAsync<AwsServiceException>(() => _session.Ec2.DescribeSecurityGroupsAsync(new[] { "sg-0123456789abcdef0" }));
+        var error = await Assert.ThrowsAsync<AwsServiceException>(() => Session.Ec2.DescribeSecurityGroupsAsync(new[] { "sg-0123456789abcdef0" }));
 
         Assert.Equal(("EC2", "InvalidGroup.NotFound", AwsErrorClassification.NotFound), (error.Service, error.ErrorCode, error.Classification));
         Assert.Contains("sg-0123456789abcdef0", error.ErrorMessage);

@@ -12,7 +12,7 @@ using Xunit;
 namespace DeployOps.Engine.Tests.Services;
 
 /// <summary>The typed ECS client over real HTTP against moto; the AWS CLI is the oracle for what moto holds.</summary>
-public sealed class EcsClientTests : IClassFixture<MotoFixture>, IDisposable
+public sealed class EcsClientTests : MotoSessionTest
 {
     private const string ContainerDefinitions = """
         [{"name":"app","image":"nginx:1.27","essential":true,"memory":512,"memoryReservation":256,
@@ -23,31 +23,25 @@ public sealed class EcsClientTests : IClassFixture<MotoFixture>, IDisposable
          {"name":"sidecar","image":"envoy","essential":false,"memory":128}]
         """;
 
-    private readonly MotoFixture _moto;
-    private readonly AwsSession _session;
-
     public EcsClientTests(MotoFixture moto)
+        : base(moto)
     {
-        _moto = moto;
-        _session = MotoSessions.Create(moto);
     }
-
-    public void Dispose() => _session.Dispose();
 
     [Fact]
     public async Task DescribeServicesReadsWhatTheCliReads()
     {
         var (cluster, family) = await CreateClusterAndTaskDefinitionAsync();
-        var network = await MotoNetwork.CreateAsync(_session);
+        var network = await MotoNetwork.CreateAsync(Session);
         var targetGroupArn = $"arn:aws:elasticloadbalancing:us-east-1:{MotoSessions.Account}:targetgroup/web/0123456789abcdef";
         await AwsCli.RunAsync(
-            _moto, "ecs", "create-service", "--cluster", cluster, "--service-name", "web", "--task-definition", family,
+            Moto, "ecs", "create-service", "--cluster", cluster, "--service-name", "web", "--task-definition", family,
             "--desired-count", "2", "--launch-type", "FARGATE",
             "--load-balancers", $"targetGroupArn={targetGroupArn},containerName=app,containerPort=8080",
             "--network-configuration", $"awsvpcConfiguration={{subnets=[{network.SubnetA},{network.SubnetB}],securityGroups=[{network.SecurityGroupId}],assignPublicIp=ENABLED}}");
-        var cli = (await AwsCli.RunAsync(_moto, "ecs", "describe-services", "--cluster", cluster, "--services", "web")).Get("services.0");
+        var cli = (await AwsCli.RunAsync(Moto, "ecs", "describe-services", "--cluster", cluster, "--services", "web")).Get("services.0");
 
-        var service = (await _session.Ecs.DescribeServicesAsync(cluster, new[] { "web" })).Found.Single();
+        var service = (await Session.Ecs.DescribeServicesAsync(cluster, new[] { "web" })).Found.Single();
 
         Assert.Equal(cli.Text("serviceArn"), service.Arn);
         Assert.Equal(("web", cli.Text("clusterArn"), "ACTIVE"), (service.Name, (string?)service.ClusterArn, service.Status));
@@ -69,7 +63,7 @@ public sealed class EcsClientTests : IClassFixture<MotoFixture>, IDisposable
         var (cluster, family) = await CreateClusterAndTaskDefinitionAsync();
         var names = await CreateServicesAsync(cluster, family, 12);
 
-        var arns = await _session.Ecs.ListServicesAsync(cluster);
+        var arns = await Session.Ecs.ListServicesAsync(cluster);
 
         Assert.Equal(names.OrderBy(n => n), arns.Select(arn => arn.Split('/').Last()).OrderBy(n => n));
     }
@@ -80,11 +74,11 @@ public sealed class EcsClientTests : IClassFixture<MotoFixture>, IDisposable
         var (cluster, family) = await CreateClusterAndTaskDefinitionAsync();
         var names = await CreateServicesAsync(cluster, family, 21);
         var requested = names.Concat(new[] { "ghost-1", "ghost-2" }).ToList();
-        var before = _session.Calls.Get("ECS", "DescribeServices").Calls;
+        var before = Session.Calls.Get("ECS", "DescribeServices").Calls;
 
-        var result = await _session.Ecs.DescribeServicesAsync(cluster, requested);
+        var result = await Session.Ecs.DescribeServicesAsync(cluster, requested);
 
-        Assert.Equal(3, _session.Calls.Get("ECS", "DescribeServices").Calls - before);
+        Assert.Equal(3, Session.Calls.Get("ECS", "DescribeServices").Calls - before);
         Assert.Equal(names.OrderBy(n => n), result.Found.Select(s => s.Name).OrderBy(n => n));
         Assert.Equal(new[] { "ghost-1", "ghost-2" }, result.Failures.Select(f => f.Arn!.Split('/').Last()).OrderBy(n => n));
         Assert.All(result.Failures, failure => Assert.Equal((AwsErrorCodes.EcsMissingReason, AwsErrorClassification.NotFound), (failure.Reason, failure.Classification)));
@@ -93,7 +87,7 @@ public sealed class EcsClientTests : IClassFixture<MotoFixture>, IDisposable
     [Fact]
     public async Task UnknownClusterIsNotFound()
     {
-        var error = await Assert.ThrowsAsync<AwsServiceException>(() => _session.Ecs.ListServicesAsync("no-such-cluster"));
+        var error = await Assert.ThrowsAsync<AwsServiceException>(() => Session.Ecs.ListServicesAsync("no-such-cluster"));
 
         Assert.Equal(("ECS", "ListServices", "ClusterNotFoundException", 400), (error.Service, error.Operation, error.ErrorCode, error.HttpStatus));
         Assert.Equal(AwsErrorClassification.NotFound, error.Classification);
@@ -105,15 +99,15 @@ public sealed class EcsClientTests : IClassFixture<MotoFixture>, IDisposable
         var (cluster, family) = await CreateClusterAndTaskDefinitionAsync();
         await CreateServicesAsync(cluster, family, 1, "api");
 
-        var updated = await _session.Ecs.UpdateServiceAsync(new EcsUpdateServiceRequest(cluster, "api")
+        var updated = await Session.Ecs.UpdateServiceAsync(new EcsUpdateServiceRequest(cluster, "api")
         {
             DesiredCount = 4,
             ForceNewDeployment = true,
         });
-        var cli = (await AwsCli.RunAsync(_moto, "ecs", "describe-services", "--cluster", cluster, "--services", "api")).Get("services.0");
+        var cli = (await AwsCli.RunAsync(Moto, "ecs", "describe-services", "--cluster", cluster, "--services", "api")).Get("services.0");
 
         Assert.Equal((4, 4), (updated.DesiredCount, cli.Number("desiredCount")));
-        Assert.Equal(new AwsCallCount("ECS", "UpdateService", 1, 1), _session.Calls.Get("ECS", "UpdateService"));
+        Assert.Equal(new AwsCallCount("ECS", "UpdateService", 1, 1), Session.Calls.Get("ECS", "UpdateService"));
     }
 
     [Fact]
@@ -122,7 +116,7 @@ public sealed class EcsClientTests : IClassFixture<MotoFixture>, IDisposable
         var (cluster, _) = await CreateClusterAndTaskDefinitionAsync();
 
         var error = await Assert.ThrowsAsync<AwsServiceException>(
-            () => _session.Ecs.UpdateServiceAsync(new EcsUpdateServiceRequest(cluster, "ghost") { DesiredCount = 1 }));
+            () => Session.Ecs.UpdateServiceAsync(new EcsUpdateServiceRequest(cluster, "ghost") { DesiredCount = 1 }));
 
         Assert.Equal(("ServiceNotFoundException", AwsErrorClassification.NotFound), (error.ErrorCode, error.Classification));
     }
@@ -132,7 +126,7 @@ public sealed class EcsClientTests : IClassFixture<MotoFixture>, IDisposable
     {
         var (_, family) = await CreateClusterAndTaskDefinitionAsync();
 
-        var definition = await _session.Ecs.DescribeTaskDefinitionAsync(family);
+        var definition = await Session.Ecs.DescribeTaskDefinitionAsync(family);
 
         Assert.Equal((family, 1, "awsvpc"), (definition.Family, definition.Revision, definition.NetworkMode));
         Assert.EndsWith($":task-definition/{family}:1", definition.Arn, StringComparison.Ordinal);
@@ -153,7 +147,7 @@ public sealed class EcsClientTests : IClassFixture<MotoFixture>, IDisposable
         await RegisterTaskDefinitionAsync(family);
         await RegisterTaskDefinitionAsync(family + "-other");
 
-        var arns = await _session.Ecs.ListTaskDefinitionsAsync(familyPrefix: family, status: EcsTaskDefinitionStatus.Active);
+        var arns = await Session.Ecs.ListTaskDefinitionsAsync(familyPrefix: family, status: EcsTaskDefinitionStatus.Active);
 
         Assert.Equal(new[] { $"{family}:1", $"{family}:2" }, arns.Select(arn => arn.Split('/').Last()));
     }
@@ -161,7 +155,7 @@ public sealed class EcsClientTests : IClassFixture<MotoFixture>, IDisposable
     [Fact]
     public async Task MissingTaskDefinitionIsNotFound()
     {
-        var missing = await Assert.ThrowsAsync<AwsServiceException>(() => _session.Ecs.DescribeTaskDefinitionAsync("no-such-family:1"));
+        var missing = await Assert.ThrowsAsync<AwsServiceException>(() => Session.Ecs.DescribeTaskDefinitionAsync("no-such-family:1"));
 
         Assert.Equal(("ClientException", AwsErrorClassification.NotFound), (missing.ErrorCode, missing.Classification));
     }
@@ -172,7 +166,7 @@ public sealed class EcsClientTests : IClassFixture<MotoFixture>, IDisposable
         var (cluster, family) = await CreateClusterAndTaskDefinitionAsync();
         var awsvpc = new AwsParameters { { "awsvpcConfiguration", new AwsParameters { { "subnets", Array.Empty<string>() } } } };
 
-        var error = await Assert.ThrowsAsync<AwsServiceException>(() => _session.Ecs.Protocol.CallAsync(
+        var error = await Assert.ThrowsAsync<AwsServiceException>(() => Session.Ecs.Protocol.CallAsync(
             AwsOperation.NonIdempotent("CreateService"),
             new AwsParameters { { "cluster", cluster }, { "serviceName", "bad" }, { "taskDefinition", family }, { "networkConfiguration", awsvpc } },
             CancellationToken.None));
@@ -184,17 +178,17 @@ public sealed class EcsClientTests : IClassFixture<MotoFixture>, IDisposable
     public async Task TasksAreListedAndDescribedWithTheirEniAddress()
     {
         var (cluster, family) = await CreateClusterAndTaskDefinitionAsync();
-        var network = await MotoNetwork.CreateAsync(_session, "10.7");
+        var network = await MotoNetwork.CreateAsync(Session, "10.7");
         var run = await AwsCli.RunAsync(
-            _moto, "ecs", "run-task", "--cluster", cluster, "--task-definition", family, "--launch-type", "FARGATE", "--count", "2",
+            Moto, "ecs", "run-task", "--cluster", cluster, "--task-definition", family, "--launch-type", "FARGATE", "--count", "2",
             "--started-by", "deploy-42", "--network-configuration",
             $"awsvpcConfiguration={{subnets=[{network.SubnetA}],securityGroups=[{network.SecurityGroupId}]}}");
         var stoppedArn = run.Text("tasks.1.taskArn")!;
-        await AwsCli.RunAsync(_moto, "ecs", "stop-task", "--cluster", cluster, "--task", stoppedArn, "--reason", "Scaling in");
+        await AwsCli.RunAsync(Moto, "ecs", "stop-task", "--cluster", cluster, "--task", stoppedArn, "--reason", "Scaling in");
 
-        var running = await _session.Ecs.ListTasksAsync(new EcsListTasksRequest(cluster) { StartedBy = "deploy-42", DesiredStatus = EcsDesiredStatus.Running });
-        var stopped = await _session.Ecs.ListTasksAsync(new EcsListTasksRequest(cluster) { DesiredStatus = EcsDesiredStatus.Stopped });
-        var described = await _session.Ecs.DescribeTasksAsync(cluster, running.Concat(stopped).ToList());
+        var running = await Session.Ecs.ListTasksAsync(new EcsListTasksRequest(cluster) { StartedBy = "deploy-42", DesiredStatus = EcsDesiredStatus.Running });
+        var stopped = await Session.Ecs.ListTasksAsync(new EcsListTasksRequest(cluster) { DesiredStatus = EcsDesiredStatus.Stopped });
+        var described = await Session.Ecs.DescribeTasksAsync(cluster, running.Concat(stopped).ToList());
 
         Assert.Equal(new[] { run.Text("tasks.0.taskArn")! }, running);
         Assert.Equal(new[] { stoppedArn }, stopped);
@@ -211,25 +205,25 @@ public sealed class EcsClientTests : IClassFixture<MotoFixture>, IDisposable
     public async Task DescribeTasksBatchesByAHundred()
     {
         var (cluster, family) = await CreateClusterAndTaskDefinitionAsync();
-        var network = await MotoNetwork.CreateAsync(_session, "10.8");
+        var network = await MotoNetwork.CreateAsync(Session, "10.8");
         var awsvpc = new AwsParameters
         {
             { "awsvpcConfiguration", new AwsParameters { { "subnets", new[] { network.SubnetA } }, { "securityGroups", new[] { network.SecurityGroupId } } } },
         };
         for (var i = 0; i < 11; i++)
         {
-            await _session.Ecs.Protocol.CallAsync(
+            await Session.Ecs.Protocol.CallAsync(
                 AwsOperation.NonIdempotent("RunTask"),
                 new AwsParameters { { "cluster", cluster }, { "taskDefinition", family }, { "launchType", "FARGATE" }, { "count", 10 }, { "networkConfiguration", awsvpc } },
                 CancellationToken.None);
         }
 
-        var arns = await _session.Ecs.ListTasksAsync(new EcsListTasksRequest(cluster));
-        var described = await _session.Ecs.DescribeTasksAsync(cluster, arns);
+        var arns = await Session.Ecs.ListTasksAsync(new EcsListTasksRequest(cluster));
+        var described = await Session.Ecs.DescribeTasksAsync(cluster, arns);
 
         Assert.Equal(110, arns.Count);
         Assert.Equal(arns.OrderBy(a => a), described.Found.Select(t => t.Arn).OrderBy(a => a));
-        Assert.Equal(2, _session.Calls.Get("ECS", "DescribeTasks").Calls);
+        Assert.Equal(2, Session.Calls.Get("ECS", "DescribeTasks").Calls);
     }
 
     // The CLI prints microseconds, the JSON protocol's epoch seconds are read to the millisecond.
@@ -240,13 +234,13 @@ public sealed class EcsClientTests : IClassFixture<MotoFixture>, IDisposable
     {
         var cluster = MotoSessions.UniqueName("cluster");
         var family = MotoSessions.UniqueName("web");
-        await AwsCli.RunAsync(_moto, "ecs", "create-cluster", "--cluster-name", cluster);
+        await AwsCli.RunAsync(Moto, "ecs", "create-cluster", "--cluster-name", cluster);
         await RegisterTaskDefinitionAsync(family);
         return (cluster, family);
     }
 
     private Task RegisterTaskDefinitionAsync(string family) => AwsCli.RunAsync(
-        _moto, "ecs", "register-task-definition", "--family", family, "--network-mode", "awsvpc",
+        Moto, "ecs", "register-task-definition", "--family", family, "--network-mode", "awsvpc",
         "--requires-compatibilities", "FARGATE", "--cpu", "256", "--memory", "1024", "--container-definitions", ContainerDefinitions);
 
     // Bulk creation goes through the engine's own JSON client: one CLI process per service would be slow.
@@ -255,7 +249,7 @@ public sealed class EcsClientTests : IClassFixture<MotoFixture>, IDisposable
         var names = Enumerable.Range(1, count).Select(i => name ?? $"svc-{i:00}").ToArray();
         foreach (var service in names)
         {
-            await _session.Ecs.Protocol.CallAsync(
+            await Session.Ecs.Protocol.CallAsync(
                 AwsOperation.NonIdempotent("CreateService"),
                 new AwsParameters { { "cluster", cluster }, { "serviceName", service }, { "taskDefinition", family }, { "desiredCount", 1 } },
                 CancellationToken.None);

@@ -13,28 +13,22 @@ using Xunit;
 namespace DeployOps.Engine.Tests.Services;
 
 /// <summary>The typed ELBv2 client over real HTTP against moto; the AWS CLI is the oracle for what moto holds.</summary>
-public sealed class ElasticLoadBalancingClientTests : IClassFixture<MotoFixture>, IDisposable
+public sealed class ElasticLoadBalancingClientTests : MotoSessionTest
 {
-    private readonly MotoFixture _moto;
-    private readonly AwsSession _session;
-
     public ElasticLoadBalancingClientTests(MotoFixture moto)
+        : base(moto)
     {
-        _moto = moto;
-        _session = MotoSessions.Create(moto);
     }
 
-    private ElasticLoadBalancingClient Elb => _session.LoadBalancing;
-
-    public void Dispose() => _session.Dispose();
+    private ElasticLoadBalancingClient Elb => Session.LoadBalancing;
 
     [Fact]
     public async Task TargetGroupsLoadBalancersAndListenersReadWhatTheCliReads()
     {
-        var network = await MotoNetwork.CreateAsync(_session);
+        var network = await MotoNetwork.CreateAsync(Session);
         var (loadBalancerArn, targetGroupArn) = await CreateWiredLoadBalancerAsync(network);
-        var cliGroup = (await AwsCli.RunAsync(_moto, "elbv2", "describe-target-groups", "--target-group-arns", targetGroupArn)).Get("TargetGroups.0");
-        var cliBalancer = (await AwsCli.RunAsync(_moto, "elbv2", "describe-load-balancers", "--load-balancer-arns", loadBalancerArn)).Get("LoadBalancers.0");
+        var cliGroup = (await AwsCli.RunAsync(Moto, "elbv2", "describe-target-groups", "--target-group-arns", targetGroupArn)).Get("TargetGroups.0");
+        var cliBalancer = (await AwsCli.RunAsync(Moto, "elbv2", "describe-load-balancers", "--load-balancer-arns", loadBalancerArn)).Get("LoadBalancers.0");
 
         var group = (await Elb.DescribeTargetGroupsAsync(new[] { targetGroupArn })).Single();
         var ofBalancer = await Elb.DescribeTargetGroupsOfLoadBalancerAsync(loadBalancerArn);
@@ -60,10 +54,10 @@ public sealed class ElasticLoadBalancingClientTests : IClassFixture<MotoFixture>
     [Fact]
     public async Task TargetHealthListsEveryRegisteredTarget()
     {
-        var network = await MotoNetwork.CreateAsync(_session);
+        var network = await MotoNetwork.CreateAsync(Session);
         var (_, targetGroupArn) = await CreateWiredLoadBalancerAsync(network);
-        await AwsCli.RunAsync(_moto, "elbv2", "register-targets", "--target-group-arn", targetGroupArn, "--targets", "Id=10.0.1.10,Port=8080", "Id=10.0.1.11,Port=8080");
-        var cli = await AwsCli.RunAsync(_moto, "elbv2", "describe-target-health", "--target-group-arn", targetGroupArn);
+        await AwsCli.RunAsync(Moto, "elbv2", "register-targets", "--target-group-arn", targetGroupArn, "--targets", "Id=10.0.1.10,Port=8080", "Id=10.0.1.11,Port=8080");
+        var cli = await AwsCli.RunAsync(Moto, "elbv2", "describe-target-health", "--target-group-arn", targetGroupArn);
 
         var health = await Elb.DescribeTargetHealthAsync(targetGroupArn);
 
@@ -75,11 +69,11 @@ public sealed class ElasticLoadBalancingClientTests : IClassFixture<MotoFixture>
     [Fact]
     public async Task ModifyTargetGroupChangesOnlyTheGivenHealthCheckSettings()
     {
-        var network = await MotoNetwork.CreateAsync(_session);
+        var network = await MotoNetwork.CreateAsync(Session);
         var (_, targetGroupArn) = await CreateWiredLoadBalancerAsync(network);
 
         var modified = await Elb.ModifyTargetGroupAsync(targetGroupArn, new ElbHealthCheck { Path = "/ready", Matcher = "200", IntervalSeconds = 30 });
-        var cli = (await AwsCli.RunAsync(_moto, "elbv2", "describe-target-groups", "--target-group-arns", targetGroupArn)).Get("TargetGroups.0");
+        var cli = (await AwsCli.RunAsync(Moto, "elbv2", "describe-target-groups", "--target-group-arns", targetGroupArn)).Get("TargetGroups.0");
 
         Assert.Equal(("/ready", "200", 30, 3), (modified.HealthCheck.Path, modified.HealthCheck.Matcher, modified.HealthCheck.IntervalSeconds, modified.HealthCheck.HealthyThresholdCount));
         Assert.Equal(("/ready", "200", 30), (cli.Text("HealthCheckPath"), cli.Text("Matcher.HttpCode"), cli.Number("HealthCheckIntervalSeconds")));
@@ -88,7 +82,7 @@ public sealed class ElasticLoadBalancingClientTests : IClassFixture<MotoFixture>
     [Fact]
     public async Task AnInvalidMatcherIsValidation()
     {
-        var network = await MotoNetwork.CreateAsync(_session);
+        var network = await MotoNetwork.CreateAsync(Session);
         var (_, targetGroupArn) = await CreateWiredLoadBalancerAsync(network);
 
         var error = await Assert.ThrowsAsync<AwsServiceException>(() => Elb.ModifyTargetGroupAsync(targetGroupArn, new ElbHealthCheck { Matcher = "ok" }));
@@ -110,7 +104,7 @@ public sealed class ElasticLoadBalancingClientTests : IClassFixture<MotoFixture>
     [Fact]
     public async Task DescribeTargetGroupsSendsArnsAndNamesInBatchesOfTwenty()
     {
-        var network = await MotoNetwork.CreateAsync(_session);
+        var network = await MotoNetwork.CreateAsync(Session);
         var names = Enumerable.Range(1, 25).Select(i => MotoSessions.UniqueName("tg")).ToList();
         var arns = new List<string>();
         foreach (var name in names)
@@ -123,13 +117,13 @@ public sealed class ElasticLoadBalancingClientTests : IClassFixture<MotoFixture>
 
         Assert.Equal(arns.OrderBy(a => a), byArn.Select(g => g.Arn).OrderBy(a => a));
         Assert.Equal(names.OrderBy(n => n), byName.Select(g => g.Name).OrderBy(n => n));
-        Assert.Equal(4, _session.Calls.Get("Elastic Load Balancing v2", "DescribeTargetGroups").Calls);
+        Assert.Equal(4, Session.Calls.Get("Elastic Load Balancing v2", "DescribeTargetGroups").Calls);
     }
 
     [Fact]
     public async Task DescribeLoadBalancersFollowsNextMarker()
     {
-        var network = await MotoNetwork.CreateAsync(_session);
+        var network = await MotoNetwork.CreateAsync(Session);
         var names = Enumerable.Range(1, 5).Select(_ => MotoSessions.UniqueName("lb")).ToList();
         foreach (var name in names)
         {
@@ -140,15 +134,15 @@ public sealed class ElasticLoadBalancingClientTests : IClassFixture<MotoFixture>
         var balancers = await Elb.DescribeLoadBalancersByNameAsync(names);
 
         Assert.Equal(names.OrderBy(n => n), balancers.Select(b => b.Name).OrderBy(n => n));
-        Assert.Equal(3, _session.Calls.Get("Elastic Load Balancing v2", "DescribeLoadBalancers").Calls);
+        Assert.Equal(3, Session.Calls.Get("Elastic Load Balancing v2", "DescribeLoadBalancers").Calls);
     }
 
     [Fact]
     public async Task TargetGroupAttributesAreKeyedByName()
     {
-        var network = await MotoNetwork.CreateAsync(_session);
+        var network = await MotoNetwork.CreateAsync(Session);
         var arn = await CreateTargetGroupAsync(MotoSessions.UniqueName("tg"), network.VpcId);
-        await AwsCli.RunAsync(_moto, "elbv2", "modify-target-group-attributes", "--target-group-arn", arn, "--attributes", "Key=deregistration_delay.timeout_seconds,Value=45");
+        await AwsCli.RunAsync(Moto, "elbv2", "modify-target-group-attributes", "--target-group-arn", arn, "--attributes", "Key=deregistration_delay.timeout_seconds,Value=45");
 
         var attributes = await Elb.DescribeTargetGroupAttributesAsync(arn);
 
@@ -159,13 +153,13 @@ public sealed class ElasticLoadBalancingClientTests : IClassFixture<MotoFixture>
     {
         var loadBalancer = await CreateLoadBalancerAsync(MotoSessions.UniqueName("lb"), network);
         var group = await AwsCli.RunAsync(
-            _moto, "elbv2", "create-target-group", "--name", MotoSessions.UniqueName("tg"), "--protocol", "HTTP", "--port", "8080",
+            Moto, "elbv2", "create-target-group", "--name", MotoSessions.UniqueName("tg"), "--protocol", "HTTP", "--port", "8080",
             "--vpc-id", network.VpcId, "--target-type", "ip", "--health-check-protocol", "HTTP", "--health-check-path", "/health",
             "--health-check-interval-seconds", "15", "--health-check-timeout-seconds", "5", "--healthy-threshold-count", "3",
             "--unhealthy-threshold-count", "4", "--matcher", "HttpCode=200-299");
         var targetGroupArn = group.Text("TargetGroups.0.TargetGroupArn")!;
         await AwsCli.RunAsync(
-            _moto, "elbv2", "create-listener", "--load-balancer-arn", loadBalancer, "--protocol", "HTTP", "--port", "80",
+            Moto, "elbv2", "create-listener", "--load-balancer-arn", loadBalancer, "--protocol", "HTTP", "--port", "80",
             "--default-actions", $"Type=forward,TargetGroupArn={targetGroupArn}");
         return (loadBalancer, targetGroupArn);
     }

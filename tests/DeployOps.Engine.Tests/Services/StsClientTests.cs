@@ -5,19 +5,19 @@ using Xunit;
 
 namespace DeployOps.Engine.Tests.Services;
 
-public sealed class StsClientTests : IClassFixture<MotoFixture>
+public sealed class StsClientTests : MotoSessionTest
 {
-    private readonly MotoFixture _moto;
-
-    public StsClientTests(MotoFixture moto) => _moto = moto;
+    public StsClientTests(MotoFixture moto)
+        : base(moto)
+    {
+    }
 
     [Fact]
     public async Task CallerIdentityMatchesTheCli()
     {
-        using var session = MotoSessions.Create(_moto);
-        var cli = await AwsCli.RunAsync(_moto, "sts", "get-caller-identity");
+        var cli = await AwsCli.RunAsync(Moto, "sts", "get-caller-identity");
 
-        var identity = await session.Sts.GetCallerIdentityAsync();
+        var identity = await Session.Sts.GetCallerIdentityAsync();
 
         Assert.Equal((MotoSessions.Account, cli.Text("Arn"), cli.Text("UserId")), (identity.Account, (string?)identity.Arn, (string?)identity.UserId));
     }

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using DeployOps.Aws.Configuration;
 
 namespace DeployOps.Engine.Tests.Support;
@@ -26,16 +27,11 @@ internal sealed class FakeHome : System.IDisposable
     public string ConfigFile { get; }
 
     /// <summary>An environment whose home is this folder, with the given variables.</summary>
-    public FixedAwsEnvironment Environment(params (string Name, string Value)[] variables)
-    {
-        var values = new List<KeyValuePair<string, string?>>();
-        foreach (var (name, value) in variables)
-        {
-            values.Add(new KeyValuePair<string, string?>(name, value));
-        }
+    public FixedAwsEnvironment Environment(params (string Name, string Value)[] variables) => Of(Path, variables);
 
-        return new FixedAwsEnvironment(values, Path);
-    }
+    /// <summary>An environment with the given home directory (null for none) and variables.</summary>
+    public static FixedAwsEnvironment Of(string? home, params (string Name, string Value)[] variables) =>
+        new(variables.Select(v => new KeyValuePair<string, string?>(v.Name, v.Value)), home);
 
     /// <summary>A file in this home (for -ProfileLocation tests).</summary>
     public string Write(string relativePath, string content) => _directory.Write(relativePath, content);

@@ -34,16 +34,15 @@ public sealed class Ec2Client
         DescribeByIdsAsync(DescribeSubnetsOperation, "SubnetId", subnetIds, "subnetSet", Ec2Subnet.Read, cancellationToken);
 
     // The id list's wire name is the model's locationName (GroupId.N, SubnetId.N); the response list is e.g. securityGroupInfo/item.
-    private async Task<IReadOnlyList<T>> DescribeByIdsAsync<T>(
+    private Task<IReadOnlyList<T>> DescribeByIdsAsync<T>(
         AwsOperation operation,
         string idMember,
         IReadOnlyList<string> ids,
         string listMember,
         Func<XElement, T> read,
-        CancellationToken cancellationToken)
-    {
-        var batches = await AwsPaging.BatchAsync(
-            ids.Distinct(StringComparer.Ordinal).ToList(),
+        CancellationToken cancellationToken) =>
+        AwsPaging.CollectBatchesAsync(
+            ids,
             DescribeBatchSize,
             (batch, ct) => AwsPaging.CollectAsync(
                 async (token, pageCt) =>
@@ -53,7 +52,5 @@ public sealed class Ec2Client
                     return new AwsPage<T>(result.List(listMember, read), result.Text("nextToken"));
                 },
                 ct),
-            cancellationToken).ConfigureAwait(false);
-        return batches.SelectMany(batch => batch).ToList();
-    }
+            cancellationToken);
 }

@@ -139,7 +139,7 @@ public sealed class EcsClient
         CancellationToken cancellationToken)
     {
         var responses = await AwsPaging.BatchAsync(
-            names.Distinct(StringComparer.Ordinal).ToList(),
+            names,
             batchSize,
             (batch, ct) => Protocol.CallAsync(operation, new AwsParameters { { "cluster", cluster }, { listMember, batch } }, ct),
             cancellationToken).ConfigureAwait(false);

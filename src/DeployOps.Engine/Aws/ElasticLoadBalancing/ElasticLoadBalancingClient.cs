@@ -110,19 +110,16 @@ public sealed class ElasticLoadBalancingClient
             },
             cancellationToken);
 
-    private async Task<IReadOnlyList<T>> DescribeBatchedAsync<T>(
+    private Task<IReadOnlyList<T>> DescribeBatchedAsync<T>(
         AwsOperation operation,
         string filterMember,
         IReadOnlyList<string> values,
         string listMember,
         Func<XElement, T> read,
-        CancellationToken cancellationToken)
-    {
-        var batches = await AwsPaging.BatchAsync(
-            values.Distinct(StringComparer.Ordinal).ToList(),
+        CancellationToken cancellationToken) =>
+        AwsPaging.CollectBatchesAsync(
+            values,
             DescribeBatchSize,
             (batch, ct) => DescribeAllPagesAsync(operation, () => new AwsParameters { { filterMember, batch } }, listMember, read, ct),
-            cancellationToken).ConfigureAwait(false);
-        return batches.SelectMany(batch => batch).ToList();
-    }
+            cancellationToken);
 }

@@ -13,38 +13,25 @@ namespace DeployOps.Aws.Protocols;
 /// The AWS JSON 1.1 protocol: <c>POST /</c> with <c>Content-Type: application/x-amz-json-1.1</c> and
 /// <c>X-Amz-Target: &lt;targetPrefix&gt;.&lt;Operation&gt;</c>; errors carry <c>__type</c> and <c>message</c>.
 /// </summary>
-public sealed class AwsJsonClient
+public sealed class AwsJsonClient : AwsProtocolClient
 {
     private const string ContentType = "application/x-amz-json-1.1";
 
-    private readonly AwsRequestPipeline _pipeline;
-
     internal AwsJsonClient(AwsServiceDescription service, Uri endpoint, AwsRequestPipeline pipeline)
+        : base(service, endpoint, pipeline, AwsProtocol.Json)
     {
-        if (service.Protocol != AwsProtocol.Json)
-        {
-            throw new ArgumentException($"{service.ServiceId} does not speak the JSON protocol.", nameof(service));
-        }
-
-        Service = service;
-        Endpoint = endpoint;
-        _pipeline = pipeline;
     }
-
-    /// <summary>The service this client calls.</summary>
-    public AwsServiceDescription Service { get; }
-
-    /// <summary>The endpoint it calls.</summary>
-    public Uri Endpoint { get; }
 
     /// <summary>Calls <paramref name="operation"/> and returns the response document's root object.</summary>
-    public async Task<JsonElement> CallAsync(AwsOperation operation, AwsParameters parameters, CancellationToken cancellationToken)
-    {
-        var request = new AwsHttpRequest(
-            Service, Endpoint, operation, Serialize(parameters), ContentType, Service.ProtocolVersion + "." + operation.Name);
-        var response = await _pipeline.SendAsync(request, ReadError, cancellationToken).ConfigureAwait(false);
-        return Parse(string.IsNullOrWhiteSpace(response.Body) ? "{}" : response.Body, request, response);
-    }
+    public Task<JsonElement> CallAsync(AwsOperation operation, AwsParameters parameters, CancellationToken cancellationToken) =>
+        SendAsync(
+            operation,
+            Serialize(parameters),
+            ContentType,
+            Service.ProtocolVersion + "." + operation.Name,
+            ReadError,
+            Parse,
+            cancellationToken);
 
     /// <summary>The request body: the parameters as one JSON object.</summary>
     internal static byte[] Serialize(AwsParameters parameters)
@@ -77,7 +64,7 @@ public sealed class AwsJsonClient
             // Not a JSON error document (a proxy's HTML page, say): described from the status below.
         }
 
-        return AwsErrorDetailsFallback.From(response);
+        return UnreadableError(response);
     }
 
     private static string CodeOf(string type)
@@ -87,17 +74,10 @@ public sealed class AwsJsonClient
         return colon >= 0 ? code.Substring(0, colon) : code;
     }
 
-    private static JsonElement Parse(string body, AwsHttpRequest request, AwsHttpResponse response)
+    private static JsonElement Parse(string body)
     {
-        try
-        {
-            using var document = JsonDocument.Parse(body);
-            return document.RootElement.Clone();
-        }
-        catch (JsonException ex)
-        {
-            throw AwsErrorDetailsFallback.MalformedResponse(request, response, ex);
-        }
+        using var document = JsonDocument.Parse(string.IsNullOrWhiteSpace(body) ? "{}" : body);
+        return document.RootElement.Clone();
     }
 
     private static void WriteObject(Utf8JsonWriter writer, AwsParameters parameters)

@@ -36,9 +36,9 @@ public static class AwsPaging
     }
 
     /// <summary>
-    /// Splits <paramref name="items"/> into batches of at most <paramref name="batchSize"/>, calls them concurrently
-    /// (the session's request limit bounds how many run at once) and returns the results in batch order.
-    /// The first failure cancels the batches still running and is the one thrown.
+    /// Splits <paramref name="items"/> (duplicates removed) into batches of at most <paramref name="batchSize"/>, calls
+    /// them concurrently (the session's request limit bounds how many run at once) and returns the results in batch
+    /// order. The first failure cancels the batches still running and is the one thrown.
     /// </summary>
     public static async Task<IReadOnlyList<TResult>> BatchAsync<TItem, TResult>(
         IReadOnlyList<TItem> items,
@@ -46,8 +46,9 @@ public static class AwsPaging
         Func<IReadOnlyList<TItem>, CancellationToken, Task<TResult>> callBatch,
         CancellationToken cancellationToken)
     {
-        var batches = Enumerable.Range(0, (items.Count + batchSize - 1) / batchSize)
-            .Select(index => (IReadOnlyList<TItem>)items.Skip(index * batchSize).Take(batchSize).ToList())
+        var distinct = items.Distinct().ToList();
+        var batches = Enumerable.Range(0, (distinct.Count + batchSize - 1) / batchSize)
+            .Select(index => (IReadOnlyList<TItem>)distinct.Skip(index * batchSize).Take(batchSize).ToList())
             .ToList();
         using var firstFailure = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var running = batches.Select(batch => CallAsync(batch)).ToList();
@@ -74,6 +75,17 @@ public static class AwsPaging
                 throw;
             }
         }
+    }
+
+    /// <summary><see cref="BatchAsync"/> for calls that each return a list: the lists, concatenated in batch order.</summary>
+    public static async Task<IReadOnlyList<T>> CollectBatchesAsync<TItem, T>(
+        IReadOnlyList<TItem> items,
+        int batchSize,
+        Func<IReadOnlyList<TItem>, CancellationToken, Task<IReadOnlyList<T>>> callBatch,
+        CancellationToken cancellationToken)
+    {
+        var batches = await BatchAsync(items, batchSize, callBatch, cancellationToken).ConfigureAwait(false);
+        return batches.SelectMany(batch => batch).ToList();
     }
 
     private static bool IsRealFailure(Task task) =>

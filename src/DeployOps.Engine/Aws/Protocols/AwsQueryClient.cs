@@ -16,29 +16,14 @@ namespace DeployOps.Aws.Protocols;
 /// parameters (<c>A.B</c> for nested members; lists <c>Name.member.N</c>, or <c>Name.N</c> for EC2). Responses are XML
 /// read without regard to namespaces; errors are <c>ErrorResponse/Error</c> or EC2's <c>Response/Errors/Error</c>.
 /// </summary>
-public sealed class AwsQueryClient
+public sealed class AwsQueryClient : AwsProtocolClient
 {
     private const string ContentType = "application/x-www-form-urlencoded; charset=utf-8";
 
-    private readonly AwsRequestPipeline _pipeline;
-
     internal AwsQueryClient(AwsServiceDescription service, Uri endpoint, AwsRequestPipeline pipeline)
+        : base(service, endpoint, pipeline, AwsProtocol.Query, AwsProtocol.Ec2Query)
     {
-        if (service.Protocol is not (AwsProtocol.Query or AwsProtocol.Ec2Query))
-        {
-            throw new ArgumentException($"{service.ServiceId} does not speak the query protocol.", nameof(service));
-        }
-
-        Service = service;
-        Endpoint = endpoint;
-        _pipeline = pipeline;
     }
-
-    /// <summary>The service this client calls.</summary>
-    public AwsServiceDescription Service { get; }
-
-    /// <summary>The endpoint it calls.</summary>
-    public Uri Endpoint { get; }
 
     /// <summary>
     /// Calls <paramref name="operation"/> and returns the result element: <c>&lt;OperationResult&gt;</c> for the query
@@ -48,9 +33,7 @@ public sealed class AwsQueryClient
     {
         var fields = Flatten(Service, operation.Name, parameters);
         var body = Encoding.UTF8.GetBytes(string.Join("&", fields.Select(f => Escape(f.Key) + "=" + Escape(f.Value))));
-        var request = new AwsHttpRequest(Service, Endpoint, operation, body, ContentType, null);
-        var response = await _pipeline.SendAsync(request, ReadError, cancellationToken).ConfigureAwait(false);
-        var root = Parse(response.Body, request, response);
+        var root = await SendAsync(operation, body, ContentType, null, ReadError, Parse, cancellationToken).ConfigureAwait(false);
         return Service.Protocol == AwsProtocol.Ec2Query ? root : root.Child(operation.Name + "Result") ?? root;
     }
 
@@ -86,7 +69,7 @@ public sealed class AwsQueryClient
             // Not an XML error document: described from the status below.
         }
 
-        return AwsErrorDetailsFallback.From(response);
+        return UnreadableError(response);
     }
 
     private static void WriteStructure(List<KeyValuePair<string, string>> fields, string prefix, AwsParameters structure, string listSegment)
@@ -126,15 +109,6 @@ public sealed class AwsQueryClient
 
     private static string Escape(string value) => Uri.EscapeDataString(value);
 
-    private static XElement Parse(string body, AwsHttpRequest request, AwsHttpResponse response)
-    {
-        try
-        {
-            return XDocument.Parse(body).Root ?? throw new XmlException("The response has no root element.");
-        }
-        catch (XmlException ex)
-        {
-            throw AwsErrorDetailsFallback.MalformedResponse(request, response, ex);
-        }
-    }
+    private static XElement Parse(string body) =>
+        XDocument.Parse(body).Root ?? throw new XmlException("The response has no root element.");
 }
