@@ -41,6 +41,10 @@ source_profile = source
 
 [profile region-only]
 region = eu-west-3
+
+[profile orphan]
+role_arn = arn:aws:iam::123456789012:role/deployer
+source_profile = ghost
 ";
 
     private static readonly AWSCredentials ExplicitCredential = new BasicAWSCredentials("AKIDEXPLICIT", FakeHome.SecretKey);
@@ -124,6 +128,17 @@ region = eu-west-3
 
         Assert.Equal(AwsConfigurationProblem.CredentialsUnavailable, error.Problem);
         Assert.Contains("role_arn", error.Message);
+    }
+
+    [Fact]
+    public void RoleArnProfileWithAMissingSourceProfileIsAnErrorNamingBoth()
+    {
+        var error = Assert.Throws<AwsConfigurationException>(
+            () => Resolve(new AwsSessionOptions { ProfileName = "orphan" }, _home.Environment()));
+
+        Assert.Equal(AwsConfigurationProblem.CredentialsUnavailable, error.Problem);
+        Assert.Contains("'orphan'", error.Message);
+        Assert.Contains("ghost", error.Message);
     }
 
     [Fact]

@@ -44,12 +44,40 @@ public sealed class PagingTests
         var calls = 0;
 
         var items = await AwsPaging.CollectAsync<int>(
-            (_, _) => Task.FromResult(new AwsPage<int>(Enumerable.Range(++calls * 10, 3).ToList(), "more")),
+            (_, _) => Task.FromResult(new AwsPage<int>(Enumerable.Range(++calls * 10, 3).ToList(), "page" + calls)),
             CancellationToken.None,
             maxItems: 7);
 
         Assert.Equal(7, items.Count);
         Assert.Equal(3, calls);
+    }
+
+    [Fact]
+    public async Task ATokenThatComesBackUnchangedStopsPagingWithAnError() =>
+        await Assert.ThrowsAsync<System.IO.InvalidDataException>(() => AwsPaging.CollectAsync<int>(
+            (_, _) => Task.FromResult(new AwsPage<int>(new[] { 1 }, "same")),
+            CancellationToken.None));
+
+    [Fact]
+    public async Task BatchDropsDuplicateItems()
+    {
+        var sent = new ConcurrentBag<string>();
+
+        await AwsPaging.BatchAsync(
+            new[] { "a", "b", "a", "c", "b" },
+            2,
+            (batch, _) =>
+            {
+                foreach (var item in batch)
+                {
+                    sent.Add(item);
+                }
+
+                return Task.FromResult(0);
+            },
+            CancellationToken.None);
+
+        Assert.Equal(new[] { "a", "b", "c" }, sent.OrderBy(s => s));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System;
+using System.IO;
 using Amazon.Runtime;
 using Amazon.Runtime.CredentialManagement;
 
@@ -111,8 +112,9 @@ internal sealed class AwsCredentialResolver
             var credentials = profile.GetAWSCredentials(profile.CredentialProfileStore);
             return new ResolvedCredentials(credentials, ResolvedCredentials.ProfileSource(profile.Name));
         }
-        catch (AmazonClientException ex)
+        catch (Exception ex) when (ex is AmazonClientException or InvalidDataException or InvalidOperationException or ArgumentException)
         {
+            // AWSSDK.Core reports a bad profile (missing source_profile, cycles, unsupported settings) with these.
             throw new AwsConfigurationException(
                 AwsConfigurationProblem.CredentialsUnavailable,
                 $"The AWS profile '{profile.Name}' could not produce credentials: {ex.Message}", ex);

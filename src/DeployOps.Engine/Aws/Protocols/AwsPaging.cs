@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Linq;
 using System.Runtime.ExceptionServices;
 using System.Threading;
@@ -28,7 +29,13 @@ public static class AwsPaging
         {
             var page = await fetchPage(token, cancellationToken).ConfigureAwait(false);
             items.AddRange(page.Items);
-            token = string.IsNullOrEmpty(page.NextToken) ? null : page.NextToken;
+            var next = string.IsNullOrEmpty(page.NextToken) ? null : page.NextToken;
+            if (next is not null && next == token)
+            {
+                throw new InvalidDataException("The service returned the page token it was sent; paging stopped to avoid an endless loop.");
+            }
+
+            token = next;
         }
         while (token is not null && (maxItems is null || items.Count < maxItems));
 

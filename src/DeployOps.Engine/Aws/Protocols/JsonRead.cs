@@ -23,13 +23,13 @@ public static class JsonRead
     public static string? String(this JsonElement element, string name) =>
         element.Member(name) is { ValueKind: JsonValueKind.String } value ? value.GetString() : null;
 
-    /// <summary>An integer member.</summary>
+    /// <summary>An integer member (null when it is not a whole number that fits).</summary>
     public static int? Int(this JsonElement element, string name) =>
-        element.Member(name) is { ValueKind: JsonValueKind.Number } value ? value.GetInt32() : null;
+        element.Member(name) is { ValueKind: JsonValueKind.Number } value && value.TryGetInt32(out var number) ? number : null;
 
-    /// <summary>A long member.</summary>
+    /// <summary>A long member (null when it is not a whole number that fits).</summary>
     public static long? Long(this JsonElement element, string name) =>
-        element.Member(name) is { ValueKind: JsonValueKind.Number } value ? value.GetInt64() : null;
+        element.Member(name) is { ValueKind: JsonValueKind.Number } value && value.TryGetInt64(out var number) ? number : null;
 
     /// <summary>A boolean member.</summary>
     public static bool? Bool(this JsonElement element, string name) =>
