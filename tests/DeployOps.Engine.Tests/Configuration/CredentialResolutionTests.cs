@@ -42,6 +42,12 @@ source_profile = source
 [profile region-only]
 region = eu-west-3
 
+[profile sso-admin]
+sso_start_url = https://example.awsapps.com/start
+sso_region = eu-west-1
+sso_account_id = 123456789012
+sso_role_name = AdministratorAccess
+
 [profile orphan]
 role_arn = arn:aws:iam::123456789012:role/deployer
 source_profile = ghost
@@ -148,6 +154,15 @@ source_profile = ghost
 
         Assert.IsType<AssumeRoleAWSCredentials>(resolved.Credentials);
         Assert.Equal("Profile:deployer", resolved.Source);
+    }
+
+    [Fact]
+    public void SsoProfileResolvesToSsoCredentials()
+    {
+        var resolved = Resolve(new AwsSessionOptions { ProfileName = "sso-admin" }, _home.Environment());
+
+        Assert.IsType<SSOAWSCredentials>(resolved.Credentials);
+        Assert.Equal("Profile:sso-admin", resolved.Source);
     }
 
     [Fact]
