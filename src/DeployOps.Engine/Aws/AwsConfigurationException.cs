@@ -1,0 +1,45 @@
+using System;
+
+namespace DeployOps.Aws;
+
+/// <summary>What is wrong with the AWS configuration.</summary>
+public enum AwsConfigurationProblem
+{
+    /// <summary>No credentials anywhere in the search order.</summary>
+    NoCredentials,
+
+    /// <summary>A credential source was found but could not produce credentials (bad profile, failed role assumption).</summary>
+    CredentialsUnavailable,
+
+    /// <summary>A named profile does not exist.</summary>
+    ProfileNotFound,
+
+    /// <summary>No region anywhere in the search order.</summary>
+    NoRegion,
+
+    /// <summary>A region string does not look like a region.</summary>
+    InvalidRegion,
+
+    /// <summary>An endpoint URL is not an absolute http or https URL.</summary>
+    InvalidEndpointUrl,
+
+    /// <summary>Another setting has an invalid value (e.g. AWS_MAX_ATTEMPTS).</summary>
+    InvalidSetting,
+}
+
+/// <summary>
+/// The AWS configuration cannot work: no credentials, no region, a missing profile, a bad endpoint URL or region.
+/// The message says how to fix it and never contains a secret.
+/// </summary>
+public sealed class AwsConfigurationException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public AwsConfigurationException(AwsConfigurationProblem problem, string message, Exception? inner = null)
+        : base(message, inner)
+    {
+        Problem = problem;
+    }
+
+    /// <summary>What is wrong.</summary>
+    public AwsConfigurationProblem Problem { get; }
+}

@@ -1,0 +1,115 @@
+using System;
+using DeployOps.Aws.Configuration;
+using DeployOps.Aws.Ecs;
+using DeployOps.Aws.Ec2;
+using DeployOps.Aws.ElasticLoadBalancing;
+using DeployOps.Aws.Http;
+using DeployOps.Aws.Logs;
+using DeployOps.Aws.Protocols;
+using DeployOps.Aws.Retries;
+using DeployOps.Aws.Sts;
+
+namespace DeployOps.Aws;
+
+/// <summary>
+/// One cmdlet invocation's connection to AWS: resolved credentials, region and endpoints, one retry quota, one
+/// request limit, one call counter, and the typed service clients. Create it once per invocation (BeginProcessing)
+/// and dispose it at the end.
+/// </summary>
+public sealed class AwsSession : IDisposable
+{
+    private readonly AwsRequestPipeline _pipeline;
+    private readonly string? _endpointUrl;
+    private readonly IAwsEnvironment _environment;
+
+    private AwsSession(AwsSessionOptions options, AwsRuntime runtime, ResolvedCredentials credentials, ResolvedRegion region, int maxAttempts)
+    {
+        _endpointUrl = options.EndpointUrl;
+        _environment = runtime.Environment;
+        Credentials = credentials;
+        Region = region;
+        MaxAttempts = maxAttempts;
+        var retryPolicy = new RetryPolicy(maxAttempts, new RetryQuota(), runtime.Random);
+        _pipeline = new AwsRequestPipeline(
+            new AwsSigner(credentials, region.Name),
+            runtime.HttpClient,
+            retryPolicy,
+            Calls,
+            options.MaxConcurrency,
+            runtime.Delay,
+            options.AttemptTimeout);
+
+        // Endpoints are resolved now, so a bad AWS_ENDPOINT_URL_* fails before any work starts.
+        Ecs = new EcsClient(CreateJsonClient(AwsServices.Ecs));
+        LoadBalancing = new ElasticLoadBalancingClient(CreateQueryClient(AwsServices.ElasticLoadBalancingV2));
+        Ec2 = new Ec2Client(CreateQueryClient(AwsServices.Ec2));
+        Logs = new CloudWatchLogsClient(CreateJsonClient(AwsServices.CloudWatchLogs));
+        Sts = new StsClient(CreateQueryClient(AwsServices.Sts));
+    }
+
+    /// <summary>The credentials in use and where they came from.</summary>
+    public ResolvedCredentials Credentials { get; }
+
+    /// <summary>Where the credentials came from, e.g. <c>Profile:prod-admin</c> or <c>Environment</c>.</summary>
+    public string CredentialSource => Credentials.Source;
+
+    /// <summary>The region and where it came from.</summary>
+    public ResolvedRegion Region { get; }
+
+    /// <summary>Attempts per call, the first included.</summary>
+    public int MaxAttempts { get; }
+
+    /// <summary>Calls and attempts per <c>service:operation</c> made through this session.</summary>
+    public AwsCallCounter Calls { get; } = new();
+
+    /// <summary>Amazon ECS.</summary>
+    public EcsClient Ecs { get; }
+
+    /// <summary>Elastic Load Balancing v2.</summary>
+    public ElasticLoadBalancingClient LoadBalancing { get; }
+
+    /// <summary>Amazon EC2.</summary>
+    public Ec2Client Ec2 { get; }
+
+    /// <summary>Amazon CloudWatch Logs.</summary>
+    public CloudWatchLogsClient Logs { get; }
+
+    /// <summary>AWS STS.</summary>
+    public StsClient Sts { get; }
+
+    /// <summary>
+    /// Resolves credentials, region and endpoints from <paramref name="options"/> and the machine, and creates a session.
+    /// Throws <see cref="AwsConfigurationException"/> when that cannot work (no credentials, no region, missing profile,
+    /// bad endpoint URL or region); the message says how to fix it.
+    /// </summary>
+    public static AwsSession Create(AwsSessionOptions options, AwsRuntime? runtime = null)
+    {
+        runtime ??= AwsRuntime.Default;
+        if (options.MaxConcurrency < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.MaxConcurrency, "MaxConcurrency must be 1 or more.");
+        }
+
+        var maxAttempts = RetryPolicy.ResolveMaxAttempts(options.MaxAttempts, runtime.Environment.GetVariable("AWS_MAX_ATTEMPTS"));
+        var profiles = new AwsProfileStore(runtime.Environment, runtime.MachineCredentials, options.ProfileLocation);
+        var region = AwsRegionResolver.Resolve(options, runtime.Environment, profiles);
+        var credentials = new AwsCredentialResolver(runtime.Environment, runtime.MachineCredentials, profiles).Resolve(options);
+        return new AwsSession(options, runtime, credentials, region, maxAttempts);
+    }
+
+    /// <summary>The endpoint this session calls for <paramref name="service"/>.</summary>
+    public Uri GetEndpoint(AwsServiceDescription service) =>
+        AwsEndpointResolver.Resolve(service, Region.Name, _endpointUrl, _environment);
+
+    /// <summary>A JSON protocol client for a service without a typed client (e.g. <see cref="AwsServices.Lightsail"/>).</summary>
+    public AwsJsonClient CreateJsonClient(AwsServiceDescription service) => new(service, GetEndpoint(service), _pipeline);
+
+    /// <summary>A query protocol client for a service without a typed client (e.g. <see cref="AwsServices.CloudFormation"/>).</summary>
+    public AwsQueryClient CreateQueryClient(AwsServiceDescription service) => new(service, GetEndpoint(service), _pipeline);
+
+    /// <inheritdoc />
+    public void Dispose() => _pipeline.Dispose();
+
+    /// <summary>Region, credential source and retry settings; never a secret.</summary>
+    public override string ToString() => $"AwsSession {Region}, credentials from {CredentialSource}, {MaxAttempts} attempts per call";
+}

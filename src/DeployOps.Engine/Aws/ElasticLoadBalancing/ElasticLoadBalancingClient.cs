@@ -1,0 +1,125 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using System.Xml.Linq;
+using DeployOps.Aws.Protocols;
+
+namespace DeployOps.Aws.ElasticLoadBalancing;
+
+/// <summary>Elastic Load Balancing v2, typed: every page (Marker), ARN and name lists in batches.</summary>
+public sealed class ElasticLoadBalancingClient
+{
+    /// <summary>
+    /// ARNs or names per describe call. DescribeLoadBalancers documents at most 20; DescribeTargetGroups documents
+    /// no limit, so it is held to the same 20.
+    /// </summary>
+    public const int DescribeBatchSize = 20;
+
+    private static readonly AwsOperation DescribeTargetGroupsOperation = AwsOperation.Idempotent("DescribeTargetGroups");
+    private static readonly AwsOperation DescribeTargetHealthOperation = AwsOperation.Idempotent("DescribeTargetHealth");
+    private static readonly AwsOperation DescribeLoadBalancersOperation = AwsOperation.Idempotent("DescribeLoadBalancers");
+    private static readonly AwsOperation DescribeListenersOperation = AwsOperation.Idempotent("DescribeListeners");
+    private static readonly AwsOperation DescribeTargetGroupAttributesOperation = AwsOperation.Idempotent("DescribeTargetGroupAttributes");
+
+    // Sets absolute values: sending it twice leaves the same state.
+    private static readonly AwsOperation ModifyTargetGroupOperation = AwsOperation.Idempotent("ModifyTargetGroup");
+
+    internal ElasticLoadBalancingClient(AwsQueryClient protocol)
+    {
+        Protocol = protocol;
+    }
+
+    /// <summary>The query client underneath, for operations without a typed method.</summary>
+    public AwsQueryClient Protocol { get; }
+
+    /// <summary>PageSize for describe calls (the API's maximum, 400); tests lower it.</summary>
+    internal int PageSize { get; set; } = 400;
+
+    /// <summary>DescribeTargetGroups by ARN. An unknown ARN fails with TargetGroupNotFound (NotFound).</summary>
+    public Task<IReadOnlyList<ElbTargetGroup>> DescribeTargetGroupsAsync(IReadOnlyList<string> targetGroupArns, CancellationToken cancellationToken = default) =>
+        DescribeBatchedAsync(DescribeTargetGroupsOperation, "TargetGroupArns", targetGroupArns, "TargetGroups", ElbTargetGroup.Read, cancellationToken);
+
+    /// <summary>DescribeTargetGroups by name.</summary>
+    public Task<IReadOnlyList<ElbTargetGroup>> DescribeTargetGroupsByNameAsync(IReadOnlyList<string> names, CancellationToken cancellationToken = default) =>
+        DescribeBatchedAsync(DescribeTargetGroupsOperation, "Names", names, "TargetGroups", ElbTargetGroup.Read, cancellationToken);
+
+    /// <summary>DescribeTargetGroups of one load balancer.</summary>
+    public Task<IReadOnlyList<ElbTargetGroup>> DescribeTargetGroupsOfLoadBalancerAsync(string loadBalancerArn, CancellationToken cancellationToken = default) =>
+        DescribeAllPagesAsync(
+            DescribeTargetGroupsOperation, () => new AwsParameters { { "LoadBalancerArn", loadBalancerArn } }, "TargetGroups", ElbTargetGroup.Read, cancellationToken);
+
+    /// <summary>DescribeTargetHealth: every registered target of a group.</summary>
+    public async Task<IReadOnlyList<ElbTargetHealth>> DescribeTargetHealthAsync(string targetGroupArn, CancellationToken cancellationToken = default)
+    {
+        var result = await Protocol.CallAsync(
+            DescribeTargetHealthOperation, new AwsParameters { { "TargetGroupArn", targetGroupArn } }, cancellationToken).ConfigureAwait(false);
+        return result.List("TargetHealthDescriptions", ElbTargetHealth.Read);
+    }
+
+    /// <summary>ModifyTargetGroup: changes the health-check settings that are set in <paramref name="changes"/>; returns the group as it now is.</summary>
+    public async Task<ElbTargetGroup> ModifyTargetGroupAsync(string targetGroupArn, ElbHealthCheck changes, CancellationToken cancellationToken = default)
+    {
+        var result = await Protocol.CallAsync(ModifyTargetGroupOperation, changes.ToModifyParameters(targetGroupArn), cancellationToken)
+            .ConfigureAwait(false);
+        return result.List("TargetGroups", ElbTargetGroup.Read).Single();
+    }
+
+    /// <summary>DescribeLoadBalancers by ARN.</summary>
+    public Task<IReadOnlyList<ElbLoadBalancer>> DescribeLoadBalancersAsync(IReadOnlyList<string> loadBalancerArns, CancellationToken cancellationToken = default) =>
+        DescribeBatchedAsync(DescribeLoadBalancersOperation, "LoadBalancerArns", loadBalancerArns, "LoadBalancers", ElbLoadBalancer.Read, cancellationToken);
+
+    /// <summary>DescribeLoadBalancers by name.</summary>
+    public Task<IReadOnlyList<ElbLoadBalancer>> DescribeLoadBalancersByNameAsync(IReadOnlyList<string> names, CancellationToken cancellationToken = default) =>
+        DescribeBatchedAsync(DescribeLoadBalancersOperation, "Names", names, "LoadBalancers", ElbLoadBalancer.Read, cancellationToken);
+
+    /// <summary>DescribeLoadBalancers: every load balancer in the region.</summary>
+    public Task<IReadOnlyList<ElbLoadBalancer>> DescribeAllLoadBalancersAsync(CancellationToken cancellationToken = default) =>
+        DescribeAllPagesAsync(DescribeLoadBalancersOperation, () => new AwsParameters(), "LoadBalancers", ElbLoadBalancer.Read, cancellationToken);
+
+    /// <summary>DescribeListeners of one load balancer.</summary>
+    public Task<IReadOnlyList<ElbListener>> DescribeListenersAsync(string loadBalancerArn, CancellationToken cancellationToken = default) =>
+        DescribeAllPagesAsync(
+            DescribeListenersOperation, () => new AwsParameters { { "LoadBalancerArn", loadBalancerArn } }, "Listeners", ElbListener.Read, cancellationToken);
+
+    /// <summary>DescribeTargetGroupAttributes: key to value, e.g. <c>deregistration_delay.timeout_seconds</c>.</summary>
+    public async Task<IReadOnlyDictionary<string, string>> DescribeTargetGroupAttributesAsync(string targetGroupArn, CancellationToken cancellationToken = default)
+    {
+        var result = await Protocol.CallAsync(
+            DescribeTargetGroupAttributesOperation, new AwsParameters { { "TargetGroupArn", targetGroupArn } }, cancellationToken).ConfigureAwait(false);
+        return result.Items("Attributes")
+            .Where(attribute => attribute.Text("Key") is not null)
+            .ToDictionary(attribute => attribute.Text("Key")!, attribute => attribute.Text("Value") ?? string.Empty, StringComparer.Ordinal);
+    }
+
+    private Task<IReadOnlyList<T>> DescribeAllPagesAsync<T>(
+        AwsOperation operation,
+        Func<AwsParameters> filters,
+        string listMember,
+        Func<XElement, T> read,
+        CancellationToken cancellationToken) =>
+        AwsPaging.CollectAsync(
+            async (marker, ct) =>
+            {
+                var parameters = filters();
+                parameters.Add("Marker", marker);
+                parameters.Add("PageSize", PageSize);
+                var result = await Protocol.CallAsync(operation, parameters, ct).ConfigureAwait(false);
+                return new AwsPage<T>(result.List(listMember, read), result.Text("NextMarker"));
+            },
+            cancellationToken);
+
+    private Task<IReadOnlyList<T>> DescribeBatchedAsync<T>(
+        AwsOperation operation,
+        string filterMember,
+        IReadOnlyList<string> values,
+        string listMember,
+        Func<XElement, T> read,
+        CancellationToken cancellationToken) =>
+        AwsPaging.CollectBatchesAsync(
+            values,
+            DescribeBatchSize,
+            (batch, ct) => DescribeAllPagesAsync(operation, () => new AwsParameters { { filterMember, batch } }, listMember, read, ct),
+            cancellationToken);
+}

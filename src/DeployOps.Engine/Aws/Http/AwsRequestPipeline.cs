@@ -1,0 +1,178 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Net.Http;
+using System.Threading;
+using System.Threading.Tasks;
+using DeployOps.Aws.Retries;
+
+namespace DeployOps.Aws.Http;
+
+/// <summary>
+/// The one path every AWS call takes: count, bound concurrency, sign, send with a per-attempt timeout, read the
+/// error, and retry as the <see cref="RetryPolicy"/> decides. Both protocol clients go through it.
+/// </summary>
+internal sealed class AwsRequestPipeline : IDisposable
+{
+    private readonly AwsSigner _signer;
+    private readonly HttpClient _http;
+    private readonly RetryPolicy _retryPolicy;
+    private readonly AwsCallCounter _counter;
+    private readonly SemaphoreSlim _concurrency;
+    private readonly Func<TimeSpan, CancellationToken, Task> _delay;
+    private readonly TimeSpan _attemptTimeout;
+
+    public AwsRequestPipeline(
+        AwsSigner signer,
+        HttpClient http,
+        RetryPolicy retryPolicy,
+        AwsCallCounter counter,
+        int maxConcurrency,
+        Func<TimeSpan, CancellationToken, Task> delay,
+        TimeSpan attemptTimeout)
+    {
+        _signer = signer;
+        _http = http;
+        _retryPolicy = retryPolicy;
+        _counter = counter;
+        _concurrency = new SemaphoreSlim(maxConcurrency, maxConcurrency);
+        _delay = delay;
+        _attemptTimeout = attemptTimeout;
+    }
+
+    /// <summary>Sends <paramref name="request"/> until it succeeds or the policy gives up; returns the 2xx response.</summary>
+    public async Task<AwsHttpResponse> SendAsync(
+        AwsHttpRequest request,
+        Func<AwsHttpResponse, AwsErrorDetails> readError,
+        CancellationToken cancellationToken)
+    {
+        var service = request.Service.ServiceId;
+        var operation = request.Operation.Name;
+        _counter.RecordCall(service, operation);
+        int? lastRetryCost = null;
+        for (var attempt = 1; ; attempt++)
+        {
+            var outcome = await AttemptAsync(request, readError, cancellationToken).ConfigureAwait(false);
+            if (outcome.Response is not null)
+            {
+                _retryPolicy.Quota.RecordSuccess(lastRetryCost);
+                return outcome.Response;
+            }
+
+            var decision = _retryPolicy.Decide(outcome.Kind, attempt, request.Operation.IsIdempotent);
+            switch (decision.Verdict)
+            {
+                case RetryVerdict.Retry:
+                    lastRetryCost = decision.QuotaCost;
+                    await _delay(decision.Delay, cancellationToken).ConfigureAwait(false);
+                    break;
+                case RetryVerdict.OutcomeUnknown:
+                    throw new AwsOutcomeUnknownException(service, operation, request.Endpoint, outcome.Error!);
+                default:
+                    throw outcome.Error!;
+            }
+        }
+    }
+
+    public void Dispose() => _concurrency.Dispose();
+
+    private async Task<AttemptOutcome> AttemptAsync(
+        AwsHttpRequest request,
+        Func<AwsHttpResponse, AwsErrorDetails> readError,
+        CancellationToken cancellationToken)
+    {
+        await _concurrency.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var message = await CreateMessageAsync(request, cancellationToken).ConfigureAwait(false);
+            _counter.RecordAttempt(request.Service.ServiceId, request.Operation.Name);
+            using var attemptTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            attemptTimeout.CancelAfter(_attemptTimeout);
+            try
+            {
+                using var httpResponse = await _http.SendAsync(message, HttpCompletionOption.ResponseContentRead, attemptTimeout.Token)
+                    .ConfigureAwait(false);
+                var body = await httpResponse.Content.ReadAsStringAsync().ConfigureAwait(false);
+                var response = new AwsHttpResponse((int)httpResponse.StatusCode, body, RequestIdOf(httpResponse));
+                return response.IsSuccess ? AttemptOutcome.Success(response) : ErrorOutcome(request, response, readError);
+            }
+            catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                return AttemptOutcome.Failure(FailureKind.Timeout, Unreachable(request, AwsUnreachableReason.Timeout, ex));
+            }
+            catch (HttpRequestException ex)
+            {
+                var (kind, reason) = ConnectionFailures.Classify(ex);
+                return AttemptOutcome.Failure(kind, Unreachable(request, reason, ex));
+            }
+        }
+        finally
+        {
+            _concurrency.Release();
+        }
+    }
+
+    private async Task<HttpRequestMessage> CreateMessageAsync(AwsHttpRequest request, CancellationToken cancellationToken)
+    {
+        var headers = new Dictionary<string, string> { ["Content-Type"] = request.ContentType };
+        if (request.Target is not null)
+        {
+            headers["X-Amz-Target"] = request.Target;
+        }
+
+        var signedHeaders = await _signer.SignAsync(request, headers, cancellationToken).ConfigureAwait(false);
+        var message = new HttpRequestMessage(HttpMethod.Post, request.Endpoint) { Content = new ByteArrayContent(request.Body) };
+        foreach (var header in signedHeaders)
+        {
+            // Content-Type goes on the content, exactly as signed; the rest on the request.
+            var added = string.Equals(header.Key, "Content-Type", StringComparison.OrdinalIgnoreCase)
+                ? message.Content.Headers.TryAddWithoutValidation(header.Key, header.Value)
+                : message.Headers.TryAddWithoutValidation(header.Key, header.Value);
+            if (!added)
+            {
+                throw new InvalidOperationException($"The signed header {header.Key} could not be added to the request.");
+            }
+        }
+
+        return message;
+    }
+
+    private static AttemptOutcome ErrorOutcome(
+        AwsHttpRequest request,
+        AwsHttpResponse response,
+        Func<AwsHttpResponse, AwsErrorDetails> readError)
+    {
+        var details = readError(response);
+        var error = new AwsServiceException(
+            request.Service.ServiceId,
+            request.Operation.Name,
+            details.Code,
+            response.StatusCode,
+            response.RequestId ?? details.RequestId,
+            details.Message);
+        return AttemptOutcome.Failure(FailureKinds.FromErrorResponse(details.Code, response.StatusCode), error);
+    }
+
+    private static AwsEndpointUnreachableException Unreachable(AwsHttpRequest request, AwsUnreachableReason reason, Exception cause) =>
+        new(request.Service.ServiceId, request.Operation.Name, request.Endpoint, reason, cause);
+
+    private static string? RequestIdOf(HttpResponseMessage response)
+    {
+        foreach (var name in new[] { "x-amzn-RequestId", "x-amz-request-id" })
+        {
+            if (response.Headers.TryGetValues(name, out var values))
+            {
+                return values.FirstOrDefault();
+            }
+        }
+
+        return null;
+    }
+
+    private sealed record AttemptOutcome(AwsHttpResponse? Response, FailureKind Kind, Exception? Error)
+    {
+        public static AttemptOutcome Success(AwsHttpResponse response) => new(response, FailureKind.NotRetryable, null);
+
+        public static AttemptOutcome Failure(FailureKind kind, Exception error) => new(null, kind, error);
+    }
+}

@@ -1,0 +1,82 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using DeployOps.Aws.Protocols;
+
+namespace DeployOps.Aws.Logs;
+
+/// <summary>Amazon CloudWatch Logs, typed: FilterLogEvents across pages up to a cap, GetLogEvents.</summary>
+public sealed class CloudWatchLogsClient
+{
+    private const int MaxLimit = 10000;
+
+    private static readonly AwsOperation FilterLogEventsOperation = AwsOperation.Idempotent("FilterLogEvents");
+    private static readonly AwsOperation GetLogEventsOperation = AwsOperation.Idempotent("GetLogEvents");
+
+    internal CloudWatchLogsClient(AwsJsonClient protocol)
+    {
+        Protocol = protocol;
+    }
+
+    /// <summary>The JSON client underneath, for operations without a typed method.</summary>
+    public AwsJsonClient Protocol { get; }
+
+    /// <summary>Largest <c>limit</c> sent per page (the API's 10,000); tests lower it.</summary>
+    internal int PageSize { get; set; } = MaxLimit;
+
+    /// <summary>FilterLogEvents: matching events, page after page, until there are no more or the cap is reached.</summary>
+    public async Task<LogsFilterResult> FilterLogEventsAsync(LogsFilterRequest request, CancellationToken cancellationToken = default)
+    {
+        if (request.MaxEvents < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(request), request.MaxEvents, "MaxEvents must be 1 or more.");
+        }
+
+        var truncated = false;
+        var collected = 0;
+        var events = await AwsPaging.CollectAsync(
+            async (token, ct) =>
+            {
+                var parameters = new AwsParameters
+                {
+                    { "logGroupName", request.LogGroupName },
+                    { "logStreamNames", request.LogStreamNames },
+                    { "filterPattern", request.FilterPattern },
+                    { "startTime", request.StartTime?.ToUnixTimeMilliseconds() },
+                    { "endTime", request.EndTime?.ToUnixTimeMilliseconds() },
+                    { "limit", Math.Min(request.MaxEvents - collected, PageSize) },
+                    { "nextToken", token },
+                };
+                var response = await Protocol.CallAsync(FilterLogEventsOperation, parameters, ct).ConfigureAwait(false);
+                var next = response.String("nextToken");
+                var page = response.List("events", LogEvent.Read);
+                collected += page.Count;
+                truncated = !string.IsNullOrEmpty(next);
+                return new AwsPage<LogEvent>(page, next);
+            },
+            cancellationToken,
+            request.MaxEvents).ConfigureAwait(false);
+        return new LogsFilterResult(events, truncated && events.Count >= request.MaxEvents);
+    }
+
+    /// <summary>GetLogEvents: one page of a stream, oldest first when <paramref name="startFromHead"/>, else the newest.</summary>
+    public async Task<IReadOnlyList<LogEvent>> GetLogEventsAsync(
+        string logGroupName,
+        string logStreamName,
+        bool startFromHead = false,
+        int? limit = null,
+        CancellationToken cancellationToken = default)
+    {
+        var parameters = new AwsParameters
+        {
+            { "logGroupName", logGroupName },
+            { "logStreamName", logStreamName },
+            { "startFromHead", startFromHead },
+            { "limit", limit },
+        };
+        var response = await Protocol.CallAsync(GetLogEventsOperation, parameters, cancellationToken).ConfigureAwait(false);
+        return response.List("events", LogEvent.Read).ToList();
+    }
+}

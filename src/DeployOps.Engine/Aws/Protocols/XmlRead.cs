@@ -1,0 +1,51 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Xml.Linq;
+
+namespace DeployOps.Aws.Protocols;
+
+/// <summary>
+/// Namespace-agnostic readers for query and EC2 responses: children are found by local name, whatever namespace
+/// the service declares, and a missing element reads as null or empty.
+/// </summary>
+public static class XmlRead
+{
+    /// <summary>The first child with this local name, or null.</summary>
+    public static XElement? Child(this XElement element, string localName) =>
+        element.Elements().FirstOrDefault(child => child.Name.LocalName == localName);
+
+    /// <summary>The first descendant with this local name, or null.</summary>
+    public static XElement? Descendant(this XElement element, string localName) =>
+        element.Descendants().FirstOrDefault(child => child.Name.LocalName == localName);
+
+    /// <summary>A child's text, or null when the child is missing.</summary>
+    public static string? Text(this XElement element, string localName) => element.Child(localName)?.Value;
+
+    /// <summary>A child's integer value.</summary>
+    public static int? Int(this XElement element, string localName) =>
+        int.TryParse(element.Text(localName), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : null;
+
+    /// <summary>A child's boolean value.</summary>
+    public static bool? Bool(this XElement element, string localName) =>
+        bool.TryParse(element.Text(localName), out var value) ? value : null;
+
+    /// <summary>A child's ISO 8601 timestamp.</summary>
+    public static DateTimeOffset? Timestamp(this XElement element, string localName) =>
+        DateTimeOffset.TryParse(element.Text(localName), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value)
+            ? value
+            : null;
+
+    /// <summary>The entries of a list child: its <c>member</c> (query) or <c>item</c> (EC2) elements; empty when missing.</summary>
+    public static IEnumerable<XElement> Items(this XElement element, string listName) =>
+        element.Child(listName)?.Elements() ?? Enumerable.Empty<XElement>();
+
+    /// <summary>A list of strings.</summary>
+    public static IReadOnlyList<string> Strings(this XElement element, string listName) =>
+        element.Items(listName).Select(item => item.Value).ToList();
+
+    /// <summary>A list built from a list child, one item per entry.</summary>
+    public static IReadOnlyList<T> List<T>(this XElement element, string listName, Func<XElement, T> read) =>
+        element.Items(listName).Select(read).ToList();
+}

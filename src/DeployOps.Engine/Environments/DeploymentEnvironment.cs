@@ -1,0 +1,51 @@
+using System;
+using System.Collections.Generic;
+using DeployOps.Aws;
+
+namespace DeployOps.Environments;
+
+/// <summary>One named environment (<c>dev</c>, <c>prod</c>) from the settings file.</summary>
+public sealed record DeploymentEnvironment
+{
+    /// <summary>The environment's name as written in the file.</summary>
+    public string Name { get; init; } = string.Empty;
+
+    /// <summary><c>region</c>.</summary>
+    public string Region { get; init; } = string.Empty;
+
+    /// <summary><c>profile</c>: the AWS profile to use; null means the default credential chain.</summary>
+    public string? Profile { get; init; }
+
+    /// <summary><c>endpointUrl</c>: one endpoint for every service (a sandbox); null for real AWS.</summary>
+    public string? EndpointUrl { get; init; }
+
+    /// <summary><c>cluster</c>: the ECS cluster.</summary>
+    public string Cluster { get; init; } = string.Empty;
+
+    /// <summary><c>services</c>, by ECS service name.</summary>
+    public IReadOnlyDictionary<string, ServiceSettings> Services { get; init; } =
+        new Dictionary<string, ServiceSettings>(StringComparer.Ordinal);
+
+    /// <summary>The file the environment was read from.</summary>
+    public string SourceFile { get; init; } = string.Empty;
+
+    /// <summary>
+    /// The session options to use: every value given explicitly is kept; region, profile and endpoint URL that were
+    /// not given come from this environment.
+    /// </summary>
+    public AwsSessionOptions FillSessionOptions(AwsSessionOptions explicitOptions) => explicitOptions with
+    {
+        Region = explicitOptions.Region ?? Region,
+        ProfileName = explicitOptions.ProfileName ?? Profile,
+        EndpointUrl = explicitOptions.EndpointUrl ?? EndpointUrl,
+    };
+
+    /// <summary>The cluster to use: the explicit one if given, else this environment's.</summary>
+    public string ResolveCluster(string? explicitCluster) => string.IsNullOrEmpty(explicitCluster) ? Cluster : explicitCluster!;
+}
+
+/// <summary>What DeployOps expects of one ECS service.</summary>
+/// <param name="Name">The ECS service name.</param>
+/// <param name="HealthCheckPath">The path the target group's health check should use, e.g. <c>/health</c>.</param>
+/// <param name="PublicHealthUrl">The URL users reach the service's health endpoint at; null for internal services.</param>
+public sealed record ServiceSettings(string Name, string HealthCheckPath, Uri? PublicHealthUrl);

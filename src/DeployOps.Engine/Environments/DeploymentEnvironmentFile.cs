@@ -1,0 +1,279 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using DeployOps.Aws.Configuration;
+
+namespace DeployOps.Environments;
+
+/// <summary>
+/// The environment settings file (<c>deployops.json</c>): named environments, each with region, profile, optional
+/// endpoint URL, cluster and services. See docs/environments.md for the format and the search order.
+/// </summary>
+public sealed class DeploymentEnvironmentFile
+{
+    /// <summary>The file name searched for in the current directory and in <c>~/.deployops</c>.</summary>
+    public const string FileName = "deployops.json";
+
+    /// <summary>The variable that names a settings file.</summary>
+    public const string PathVariable = "DEPLOYOPS_CONFIG";
+
+    private static readonly JsonDocumentOptions DocumentOptions = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+    private static readonly JsonReaderOptions ReaderOptions = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+    private static readonly Regex EnvironmentName = new("^[A-Za-z0-9_-]+$", RegexOptions.CultureInvariant);
+
+    private DeploymentEnvironmentFile(string path, IReadOnlyDictionary<string, DeploymentEnvironment> environments)
+    {
+        Path = path;
+        Environments = environments;
+    }
+
+    /// <summary>The file the settings were read from.</summary>
+    public string Path { get; }
+
+    /// <summary>The environments, by name (case-sensitive, as written).</summary>
+    public IReadOnlyDictionary<string, DeploymentEnvironment> Environments { get; }
+
+    /// <summary>
+    /// Finds and reads the settings file: <paramref name="explicitPath"/> (relative to <paramref name="currentDirectory"/>),
+    /// else <c>$DEPLOYOPS_CONFIG</c>, else <c>./deployops.json</c>, else <c>~/.deployops/deployops.json</c>. A path
+    /// that is named but missing is an error, never a fall-through. The cmdlet layer passes PowerShell's current
+    /// location as <paramref name="currentDirectory"/>, which is not the process's.
+    /// </summary>
+    public static DeploymentEnvironmentFile Find(string? explicitPath, IAwsEnvironment environment, string currentDirectory)
+    {
+        if (!string.IsNullOrWhiteSpace(explicitPath))
+        {
+            return LoadNamed(System.IO.Path.Combine(currentDirectory, explicitPath), "-ConfigPath");
+        }
+
+        var fromVariable = environment.GetVariable(PathVariable);
+        if (fromVariable is not null)
+        {
+            return LoadNamed(System.IO.Path.Combine(currentDirectory, fromVariable), PathVariable);
+        }
+
+        var candidates = new List<string> { System.IO.Path.Combine(currentDirectory, FileName) };
+        if (environment.HomeDirectory is { } home)
+        {
+            candidates.Add(System.IO.Path.Combine(home, ".deployops", FileName));
+        }
+
+        var found = candidates.FirstOrDefault(File.Exists);
+        return found is not null
+            ? Load(found)
+            : throw new DeploymentSettingsException(
+                DeploymentSettingsProblem.FileNotFound,
+                $"No DeployOps settings file was found. Searched: {string.Join(", ", candidates)}. Create {FileName} "
+                + $"(see docs/environments.md), or name one with -ConfigPath or ${PathVariable}.");
+    }
+
+    /// <summary>Reads and validates a settings file.</summary>
+    public static DeploymentEnvironmentFile Load(string path)
+    {
+        byte[] content;
+        try
+        {
+            content = File.ReadAllBytes(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new DeploymentSettingsException(
+                DeploymentSettingsProblem.FileNotFound, $"The settings file {path} could not be read: {ex.Message}", path, inner: ex);
+        }
+
+        return Parse(content, path);
+    }
+
+    /// <summary>Validates settings given as UTF-8 JSON; <paramref name="path"/> names them in errors.</summary>
+    public static DeploymentEnvironmentFile Parse(byte[] utf8, string path)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(utf8, DocumentOptions);
+        }
+        catch (JsonException ex)
+        {
+            var line = (int)(ex.LineNumber ?? 0) + 1;
+            throw new DeploymentSettingsException(
+                DeploymentSettingsProblem.InvalidFile, $"{path}, line {line}: not valid JSON: {ex.Message}", path, line: line, inner: ex);
+        }
+
+        using (document)
+        {
+            var reader = new SettingsReader(path, new JsonLineMap(utf8, ReaderOptions));
+            return new DeploymentEnvironmentFile(path, reader.ReadRoot(document.RootElement));
+        }
+    }
+
+    /// <summary>The environment named <paramref name="name"/>; an unknown name is an error listing the known ones.</summary>
+    public DeploymentEnvironment Get(string name) =>
+        Environments.TryGetValue(name, out var environment)
+            ? environment
+            : throw new DeploymentSettingsException(
+                DeploymentSettingsProblem.UnknownEnvironment,
+                $"The environment '{name}' is not defined in {Path}. Known environments: {string.Join(", ", Environments.Keys.OrderBy(k => k, StringComparer.Ordinal))}.",
+                Path,
+                "environments." + name);
+
+    private static DeploymentEnvironmentFile LoadNamed(string path, string namedBy) =>
+        File.Exists(path)
+            ? Load(path)
+            : throw new DeploymentSettingsException(
+                DeploymentSettingsProblem.FileNotFound, $"The settings file {path} (from {namedBy}) does not exist.", path);
+
+    /// <summary>Walks the document, checking each value against the format and naming the path of the first bad one.</summary>
+    private sealed class SettingsReader
+    {
+        private readonly string _file;
+        private readonly JsonLineMap _lines;
+
+        public SettingsReader(string file, JsonLineMap lines)
+        {
+            _file = file;
+            _lines = lines;
+        }
+
+        public IReadOnlyDictionary<string, DeploymentEnvironment> ReadRoot(JsonElement root)
+        {
+            RequireObject(root, string.Empty, "an object with an \"environments\" member");
+            AllowOnly(root, string.Empty, "environments", "$schema");
+            var environments = Member(root, "environments") ?? throw Invalid("environments", "an \"environments\" object naming at least one environment", "nothing");
+            RequireObject(environments, "environments", "an object whose members are environments, e.g. \"dev\"");
+            var result = new Dictionary<string, DeploymentEnvironment>(StringComparer.Ordinal);
+            foreach (var environment in environments.EnumerateObject())
+            {
+                var path = JsonLineMap.Join("environments", environment.Name);
+                if (!EnvironmentName.IsMatch(environment.Name))
+                {
+                    throw Invalid(path, "an environment name of letters, digits, '-' and '_'", Quote(environment.Name));
+                }
+
+                result[environment.Name] = ReadEnvironment(environment.Name, environment.Value, path);
+            }
+
+            return result.Count > 0 ? result : throw Invalid("environments", "at least one environment", "an empty object");
+        }
+
+        private DeploymentEnvironment ReadEnvironment(string name, JsonElement element, string path)
+        {
+            RequireObject(element, path, "an object with region, cluster and services");
+            AllowOnly(element, path, "region", "profile", "endpointUrl", "cluster", "services");
+            var region = RequiredString(element, path, "region", "a region name such as \"us-east-1\"");
+            if (!ResolvedRegion.IsWellFormed(region))
+            {
+                throw Invalid(JsonLineMap.Join(path, "region"), "a region name such as \"us-east-1\"", Quote(region));
+            }
+
+            var services = Member(element, "services");
+            return new DeploymentEnvironment
+            {
+                Name = name,
+                Region = region,
+                Profile = OptionalString(element, path, "profile", "an AWS profile name"),
+                EndpointUrl = OptionalUrl(element, path, "endpointUrl")?.ToString(),
+                Cluster = RequiredString(element, path, "cluster", "the ECS cluster name"),
+                Services = services is null ? new Dictionary<string, ServiceSettings>() : ReadServices(services.Value, JsonLineMap.Join(path, "services")),
+                SourceFile = _file,
+            };
+        }
+
+        private Dictionary<string, ServiceSettings> ReadServices(JsonElement element, string path)
+        {
+            RequireObject(element, path, "an object whose members are ECS service names");
+            var services = new Dictionary<string, ServiceSettings>(StringComparer.Ordinal);
+            foreach (var service in element.EnumerateObject())
+            {
+                var servicePath = JsonLineMap.Join(path, service.Name);
+                RequireObject(service.Value, servicePath, "an object with healthCheckPath and publicHealthUrl");
+                AllowOnly(service.Value, servicePath, "healthCheckPath", "publicHealthUrl");
+                var healthCheckPath = RequiredString(service.Value, servicePath, "healthCheckPath", "a path starting with '/', e.g. \"/health\"");
+                if (!healthCheckPath.StartsWith("/", StringComparison.Ordinal))
+                {
+                    throw Invalid(JsonLineMap.Join(servicePath, "healthCheckPath"), "a path starting with '/', e.g. \"/health\"", Quote(healthCheckPath));
+                }
+
+                services[service.Name] = new ServiceSettings(service.Name, healthCheckPath, OptionalUrl(service.Value, servicePath, "publicHealthUrl"));
+            }
+
+            return services;
+        }
+
+        private string RequiredString(JsonElement element, string path, string key, string expected) =>
+            OptionalString(element, path, key, expected) ?? throw Invalid(JsonLineMap.Join(path, key), expected, "nothing");
+
+        private string? OptionalString(JsonElement element, string path, string key, string expected)
+        {
+            var value = Member(element, key);
+            if (value is null)
+            {
+                return null;
+            }
+
+            return value.Value.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(value.Value.GetString())
+                ? value.Value.GetString()!.Trim()
+                : throw Invalid(JsonLineMap.Join(path, key), expected, Describe(value.Value));
+        }
+
+        private Uri? OptionalUrl(JsonElement element, string path, string key)
+        {
+            const string expected = "an absolute http or https URL, e.g. \"https://app.example.com/health\"";
+            var text = OptionalString(element, path, key, expected);
+            if (text is null)
+            {
+                return null;
+            }
+
+            return Uri.TryCreate(text, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps)
+                ? url
+                : throw Invalid(JsonLineMap.Join(path, key), expected, Quote(text));
+        }
+
+        private void RequireObject(JsonElement element, string path, string expected)
+        {
+            if (element.ValueKind != JsonValueKind.Object)
+            {
+                throw Invalid(path, expected, Describe(element));
+            }
+        }
+
+        private void AllowOnly(JsonElement element, string path, params string[] keys)
+        {
+            var unknown = element.EnumerateObject().FirstOrDefault(p => !keys.Contains(p.Name, StringComparer.Ordinal));
+            if (unknown.Value.ValueKind != JsonValueKind.Undefined)
+            {
+                throw Invalid(JsonLineMap.Join(path, unknown.Name), "one of the keys " + string.Join(", ", keys), "the unknown key " + Quote(unknown.Name));
+            }
+        }
+
+        private static JsonElement? Member(JsonElement element, string key) =>
+            element.TryGetProperty(key, out var value) && value.ValueKind != JsonValueKind.Null ? value : null;
+
+        private DeploymentSettingsException Invalid(string path, string expected, string found)
+        {
+            var line = _lines.LineOf(path);
+            var where = path.Length == 0 ? "the top level" : path;
+            return new DeploymentSettingsException(
+                DeploymentSettingsProblem.InvalidFile,
+                $"{_file}, line {line}, {where}: expected {expected}, found {found}.",
+                _file,
+                path,
+                line);
+        }
+
+        private static string Describe(JsonElement value) => value.ValueKind switch
+        {
+            JsonValueKind.String => Quote(value.GetString()!),
+            JsonValueKind.Object => "an object",
+            JsonValueKind.Array => "an array",
+            JsonValueKind.Number => "the number " + value.GetRawText(),
+            JsonValueKind.True or JsonValueKind.False => "the boolean " + value.GetRawText(),
+            _ => "null",
+        };
+
+        private static string Quote(string text) => "\"" + text + "\"";
+    }
+}
