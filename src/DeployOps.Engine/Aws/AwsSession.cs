@@ -26,6 +26,7 @@ public sealed class AwsSession : IDisposable
     {
         _endpointUrl = options.EndpointUrl;
         _environment = runtime.Environment;
+        ProfileName = options.ProfileName;
         Credentials = credentials;
         Region = region;
         MaxAttempts = maxAttempts;
@@ -55,6 +56,12 @@ public sealed class AwsSession : IDisposable
 
     /// <summary>The region and where it came from.</summary>
     public ResolvedRegion Region { get; }
+
+    /// <summary>The -EndpointUrl override, when one was given (a sandbox, a proxy); stamped on outputs so they pipe on.</summary>
+    public string? EndpointUrl => _endpointUrl;
+
+    /// <summary>The named profile asked for, when one was; stamped on outputs so they pipe on.</summary>
+    public string? ProfileName { get; }
 
     /// <summary>Attempts per call, the first included.</summary>
     public int MaxAttempts { get; }
