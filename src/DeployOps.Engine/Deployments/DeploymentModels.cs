@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using DeployOps.Errors;
 
 namespace DeployOps.Deployments;
 
@@ -86,6 +87,29 @@ public sealed class DeploymentWaitResult
     public string? ProfileName { get; init; }
 
     public override string ToString() => $"{Cluster}/{Service} {Outcome}: {Reason}";
+
+    /// <summary>The error to report when the wait did not end in a completed rollout (null when it did).</summary>
+    public DeployOpsError? ToError()
+    {
+        var target = $"{Cluster}/{Service}";
+        return Outcome switch
+        {
+            DeploymentWaitOutcome.Failed => new DeployOpsError(ErrorIds.DeploymentFailed, DeployOpsErrorKind.DeploymentFailed, $"Deployment {DeploymentId} of {target} failed: {Reason}", target)
+            {
+                RecommendedAction = "Get-DeploymentHealth shows why (runbook 000 step 2).",
+            },
+            DeploymentWaitOutcome.RolledBack => new DeployOpsError(ErrorIds.DeploymentRolledBack, DeployOpsErrorKind.DeploymentFailed, $"Deployment {DeploymentId} of {target} did not stay: {Reason}", target)
+            {
+                RecommendedAction = "Get-DeploymentHealth shows why the new tasks failed (runbook 000 step 2).",
+            },
+            DeploymentWaitOutcome.TasksFailing => new DeployOpsError(ErrorIds.TasksFailing, DeployOpsErrorKind.DeploymentFailed, $"Tasks of deployment {DeploymentId} of {target} keep stopping: {Reason}", target)
+            {
+                RecommendedAction = "Runbook 000 step 3B: fix what stops the tasks, then Restart-EcsService -Wait.",
+            },
+            DeploymentWaitOutcome.TimedOut => new DeployOpsError(ErrorIds.DeploymentWaitTimedOut, DeployOpsErrorKind.OperationTimeout, $"Deployment {DeploymentId} of {target} did not finish in {Elapsed.TotalSeconds:0} s: {Reason}", target),
+            _ => null,
+        };
+    }
 }
 
 /// <summary>A health-check change made by Repair-TargetGroupHealthCheck (runbook 000 step 3A).</summary>
@@ -108,6 +132,9 @@ public sealed class TargetGroupHealthCheckChange
 
     /// <summary>Deployments forced with -Redeploy.</summary>
     public IReadOnlyList<EcsDeploymentStart> Redeployments { get; init; } = Array.Empty<EcsDeploymentStart>();
+
+    /// <summary>Services that could not be redeployed, and why (the change itself stands).</summary>
+    public IReadOnlyList<DeployOpsError> RedeploymentErrors { get; init; } = Array.Empty<DeployOpsError>();
 
     public DateTimeOffset ChangedAt { get; init; }
 

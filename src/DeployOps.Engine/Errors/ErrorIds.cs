@@ -16,6 +16,7 @@ public static class ErrorIds
     public const string EnvironmentFileInvalid = nameof(EnvironmentFileInvalid);
     public const string EnvironmentFileNotFound = nameof(EnvironmentFileNotFound);
     public const string MissingCluster = nameof(MissingCluster);
+    public const string InvalidWaitSettings = nameof(InvalidWaitSettings);
 
     // Resources.
     public const string ClusterNotFound = nameof(ClusterNotFound);

@@ -44,6 +44,10 @@ public sealed class ScenarioLoader
             _world.InvalidateConfiguration(region);
             await _world.TickAsync(cancellationToken).ConfigureAwait(false);
             await CreateEcsAsync(scenario, region, subnets, groups, targetGroups, cancellationToken).ConfigureAwait(false);
+
+            // One step more, so the world's own calls (target registrations, logs) have reached moto
+            // before the scenario counts as loaded.
+            await _world.TickAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (MotoCallException ex)
         {

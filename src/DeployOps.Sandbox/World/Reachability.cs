@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Net;
+using DeployOps.Networking;
 
 namespace DeployOps.Sandbox.World;
 
@@ -38,7 +38,7 @@ public static class Reachability
                 }
 
                 if (permission.GroupIds.Any(peer.SecurityGroupIds.Contains) ||
-                    permission.Cidrs.Any(cidr => peer.SubnetCidrs.Count > 0 && peer.SubnetCidrs.All(subnet => CidrContains(cidr, subnet))))
+                    permission.Cidrs.Any(cidr => peer.SubnetCidrs.Count > 0 && peer.SubnetCidrs.All(subnet => Ipv4Cidr.Contains(cidr, subnet))))
                 {
                     return true;
                 }
@@ -46,37 +46,5 @@ public static class Reachability
         }
 
         return false;
-    }
-
-    /// <summary>True when IPv4 block <paramref name="outer"/> contains block <paramref name="inner"/>.</summary>
-    public static bool CidrContains(string outer, string inner)
-    {
-        if (!TryParse(outer, out var outerAddress, out var outerBits) || !TryParse(inner, out var innerAddress, out var innerBits) || innerBits < outerBits)
-        {
-            return false;
-        }
-
-        var mask = outerBits == 0 ? 0u : uint.MaxValue << (32 - outerBits);
-        return (outerAddress & mask) == (innerAddress & mask);
-    }
-
-    private static bool TryParse(string cidr, out uint address, out int bits)
-    {
-        address = 0;
-        bits = 0;
-        var parts = cidr.Split('/');
-        if (parts.Length != 2 || !IPAddress.TryParse(parts[0], out var ip) || !int.TryParse(parts[1], out bits) || bits is < 0 or > 32)
-        {
-            return false;
-        }
-
-        var bytes = ip.GetAddressBytes();
-        if (bytes.Length != 4)
-        {
-            return false;
-        }
-
-        address = ((uint)bytes[0] << 24) | ((uint)bytes[1] << 16) | ((uint)bytes[2] << 8) | bytes[3];
-        return true;
     }
 }

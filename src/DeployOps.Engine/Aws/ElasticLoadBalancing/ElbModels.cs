@@ -176,6 +176,9 @@ public sealed record ElbLoadBalancer
     /// <summary><c>VpcId</c>.</summary>
     public string? VpcId { get; init; }
 
+    /// <summary>The subnets of <c>AvailabilityZones</c>: where the load balancer's nodes take their addresses.</summary>
+    public IReadOnlyList<string> SubnetIds { get; init; } = Array.Empty<string>();
+
     internal static ElbLoadBalancer Read(XElement e) => new()
     {
         Arn = e.Text("LoadBalancerArn") ?? string.Empty,
@@ -186,6 +189,7 @@ public sealed record ElbLoadBalancer
         State = e.Child("State")?.Text("Code"),
         StateReason = e.Child("State")?.Text("Reason"),
         SecurityGroups = e.Strings("SecurityGroups"),
+        SubnetIds = e.List("AvailabilityZones", zone => zone.Text("SubnetId") ?? string.Empty).Where(id => id.Length > 0).ToList(),
         VpcId = e.Text("VpcId"),
     };
 }

@@ -1,0 +1,295 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using DeployOps.Aws;
+using DeployOps.Aws.Ecs;
+using DeployOps.Errors;
+using DeployOps.Operations;
+
+namespace DeployOps.Deployments;
+
+/// <summary>What Wait-EcsDeployment waits for.</summary>
+public sealed record DeploymentWaitRequest
+{
+    public string Cluster { get; init; } = "";
+
+    public string Service { get; init; } = "";
+
+    /// <summary>The deployment to wait for; null means the PRIMARY deployment when the wait starts.</summary>
+    public string? DeploymentId { get; init; }
+
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(10);
+
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How many tasks of the deployment must stop for the same reason before the wait gives up.</summary>
+    public int SameReasonLimit { get; init; } = 3;
+}
+
+/// <summary>
+/// Waits for a rollout the way <c>aws ecs wait services-stable</c> should: done when the deployment
+/// is COMPLETED, runs its desired count and its targets are healthy; over at once when the rollout
+/// is FAILED, the circuit breaker rolled back, or its tasks keep stopping for the same reason.
+/// Polls DescribeServices; reads stopped tasks only when the deployment's failed count rises and
+/// target health only when ECS says the rollout is complete.
+/// </summary>
+public sealed class DeploymentWaiter
+{
+    private static int _nextActivityId;
+
+    private readonly AwsSession _session;
+    private readonly IOperationObserver _observer;
+
+    public DeploymentWaiter(AwsSession session, IOperationObserver observer)
+    {
+        _session = session;
+        _observer = observer;
+    }
+
+    /// <summary>Waits; throws <see cref="DeployOpsException"/> when the service does not exist, <see cref="OperationCanceledException"/> on Ctrl-C.</summary>
+    public async Task<DeploymentWaitResult> WaitAsync(DeploymentWaitRequest request, CancellationToken cancellationToken)
+    {
+        if (request.Timeout <= TimeSpan.Zero || request.PollInterval <= TimeSpan.Zero)
+        {
+            throw new DeployOpsException(new DeployOpsError(ErrorIds.InvalidWaitSettings, DeployOpsErrorKind.InvalidArgument,
+                $"Timeout ({request.Timeout}) and poll interval ({request.PollInterval}) must both be positive."));
+        }
+
+        var activity = Interlocked.Increment(ref _nextActivityId);
+        var clock = Stopwatch.StartNew();
+        var target = $"{request.Cluster}/{request.Service}";
+        var service = await ServiceRedeployer.Call(() => DescribeAsync(request, cancellationToken), target).ConfigureAwait(false);
+        var waited = request.DeploymentId is { } id
+            ? service.Deployments.FirstOrDefault(d => d.Id == id)
+            : service.Deployments.FirstOrDefault(d => d.Status == "PRIMARY");
+        if (waited is null)
+        {
+            var missing = request.DeploymentId ?? "(none)";
+            return Result(request, service, missing, "", DeploymentWaitOutcome.RolledBack,
+                $"Deployment {missing} is not among the service's deployments ({string.Join(", ", service.Deployments.Select(d => $"{d.Status} {d.Id}"))}).", clock, Array.Empty<string>(), 0);
+        }
+
+        var tracker = new StoppedTaskTracker(_session, request, waited.Id);
+        _observer.Verbose($"Waiting up to {request.Timeout.TotalSeconds:0} s for deployment {waited.Id} of {target} ({waited.TaskDefinition}).");
+        while (true)
+        {
+            var outcome = await CheckAsync(service, waited, tracker, cancellationToken).ConfigureAwait(false);
+            if (outcome is { } done)
+            {
+                _observer.Progress(new OperationProgress(activity, Activity(target), done.Reason, 100, 0, Completed: true));
+                return Result(request, service, waited.Id, waited.TaskDefinition ?? "", done.Outcome, done.Reason, clock, tracker.Reasons, done.HealthyTargets);
+            }
+
+            var remaining = request.Timeout - clock.Elapsed;
+            if (remaining <= TimeSpan.Zero)
+            {
+                var current = service.Deployments.FirstOrDefault(d => d.Id == waited.Id);
+                return Result(request, service, waited.Id, waited.TaskDefinition ?? "", DeploymentWaitOutcome.TimedOut,
+                    $"still {current?.RolloutState ?? "unknown"} with {current?.RunningCount ?? 0} of {current?.DesiredCount ?? 0} running", clock, tracker.Reasons, 0);
+            }
+
+            Report(activity, target, service, waited.Id, remaining);
+            await Task.Delay(Min(request.PollInterval, remaining), cancellationToken).ConfigureAwait(false);
+            service = await PollAsync(request, service, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private sealed record Decision(DeploymentWaitOutcome Outcome, string Reason, int HealthyTargets);
+
+    /// <summary>Is the wait over? Null means keep waiting.</summary>
+    private async Task<Decision?> CheckAsync(EcsService service, EcsDeployment waited, StoppedTaskTracker tracker, CancellationToken cancellationToken)
+    {
+        var current = service.Deployments.FirstOrDefault(d => d.Id == waited.Id);
+        var primary = service.Deployments.FirstOrDefault(d => d.Status == "PRIMARY");
+        if (current is null || current.Status != "PRIMARY")
+        {
+            await tracker.UpdateAsync(int.MaxValue, cancellationToken).ConfigureAwait(false);
+            var why = primary is not null && primary.TaskDefinition != waited.TaskDefinition
+                ? $"the circuit breaker rolled back: the PRIMARY deployment is now {primary.Id} with {Short(primary.TaskDefinition)}" +
+                  (primary.RolloutStateReason is { } reason ? $" ({reason})" : "")
+                : $"deployment {primary?.Id} replaced it";
+            return new Decision(DeploymentWaitOutcome.RolledBack, why + tracker.Summary, 0);
+        }
+
+        if (current.RolloutState == "FAILED")
+        {
+            await tracker.UpdateAsync(int.MaxValue, cancellationToken).ConfigureAwait(false);
+            return new Decision(DeploymentWaitOutcome.Failed, (current.RolloutStateReason ?? "the rollout failed") + tracker.Summary, 0);
+        }
+
+        if (current.FailedTasks > 0 && await tracker.UpdateAsync(current.FailedTasks, cancellationToken).ConfigureAwait(false) is { } repeated)
+        {
+            return new Decision(DeploymentWaitOutcome.TasksFailing, repeated, 0);
+        }
+
+        var rolledOut = current.RolloutState is "COMPLETED" or null && service.Deployments.Count == 1 && current.RunningCount >= current.DesiredCount;
+        if (!rolledOut)
+        {
+            return null;
+        }
+
+        var (healthy, unsettled) = await TargetsAsync(service, current.DesiredCount, cancellationToken).ConfigureAwait(false);
+        return unsettled is null
+            ? new Decision(DeploymentWaitOutcome.Completed, $"COMPLETED: {current.RunningCount} of {current.DesiredCount} running, {healthy} healthy target(s)", healthy)
+            : null;
+    }
+
+    /// <summary>Healthy targets of the service, and what still keeps it from counting as done (null when nothing).</summary>
+    private async Task<(int Healthy, string? Unsettled)> TargetsAsync(EcsService service, int desired, CancellationToken cancellationToken)
+    {
+        var healthy = 0;
+        foreach (var arn in service.LoadBalancers.Select(lb => lb.TargetGroupArn).Where(a => a is not null).Distinct())
+        {
+            IReadOnlyList<Aws.ElasticLoadBalancing.ElbTargetHealth> targets;
+            try
+            {
+                targets = await _session.LoadBalancing.DescribeTargetHealthAsync(arn!, cancellationToken).ConfigureAwait(false);
+            }
+            catch (AwsServiceException ex) when (IsPassing(ex))
+            {
+                return (0, ex.ErrorCode);
+            }
+
+            var active = targets.Where(t => t.State != "draining").ToList();
+            if (active.Count < desired || active.Any(t => t.State != "healthy"))
+            {
+                return (0, $"{active.Count(t => t.State == "healthy")} of {active.Count} targets healthy");
+            }
+
+            healthy += active.Count;
+        }
+
+        return (healthy, null);
+    }
+
+    private Task<EcsService> DescribeAsync(DeploymentWaitRequest request, CancellationToken cancellationToken) =>
+        DescribeServiceAsync(_session, request.Cluster, request.Service, cancellationToken);
+
+    internal static async Task<EcsService> DescribeServiceAsync(AwsSession session, string cluster, string service, CancellationToken cancellationToken)
+    {
+        var described = await session.Ecs.DescribeServicesAsync(cluster, new[] { service }, cancellationToken).ConfigureAwait(false);
+        return described.Found.FirstOrDefault() ?? throw new DeployOpsException(ErrorTranslator.NotFound(ErrorIds.ServiceNotFound,
+            $"Service {service} does not exist in cluster {ServiceRedeployer.Name(cluster)}.", service));
+    }
+
+    /// <summary>One poll; a throttled or failed poll keeps the last answer and the wait goes on.</summary>
+    private async Task<EcsService> PollAsync(DeploymentWaitRequest request, EcsService last, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await DescribeAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AwsCallException ex) when (ex is not AwsServiceException service || IsPassing(service))
+        {
+            _observer.Verbose($"Poll failed ({ex.Message}); trying again.");
+            return last;
+        }
+    }
+
+    /// <summary>Errors worth waiting out: throttling and AWS's own trouble.</summary>
+    private static bool IsPassing(AwsServiceException exception) =>
+        exception.Classification is AwsErrorClassification.Throttling or AwsErrorClassification.ServiceUnavailable;
+
+    private void Report(int activity, string target, EcsService service, string deploymentId, TimeSpan remaining)
+    {
+        var current = service.Deployments.FirstOrDefault(d => d.Id == deploymentId);
+        var desired = Math.Max(1, current?.DesiredCount ?? 1);
+        var percent = Math.Min(99, 100 * (current?.RunningCount ?? 0) / desired);
+        var latest = service.Events.FirstOrDefault()?.Message;
+        var status = $"{current?.RolloutState ?? "?"}: {current?.RunningCount ?? 0} of {current?.DesiredCount ?? 0} running, {current?.PendingCount ?? 0} pending" +
+                     (latest is null ? "" : $"; {latest}");
+        _observer.Progress(new OperationProgress(activity, Activity(target), status, percent, (int)remaining.TotalSeconds));
+    }
+
+    private static string Activity(string target) => $"Waiting for the deployment of {target}";
+
+    private DeploymentWaitResult Result(DeploymentWaitRequest request, EcsService service, string deploymentId, string taskDefinition,
+        DeploymentWaitOutcome outcome, string reason, Stopwatch clock, IReadOnlyList<string> stoppedReasons, int healthyTargets)
+    {
+        var current = service.Deployments.FirstOrDefault(d => d.Id == deploymentId);
+        return new DeploymentWaitResult
+        {
+            Cluster = ServiceRedeployer.Name(service.ClusterArn.Length > 0 ? service.ClusterArn : request.Cluster),
+            Service = service.Name,
+            DeploymentId = deploymentId,
+            TaskDefinition = taskDefinition,
+            Outcome = outcome,
+            Reason = reason,
+            RolloutState = current?.RolloutState,
+            RunningCount = current?.RunningCount ?? 0,
+            DesiredCount = current?.DesiredCount ?? service.DesiredCount,
+            HealthyTargets = healthyTargets,
+            StoppedReasons = stoppedReasons,
+            LastEvent = service.Events.FirstOrDefault()?.Message,
+            Elapsed = clock.Elapsed,
+            FinishedAt = DateTimeOffset.UtcNow,
+            Region = _session.Region.Name,
+            EndpointUrl = _session.EndpointUrl,
+            ProfileName = _session.ProfileName,
+        };
+    }
+
+    private static string Short(string? taskDefinition) => taskDefinition is null ? "?" : ServiceRedeployer.Name(taskDefinition);
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    /// <summary>Why the waited deployment's tasks stop, read when its failed count rises.</summary>
+    private sealed class StoppedTaskTracker
+    {
+        private readonly AwsSession _session;
+        private readonly DeploymentWaitRequest _request;
+        private readonly string _deploymentId;
+        private int _seenFailures;
+
+        public StoppedTaskTracker(AwsSession session, DeploymentWaitRequest request, string deploymentId)
+        {
+            _session = session;
+            _request = request;
+            _deploymentId = deploymentId;
+        }
+
+        /// <summary>Reasons, most frequent first, as "3x Essential container in task exited (exit code 1)".</summary>
+        public IReadOnlyList<string> Reasons { get; private set; } = Array.Empty<string>();
+
+        public string Summary => Reasons.Count == 0 ? "" : $"; tasks stopped: {Reasons[0]}";
+
+        /// <summary>Re-reads stopped tasks when the failed count rose; returns a reason once it repeats often enough.</summary>
+        public async Task<string?> UpdateAsync(int failedTasks, CancellationToken cancellationToken)
+        {
+            if (failedTasks <= _seenFailures)
+            {
+                return null;
+            }
+
+            try
+            {
+                var arns = await _session.Ecs.ListTasksAsync(new EcsListTasksRequest(_request.Cluster)
+                {
+                    StartedBy = _deploymentId,
+                    DesiredStatus = EcsDesiredStatus.Stopped,
+                }, cancellationToken).ConfigureAwait(false);
+                var tasks = arns.Count == 0 ? Array.Empty<EcsTask>() : (await _session.Ecs.DescribeTasksAsync(_request.Cluster, arns, cancellationToken).ConfigureAwait(false)).Found;
+                var grouped = tasks.Select(Describe).GroupBy(r => r).OrderByDescending(g => g.Count()).ToList();
+                Reasons = grouped.Select(g => $"{g.Count()}x {g.Key}").ToList();
+                _seenFailures = failedTasks;
+                var top = grouped.FirstOrDefault();
+                return top is not null && top.Count() >= _request.SameReasonLimit ? $"{top.Count()} tasks stopped with: {top.Key}" : null;
+            }
+            catch (AwsServiceException)
+            {
+                return null;
+            }
+        }
+
+        private static string Describe(EcsTask task)
+        {
+            var container = task.Containers.FirstOrDefault(c => c.ExitCode is not null and not 0 || c.Reason is not null);
+            var exit = container?.ExitCode is { } code ? $" (exit code {code})" : "";
+            var reason = container?.Reason is { } r && r != task.StoppedReason ? $" ({r})" : "";
+            return $"{task.StoppedReason}{exit}{reason}";
+        }
+    }
+}

@@ -1,0 +1,295 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace DeployOps.Health;
+
+/// <summary>
+/// Runbook 000 steps 1 and 2 as rules: from a service's facts, the checks, the status, the
+/// root-cause category, the evidence that decided it and the recommended next step. Pure: the
+/// same facts always give the same verdict.
+/// </summary>
+public static class HealthClassifier
+{
+    public const string PrerequisitesCheck = "Prerequisites";
+    public const string HealthCheckPathCheck = "Health check path";
+    public const string TargetHealthCheck = "Target health";
+    public const string ServiceStabilityCheck = "Service stability";
+    public const string EndpointCheck = "Health endpoint";
+
+    /// <summary>The verdict: category, status, evidence, recommended action and checks.</summary>
+    public sealed record Verdict(
+        HealthStatus Status,
+        RootCauseCategory Category,
+        IReadOnlyList<HealthEvidence> Evidence,
+        string RecommendedAction,
+        IReadOnlyList<HealthCheckResult> Checks);
+
+    public static Verdict Classify(ServiceFacts facts)
+    {
+        var checks = new List<HealthCheckResult>
+        {
+            CheckPrerequisites(facts),
+            CheckHealthCheckPath(facts),
+            CheckTargets(facts),
+            CheckStability(facts),
+            CheckEndpoint(facts),
+        };
+
+        var (category, evidence) = Categorize(facts);
+        var status = checks.Any(c => c.Outcome == CheckOutcome.Fail) ? HealthStatus.Error
+            : checks.Any(c => c.Outcome == CheckOutcome.Warning) ? HealthStatus.Warning
+            : HealthStatus.Healthy;
+        if (category == RootCauseCategory.None && status == HealthStatus.Error)
+        {
+            // Something failed that no category explains (e.g. only the public endpoint is down).
+            category = RootCauseCategory.Undetermined;
+        }
+        else if (category != RootCauseCategory.None && status == HealthStatus.Healthy)
+        {
+            // A cause was found (e.g. tasks that keep dying) even though this moment's checks pass.
+            status = HealthStatus.Warning;
+        }
+
+        evidence.AddRange(facts.Gaps.Select(gap => new HealthEvidence(EvidenceSource.Deployment, facts.Service.Name, "Not read: " + gap)));
+        return new Verdict(status, category, evidence, Recommend(facts, category, status), checks);
+    }
+
+    // ------------------------------------------------------------------ step 2: the category
+
+    private static (RootCauseCategory, List<HealthEvidence>) Categorize(ServiceFacts facts)
+    {
+        var evidence = new List<HealthEvidence>();
+        var service = facts.Service;
+        var primary = facts.Primary;
+
+        // Category B: tasks fail to start or to stay up.
+        var failures = facts.FailureStops.ToList();
+        var rolloutFailed = primary?.RolloutState == "FAILED";
+        var noneRunning = service.DesiredCount > 0 && service.RunningCount == 0 && service.PendingCount == 0 && service.Deployments.Any(d => d.FailedTasks > 0);
+        if (failures.Count > 0 || rolloutFailed || noneRunning)
+        {
+            evidence.Add(new HealthEvidence(EvidenceSource.TaskCount, service.Name, $"Running: {service.RunningCount}, Desired: {service.DesiredCount}"));
+            if (rolloutFailed)
+            {
+                evidence.Add(new HealthEvidence(EvidenceSource.Deployment, primary!.Id, $"Deployment {primary.Id} FAILED: {primary.RolloutStateReason}"));
+            }
+
+            foreach (var stop in failures.GroupBy(f => (f.StopCode, f.StoppedReason, f.ExitCode, f.ContainerReason)).Take(3))
+            {
+                var task = stop.First();
+                var exit = task.ExitCode is { } code ? $", container {task.ContainerName} exit code {code}" : "";
+                var reason = task.ContainerReason is { } containerReason && containerReason != task.StoppedReason ? $", {containerReason}" : "";
+                evidence.Add(new HealthEvidence(EvidenceSource.StoppedTask, TaskId(task.TaskArn),
+                    $"{stop.Count()} stopped task(s): {task.StopCode}: {task.StoppedReason}{exit}{reason}"));
+            }
+
+            if (facts.ApplicationLog is { } log)
+            {
+                evidence.Add(new HealthEvidence(EvidenceSource.ApplicationLog, $"{log.LogGroup}:{log.LogStream}", log.Line));
+            }
+
+            AddEvents(evidence, service, m => m.Contains("deployment failed") || m.Contains("unable to consistently start tasks"));
+            return (RootCauseCategory.ApplicationNotStarting, evidence);
+        }
+
+        // Category A: the target group checks what the application does not answer.
+        var mismatched = facts.ActiveTargets.Where(t => t.Reason == "Target.ResponseCodeMismatch").ToList();
+        var wrongPaths = facts.TargetGroups.Where(g => PathDiffers(g, facts.Expectation)).ToList();
+        if (mismatched.Count > 0 || wrongPaths.Count > 0)
+        {
+            foreach (var group in wrongPaths)
+            {
+                evidence.Add(new HealthEvidence(EvidenceSource.HealthCheckPath, group.TargetGroupName,
+                    $"Health check path '{group.HealthCheckPath}' differs from the expected '{facts.Expectation.HealthCheckPath}'"));
+            }
+
+            AddTargetReasons(evidence, facts, mismatched);
+            AddEvents(evidence, service, m => m.Contains("failed ELB health checks"));
+            return (RootCauseCategory.HealthCheckMismatch, evidence);
+        }
+
+        // Category C: nothing registered, or the load balancer cannot reach the tasks.
+        var unreachable = facts.UnreachableTargets.ToList();
+        var empty = facts.TargetGroups.Where(g => g.Targets.All(t => t.State == "draining")).ToList();
+        if (service.RunningCount > 0 && (unreachable.Count > 0 || empty.Count > 0))
+        {
+            foreach (var group in empty)
+            {
+                evidence.Add(new HealthEvidence(EvidenceSource.TargetHealth, group.TargetGroupName,
+                    $"No targets registered in {group.TargetGroupName} while {service.RunningCount} task(s) run"));
+            }
+
+            if (facts.PortMappingFinding is { } mapping)
+            {
+                evidence.Add(new HealthEvidence(EvidenceSource.PortMapping, service.Name, mapping));
+            }
+
+            evidence.AddRange(facts.NetworkFindings.Select(f => new HealthEvidence(EvidenceSource.SecurityGroup, service.Name, f)));
+            AddTargetReasons(evidence, facts, unreachable);
+            return (RootCauseCategory.NetworkInfrastructure, evidence);
+        }
+
+        var unhealthy = facts.ActiveTargets.Where(t => t.State == "unhealthy").ToList();
+        if (unhealthy.Count > 0)
+        {
+            AddTargetReasons(evidence, facts, unhealthy);
+            return (RootCauseCategory.Undetermined, evidence);
+        }
+
+        return (RootCauseCategory.None, evidence);
+    }
+
+    private static bool PathDiffers(TargetGroupHealth group, ServiceExpectation expectation) =>
+        expectation.HealthCheckPath is { } expected && !string.Equals(group.HealthCheckPath, expected, StringComparison.Ordinal);
+
+    /// <summary>One piece of evidence per distinct target reason, with how many targets share it.</summary>
+    private static void AddTargetReasons(List<HealthEvidence> evidence, ServiceFacts facts, IReadOnlyList<TargetHealthInfo> targets)
+    {
+        foreach (var group in facts.TargetGroups)
+        {
+            foreach (var reason in group.Targets.Where(targets.Contains).GroupBy(t => (t.State, t.Reason, t.Description)))
+            {
+                var first = reason.First();
+                evidence.Add(new HealthEvidence(EvidenceSource.TargetHealth, group.TargetGroupName,
+                    $"{reason.Count()} target(s) {first.State}: {first.Reason}: {first.Description} (e.g. {first.Id}:{first.Port})"));
+            }
+        }
+    }
+
+    private static void AddEvents(List<HealthEvidence> evidence, Aws.Ecs.EcsService service, Func<string, bool> matches)
+    {
+        var latest = service.Events.FirstOrDefault(e => matches(e.Message));
+        if (latest is not null)
+        {
+            evidence.Add(new HealthEvidence(EvidenceSource.ServiceEvent, service.Name, latest.Message));
+        }
+    }
+
+    private static string TaskId(string taskArn) => taskArn.Substring(taskArn.LastIndexOf('/') + 1);
+
+    // ------------------------------------------------------------------ step 1: the checks
+
+    private static HealthCheckResult CheckPrerequisites(ServiceFacts facts) =>
+        facts.IdentityProblem is { } problem
+            ? new HealthCheckResult(PrerequisitesCheck, CheckOutcome.Warning, $"Could not confirm the caller's identity: {problem}")
+            : new HealthCheckResult(PrerequisitesCheck, CheckOutcome.Pass, $"Credentials work ({facts.Identity ?? "identity not read"})");
+
+    private static HealthCheckResult CheckHealthCheckPath(ServiceFacts facts)
+    {
+        if (facts.TargetGroups.Count == 0)
+        {
+            return new HealthCheckResult(HealthCheckPathCheck, CheckOutcome.Skipped, "The service has no target group");
+        }
+
+        var wrong = facts.TargetGroups.FirstOrDefault(g => PathDiffers(g, facts.Expectation));
+        if (wrong is not null)
+        {
+            return new HealthCheckResult(HealthCheckPathCheck, CheckOutcome.Warning,
+                $"Health check path '{wrong.HealthCheckPath}' may not match the application: expected '{facts.Expectation.HealthCheckPath}'");
+        }
+
+        var answeredWrong = facts.TargetGroups.FirstOrDefault(g => g.Targets.Any(t => t.Reason == "Target.ResponseCodeMismatch"));
+        if (answeredWrong is not null)
+        {
+            return new HealthCheckResult(HealthCheckPathCheck, CheckOutcome.Warning,
+                $"Health check path '{answeredWrong.HealthCheckPath}' gets codes the matcher '{answeredWrong.Matcher}' rejects");
+        }
+
+        var paths = string.Join(", ", facts.TargetGroups.Select(g => $"{g.TargetGroupName} {g.HealthCheckPath}"));
+        return new HealthCheckResult(HealthCheckPathCheck, CheckOutcome.Pass,
+            facts.Expectation.HealthCheckPath is null ? $"{paths} (no expected path to compare with)" : $"{paths} is valid");
+    }
+
+    private static HealthCheckResult CheckTargets(ServiceFacts facts)
+    {
+        if (facts.TargetGroups.Count == 0)
+        {
+            return new HealthCheckResult(TargetHealthCheck, CheckOutcome.Skipped, "The service has no target group");
+        }
+
+        var active = facts.ActiveTargets.ToList();
+        var unhealthy = active.Where(t => t.State == "unhealthy").ToList();
+        if (unhealthy.Count > 0)
+        {
+            var reasons = string.Join(", ", unhealthy.Select(t => t.Reason).Distinct());
+            return new HealthCheckResult(TargetHealthCheck, CheckOutcome.Fail, $"{unhealthy.Count} of {active.Count} target(s) unhealthy: {reasons}");
+        }
+
+        if (active.Count == 0)
+        {
+            return new HealthCheckResult(TargetHealthCheck, CheckOutcome.Fail, "No targets registered to the target group");
+        }
+
+        var notHealthy = active.Where(t => t.State != "healthy").ToList();
+        return notHealthy.Count > 0
+            ? new HealthCheckResult(TargetHealthCheck, CheckOutcome.Warning, $"{notHealthy.Count} of {active.Count} target(s) not healthy yet ({string.Join(", ", notHealthy.Select(t => t.State).Distinct())})")
+            : new HealthCheckResult(TargetHealthCheck, CheckOutcome.Pass, $"All {active.Count} target(s) healthy");
+    }
+
+    private static HealthCheckResult CheckStability(ServiceFacts facts)
+    {
+        var service = facts.Service;
+        var primary = facts.Primary;
+        var counts = $"Running: {service.RunningCount}, Desired: {service.DesiredCount}";
+        if (primary?.RolloutState == "FAILED")
+        {
+            return new HealthCheckResult(ServiceStabilityCheck, CheckOutcome.Fail, $"Deployment failed: {primary.RolloutStateReason} ({counts})");
+        }
+
+        if (service.DesiredCount > 0 && service.RunningCount == 0)
+        {
+            return new HealthCheckResult(ServiceStabilityCheck, CheckOutcome.Fail, $"No task is running ({counts})");
+        }
+
+        if (primary?.RolloutState == "IN_PROGRESS" || service.Deployments.Count > 1)
+        {
+            return new HealthCheckResult(ServiceStabilityCheck, CheckOutcome.Warning, $"Deployment {primary?.Id} in progress ({counts})");
+        }
+
+        return service.RunningCount < service.DesiredCount
+            ? new HealthCheckResult(ServiceStabilityCheck, CheckOutcome.Warning, $"Fewer tasks running than desired ({counts})")
+            : new HealthCheckResult(ServiceStabilityCheck, CheckOutcome.Pass, $"Service is stable, rollout {primary?.RolloutState ?? "COMPLETED"} ({counts})");
+    }
+
+    private static HealthCheckResult CheckEndpoint(ServiceFacts facts)
+    {
+        if (facts.Endpoint is not { } endpoint)
+        {
+            return new HealthCheckResult(EndpointCheck, CheckOutcome.Skipped, "No public health URL known (-HealthUrl or the environment's publicHealthUrl)");
+        }
+
+        return endpoint.Success
+            ? new HealthCheckResult(EndpointCheck, CheckOutcome.Pass, $"{endpoint.Url} answered {endpoint.StatusCode}")
+            : new HealthCheckResult(EndpointCheck, CheckOutcome.Fail, $"{endpoint.Url} answered {endpoint.StatusCode?.ToString() ?? endpoint.Error ?? "nothing"}, expected {endpoint.ExpectedStatusCode}");
+    }
+
+    // ------------------------------------------------------------------ what to do next
+
+    private static string Recommend(ServiceFacts facts, RootCauseCategory category, HealthStatus status)
+    {
+        var target = $"-Cluster {facts.Cluster} -Service {facts.Service.Name}";
+        switch (category)
+        {
+            case RootCauseCategory.HealthCheckMismatch:
+                var path = facts.Expectation.HealthCheckPath ?? "<the application's health path>";
+                return $"Runbook 000 step 3A: point the target group at the application's health endpoint and redeploy: " +
+                       $"Get-DeploymentHealth {target} | Repair-TargetGroupHealthCheck -HealthCheckPath {path} -Redeploy -Wait";
+            case RootCauseCategory.ApplicationNotStarting:
+                return "Runbook 000 step 3B: tasks fail to start or stay up; fix what the evidence shows (task definition, environment, secrets, image, code), " +
+                       $"then redeploy and wait: Restart-EcsService {target} -Wait";
+            case RootCauseCategory.NetworkInfrastructure when facts.PortMappingFinding is not null:
+                return "Runbook 000 step 3C: correct the service's load balancer mapping (container name and port) to match the task definition, then redeploy.";
+            case RootCauseCategory.NetworkInfrastructure when facts.NetworkFindings.Count > 0:
+                return "Runbook 000 step 3C: allow the load balancer's security group into the tasks' security group on the container port, then check again.";
+            case RootCauseCategory.NetworkInfrastructure:
+                return "Runbook 000 step 3C: check target registration, the security groups between the load balancer and the tasks, and the container port mapping.";
+            case RootCauseCategory.Undetermined:
+                return "Runbook 000 step 2: the facts fit no category; read Evidence and RecentEvents, and escalate if this is not resolved within an hour.";
+            default:
+                return status == HealthStatus.Healthy
+                    ? "No action needed: all checks pass (runbook 000 step 1)."
+                    : $"Wait for the rollout to finish: Wait-EcsDeployment {target} (runbook 000 step 4).";
+        }
+    }
+}
