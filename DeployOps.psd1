@@ -17,7 +17,13 @@
     FormatsToProcess     = @('module/DeployOps.format.ps1xml')
 
     # Exactly the [Cmdlet] classes in bin/DeployOps.dll (a test compares both ways).
-    CmdletsToExport      = @()
+    CmdletsToExport      = @(
+        'Get-DeploymentHealth'
+        'Repair-TargetGroupHealthCheck'
+        'Restart-EcsService'
+        'Test-DeploymentEndpoint'
+        'Wait-EcsDeployment'
+    )
     FunctionsToExport    = @()
     VariablesToExport    = @()
     AliasesToExport      = @()

@@ -1,0 +1,108 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using DeployOps.Aws;
+using DeployOps.Aws.Configuration;
+using DeployOps.Environments;
+using DeployOps.Health;
+
+namespace DeployOps.Commands;
+
+/// <summary>
+/// Get-DeploymentHealth: runbook 000 steps 1 and 2 (initial diagnosis, root-cause category) for ECS services behind
+/// an ALB; one <see cref="DeploymentHealthReport"/> per service.
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "DeploymentHealth", DefaultParameterSetName = ClusterSet)]
+[OutputType(typeof(DeploymentHealthReport))]
+public sealed class GetDeploymentHealthCommand : DeployOpsAwsCmdlet
+{
+    /// <summary>Services named by cluster (and service names).</summary>
+    public const string ClusterSet = "Cluster";
+
+    /// <summary>Services named by an environment of the settings file.</summary>
+    public const string EnvironmentSet = "Environment";
+
+    private DeploymentEnvironment? _environment;
+
+    /// <summary>-Cluster: the ECS cluster; in the Environment set it overrides the environment's cluster.</summary>
+    [Parameter(ParameterSetName = ClusterSet, Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = EnvironmentSet, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string Cluster { get; set; } = string.Empty;
+
+    /// <summary>-Service: the services to check; none means every service of the cluster (or of the environment).</summary>
+    [Parameter(ParameterSetName = ClusterSet, Position = 1, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = EnvironmentSet, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string[]? Service { get; set; }
+
+    /// <summary>-Environment: an environment of the settings file (deployops.json), e.g. dev.</summary>
+    [Parameter(ParameterSetName = EnvironmentSet, Mandatory = true)]
+    [ValidateNotNullOrEmpty]
+    public string Environment { get; set; } = string.Empty;
+
+    /// <summary>-ConfigPath: the settings file; by default $env:DEPLOYOPS_CONFIG, ./deployops.json, ~/.deployops/deployops.json.</summary>
+    [Parameter(ParameterSetName = EnvironmentSet)]
+    [ValidateNotNullOrEmpty]
+    public string? ConfigPath { get; set; }
+
+    /// <summary>-ExpectedHealthCheckPath: the path every target group should check; wins over the environment's.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ExpectedHealthCheckPath { get; set; }
+
+    /// <summary>-HealthUrl: a URL to test as the services' health endpoint; wins over the environment's.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? HealthUrl { get; set; }
+
+    /// <summary>Reads the environment (a settings problem stops the command), then resolves the session.</summary>
+    protected override void BeginProcessing()
+    {
+        if (ParameterSetName == EnvironmentSet)
+        {
+            try
+            {
+                _environment = DeploymentEnvironmentFile.Find(ConfigPath, ProcessAwsEnvironment.Instance, CurrentDirectory).Get(Environment);
+            }
+            catch (DeploymentSettingsException ex)
+            {
+                ThrowEngineError(Translate(ex, ConfigPath ?? Environment));
+            }
+        }
+
+        base.BeginProcessing();
+    }
+
+    /// <summary>Inspects the services and writes a report for each; a service that cannot be inspected is its own error.</summary>
+    protected override void ProcessRecord()
+    {
+        var request = new HealthInspectionRequest
+        {
+            Cluster = _environment?.ResolveCluster(Cluster) ?? Cluster,
+            Services = Service ?? _environment?.Services.Keys.ToArray() ?? Array.Empty<string>(),
+            ExpectedHealthCheckPath = ExpectedHealthCheckPath,
+            HealthUrl = HealthUrl,
+            ServiceExpectations = Expectations(_environment),
+            Environment = _environment?.Name,
+        };
+        var inspector = new DeploymentHealthInspector(Session, Observer);
+        if (TryRunEngine(token => inspector.InspectAsync(request, token), request.Cluster, out var outcomes))
+        {
+            WriteOutcomes(outcomes);
+        }
+    }
+
+    /// <summary>The environment's region, profile and endpoint fill what was not given explicitly.</summary>
+    protected override AwsSessionOptions CompleteSessionOptions(AwsSessionOptions explicitOptions) =>
+        _environment?.FillSessionOptions(explicitOptions) ?? explicitOptions;
+
+    private static IReadOnlyDictionary<string, ServiceExpectation> Expectations(DeploymentEnvironment? environment) =>
+        environment is null
+            ? new Dictionary<string, ServiceExpectation>()
+            : environment.Services.Values.ToDictionary(
+                service => service.Name,
+                service => new ServiceExpectation(service.HealthCheckPath, service.PublicHealthUrl?.ToString()),
+                StringComparer.Ordinal);
+}

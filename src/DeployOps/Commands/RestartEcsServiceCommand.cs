@@ -1,0 +1,45 @@
+using System;
+using System.Management.Automation;
+using DeployOps.Deployments;
+
+namespace DeployOps.Commands;
+
+/// <summary>Restart-EcsService: forces a new deployment of ECS services (runbook 000 steps 3A and 3B, "force new deployment").</summary>
+[Cmdlet(VerbsLifecycle.Restart, "EcsService", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(EcsDeploymentStart), typeof(DeploymentWaitResult))]
+public sealed class RestartEcsServiceCommand : EcsDeploymentCmdlet
+{
+    /// <summary>-Cluster: the ECS cluster.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string Cluster { get; set; } = string.Empty;
+
+    /// <summary>-Service: the services to redeploy.</summary>
+    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string[] Service { get; set; } = Array.Empty<string>();
+
+    /// <summary>Checks, confirms and redeploys each service.</summary>
+    protected override void ProcessRecord()
+    {
+        var redeployer = new ServiceRedeployer(Session, Observer);
+        foreach (var name in Service)
+        {
+            if (!TryRunEngine(token => redeployer.ResolveAsync(Cluster, name, token), name, out var service)
+                || !ShouldChange($"ECS service {service.Service} in cluster {service.Cluster}", "Force a new deployment")
+                || !TryRunEngine(token => redeployer.ForceNewDeploymentAsync(service, token), name, out var started))
+            {
+                continue;
+            }
+
+            if (!Wait)
+            {
+                WriteObject(started);
+            }
+            else if (TryWait(started.Cluster, started.Service, started.DeploymentId, out var result))
+            {
+                WriteWaitResult(result);
+            }
+        }
+    }
+}

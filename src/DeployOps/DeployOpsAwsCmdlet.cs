@@ -1,0 +1,159 @@
+using System;
+using System.Collections.Generic;
+using System.Management.Automation;
+using Amazon.Runtime;
+using DeployOps.Aws;
+using DeployOps.Deployments;
+
+namespace DeployOps.Commands;
+
+/// <summary>
+/// The base of every cmdlet that calls AWS: owns the AWS common parameters (-Region, -ProfileName, -ProfileLocation,
+/// -Credential, -EndpointUrl) and turns them, plus AWS.Tools' shell defaults, into an <see cref="AwsSession"/>.
+/// <para>
+/// One session per distinct (region, profile, endpoint) per invocation: -Region, -ProfileName and -EndpointUrl also
+/// bind from the pipeline (DeployOps' outputs carry them), so records may name different ones. When no pipeline input
+/// is expected the session is created in BeginProcessing, so "no credentials" and "no region" stop the command before
+/// any work, with a message saying how to provide them. Sessions are disposed when the command ends.
+/// </para>
+/// </summary>
+public abstract class DeployOpsAwsCmdlet : DeployOpsCmdlet
+{
+    private readonly Dictionary<(string? Region, string? Profile, string? Endpoint), AwsSession> _sessions = new();
+
+    /// <summary>-Region: the AWS region, e.g. us-east-1.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string? Region { get; set; }
+
+    /// <summary>-ProfileName: a named profile from the shared credentials/config files (or the SDK store on Windows).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("AWSProfileName", "StoredCredentials")]
+    public string? ProfileName { get; set; }
+
+    /// <summary>-ProfileLocation: the shared credentials file to read profiles from; relative to the current location.</summary>
+    [Parameter]
+    [Alias("AWSProfilesLocation", "ProfilesLocation")]
+    public string? ProfileLocation { get; set; }
+
+    /// <summary>-Credential: explicit AWS credentials, used before anything else.</summary>
+    [Parameter]
+    public AWSCredentials? Credential { get; set; }
+
+    /// <summary>-EndpointUrl: one endpoint for every AWS service (a sandbox, a proxy).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string? EndpointUrl { get; set; }
+
+    /// <summary>
+    /// The session for the current parameter values (this record's, with pipeline input), created on first use and
+    /// reused for the rest of the invocation. A configuration problem is a terminating error.
+    /// </summary>
+    protected AwsSession Session
+    {
+        get
+        {
+            var options = SessionOptions();
+            var key = (options.Region, options.ProfileName, options.EndpointUrl);
+            if (!_sessions.TryGetValue(key, out var session))
+            {
+                session = CreateSession(options);
+                _sessions.Add(key, session);
+            }
+
+            return session;
+        }
+    }
+
+    /// <summary>Resolves the session now unless pipeline input may still change -Region, -ProfileName or -EndpointUrl.</summary>
+    protected override void BeginProcessing()
+    {
+        base.BeginProcessing();
+        if (!MyInvocation.ExpectingInput)
+        {
+            _ = Session;
+        }
+    }
+
+    /// <summary>
+    /// Lets a cmdlet fill options that were not given from elsewhere (Get-DeploymentHealth -Environment); explicit
+    /// parameters must win. The default returns <paramref name="explicitOptions"/> unchanged.
+    /// </summary>
+    protected virtual AwsSessionOptions CompleteSessionOptions(AwsSessionOptions explicitOptions) => explicitOptions;
+
+    /// <summary>Writes how a wait ended and, when the deployment did not complete, the error saying why (non-terminating).</summary>
+    protected void WriteWaitResult(DeploymentWaitResult result)
+    {
+        WriteObject(result);
+        if (result.ToError() is { } error)
+        {
+            WriteEngineError(error);
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void DisposeResources()
+    {
+        foreach (var session in _sessions.Values)
+        {
+            session.Dispose();
+        }
+
+        _sessions.Clear();
+    }
+
+    private AwsSessionOptions SessionOptions()
+    {
+        var options = CompleteSessionOptions(new AwsSessionOptions
+        {
+            Region = NullIfEmpty(Region),
+            ProfileName = NullIfEmpty(ProfileName),
+            ProfileLocation = string.IsNullOrEmpty(ProfileLocation) ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(ProfileLocation),
+            Credential = Credential,
+            EndpointUrl = NullIfEmpty(EndpointUrl),
+            ShellDefaultRegion = NullIfEmpty(ShellVariable(ShellDefaultCredentials.RegionVariable)?.ToString()),
+        });
+
+        // The shell's credentials come after -Credential and -ProfileName/-ProfileLocation; only read them when they can
+        // be used (reading them from another AWSSDK.Core asks that one for keys).
+        var explicitCredentials = options.Credential is not null || options.ProfileName is not null || options.ProfileLocation is not null;
+        return explicitCredentials ? options : options with { ShellDefaultCredential = ShellDefaultCredential() };
+    }
+
+    private AWSCredentials? ShellDefaultCredential()
+    {
+        try
+        {
+            return ShellDefaultCredentials.FromStoredValue(ShellVariable(ShellDefaultCredentials.CredentialsVariable));
+        }
+        catch (AwsConfigurationException ex)
+        {
+            ThrowEngineError(Translate(ex, null));
+            throw;
+        }
+    }
+
+    private AwsSession CreateSession(AwsSessionOptions options)
+    {
+        // Any failure here (no credentials, no region, a missing profile, a bad endpoint URL) means nothing can work.
+        AwsSession session;
+        try
+        {
+            session = AwsSession.Create(options);
+        }
+        catch (Exception ex)
+        {
+            ThrowEngineError(Translate(ex, options.EndpointUrl ?? options.Region));
+            throw;
+        }
+
+        WriteVerbose($"Using {session}" + (session.EndpointUrl is null ? "." : $", endpoint {session.EndpointUrl}."));
+        return session;
+    }
+
+    private object? ShellVariable(string name)
+    {
+        var value = SessionState.PSVariable.GetValue(name);
+        return value is PSObject wrapped ? wrapped.BaseObject : value;
+    }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+}

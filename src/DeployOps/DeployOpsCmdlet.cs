@@ -1,0 +1,184 @@
+using System;
+using System.Collections.Generic;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using DeployOps.Errors;
+using DeployOps.Operations;
+
+namespace DeployOps.Commands;
+
+/// <summary>
+/// What every DeployOps cmdlet shares, AWS or not: running engine work from the pipeline thread (<see cref="RunEngine{T}"/>),
+/// Ctrl-C (StopProcessing cancels the work), errors (<see cref="WriteEngineError"/>), ShouldProcess with -Force
+/// (<see cref="ShouldChange"/>) and PowerShell paths. Cmdlets that call AWS derive from <see cref="DeployOpsAwsCmdlet"/>.
+/// </summary>
+public abstract class DeployOpsCmdlet : PSCmdlet, IDisposable
+{
+    private readonly CancellationTokenSource _cancellation = new();
+    private readonly OperationPump _pump = new();
+    private bool _disposed;
+
+    /// <summary>The observer to hand the engine: what it reports is written on the pipeline thread while <see cref="RunEngine{T}"/> waits.</summary>
+    protected IOperationObserver Observer => _pump;
+
+    /// <summary>The directory PowerShell is in (not the process's): relative paths are resolved against it.</summary>
+    protected string CurrentDirectory => SessionState.Path.CurrentFileSystemLocation.ProviderPath;
+
+    /// <summary>
+    /// Runs engine work and returns its result. Meanwhile the pipeline thread writes the engine's verbose, warning and
+    /// progress reports. The work's own exception is rethrown as it was thrown (never an AggregateException); Ctrl-C
+    /// ends the wait at once with PipelineStoppedException, which PowerShell expects of a stopped pipeline.
+    /// </summary>
+    protected T RunEngine<T>(Func<CancellationToken, Task<T>> work)
+    {
+        try
+        {
+            return _pump.Run(work, Deliver, _cancellation.Token);
+        }
+        catch (OperationCanceledException) when (_cancellation.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+    }
+
+    /// <summary>
+    /// Runs engine work for one item (a service, a target group, a URL). On failure the item's error is written (see
+    /// <see cref="WriteEngineError"/>), <paramref name="result"/> is default and the method returns false, so the
+    /// pipeline goes on with the next item.
+    /// </summary>
+    protected bool TryRunEngine<T>(Func<CancellationToken, Task<T>> work, object? target, out T result)
+    {
+        try
+        {
+            result = RunEngine(work);
+            return true;
+        }
+        catch (Exception ex) when (ex is not PipelineStoppedException)
+        {
+            WriteEngineError(Translate(ex, target));
+            result = default!;
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Writes <paramref name="error"/>: a non-terminating error for one item's failure; a terminating one when the error
+    /// is about configuration (credentials, region, settings file), since then nothing else can work either.
+    /// </summary>
+    protected void WriteEngineError(DeployOpsError error)
+    {
+        if (error.Kind == DeployOpsErrorKind.Configuration)
+        {
+            ThrowTerminatingError(ErrorRecords.Create(error));
+        }
+
+        WriteError(ErrorRecords.Create(error));
+    }
+
+    /// <summary>Writes each item's value, or its error (non-terminating: the other items still count).</summary>
+    protected void WriteOutcomes<T>(IEnumerable<ItemOutcome<T>> outcomes)
+        where T : class
+    {
+        foreach (var outcome in outcomes)
+        {
+            if (outcome.Value is not null)
+            {
+                WriteObject(outcome.Value);
+            }
+            else
+            {
+                WriteEngineError(outcome.Error!);
+            }
+        }
+    }
+
+    /// <summary>Stops the command with <paramref name="error"/>.</summary>
+    protected void ThrowEngineError(DeployOpsError error) => ThrowTerminatingError(ErrorRecords.Create(error));
+
+    /// <summary>The stable DeployOps error for any exception the engine or the AWS layer threw.</summary>
+    protected static DeployOpsError Translate(Exception exception, object? target) =>
+        exception is DeployOpsException known ? known.Error : ErrorTranslator.Translate(exception, target);
+
+    /// <summary>
+    /// ShouldProcess with -Force: -WhatIf (the parameter or $WhatIfPreference) always wins and changes nothing;
+    /// otherwise -Force proceeds without asking; otherwise ShouldProcess asks as -Confirm and $ConfirmPreference say.
+    /// </summary>
+    protected bool ShouldChange(string target, string action, bool force)
+    {
+        if (force && !WhatIfRequested())
+        {
+            WriteVerbose($"Performing the operation \"{action}\" on target \"{target}\" (-Force).");
+            return true;
+        }
+
+        return ShouldProcess(target, action);
+    }
+
+    /// <summary>Cancels the engine work in flight (Ctrl-C).</summary>
+    protected override void StopProcessing()
+    {
+        try
+        {
+            _cancellation.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The command already ended.
+        }
+    }
+
+    /// <summary>Releases what the invocation holds.</summary>
+    protected override void EndProcessing() => Dispose();
+
+    /// <summary>Called by PowerShell when the command ends however it ends (also after Ctrl-C or a terminating error).</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        DisposeResources();
+        _cancellation.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Releases sessions and the like; called once.</summary>
+    protected virtual void DisposeResources()
+    {
+    }
+
+    private bool WhatIfRequested() =>
+        MyInvocation.BoundParameters.TryGetValue("WhatIf", out var whatIf)
+            ? LanguagePrimitives.IsTrue(whatIf)
+            : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
+
+    private void Deliver(PumpMessage message)
+    {
+        switch (message.Kind)
+        {
+            case PumpMessageKind.Verbose:
+                WriteVerbose(message.Text);
+                break;
+            case PumpMessageKind.Warning:
+                WriteWarning(message.Text);
+                break;
+            case PumpMessageKind.Progress:
+                WriteProgress(ToProgressRecord(message.Progress!));
+                break;
+        }
+    }
+
+    private static ProgressRecord ToProgressRecord(OperationProgress progress) =>
+        new(Math.Max(0, progress.ActivityId), NonEmpty(progress.Activity), NonEmpty(progress.Status))
+        {
+            PercentComplete = Math.Min(100, Math.Max(-1, progress.PercentComplete)),
+            SecondsRemaining = progress.SecondsRemaining,
+            RecordType = progress.Completed ? ProgressRecordType.Completed : ProgressRecordType.Processing,
+        };
+
+    // ProgressRecord rejects an empty activity or status.
+    private static string NonEmpty(string? text) => string.IsNullOrEmpty(text) ? "..." : text!;
+}
