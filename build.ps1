@@ -7,15 +7,20 @@
     Test    dotnet test, then (when pwsh exists) the Pester suites in ./pester in a child pwsh, so
             bin/DeployOps.dll is not locked in this session. NUnit XML: out/pester-results.xml.
     Package a Release build laid out as a publishable module in out/DeployOps/.
+    Demo    builds, then runs runbook 000 against the local sandbox (scenario health-check-mismatch) in a child
+            PowerShell: the health report before, Repair-TargetGroupHealthCheck -Redeploy -Wait, the report after
+            (tools/Invoke-Demo.ps1). Needs moto_server on PATH.
     To add a task: add its name to the ValidateSet and write a function Invoke-<Name>Task.
 .EXAMPLE
     ./build.ps1 -Task Build, Test
 .EXAMPLE
     ./build.ps1 -Task Package
+.EXAMPLE
+    ./build.ps1 -Task Demo
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Package')]
+    [ValidateSet('Build', 'Test', 'Package', 'Demo')]
     [string[]] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -66,6 +71,18 @@ function Invoke-TestTask {
 function Invoke-PackageTask {
     $project = Join-Path -Path $PSScriptRoot -ChildPath 'src/DeployOps/DeployOps.csproj'
     Invoke-Native -FilePath 'dotnet' -ArgumentList @('build', $project, '-c', 'Release', '-t:PackageModule')
+}
+
+# In a child process of this same PowerShell (pwsh or Windows PowerShell), like the Pester suites: the demo imports
+# the module, and this session should neither lock bin/DeployOps.dll nor keep the demo's settings.
+function Invoke-DemoTask {
+    Invoke-BuildTask
+    $shell = (Get-Process -Id $PID).Path
+    Invoke-Native -FilePath $shell -ArgumentList @(
+        '-NoProfile', '-NonInteractive',
+        '-File', (Join-Path -Path $PSScriptRoot -ChildPath 'tools/Invoke-Demo.ps1'),
+        '-Configuration', $Configuration
+    )
 }
 
 foreach ($name in $Task) {
