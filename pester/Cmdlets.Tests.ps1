@@ -65,7 +65,7 @@ BeforeDiscovery {
         $sdkStore = Test-Path -LiteralPath (Join-Path -Path $env:LOCALAPPDATA -ChildPath 'AWSToolkit/RegisteredAccounts.json')
     }
 
-    # Out-of-range values: a ParameterArgumentValidationError naming the value and the range.
+    # Out-of-range or malformed values: a ParameterArgumentValidationError naming the value and what was expected.
     $outOfRange = @(
         @{ Command = 'Wait-EcsDeployment'; Parameter = 'Timeout'; Value = 0 }
         @{ Command = 'Wait-EcsDeployment'; Parameter = 'PollInterval'; Value = 0 }
@@ -74,6 +74,8 @@ BeforeDiscovery {
         @{ Command = 'Test-DeploymentEndpoint'; Parameter = 'ExpectedStatusCode'; Value = 42 }
         @{ Command = 'Test-DeploymentEndpoint'; Parameter = 'TimeoutSec'; Value = 0 }
         @{ Command = 'Test-DeploymentEndpoint'; Parameter = 'RetryCount'; Value = -1 }
+        @{ Command = 'Get-DeploymentHealth'; Parameter = 'ExpectedHealthCheckPath'; Value = 'health' }
+        @{ Command = 'Get-DeploymentHealth'; Parameter = 'HealthUrl'; Value = 'dev.example.com/health' }
     )
 }
 

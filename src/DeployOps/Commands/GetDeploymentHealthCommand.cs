@@ -49,12 +49,12 @@ public sealed class GetDeploymentHealthCommand : DeployOpsAwsCmdlet
 
     /// <summary>-ExpectedHealthCheckPath: the path every target group should check; wins over the environment's.</summary>
     [Parameter]
-    [ValidateNotNullOrEmpty]
+    [ValidatePattern("^/")]
     public string? ExpectedHealthCheckPath { get; set; }
 
     /// <summary>-HealthUrl: a URL to test as the services' health endpoint; wins over the environment's.</summary>
     [Parameter]
-    [ValidateNotNullOrEmpty]
+    [ValidatePattern(@"^https?://\S+$")]
     public string? HealthUrl { get; set; }
 
     /// <summary>Reads the environment (a settings problem stops the command), then resolves the session.</summary>
