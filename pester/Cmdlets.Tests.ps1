@@ -25,29 +25,23 @@ BeforeDiscovery {
         }
     )
 
-    # What binds from the pipeline by property name, so one cmdlet's output feeds the next.
-    $byPropertyName = @(
-        @{ Command = 'Get-DeploymentHealth'; Parameter = 'Cluster' }
-        @{ Command = 'Get-DeploymentHealth'; Parameter = 'Service' }
-        @{ Command = 'Repair-TargetGroupHealthCheck'; Parameter = 'TargetGroupArn' }
-        @{ Command = 'Repair-TargetGroupHealthCheck'; Parameter = 'Cluster' }
-        @{ Command = 'Repair-TargetGroupHealthCheck'; Parameter = 'Service' }
-        @{ Command = 'Restart-EcsService'; Parameter = 'Cluster' }
-        @{ Command = 'Restart-EcsService'; Parameter = 'Service' }
-        @{ Command = 'Wait-EcsDeployment'; Parameter = 'Cluster' }
-        @{ Command = 'Wait-EcsDeployment'; Parameter = 'Service' }
-        @{ Command = 'Wait-EcsDeployment'; Parameter = 'DeploymentId' }
-        @{ Command = 'Test-DeploymentEndpoint'; Parameter = 'Url' }
-    )
-
-    $mandatory = @(
-        @{ Command = 'Repair-TargetGroupHealthCheck'; Parameter = 'TargetGroupArn' }
-        @{ Command = 'Repair-TargetGroupHealthCheck'; Parameter = 'HealthCheckPath' }
-        @{ Command = 'Restart-EcsService'; Parameter = 'Cluster' }
-        @{ Command = 'Restart-EcsService'; Parameter = 'Service' }
-        @{ Command = 'Wait-EcsDeployment'; Parameter = 'Cluster' }
-        @{ Command = 'Wait-EcsDeployment'; Parameter = 'Service' }
-        @{ Command = 'Test-DeploymentEndpoint'; Parameter = 'Url' }
+    # Each cmdlet's own parameters: which are required, and which bind from the pipeline by property name (so one
+    # cmdlet's output feeds the next). Get-DeploymentHealth -Cluster is required in one parameter set only (below).
+    $contract = @(
+        @{ Command = 'Get-DeploymentHealth'; Parameter = 'Service'; Mandatory = $false; ByPropertyName = $true }
+        @{ Command = 'Get-DeploymentHealth'; Parameter = 'Environment'; Mandatory = $true; ByPropertyName = $false }
+        @{ Command = 'Get-DeploymentHealth'; Parameter = 'ExpectedHealthCheckPath'; Mandatory = $false; ByPropertyName = $false }
+        @{ Command = 'Repair-TargetGroupHealthCheck'; Parameter = 'TargetGroupArn'; Mandatory = $true; ByPropertyName = $true }
+        @{ Command = 'Repair-TargetGroupHealthCheck'; Parameter = 'HealthCheckPath'; Mandatory = $true; ByPropertyName = $false }
+        @{ Command = 'Repair-TargetGroupHealthCheck'; Parameter = 'Cluster'; Mandatory = $false; ByPropertyName = $true }
+        @{ Command = 'Repair-TargetGroupHealthCheck'; Parameter = 'Service'; Mandatory = $false; ByPropertyName = $true }
+        @{ Command = 'Restart-EcsService'; Parameter = 'Cluster'; Mandatory = $true; ByPropertyName = $true }
+        @{ Command = 'Restart-EcsService'; Parameter = 'Service'; Mandatory = $true; ByPropertyName = $true }
+        @{ Command = 'Wait-EcsDeployment'; Parameter = 'Cluster'; Mandatory = $true; ByPropertyName = $true }
+        @{ Command = 'Wait-EcsDeployment'; Parameter = 'Service'; Mandatory = $true; ByPropertyName = $true }
+        @{ Command = 'Wait-EcsDeployment'; Parameter = 'DeploymentId'; Mandatory = $false; ByPropertyName = $true }
+        @{ Command = 'Test-DeploymentEndpoint'; Parameter = 'Url'; Mandatory = $true; ByPropertyName = $true }
+        @{ Command = 'Test-DeploymentEndpoint'; Parameter = 'Origin'; Mandatory = $false; ByPropertyName = $false }
     )
 
     $outputTypes = @(
@@ -139,12 +133,11 @@ Describe 'Parameter contract' -Tag Unit {
         }
     }
 
-    It '<Command> binds -<Parameter> from the pipeline by property name' -ForEach $byPropertyName {
-        @(Get-ParameterAttribute -Command $Command -Parameter $Parameter | Where-Object { $_.ValueFromPipelineByPropertyName }).Count | Should -BeGreaterThan 0
-    }
-
-    It '<Command> requires -<Parameter>' -ForEach $mandatory {
-        @(Get-ParameterAttribute -Command $Command -Parameter $Parameter | Where-Object { $_.Mandatory }).Count | Should -BeGreaterThan 0
+    It '<Command> -<Parameter>: mandatory <Mandatory>, by property name <ByPropertyName>' -ForEach $contract {
+        $attributes = @(Get-ParameterAttribute -Command $Command -Parameter $Parameter)
+        $attributes.Count | Should -BeGreaterThan 0
+        [bool]($attributes | Where-Object { $_.Mandatory }) | Should -Be $Mandatory
+        [bool]($attributes | Where-Object { $_.ValueFromPipelineByPropertyName }) | Should -Be $ByPropertyName
     }
 
     It 'Test-DeploymentEndpoint takes URLs from the pipeline and a HealthUrl property' {

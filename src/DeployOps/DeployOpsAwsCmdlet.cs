@@ -51,11 +51,12 @@ public abstract class DeployOpsAwsCmdlet : DeployOpsCmdlet
     {
         get
         {
-            var options = SessionOptions();
-            var key = (options.Region, options.ProfileName, options.EndpointUrl);
+            // Keyed on what can change from record to record; everything else is fixed for the invocation, so the
+            // options (shell defaults, the environment) are only built for a session not made yet.
+            var key = (NullIfEmpty(Region), NullIfEmpty(ProfileName), NullIfEmpty(EndpointUrl));
             if (!_sessions.TryGetValue(key, out var session))
             {
-                session = CreateSession(options);
+                session = CreateSession(SessionOptions());
                 _sessions.Add(key, session);
             }
 

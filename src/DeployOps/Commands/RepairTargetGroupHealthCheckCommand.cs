@@ -107,7 +107,6 @@ public sealed class RepairTargetGroupHealthCheckCommand : EcsDeploymentCmdlet
                 Cluster = cluster.Key,
                 Services = cluster.Distinct(StringComparer.Ordinal).ToArray(),
                 ExpectedHealthCheckPath = HealthCheckPath,
-                ServiceExpectations = new Dictionary<string, ServiceExpectation>(),
             };
             if (TryRunEngine(token => inspector.InspectAsync(request, token), cluster.Key, out var outcomes))
             {
