@@ -8,6 +8,7 @@ using DeployOps.Aws;
 using DeployOps.Health;
 using DeployOps.Operations;
 using DeployOps.Sandbox.Moto;
+using DeployOps.Testing;
 
 namespace DeployOps.Benchmarks;
 
@@ -77,11 +78,11 @@ public static class HealthDiagnosis
         var invocations = 0;
         foreach (var service in services)
         {
-            await Cli.RunAsync(endpoint, "sts", "get-caller-identity");
-            var targetGroup = (await Cli.RunAsync(endpoint, "ecs", "describe-services", "--cluster", Fleet.Cluster, "--services", service,
+            await AwsCli.RunAsync(endpoint, "sts", "get-caller-identity");
+            var targetGroup = (await AwsCli.RunAsync(endpoint, "ecs", "describe-services", "--cluster", Fleet.Cluster, "--services", service,
                 "--query", "services[0].loadBalancers[0].targetGroupArn", "--output", "text")).Trim();
-            await Cli.RunAsync(endpoint, "elbv2", "describe-target-groups", "--target-group-arns", targetGroup);
-            await Cli.RunAsync(endpoint, "elbv2", "describe-target-health", "--target-group-arn", targetGroup);
+            await AwsCli.RunAsync(endpoint, "elbv2", "describe-target-groups", "--target-group-arns", targetGroup);
+            await AwsCli.RunAsync(endpoint, "elbv2", "describe-target-health", "--target-group-arn", targetGroup);
             invocations += 4;
         }
 
