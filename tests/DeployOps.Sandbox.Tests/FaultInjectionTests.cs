@@ -119,7 +119,7 @@ public sealed class FaultInjectionTests : IClassFixture<SandboxFixture>
         await _sandbox.LoadScenarioAsync("healthy");
         await SetFaultsAsync("""{"seed": 7, "rules": [{"service": "ecs", "kind": "throttle", "rate": 0.3}]}""");
 
-        for (var i = 0; i < 5; i++)
+        for (var i = 0; i < 8; i++)
         {
             var output = await AwsCli.RunAsync(_sandbox.Url, "ecs", "describe-services", "--cluster", Lightwave.Cluster, "--services", Lightwave.Service,
                 "--query", "services[0].serviceName", "--output", "text");
@@ -145,6 +145,18 @@ public sealed class FaultInjectionTests : IClassFixture<SandboxFixture>
         Assert.Contains(problems, p => p.Contains("rules[0].rate is 1.5", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.Contains("rules[0].service is 'ecz'", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.Contains("rules[1].latencyMs", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_seed_gives_the_same_faults_in_every_process()
+    {
+        // Recorded once; a seed must reproduce this in any run (HashCode-based seeding, randomized per process, would not).
+        var injector = new FaultInjector();
+        injector.Configure(new FaultSettings { Seed = 42, Rules = [new FaultRule { Service = "ecs", Kind = FaultKind.Throttle, Rate = 0.3 }] });
+
+        var sequence = string.Concat(Enumerable.Range(0, 30).Select(_ => injector.Decide("ecs", "DescribeServices").Count == 0 ? '.' : 'T'));
+
+        Assert.Equal("T.....TT.TT...T...T...T.......", sequence);
     }
 
     [Fact]
