@@ -13,11 +13,17 @@ public static class Program
     {
         switch (args.Length == 0 ? "" : args[0])
         {
+            case "health-diagnosis":
+                await HealthDiagnosis.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 20, rounds: 5);
+                return 0;
+            case "sandbox-timings":
+                await SandboxTimings.RunAsync();
+                return 0;
             case "sandbox-resources":
                 await SandboxResources.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 20);
                 return 0;
             default:
-                Console.Error.WriteLine("Usage: DeployOps.Benchmarks sandbox-resources [services]");
+                Console.Error.WriteLine("Usage: DeployOps.Benchmarks sandbox-resources [services] | sandbox-timings | health-diagnosis [services]");
                 return 2;
         }
     }

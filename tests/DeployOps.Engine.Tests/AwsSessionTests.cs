@@ -21,7 +21,7 @@ public sealed class AwsSessionTests : IClassFixture<MotoFixture>
         using var home = new FakeHome("[default]\naws_access_key_id = testing\naws_secret_access_key = testing\n", "[default]\nregion = eu-central-1\n");
         var environment = home.Environment(("AWS_ENDPOINT_URL_ECS", _moto.Url.ToString()));
         var cluster = MotoSessions.UniqueName("routed");
-        await AwsCli.RunAsync(_moto, "--region", "eu-central-1", "ecs", "create-cluster", "--cluster-name", cluster);
+        await AwsCli.RunJsonAsync(_moto.Url, "--region", "eu-central-1", "ecs", "create-cluster", "--cluster-name", cluster);
 
         using var session = AwsSession.Create(new AwsSessionOptions(), MotoSessions.Runtime(environment));
         var clusters = await session.Ecs.ListClustersAsync();

@@ -72,7 +72,7 @@ public sealed class DeploymentWaiter
                 $"Deployment {missing} is not among the service's deployments ({string.Join(", ", service.Deployments.Select(d => $"{d.Status} {d.Id}"))}).", clock, Array.Empty<string>(), 0);
         }
 
-        var tracker = new StoppedTaskTracker(_session, request, waited.Id);
+        var tracker = new StoppedTaskTracker(_session, request, waited.Id, SameReasonLimit(request, service));
         _observer.Verbose($"Waiting up to {request.Timeout.TotalSeconds:0} s for deployment {waited.Id} of {target} ({waited.TaskDefinition}).");
         while (true)
         {
@@ -95,6 +95,22 @@ public sealed class DeploymentWaiter
             await Task.Delay(Min(request.PollInterval, remaining), cancellationToken).ConfigureAwait(false);
             service = await PollAsync(request, service, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// When ECS's circuit breaker watches the deployment, the verdict is left to it (FAILED or a
+    /// rollback says more than "tasks keep stopping"): the waiter gives up on repeated stops only
+    /// past the breaker's threshold (half the desired count, 3 to 200).
+    /// </summary>
+    private static int SameReasonLimit(DeploymentWaitRequest request, EcsService service)
+    {
+        if (service.DeploymentConfiguration?.CircuitBreakerEnabled != true)
+        {
+            return request.SameReasonLimit;
+        }
+
+        var threshold = Math.Min(200, Math.Max(3, (int)Math.Ceiling(0.5 * service.DesiredCount)));
+        return Math.Max(request.SameReasonLimit, threshold + 2);
     }
 
     private sealed record Decision(DeploymentWaitOutcome Outcome, string Reason, int HealthyTargets);
@@ -242,13 +258,15 @@ public sealed class DeploymentWaiter
         private readonly AwsSession _session;
         private readonly DeploymentWaitRequest _request;
         private readonly string _deploymentId;
+        private readonly int _limit;
         private int _seenFailures;
 
-        public StoppedTaskTracker(AwsSession session, DeploymentWaitRequest request, string deploymentId)
+        public StoppedTaskTracker(AwsSession session, DeploymentWaitRequest request, string deploymentId, int limit)
         {
             _session = session;
             _request = request;
             _deploymentId = deploymentId;
+            _limit = limit;
         }
 
         /// <summary>Reasons, most frequent first, as "3x Essential container in task exited (exit code 1)".</summary>
@@ -276,7 +294,7 @@ public sealed class DeploymentWaiter
                 Reasons = grouped.Select(g => $"{g.Count()}x {g.Key}").ToList();
                 _seenFailures = failedTasks;
                 var top = grouped.FirstOrDefault();
-                return top is not null && top.Count() >= _request.SameReasonLimit ? $"{top.Count()} tasks stopped with: {top.Key}" : null;
+                return top is not null && top.Count() >= _limit ? $"{top.Count()} tasks stopped with: {top.Key}" : null;
             }
             catch (AwsServiceException)
             {

@@ -69,7 +69,8 @@ public static class ErrorTranslator
                     "TargetGroupNotFound" => ErrorIds.TargetGroupNotFound,
                     _ => ErrorIds.AwsRequestFailed,
                 };
-                return new DeployOpsError(id, DeployOpsErrorKind.NotFound, exception.Message, target, exception);
+                var message = target is null ? exception.Message : $"{target} was not found: {exception.ErrorMessage} ({exception.Service} {exception.Operation}, {exception.ErrorCode}).";
+                return new DeployOpsError(id, DeployOpsErrorKind.NotFound, message, target, exception);
             case AwsErrorClassification.AccessDenied:
                 return new DeployOpsError(ErrorIds.AccessDenied, DeployOpsErrorKind.PermissionDenied, exception.Message, target, exception)
                 {

@@ -117,7 +117,8 @@ public sealed class FaultInjector
         lock (_gate)
         {
             _settings = settings with { Rules = settings.Rules.Select(r => r with { Service = Front.AwsServiceProtocol.Canonical(r.Service) }).ToList() };
-            _streams = _settings.Rules.Select((_, i) => new Random(HashCode.Combine(settings.Seed, i))).ToArray();
+            // Not HashCode.Combine: it is randomized per process, and a seed must give the same faults in every run.
+            _streams = _settings.Rules.Select((_, i) => new Random(unchecked((settings.Seed * 397) ^ (i + 1)))).ToArray();
             _sequence = 0;
             _history.Clear();
         }

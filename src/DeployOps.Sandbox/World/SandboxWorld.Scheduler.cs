@@ -43,6 +43,7 @@ public sealed partial class SandboxWorld
         }
 
         service.Deployments.Insert(0, deployment);
+        service.DeploymentsStarted++;
         service.Unsettled = true;
         service.NextScheduleAt = 0;
         service.LaunchBlockedUntil = 0;

@@ -19,6 +19,7 @@ public sealed partial class SandboxWorld
                 ["region"] = s.Region,
                 ["desiredCount"] = s.DesiredCount,
                 ["runningCount"] = TasksOf(s).Count(t => t.DesiredStatus == "RUNNING" && t.Phase == TaskPhase.Running),
+                ["deploymentsStarted"] = s.DeploymentsStarted,
                 ["deployments"] = new JsonArray(s.Deployments.Select(d => (JsonNode)new JsonObject
                 {
                     ["id"] = d.Id,

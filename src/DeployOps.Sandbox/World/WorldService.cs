@@ -57,6 +57,9 @@ public sealed class WorldService
 
     public WorldDeployment Primary => Deployments[0];
 
+    /// <summary>Every deployment ever started for the service (PRIMARY ones included): what a test counts to prove no change was applied twice.</summary>
+    public int DeploymentsStarted { get; set; }
+
     /// <summary>The last deployment that reached COMPLETED: what the circuit breaker rolls back to.</summary>
     public WorldDeployment? LastCompleted { get; set; }
 

@@ -85,14 +85,14 @@ public sealed class CloudWatchLogsClientTests : MotoSessionTest
     private async Task<string> CreateStreamWithEventsAsync(string stream, int count)
     {
         var group = "/ecs/" + MotoSessions.UniqueName("logs");
-        await AwsCli.RunAsync(Moto, "logs", "create-log-group", "--log-group-name", group);
+        await AwsCli.RunJsonAsync(Moto.Url, "logs", "create-log-group", "--log-group-name", group);
         await PutEventsAsync(group, stream, count);
         return group;
     }
 
     private async Task PutEventsAsync(string group, string stream, int count)
     {
-        await AwsCli.RunAsync(Moto, "logs", "create-log-stream", "--log-group-name", group, "--log-stream-name", stream);
+        await AwsCli.RunJsonAsync(Moto.Url, "logs", "create-log-stream", "--log-group-name", group, "--log-stream-name", stream);
         var events = Enumerable.Range(0, count)
             .Select(i => new AwsParameters { { "timestamp", Start.AddSeconds(i).ToUnixTimeMilliseconds() }, { "message", stream == "app" ? $"line {i}" : $"noise {i}" } })
             .ToList();

@@ -21,11 +21,11 @@ public sealed class Ec2ClientTests : MotoSessionTest
     {
         var network = await MotoNetwork.CreateAsync(Session);
         var source = await MotoNetwork.CreateAsync(Session, "10.1");
-        var prefixList = (await AwsCli.RunAsync(
-            Moto, "ec2", "create-managed-prefix-list", "--prefix-list-name", MotoSessions.UniqueName("pl"), "--address-family", "IPv4", "--max-entries", "5"))
+        var prefixList = (await AwsCli.RunJsonAsync(
+            Moto.Url, "ec2", "create-managed-prefix-list", "--prefix-list-name", MotoSessions.UniqueName("pl"), "--address-family", "IPv4", "--max-entries", "5"))
             .Text("PrefixList.PrefixListId")!;
-        await AwsCli.RunAsync(
-            Moto, "ec2", "authorize-security-group-ingress", "--group-id", network.SecurityGroupId, "--ip-permissions",
+        await AwsCli.RunJsonAsync(
+            Moto.Url, "ec2", "authorize-security-group-ingress", "--group-id", network.SecurityGroupId, "--ip-permissions",
             "IpProtocol=tcp,FromPort=443,ToPort=443,IpRanges=[{CidrIp=0.0.0.0/0}],Ipv6Ranges=[{CidrIpv6=::/0}]",
             $"IpProtocol=tcp,FromPort=8080,ToPort=8081,UserIdGroupPairs=[{{GroupId={source.SecurityGroupId}}}],PrefixListIds=[{{PrefixListId={prefixList}}}]");
 

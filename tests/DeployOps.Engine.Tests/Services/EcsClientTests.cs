@@ -34,12 +34,12 @@ public sealed class EcsClientTests : MotoSessionTest
         var (cluster, family) = await CreateClusterAndTaskDefinitionAsync();
         var network = await MotoNetwork.CreateAsync(Session);
         var targetGroupArn = $"arn:aws:elasticloadbalancing:us-east-1:{MotoSessions.Account}:targetgroup/web/0123456789abcdef";
-        await AwsCli.RunAsync(
-            Moto, "ecs", "create-service", "--cluster", cluster, "--service-name", "web", "--task-definition", family,
+        await AwsCli.RunJsonAsync(
+            Moto.Url, "ecs", "create-service", "--cluster", cluster, "--service-name", "web", "--task-definition", family,
             "--desired-count", "2", "--launch-type", "FARGATE",
             "--load-balancers", $"targetGroupArn={targetGroupArn},containerName=app,containerPort=8080",
             "--network-configuration", $"awsvpcConfiguration={{subnets=[{network.SubnetA},{network.SubnetB}],securityGroups=[{network.SecurityGroupId}],assignPublicIp=ENABLED}}");
-        var cli = (await AwsCli.RunAsync(Moto, "ecs", "describe-services", "--cluster", cluster, "--services", "web")).Get("services.0");
+        var cli = (await AwsCli.RunJsonAsync(Moto.Url, "ecs", "describe-services", "--cluster", cluster, "--services", "web")).Get("services.0");
 
         var service = (await Session.Ecs.DescribeServicesAsync(cluster, new[] { "web" })).Found.Single();
 
@@ -104,7 +104,7 @@ public sealed class EcsClientTests : MotoSessionTest
             DesiredCount = 4,
             ForceNewDeployment = true,
         });
-        var cli = (await AwsCli.RunAsync(Moto, "ecs", "describe-services", "--cluster", cluster, "--services", "api")).Get("services.0");
+        var cli = (await AwsCli.RunJsonAsync(Moto.Url, "ecs", "describe-services", "--cluster", cluster, "--services", "api")).Get("services.0");
 
         Assert.Equal((4, 4), (updated.DesiredCount, cli.Number("desiredCount")));
         Assert.Equal(new AwsCallCount("ECS", "UpdateService", 1, 1), Session.Calls.Get("ECS", "UpdateService"));
@@ -179,12 +179,12 @@ public sealed class EcsClientTests : MotoSessionTest
     {
         var (cluster, family) = await CreateClusterAndTaskDefinitionAsync();
         var network = await MotoNetwork.CreateAsync(Session, "10.7");
-        var run = await AwsCli.RunAsync(
-            Moto, "ecs", "run-task", "--cluster", cluster, "--task-definition", family, "--launch-type", "FARGATE", "--count", "2",
+        var run = await AwsCli.RunJsonAsync(
+            Moto.Url, "ecs", "run-task", "--cluster", cluster, "--task-definition", family, "--launch-type", "FARGATE", "--count", "2",
             "--started-by", "deploy-42", "--network-configuration",
             $"awsvpcConfiguration={{subnets=[{network.SubnetA}],securityGroups=[{network.SecurityGroupId}]}}");
         var stoppedArn = run.Text("tasks.1.taskArn")!;
-        await AwsCli.RunAsync(Moto, "ecs", "stop-task", "--cluster", cluster, "--task", stoppedArn, "--reason", "Scaling in");
+        await AwsCli.RunJsonAsync(Moto.Url, "ecs", "stop-task", "--cluster", cluster, "--task", stoppedArn, "--reason", "Scaling in");
 
         var running = await Session.Ecs.ListTasksAsync(new EcsListTasksRequest(cluster) { StartedBy = "deploy-42", DesiredStatus = EcsDesiredStatus.Running });
         var stopped = await Session.Ecs.ListTasksAsync(new EcsListTasksRequest(cluster) { DesiredStatus = EcsDesiredStatus.Stopped });
@@ -234,13 +234,13 @@ public sealed class EcsClientTests : MotoSessionTest
     {
         var cluster = MotoSessions.UniqueName("cluster");
         var family = MotoSessions.UniqueName("web");
-        await AwsCli.RunAsync(Moto, "ecs", "create-cluster", "--cluster-name", cluster);
+        await AwsCli.RunJsonAsync(Moto.Url, "ecs", "create-cluster", "--cluster-name", cluster);
         await RegisterTaskDefinitionAsync(family);
         return (cluster, family);
     }
 
-    private Task RegisterTaskDefinitionAsync(string family) => AwsCli.RunAsync(
-        Moto, "ecs", "register-task-definition", "--family", family, "--network-mode", "awsvpc",
+    private Task RegisterTaskDefinitionAsync(string family) => AwsCli.RunJsonAsync(
+        Moto.Url, "ecs", "register-task-definition", "--family", family, "--network-mode", "awsvpc",
         "--requires-compatibilities", "FARGATE", "--cpu", "256", "--memory", "1024", "--container-definitions", ContainerDefinitions);
 
     // Bulk creation goes through the engine's own JSON client: one CLI process per service would be slow.

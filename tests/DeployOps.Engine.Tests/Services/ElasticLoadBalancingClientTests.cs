@@ -27,8 +27,8 @@ public sealed class ElasticLoadBalancingClientTests : MotoSessionTest
     {
         var network = await MotoNetwork.CreateAsync(Session);
         var (loadBalancerArn, targetGroupArn) = await CreateWiredLoadBalancerAsync(network);
-        var cliGroup = (await AwsCli.RunAsync(Moto, "elbv2", "describe-target-groups", "--target-group-arns", targetGroupArn)).Get("TargetGroups.0");
-        var cliBalancer = (await AwsCli.RunAsync(Moto, "elbv2", "describe-load-balancers", "--load-balancer-arns", loadBalancerArn)).Get("LoadBalancers.0");
+        var cliGroup = (await AwsCli.RunJsonAsync(Moto.Url, "elbv2", "describe-target-groups", "--target-group-arns", targetGroupArn)).Get("TargetGroups.0");
+        var cliBalancer = (await AwsCli.RunJsonAsync(Moto.Url, "elbv2", "describe-load-balancers", "--load-balancer-arns", loadBalancerArn)).Get("LoadBalancers.0");
 
         var group = (await Elb.DescribeTargetGroupsAsync(new[] { targetGroupArn })).Single();
         var ofBalancer = await Elb.DescribeTargetGroupsOfLoadBalancerAsync(loadBalancerArn);
@@ -56,8 +56,8 @@ public sealed class ElasticLoadBalancingClientTests : MotoSessionTest
     {
         var network = await MotoNetwork.CreateAsync(Session);
         var (_, targetGroupArn) = await CreateWiredLoadBalancerAsync(network);
-        await AwsCli.RunAsync(Moto, "elbv2", "register-targets", "--target-group-arn", targetGroupArn, "--targets", "Id=10.0.1.10,Port=8080", "Id=10.0.1.11,Port=8080");
-        var cli = await AwsCli.RunAsync(Moto, "elbv2", "describe-target-health", "--target-group-arn", targetGroupArn);
+        await AwsCli.RunJsonAsync(Moto.Url, "elbv2", "register-targets", "--target-group-arn", targetGroupArn, "--targets", "Id=10.0.1.10,Port=8080", "Id=10.0.1.11,Port=8080");
+        var cli = await AwsCli.RunJsonAsync(Moto.Url, "elbv2", "describe-target-health", "--target-group-arn", targetGroupArn);
 
         var health = await Elb.DescribeTargetHealthAsync(targetGroupArn);
 
@@ -73,7 +73,7 @@ public sealed class ElasticLoadBalancingClientTests : MotoSessionTest
         var (_, targetGroupArn) = await CreateWiredLoadBalancerAsync(network);
 
         var modified = await Elb.ModifyTargetGroupAsync(targetGroupArn, new ElbHealthCheck { Path = "/ready", Matcher = "200", IntervalSeconds = 30 });
-        var cli = (await AwsCli.RunAsync(Moto, "elbv2", "describe-target-groups", "--target-group-arns", targetGroupArn)).Get("TargetGroups.0");
+        var cli = (await AwsCli.RunJsonAsync(Moto.Url, "elbv2", "describe-target-groups", "--target-group-arns", targetGroupArn)).Get("TargetGroups.0");
 
         Assert.Equal(("/ready", "200", 30, 3), (modified.HealthCheck.Path, modified.HealthCheck.Matcher, modified.HealthCheck.IntervalSeconds, modified.HealthCheck.HealthyThresholdCount));
         Assert.Equal(("/ready", "200", 30), (cli.Text("HealthCheckPath"), cli.Text("Matcher.HttpCode"), cli.Number("HealthCheckIntervalSeconds")));
@@ -142,7 +142,7 @@ public sealed class ElasticLoadBalancingClientTests : MotoSessionTest
     {
         var network = await MotoNetwork.CreateAsync(Session);
         var arn = await CreateTargetGroupAsync(MotoSessions.UniqueName("tg"), network.VpcId);
-        await AwsCli.RunAsync(Moto, "elbv2", "modify-target-group-attributes", "--target-group-arn", arn, "--attributes", "Key=deregistration_delay.timeout_seconds,Value=45");
+        await AwsCli.RunJsonAsync(Moto.Url, "elbv2", "modify-target-group-attributes", "--target-group-arn", arn, "--attributes", "Key=deregistration_delay.timeout_seconds,Value=45");
 
         var attributes = await Elb.DescribeTargetGroupAttributesAsync(arn);
 
@@ -152,14 +152,14 @@ public sealed class ElasticLoadBalancingClientTests : MotoSessionTest
     private async Task<(string LoadBalancerArn, string TargetGroupArn)> CreateWiredLoadBalancerAsync(MotoNetwork network)
     {
         var loadBalancer = await CreateLoadBalancerAsync(MotoSessions.UniqueName("lb"), network);
-        var group = await AwsCli.RunAsync(
-            Moto, "elbv2", "create-target-group", "--name", MotoSessions.UniqueName("tg"), "--protocol", "HTTP", "--port", "8080",
+        var group = await AwsCli.RunJsonAsync(
+            Moto.Url, "elbv2", "create-target-group", "--name", MotoSessions.UniqueName("tg"), "--protocol", "HTTP", "--port", "8080",
             "--vpc-id", network.VpcId, "--target-type", "ip", "--health-check-protocol", "HTTP", "--health-check-path", "/health",
             "--health-check-interval-seconds", "15", "--health-check-timeout-seconds", "5", "--healthy-threshold-count", "3",
             "--unhealthy-threshold-count", "4", "--matcher", "HttpCode=200-299");
         var targetGroupArn = group.Text("TargetGroups.0.TargetGroupArn")!;
-        await AwsCli.RunAsync(
-            Moto, "elbv2", "create-listener", "--load-balancer-arn", loadBalancer, "--protocol", "HTTP", "--port", "80",
+        await AwsCli.RunJsonAsync(
+            Moto.Url, "elbv2", "create-listener", "--load-balancer-arn", loadBalancer, "--protocol", "HTTP", "--port", "80",
             "--default-actions", $"Type=forward,TargetGroupArn={targetGroupArn}");
         return (loadBalancer, targetGroupArn);
     }

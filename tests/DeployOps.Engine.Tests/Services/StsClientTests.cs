@@ -15,7 +15,7 @@ public sealed class StsClientTests : MotoSessionTest
     [Fact]
     public async Task CallerIdentityMatchesTheCli()
     {
-        var cli = await AwsCli.RunAsync(Moto, "sts", "get-caller-identity");
+        var cli = await AwsCli.RunJsonAsync(Moto.Url, "sts", "get-caller-identity");
 
         var identity = await Session.Sts.GetCallerIdentityAsync();
 
