@@ -329,9 +329,10 @@ Describe 'Against the sandbox' -Tag Integration {
         $sandbox = Start-DeployOpsSandbox -Scenario 'healthy'
         $aws = @{ Region = 'us-east-1'; EndpointUrl = $sandbox.Url }
 
-        function Get-DeploymentIds {
+        # Every deployment ever started for the Lightwave service, as the sandbox counts them.
+        function Get-DeploymentsStarted {
             $state = Get-SandboxState -Sandbox $sandbox
-            @(@($state.services) | Where-Object { $_.service -eq $lightwave.Service } | ForEach-Object { $_.deployments } | ForEach-Object { $_.id })
+            [int](@($state.services) | Where-Object { $_.service -eq $lightwave.Service } | Select-Object -First 1).deploymentsStarted
         }
 
         function Get-HealthyReport {
@@ -368,8 +369,10 @@ Describe 'Against the sandbox' -Tag Integration {
         }
 
         It 'Restart-EcsService | Wait-EcsDeployment waits for the deployment just started' {
+            $before = Get-DeploymentsStarted
             $started = Restart-EcsService @lightwave @aws -Confirm:$false
             $started | Should -BeOfType ([DeployOps.Deployments.EcsDeploymentStart])
+            Get-DeploymentsStarted | Should -Be ($before + 1)
 
             $result = $started | Wait-EcsDeployment -Timeout 180 -PollInterval 1 -ErrorVariable failures
 
@@ -410,12 +413,12 @@ Describe 'Against the sandbox' -Tag Integration {
         }
 
         It 'Restart-EcsService -WhatIf starts no deployment' {
-            $before = Get-DeploymentIds
+            $before = Get-DeploymentsStarted
 
             $output = @(Restart-EcsService @lightwave @aws -Wait -WhatIf)
 
             $output | Should -HaveCount 0
-            (Get-DeploymentIds) -join ', ' | Should -Be ($before -join ', ')
+            Get-DeploymentsStarted | Should -Be $before
         }
 
         It 'Repair-TargetGroupHealthCheck -WhatIf -Force changes no health check (-Force never beats -WhatIf)' {
