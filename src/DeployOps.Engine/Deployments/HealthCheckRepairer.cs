@@ -161,12 +161,7 @@ public sealed class HealthCheckRepairer
                 $"'{request.TargetGroupArn}' is not a target group ARN; expected arn:aws:elasticloadbalancing:<region>:<account>:targetgroup/<name>/<id>.");
         }
 
-        var path = request.HealthCheckPath ?? "";
-        if (!path.StartsWith("/", StringComparison.Ordinal) || path.Length > 1024 || path.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
-        {
-            throw Invalid(ErrorIds.InvalidHealthCheckPath, path,
-                $"'{path}' is not a health-check path; expected a path of up to 1024 characters that starts with / and has no spaces, e.g. /api/v1/health/health/.");
-        }
+        HealthCheckPaths.Validate(request.HealthCheckPath);
 
         var codes = request.Matcher ?? "";
         var valid = MatcherPattern.IsMatch(codes) &&
@@ -225,5 +220,20 @@ public sealed class HealthCheckRepairer
         }
 
         return found;
+    }
+}
+
+/// <summary>What ELB accepts as a health-check path.</summary>
+public static class HealthCheckPaths
+{
+    /// <summary>Throws <see cref="DeployOpsException"/> (InvalidHealthCheckPath) naming the value when it is not a path ELB accepts.</summary>
+    public static void Validate(string? path)
+    {
+        var text = path ?? "";
+        if (!text.StartsWith("/", StringComparison.Ordinal) || text.Length > 1024 || text.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+        {
+            throw new DeployOpsException(new DeployOpsError(ErrorIds.InvalidHealthCheckPath, DeployOpsErrorKind.InvalidArgument,
+                $"'{text}' is not a health-check path; expected a path of up to 1024 characters that starts with / and has no spaces, e.g. /api/v1/health/health/.", text));
+        }
     }
 }

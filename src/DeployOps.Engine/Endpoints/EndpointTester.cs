@@ -92,7 +92,8 @@ public sealed class EndpointTester
         return new DeployOpsError(ErrorIds.EndpointCheckFailed, kind, $"{result.Url} failed the check after {result.Attempts} attempt(s): {why}.", result.Url);
     }
 
-    private static Uri ParseUrl(string text)
+    /// <summary>The URL to test; throws <see cref="DeployOpsException"/> (InvalidUrl) naming the value when it is not an absolute http(s) URL.</summary>
+    public static Uri ParseUrl(string text)
     {
         if (Uri.TryCreate(text, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps))
         {

@@ -87,9 +87,15 @@ public sealed class DeploymentEnvironmentFile
         return Parse(content, path);
     }
 
-    /// <summary>Validates settings given as UTF-8 JSON; <paramref name="path"/> names them in errors.</summary>
+    /// <summary>Validates settings given as UTF-8 JSON (with or without a byte order mark); <paramref name="path"/> names them in errors.</summary>
     public static DeploymentEnvironmentFile Parse(byte[] utf8, string path)
     {
+        // Windows PowerShell 5.1's Set-Content -Encoding UTF8 writes a byte order mark, which the JSON reader refuses.
+        if (utf8.Length >= 3 && utf8[0] == 0xEF && utf8[1] == 0xBB && utf8[2] == 0xBF)
+        {
+            utf8 = utf8.Skip(3).ToArray();
+        }
+
         JsonDocument document;
         try
         {

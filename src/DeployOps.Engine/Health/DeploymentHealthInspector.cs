@@ -44,6 +44,7 @@ public sealed class DeploymentHealthInspector
                 "No cluster to inspect: give -Cluster, or -Environment with a settings file that names one."));
         }
 
+        request.Validate();
         var cluster = NameOf(request.Cluster);
         var identity = ReadIdentityAsync(cancellationToken);
         return await Translated(async () =>

@@ -1,5 +1,9 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
+using DeployOps.Deployments;
+using DeployOps.Endpoints;
+using DeployOps.Environments;
 
 namespace DeployOps.Health;
 
@@ -29,6 +33,35 @@ public sealed record HealthInspectionRequest
 
     /// <summary>How many recent service events a report carries.</summary>
     public int MaxEvents { get; init; } = 10;
+
+    /// <summary>
+    /// The request for an environment of the settings file (<c>-Environment dev</c>): its cluster, its services and
+    /// their expected paths and public health URLs; explicit values (non-null) win over the environment's.
+    /// </summary>
+    public static HealthInspectionRequest ForEnvironment(DeploymentEnvironment environment, string? cluster, IReadOnlyList<string>? services) => new()
+    {
+        Cluster = environment.ResolveCluster(cluster),
+        Services = services ?? environment.Services.Keys.ToArray(),
+        ServiceExpectations = environment.Services.Values.ToDictionary(
+            service => service.Name,
+            service => new ServiceExpectation(service.HealthCheckPath, service.PublicHealthUrl?.ToString()),
+            StringComparer.Ordinal),
+        Environment = environment.Name,
+    };
+
+    /// <summary>Throws <see cref="Errors.DeployOpsException"/> for an expected path or a health URL that cannot be right, naming the value.</summary>
+    public void Validate()
+    {
+        if (ExpectedHealthCheckPath is not null)
+        {
+            HealthCheckPaths.Validate(ExpectedHealthCheckPath);
+        }
+
+        if (HealthUrl is not null)
+        {
+            EndpointTester.ParseUrl(HealthUrl);
+        }
+    }
 
     /// <summary>The expectation for one service: explicit values first, then the per-service ones.</summary>
     public ServiceExpectation ExpectationFor(string service)

@@ -78,14 +78,12 @@ public sealed class GetDeploymentHealthCommand : DeployOpsAwsCmdlet
     /// <summary>Inspects the services and writes a report for each; a service that cannot be inspected is its own error.</summary>
     protected override void ProcessRecord()
     {
-        var request = new HealthInspectionRequest
+        var request = (_environment is null
+            ? new HealthInspectionRequest { Cluster = Cluster, Services = Service ?? Array.Empty<string>() }
+            : HealthInspectionRequest.ForEnvironment(_environment, Cluster, Service)) with
         {
-            Cluster = _environment?.ResolveCluster(Cluster) ?? Cluster,
-            Services = Service ?? _environment?.Services.Keys.ToArray() ?? Array.Empty<string>(),
             ExpectedHealthCheckPath = ExpectedHealthCheckPath,
             HealthUrl = HealthUrl,
-            ServiceExpectations = Expectations(_environment),
-            Environment = _environment?.Name,
         };
         var inspector = new DeploymentHealthInspector(Session, Observer);
         if (TryRunEngine(token => inspector.InspectAsync(request, token), request.Cluster, out var outcomes))
@@ -97,12 +95,4 @@ public sealed class GetDeploymentHealthCommand : DeployOpsAwsCmdlet
     /// <summary>The environment's region, profile and endpoint fill what was not given explicitly.</summary>
     protected override AwsSessionOptions CompleteSessionOptions(AwsSessionOptions explicitOptions) =>
         _environment?.FillSessionOptions(explicitOptions) ?? explicitOptions;
-
-    private static IReadOnlyDictionary<string, ServiceExpectation> Expectations(DeploymentEnvironment? environment) =>
-        environment is null
-            ? new Dictionary<string, ServiceExpectation>()
-            : environment.Services.Values.ToDictionary(
-                service => service.Name,
-                service => new ServiceExpectation(service.HealthCheckPath, service.PublicHealthUrl?.ToString()),
-                StringComparer.Ordinal);
 }

@@ -51,6 +51,17 @@ public sealed class DeploymentEnvironmentFileTests : IDisposable
     }
 
     [Fact]
+    public void FileWithAByteOrderMarkIsRead()
+    {
+        // What Windows PowerShell 5.1's Set-Content -Encoding UTF8 writes.
+        var withBom = new byte[] { 0xEF, 0xBB, 0xBF }.Concat(Encoding.UTF8.GetBytes(Valid)).ToArray();
+
+        var file = DeploymentEnvironmentFile.Parse(withBom, "deployops.json");
+
+        Assert.Equal("web-dev", file.Get("dev").Cluster);
+    }
+
+    [Fact]
     public void UnknownEnvironmentListsTheKnownOnes()
     {
         var error = Assert.Throws<DeploymentSettingsException>(() => Parse(Valid).Get("stage"));
