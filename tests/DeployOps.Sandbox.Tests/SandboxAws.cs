@@ -32,7 +32,7 @@ public static class SandboxAws
     public static async Task<IReadOnlyList<TargetRow>> TargetHealthAsync(this MotoClient aws, string targetGroupArn)
     {
         var reply = await aws.ElbAsync("DescribeTargetHealth", [new("TargetGroupArn", targetGroupArn)], Lightwave.Region, default);
-        return (reply.Find("TargetHealthDescriptions")?.Elements() ?? [])
+        return reply.ListBelow("TargetHealthDescriptions")
             .Select(d => new TargetRow(
                 d.Child("Target").Text("Id")!,
                 d.Child("Target").Int("Port") ?? 0,

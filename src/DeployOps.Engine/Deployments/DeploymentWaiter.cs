@@ -182,14 +182,7 @@ public sealed class DeploymentWaiter
     }
 
     private Task<EcsService> DescribeAsync(DeploymentWaitRequest request, CancellationToken cancellationToken) =>
-        DescribeServiceAsync(_session, request.Cluster, request.Service, cancellationToken);
-
-    internal static async Task<EcsService> DescribeServiceAsync(AwsSession session, string cluster, string service, CancellationToken cancellationToken)
-    {
-        var described = await session.Ecs.DescribeServicesAsync(cluster, new[] { service }, cancellationToken).ConfigureAwait(false);
-        return described.Found.FirstOrDefault() ?? throw new DeployOpsException(ErrorTranslator.NotFound(ErrorIds.ServiceNotFound,
-            $"Service {service} does not exist in cluster {ServiceRedeployer.Name(cluster)}.", service));
-    }
+        ServiceRedeployer.DescribeOneAsync(_session, request.Cluster, request.Service, cancellationToken);
 
     /// <summary>One poll; a throttled or failed poll keeps the last answer and the wait goes on.</summary>
     private async Task<EcsService> PollAsync(DeploymentWaitRequest request, EcsService last, CancellationToken cancellationToken)
@@ -228,7 +221,7 @@ public sealed class DeploymentWaiter
         var current = service.Deployments.FirstOrDefault(d => d.Id == deploymentId);
         return new DeploymentWaitResult
         {
-            Cluster = ServiceRedeployer.Name(service.ClusterArn.Length > 0 ? service.ClusterArn : request.Cluster),
+            Cluster = AwsArn.LastSegment(service.ClusterArn.Length > 0 ? service.ClusterArn : request.Cluster),
             Service = service.Name,
             DeploymentId = deploymentId,
             TaskDefinition = taskDefinition,
@@ -248,7 +241,7 @@ public sealed class DeploymentWaiter
         };
     }
 
-    private static string Short(string? taskDefinition) => taskDefinition is null ? "?" : ServiceRedeployer.Name(taskDefinition);
+    private static string Short(string? taskDefinition) => taskDefinition is null ? "?" : AwsArn.LastSegment(taskDefinition);
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 

@@ -194,17 +194,17 @@ public sealed class HealthCheckRepairer
             }
 
             var described = await ServiceRedeployer.Call(() => _session.Ecs.DescribeServicesAsync(clusterArn, names, cancellationToken), clusterArn).ConfigureAwait(false);
-            foreach (var named in request.Services.Where(n => described.Found.All(s => s.Name != ServiceRedeployer.Name(n))))
+            foreach (var named in request.Services.Where(n => described.Found.All(s => s.Name != AwsArn.LastSegment(n))))
             {
                 throw new DeployOpsException(ErrorTranslator.NotFound(ErrorIds.ServiceNotFound,
-                    $"Service {ServiceRedeployer.Name(named)} does not exist in cluster {ServiceRedeployer.Name(clusterArn)}.", named));
+                    $"Service {AwsArn.LastSegment(named)} does not exist in cluster {AwsArn.LastSegment(clusterArn)}.", named));
             }
 
             foreach (var service in described.Found.Where(s => s.Status == "ACTIVE"))
             {
                 if (service.LoadBalancers.Any(lb => lb.TargetGroupArn == group.Arn))
                 {
-                    found.Add(new ServiceReference(ServiceRedeployer.Name(service.ClusterArn), service.Name));
+                    found.Add(new ServiceReference(AwsArn.LastSegment(service.ClusterArn), service.Name));
                 }
                 else if (request.Services.Count > 0)
                 {

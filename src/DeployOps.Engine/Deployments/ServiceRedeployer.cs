@@ -30,17 +30,23 @@ public sealed class ServiceRedeployer
     /// <summary>Checks the service exists and is active; throws <see cref="DeployOpsException"/> (ClusterNotFound, ServiceNotFound) otherwise.</summary>
     public async Task<ServiceReference> ResolveAsync(string cluster, string service, CancellationToken cancellationToken)
     {
-        var target = $"{cluster}/{service}";
-        var described = await Call(() => _session.Ecs.DescribeServicesAsync(cluster, new[] { service }, cancellationToken), target).ConfigureAwait(false);
-        var found = described.Found.FirstOrDefault(s => s.Status == "ACTIVE");
+        var found = await Call(() => DescribeOneAsync(_session, cluster, service, cancellationToken), $"{cluster}/{service}").ConfigureAwait(false);
+        return new ServiceReference(AwsArn.LastSegment(found.ClusterArn), found.Name);
+    }
+
+    /// <summary>One service that has not been deleted; throws <see cref="DeployOpsException"/> (ServiceNotFound) when there is none.</summary>
+    internal static async Task<EcsService> DescribeOneAsync(AwsSession session, string cluster, string service, CancellationToken cancellationToken)
+    {
+        var described = await session.Ecs.DescribeServicesAsync(cluster, new[] { service }, cancellationToken).ConfigureAwait(false);
+        var found = described.Found.FirstOrDefault(s => s.Status != "INACTIVE");
         if (found is null)
         {
             var state = described.Found.FirstOrDefault()?.Status;
             throw new DeployOpsException(ErrorTranslator.NotFound(ErrorIds.ServiceNotFound,
-                $"Service {service} {(state is null ? "does not exist" : "is " + state)} in cluster {Name(cluster)}.", service));
+                $"Service {AwsArn.LastSegment(service)} {(state is null ? "does not exist" : "is " + state)} in cluster {AwsArn.LastSegment(cluster)}.", service));
         }
 
-        return new ServiceReference(Name(found.ClusterArn), found.Name);
+        return found;
     }
 
     /// <summary>
@@ -80,5 +86,4 @@ public sealed class ServiceRedeployer
         }
     }
 
-    internal static string Name(string nameOrArn) => nameOrArn.Substring(nameOrArn.LastIndexOf('/') + 1);
 }

@@ -45,7 +45,7 @@ public sealed class DeploymentHealthInspector
         }
 
         request.Validate();
-        var cluster = NameOf(request.Cluster);
+        var cluster = AwsArn.LastSegment(request.Cluster);
         var identity = ReadIdentityAsync(cancellationToken);
         return await Translated(async () =>
         {
@@ -100,7 +100,7 @@ public sealed class DeploymentHealthInspector
     private static ItemOutcome<DeploymentHealthReport> Outcome(string requested, string cluster, Dictionary<string, DeploymentHealthReport> reports,
         EcsDescribeResult<EcsService> described)
     {
-        var name = NameOf(requested);
+        var name = AwsArn.LastSegment(requested);
         if (reports.TryGetValue(name, out var report))
         {
             return ItemOutcome<DeploymentHealthReport>.Success(report);
@@ -117,7 +117,7 @@ public sealed class DeploymentHealthInspector
     private async Task<IReadOnlyList<string>> ListServicesAsync(string cluster, CancellationToken cancellationToken)
     {
         var arns = await _session.Ecs.ListServicesAsync(cluster, cancellationToken).ConfigureAwait(false);
-        return arns.Select(NameOf).ToList();
+        return arns.Select(AwsArn.LastSegment).ToList();
     }
 
     private async Task<(string? Identity, string? Problem)> ReadIdentityAsync(CancellationToken cancellationToken)
@@ -290,7 +290,7 @@ public sealed class DeploymentHealthInspector
         }
 
         options.TryGetValue("awslogs-stream-prefix", out var prefix);
-        var stream = $"{prefix}/{container!.Name}/{task.TaskArn.Substring(task.TaskArn.LastIndexOf('/') + 1)}";
+        var stream = $"{prefix}/{container!.Name}/{AwsArn.LastSegment(task.TaskArn)}";
         var events = await _session.Logs.GetLogEventsAsync(group, stream, false, 100, cancellationToken).ConfigureAwait(false);
         if (LogLines.Explaining(events.Select(e => e.Message).ToList()) is { } line)
         {
@@ -407,8 +407,6 @@ public sealed class DeploymentHealthInspector
         };
     }
 
-    /// <summary>The name at the end of an ARN (or the name itself).</summary>
-    internal static string NameOf(string nameOrArn) => nameOrArn.Substring(nameOrArn.LastIndexOf('/') + 1);
 }
 
 /// <summary>Picks the log line that explains why an application stopped.</summary>

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using DeployOps.Aws;
 
 namespace DeployOps.Health;
 
@@ -80,7 +81,7 @@ public static class HealthClassifier
                 var task = stop.First();
                 var exit = task.ExitCode is { } code ? $", container {task.ContainerName} exit code {code}" : "";
                 var reason = task.ContainerReason is { } containerReason && containerReason != task.StoppedReason ? $", {containerReason}" : "";
-                evidence.Add(new HealthEvidence(EvidenceSource.StoppedTask, TaskId(task.TaskArn),
+                evidence.Add(new HealthEvidence(EvidenceSource.StoppedTask, AwsArn.LastSegment(task.TaskArn),
                     $"{stop.Count()} stopped task(s): {task.StopCode}: {task.StoppedReason}{exit}{reason}"));
             }
 
@@ -165,8 +166,6 @@ public static class HealthClassifier
             evidence.Add(new HealthEvidence(EvidenceSource.ServiceEvent, service.Name, latest.Message));
         }
     }
-
-    private static string TaskId(string taskArn) => taskArn.Substring(taskArn.LastIndexOf('/') + 1);
 
     // ------------------------------------------------------------------ step 1: the checks
 

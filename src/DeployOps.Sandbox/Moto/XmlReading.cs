@@ -24,6 +24,10 @@ public static class XmlReading
     public static bool? Bool(this XElement? element, string name) =>
         bool.TryParse(element.Text(name), out var value) ? value : null;
 
+    /// <summary>The items of the first list named <paramref name="listName"/> anywhere below <paramref name="root"/> (a response's top list).</summary>
+    public static IEnumerable<XElement> ListBelow(this XElement root, string listName) =>
+        root.Find(listName)?.Elements().Where(e => e.Name.LocalName is "member" or "item") ?? [];
+
     /// <summary>The items of a list element: Query lists use <c>member</c>, EC2 lists use <c>item</c>.</summary>
     public static IEnumerable<XElement> Items(this XElement? element, string listName) =>
         element.Child(listName)?.Elements().Where(e => e.Name.LocalName is "member" or "item") ?? [];

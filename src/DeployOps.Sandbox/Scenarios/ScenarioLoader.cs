@@ -65,8 +65,8 @@ public sealed class ScenarioLoader
         var subnets = new Dictionary<string, string>();
         foreach (var subnet in scenario.Subnets)
         {
-            var reply = await _moto.Ec2Async("CreateSubnet", [new("VpcId", vpcId), new("CidrBlock", subnet.Cidr), new("AvailabilityZone", subnet.AvailabilityZone),
-                new("TagSpecification.1.ResourceType", "subnet"), new("TagSpecification.1.Tag.1.Key", "Name"), new("TagSpecification.1.Tag.1.Value", subnet.Name)],
+            var reply = await _moto.Ec2Async("CreateSubnet",
+                [new("VpcId", vpcId), new("CidrBlock", subnet.Cidr), new("AvailabilityZone", subnet.AvailabilityZone), .. NameTag("subnet", subnet.Name)],
                 region, cancellationToken).ConfigureAwait(false);
             subnets[subnet.Name] = reply.Find("subnetId")!.Value;
         }
@@ -74,8 +74,8 @@ public sealed class ScenarioLoader
         var groups = new Dictionary<string, string>();
         foreach (var group in scenario.SecurityGroups)
         {
-            var reply = await _moto.Ec2Async("CreateSecurityGroup", [new("GroupName", group.Name), new("GroupDescription", group.Description), new("VpcId", vpcId),
-                new("TagSpecification.1.ResourceType", "security-group"), new("TagSpecification.1.Tag.1.Key", "Name"), new("TagSpecification.1.Tag.1.Value", group.Name)],
+            var reply = await _moto.Ec2Async("CreateSecurityGroup",
+                [new("GroupName", group.Name), new("GroupDescription", group.Description), new("VpcId", vpcId), .. NameTag("security-group", group.Name)],
                 region, cancellationToken).ConfigureAwait(false);
             groups[group.Name] = reply.Find("groupId")!.Value;
         }
@@ -259,4 +259,12 @@ public sealed class ScenarioLoader
     };
 
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>EC2's TagSpecification for a Name tag, as infrastructure code names what it creates.</summary>
+    private static KeyValuePair<string, string>[] NameTag(string resourceType, string name) =>
+    [
+        new("TagSpecification.1.ResourceType", resourceType),
+        new("TagSpecification.1.Tag.1.Key", "Name"),
+        new("TagSpecification.1.Tag.1.Value", name),
+    ];
 }

@@ -110,16 +110,16 @@ public sealed class ConfigSnapshot
         var subnetsXml = await moto.Ec2Async("DescribeSubnets", [], region, cancellationToken).ConfigureAwait(false);
         var logGroups = await ReadLogGroupsAsync(moto, region, cancellationToken).ConfigureAwait(false);
 
-        var targetGroups = await Task.WhenAll(ItemsOf(groupsXml, "TargetGroups")
+        var targetGroups = await Task.WhenAll(groupsXml.ListBelow("TargetGroups")
             .Select(tg => ReadTargetGroupAsync(moto, tg, region, cancellationToken))).ConfigureAwait(false);
-        var loadBalancers = await Task.WhenAll(ItemsOf(balancersXml, "LoadBalancers")
+        var loadBalancers = await Task.WhenAll(balancersXml.ListBelow("LoadBalancers")
             .Select(lb => ReadLoadBalancerAsync(moto, lb, region, cancellationToken))).ConfigureAwait(false);
-        var securityGroups = ItemsOf(securityXml, "securityGroupInfo").Select(g => new SecurityGroupConfig(
+        var securityGroups = securityXml.ListBelow("securityGroupInfo").Select(g => new SecurityGroupConfig(
             g.Text("groupId") ?? "",
             g.Text("groupName") ?? "",
             g.Items("ipPermissions").Select(ReadPermission).ToList(),
             g.Items("ipPermissionsEgress").Select(ReadPermission).ToList())).ToList();
-        var subnets = ItemsOf(subnetsXml, "subnetSet").Select(s => new SubnetConfig(
+        var subnets = subnetsXml.ListBelow("subnetSet").Select(s => new SubnetConfig(
             s.Text("subnetId") ?? "", s.Text("cidrBlock") ?? "", s.Text("availabilityZone") ?? "")).ToList();
         return new ConfigSnapshot(targetGroups, loadBalancers, securityGroups, subnets, logGroups);
     }
@@ -145,17 +145,14 @@ public sealed class ConfigSnapshot
         return names;
     }
 
-    private static IEnumerable<XElement> ItemsOf(XElement root, string listName) =>
-        root.Find(listName)?.Elements().Where(e => e.Name.LocalName is "member" or "item") ?? [];
-
     private static async Task<TargetGroupConfig> ReadTargetGroupAsync(MotoClient moto, XElement tg, string region, CancellationToken cancellationToken)
     {
         var arn = tg.Text("TargetGroupArn") ?? "";
         var arnParameter = new[] { new KeyValuePair<string, string>("TargetGroupArn", arn) };
         var health = await moto.ElbAsync("DescribeTargetHealth", arnParameter, region, cancellationToken).ConfigureAwait(false);
         var attributes = await moto.ElbAsync("DescribeTargetGroupAttributes", arnParameter, region, cancellationToken).ConfigureAwait(false);
-        var delay = ItemsOf(attributes, "Attributes").FirstOrDefault(a => a.Text("Key") == "deregistration_delay.timeout_seconds").Int("Value") ?? 300;
-        var targets = ItemsOf(health, "TargetHealthDescriptions")
+        var delay = attributes.ListBelow("Attributes").FirstOrDefault(a => a.Text("Key") == "deregistration_delay.timeout_seconds").Int("Value") ?? 300;
+        var targets = health.ListBelow("TargetHealthDescriptions")
             .Select(d => d.Child("Target"))
             .Select(t => new RegisteredTarget(t.Text("Id") ?? "", t.Int("Port") ?? 0, t.Text("AvailabilityZone")))
             .ToList();
@@ -183,7 +180,7 @@ public sealed class ConfigSnapshot
     {
         var arn = lb.Text("LoadBalancerArn") ?? "";
         var listenersXml = await moto.ElbAsync("DescribeListeners", [new("LoadBalancerArn", arn)], region, cancellationToken).ConfigureAwait(false);
-        var listeners = ItemsOf(listenersXml, "Listeners").Select(l =>
+        var listeners = listenersXml.ListBelow("Listeners").Select(l =>
         {
             var action = l.Items("DefaultActions").FirstOrDefault(a => a.Text("Type") == "forward");
             var target = action.Text("TargetGroupArn") ??

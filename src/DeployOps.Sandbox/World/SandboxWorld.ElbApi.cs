@@ -72,7 +72,7 @@ public sealed partial class SandboxWorld
             return AwsResponse.Error(request.Protocol!, ex.Status, ex.Code, ex.AwsMessage);
         }
 
-        var registered = (registrations.Find("TargetHealthDescriptions")?.Elements() ?? [])
+        var registered = registrations.ListBelow("TargetHealthDescriptions")
             .Select(d => d.Child("Target"))
             .Select(t => (Id: t.Text("Id") ?? "", Port: t.Int("Port") ?? 0, Zone: t.Text("AvailabilityZone")))
             .Distinct()

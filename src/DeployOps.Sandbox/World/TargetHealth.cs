@@ -129,7 +129,8 @@ public sealed class TargetHealthBook
 
     /// <summary>
     /// Brings the book in line with moto's registrations: targets registered by someone else are
-    /// added, targets moto no longer has stop, drained targets leave.
+    /// added, targets moto no longer has (and the world did not register itself) leave. Drained
+    /// targets leave with <see cref="PruneDrained"/>, every world step.
     /// </summary>
     public void Reconcile(ConfigSnapshot snapshot, double now)
     {
@@ -141,7 +142,6 @@ public sealed class TargetHealthBook
             }
         }
 
-        PruneDrained(now);
         foreach (var (key, entry) in _entries.ToList())
         {
             var group = snapshot.TargetGroups.GetValueOrDefault(entry.TargetGroupArn);

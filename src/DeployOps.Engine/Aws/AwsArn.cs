@@ -1,0 +1,11 @@
+namespace DeployOps.Aws;
+
+/// <summary>Reading names out of ARNs.</summary>
+public static class AwsArn
+{
+    /// <summary>
+    /// The last path segment of an ARN (<c>arn:aws:ecs:...:service/cluster/api</c> gives <c>api</c>; a task ARN gives the
+    /// task id), or the value itself when it is already a name.
+    /// </summary>
+    public static string LastSegment(string nameOrArn) => nameOrArn.Substring(nameOrArn.LastIndexOf('/') + 1);
+}
