@@ -112,9 +112,24 @@ public sealed class DeploymentWaitResult
     }
 }
 
-/// <summary>A health-check change made by Repair-TargetGroupHealthCheck (runbook 000 step 3A).</summary>
-public sealed class TargetGroupHealthCheckChange
+/// <summary>A target group's health-check settings before and after a repair: what the plan proposes and the change records.</summary>
+public abstract class TargetGroupHealthCheckDifference
 {
+    protected TargetGroupHealthCheckDifference()
+    {
+    }
+
+    /// <summary>The same group and settings as <paramref name="other"/> (a change made from its plan).</summary>
+    protected TargetGroupHealthCheckDifference(TargetGroupHealthCheckDifference other)
+    {
+        TargetGroupArn = other.TargetGroupArn;
+        TargetGroupName = other.TargetGroupName;
+        OldHealthCheckPath = other.OldHealthCheckPath;
+        NewHealthCheckPath = other.NewHealthCheckPath;
+        OldMatcher = other.OldMatcher;
+        NewMatcher = other.NewMatcher;
+    }
+
     public string TargetGroupArn { get; init; } = "";
 
     public string TargetGroupName { get; init; } = "";
@@ -126,6 +141,23 @@ public sealed class TargetGroupHealthCheckChange
     public string OldMatcher { get; init; } = "";
 
     public string NewMatcher { get; init; } = "";
+
+    /// <summary>True when the new settings differ from the old (protected: the change says it as Changed, the plan as NeedsChange).</summary>
+    protected bool Differs => OldHealthCheckPath != NewHealthCheckPath || OldMatcher != NewMatcher;
+}
+
+/// <summary>A health-check change made by Repair-TargetGroupHealthCheck (runbook 000 step 3A).</summary>
+public sealed class TargetGroupHealthCheckChange : TargetGroupHealthCheckDifference
+{
+    public TargetGroupHealthCheckChange()
+    {
+    }
+
+    /// <summary>The change carried out for <paramref name="plan"/>.</summary>
+    public TargetGroupHealthCheckChange(HealthCheckRepairPlan plan)
+        : base(plan)
+    {
+    }
 
     /// <summary>False when the group already had these settings (nothing was sent).</summary>
     public bool Changed { get; init; }

@@ -30,22 +30,10 @@ public sealed record HealthCheckRepairRequest
 }
 
 /// <summary>What a repair would do, for ShouldProcess to show before anything changes.</summary>
-public sealed class HealthCheckRepairPlan
+public sealed class HealthCheckRepairPlan : TargetGroupHealthCheckDifference
 {
-    public string TargetGroupArn { get; init; } = "";
-
-    public string TargetGroupName { get; init; } = "";
-
-    public string OldHealthCheckPath { get; init; } = "";
-
-    public string NewHealthCheckPath { get; init; } = "";
-
-    public string OldMatcher { get; init; } = "";
-
-    public string NewMatcher { get; init; } = "";
-
     /// <summary>False when the group already has the asked-for path and matcher.</summary>
-    public bool NeedsChange => OldHealthCheckPath != NewHealthCheckPath || OldMatcher != NewMatcher;
+    public bool NeedsChange => Differs;
 
     public IReadOnlyList<ServiceReference> ServicesToRedeploy { get; init; } = Array.Empty<ServiceReference>();
 
@@ -138,14 +126,8 @@ public sealed class HealthCheckRepairer
             }
         }
 
-        return new TargetGroupHealthCheckChange
+        return new TargetGroupHealthCheckChange(plan)
         {
-            TargetGroupArn = plan.TargetGroupArn,
-            TargetGroupName = plan.TargetGroupName,
-            OldHealthCheckPath = plan.OldHealthCheckPath,
-            NewHealthCheckPath = plan.NewHealthCheckPath,
-            OldMatcher = plan.OldMatcher,
-            NewMatcher = plan.NewMatcher,
             Changed = plan.NeedsChange,
             Redeployments = started,
             RedeploymentErrors = errors,
