@@ -436,7 +436,6 @@ public sealed partial class SandboxWorld
         task.StopCode = stopCode;
         task.StoppedReason = reason;
         task.StoppingAt = DateTimeOffset.UtcNow;
-        task.Failed = failed;
         var service = task.Service;
         if (failed)
         {

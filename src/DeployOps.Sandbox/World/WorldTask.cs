@@ -107,9 +107,6 @@ public sealed class WorldTask
 
     public string? StoppedReason { get; set; }
 
-    /// <summary>True when the task stopped because it failed (counts toward the circuit breaker).</summary>
-    public bool Failed { get; set; }
-
     public bool IsAlive => DesiredStatus == "RUNNING" && Phase is TaskPhase.Provisioning or TaskPhase.Pending or TaskPhase.Running;
 
     public string LastStatus => Phase switch
