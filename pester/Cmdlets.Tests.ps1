@@ -216,8 +216,8 @@ Describe 'Parameter contract' -Tag Unit {
             }
         }
 
-        $thrown = { & $Command @arguments } | Should -Throw -ErrorId 'ParameterArgumentValidationError' -PassThru
-        $thrown.FullyQualifiedErrorId | Should -BeLike "ParameterArgumentValidationError,DeployOps.Commands.*"
+        # -ErrorId matches the whole FullyQualifiedErrorId (id, then the cmdlet's class), never a prefix.
+        $thrown = { & $Command @arguments } | Should -Throw -ErrorId "ParameterArgumentValidationError,DeployOps.Commands.$($Command -replace '-', '')Command" -PassThru
         $thrown.ToString() | Should -Match ([regex]::Escape([string]$Value))
     }
 }

@@ -388,7 +388,9 @@ function Enter-SandboxAwsEnvironment {
     $saved = @{}
     foreach ($name in $script:AwsVariables) {
         $saved[$name] = [Environment]::GetEnvironmentVariable($name)
-        [Environment]::SetEnvironmentVariable($name, $null)
+        # Remove-Item, never SetEnvironmentVariable($name, $null): on Linux PowerShell 7.6 that leaves the variable
+        # defined and empty for child processes (moto then answers every request with an HTML 500 page).
+        Remove-Item -LiteralPath "Env:$name" -ErrorAction SilentlyContinue
     }
 
     if (-not (Test-Path -LiteralPath $Path)) {
@@ -431,7 +433,12 @@ function Exit-SandboxAwsEnvironment {
     )
 
     foreach ($name in $State.Keys) {
-        [Environment]::SetEnvironmentVariable($name, $State[$name])
+        if ($null -eq $State[$name]) {
+            Remove-Item -LiteralPath "Env:$name" -ErrorAction SilentlyContinue
+        }
+        else {
+            Set-Item -LiteralPath "Env:$name" -Value $State[$name]
+        }
     }
 }
 

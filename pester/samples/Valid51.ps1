@@ -1,4 +1,4 @@
-# Windows PowerShell 5.1-valid constructs pscheck must accept.
+# Windows PowerShell 5.1-valid constructs the syntax check (pester/Syntax.Tests.ps1) must accept.
 using namespace System.Collections.Generic
 
 class DeploymentProbe {

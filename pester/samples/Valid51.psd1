@@ -1,4 +1,4 @@
-# A data file pscheck must accept: comments, both quote styles, arrays, nested hashtables.
+# A data file the syntax check (pester/Syntax.Tests.ps1) must accept: comments, both quote styles, arrays, nested hashtables.
 @{
     RootModule        = 'bin/Sample.dll'
     ModuleVersion     = '1.2.3'
