@@ -87,4 +87,8 @@ $configuration.Output.Verbosity = $Verbosity
 $configuration.TestResult.Enabled = $true
 $configuration.TestResult.OutputFormat = 'NUnitXml'
 $configuration.TestResult.OutputPath = $OutputPath
+
+# The suites run with PowerShell's default preference, as an operator's session has it: 'Stop' (this script's own
+# setting) would make every non-terminating error a test expects terminate the statement instead.
+$ErrorActionPreference = 'Continue'
 Invoke-Pester -Configuration $configuration
