@@ -35,6 +35,10 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssem
         {
             AppDomain.CurrentDomain.AssemblyResolve += ResolveFromBin;
         }
+
+        // Load AWSSDK.Core now (after the check above), so its types are there right after Import-Module: a script can
+        // build the -Credential it passes ([Amazon.Runtime.BasicAWSCredentials]::new(...)) before the first DeployOps call.
+        _ = typeof(Amazon.Runtime.AWSCredentials).Assembly;
     }
 
     /// <summary>Called by Remove-Module.</summary>
