@@ -45,7 +45,7 @@ public static class HealthDiagnosis
 
             times.Add(clock.Elapsed.TotalMilliseconds);
             calls = session.Calls;
-            healthy = outcomes.Count(o => o.Value?.Status == HealthStatus.Healthy);
+            healthy = outcomes.Count(o => o.Value?.Status == nameof(HealthStatus.Healthy));
         }
 
         // The least any diagnosis must ask: who am I (1), which services (1 page), the services (10 per call),

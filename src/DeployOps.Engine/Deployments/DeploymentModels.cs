@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using DeployOps.Errors;
+using DeployOps.Operations;
 
 namespace DeployOps.Deployments;
 
@@ -56,9 +57,12 @@ public sealed class DeploymentWaitResult
 
     public string TaskDefinition { get; init; } = "";
 
-    public DeploymentWaitOutcome Outcome { get; init; }
+    /// <summary>A <see cref="DeploymentWaitOutcome"/> name, e.g. Completed or RolledBack (text, so JSON and CSV show the name).</summary>
+    public string Outcome => OutcomeKind.ToString();
 
-    public bool Succeeded => Outcome == DeploymentWaitOutcome.Completed;
+    internal DeploymentWaitOutcome OutcomeKind { get; init; }
+
+    public bool Succeeded => OutcomeKind == DeploymentWaitOutcome.Completed;
 
     /// <summary>Why the wait ended, in words.</summary>
     public string Reason { get; init; } = "";
@@ -72,7 +76,7 @@ public sealed class DeploymentWaitResult
     public int HealthyTargets { get; init; }
 
     /// <summary>The reasons tasks of the deployment stopped with, most frequent first.</summary>
-    public IReadOnlyList<string> StoppedReasons { get; init; } = Array.Empty<string>();
+    public PrintableList<string> StoppedReasons { get; init; } = PrintableList<string>.Empty;
 
     public string? LastEvent { get; init; }
 
@@ -92,7 +96,7 @@ public sealed class DeploymentWaitResult
     public DeployOpsError? ToError()
     {
         var target = $"{Cluster}/{Service}";
-        return Outcome switch
+        return OutcomeKind switch
         {
             DeploymentWaitOutcome.Failed => new DeployOpsError(ErrorIds.DeploymentFailed, DeployOpsErrorKind.DeploymentFailed, $"Deployment {DeploymentId} of {target} failed: {Reason}", target)
             {
@@ -163,10 +167,10 @@ public sealed class TargetGroupHealthCheckChange : TargetGroupHealthCheckDiffere
     public bool Changed { get; init; }
 
     /// <summary>Deployments forced with -Redeploy.</summary>
-    public IReadOnlyList<EcsDeploymentStart> Redeployments { get; init; } = Array.Empty<EcsDeploymentStart>();
+    public PrintableList<EcsDeploymentStart> Redeployments { get; init; } = PrintableList<EcsDeploymentStart>.Empty;
 
-    /// <summary>Services that could not be redeployed, and why (the change itself stands).</summary>
-    public IReadOnlyList<DeployOpsError> RedeploymentErrors { get; init; } = Array.Empty<DeployOpsError>();
+    /// <summary>Services that could not be redeployed, and why (the change itself stands); written as errors, not output.</summary>
+    internal IReadOnlyList<DeployOpsError> RedeploymentErrors { get; init; } = Array.Empty<DeployOpsError>();
 
     public DateTimeOffset ChangedAt { get; init; }
 

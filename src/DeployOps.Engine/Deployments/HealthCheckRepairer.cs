@@ -129,7 +129,7 @@ public sealed class HealthCheckRepairer
         return new TargetGroupHealthCheckChange(plan)
         {
             Changed = plan.NeedsChange,
-            Redeployments = started,
+            Redeployments = started.ToPrintableList(),
             RedeploymentErrors = errors,
             ChangedAt = DateTimeOffset.UtcNow,
         };

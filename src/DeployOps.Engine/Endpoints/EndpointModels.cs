@@ -40,7 +40,10 @@ public sealed class EndpointTestResult
 
     public string? AccessControlAllowOrigin { get; init; }
 
-    public CorsVerdict Cors { get; init; }
+    /// <summary>A <see cref="CorsVerdict"/> name: NotChecked, Allowed, Missing or Mismatch (text, so JSON and CSV show the name).</summary>
+    public string Cors => CorsKind.ToString();
+
+    internal CorsVerdict CorsKind { get; init; }
 
     /// <summary>Why the request failed without an answer (connection refused, timeout, DNS).</summary>
     public string? Error { get; init; }

@@ -136,7 +136,7 @@ public sealed class EndpointTester
                 Attempts = attempt,
                 Origin = request.Origin,
                 AccessControlAllowOrigin = allowOrigin,
-                Cors = cors,
+                CorsKind = cors,
                 CheckedAt = DateTimeOffset.UtcNow,
             };
         }
@@ -149,7 +149,7 @@ public sealed class EndpointTester
                 LatencyMs = Math.Round(clock.Elapsed.TotalMilliseconds, 1),
                 Attempts = attempt,
                 Origin = request.Origin,
-                Cors = request.Origin is null ? CorsVerdict.NotChecked : CorsVerdict.Missing,
+                CorsKind = request.Origin is null ? CorsVerdict.NotChecked : CorsVerdict.Missing,
                 Error = ex is OperationCanceledException ? $"no answer within {request.Timeout.TotalSeconds:0.#} s" : Innermost(ex).Message,
                 CheckedAt = DateTimeOffset.UtcNow,
             };

@@ -1,5 +1,5 @@
 using System;
-using System.Collections.Generic;
+using DeployOps.Operations;
 
 namespace DeployOps.Health;
 
@@ -45,13 +45,16 @@ public sealed class HealthCheckResult
     public HealthCheckResult(string name, CheckOutcome outcome, string message)
     {
         Name = name;
-        Outcome = outcome;
+        OutcomeKind = outcome;
         Message = message;
     }
 
     public string Name { get; }
 
-    public CheckOutcome Outcome { get; }
+    /// <summary>A <see cref="CheckOutcome"/> name: Pass, Warning, Fail or Skipped (text, so JSON and CSV show the name).</summary>
+    public string Outcome => OutcomeKind.ToString();
+
+    internal CheckOutcome OutcomeKind { get; }
 
     public string Message { get; }
 
@@ -78,12 +81,15 @@ public sealed class HealthEvidence
 {
     public HealthEvidence(EvidenceSource source, string resource, string detail)
     {
-        Source = source;
+        SourceKind = source;
         Resource = resource;
         Detail = detail;
     }
 
-    public EvidenceSource Source { get; }
+    /// <summary>An <see cref="EvidenceSource"/> name, e.g. TargetHealth (text, so JSON and CSV show the name).</summary>
+    public string Source => SourceKind.ToString();
+
+    internal EvidenceSource SourceKind { get; }
 
     /// <summary>The resource the fact is about: a target, a task, a security group, a log stream.</summary>
     public string Resource { get; }
@@ -141,9 +147,9 @@ public sealed class TargetGroupHealth
 
     public int UnhealthyThreshold { get; init; }
 
-    public IReadOnlyList<string> LoadBalancerArns { get; init; } = Array.Empty<string>();
+    public PrintableList<string> LoadBalancerArns { get; init; } = PrintableList<string>.Empty;
 
-    public IReadOnlyList<TargetHealthInfo> Targets { get; init; } = Array.Empty<TargetHealthInfo>();
+    public PrintableList<TargetHealthInfo> Targets { get; init; } = PrintableList<TargetHealthInfo>.Empty;
 
     public int HealthyCount { get; init; }
 
@@ -230,23 +236,25 @@ public sealed class DeploymentHealthReport
 
     public string? Environment { get; init; }
 
-    public HealthStatus Status { get; init; }
+    /// <summary>A <see cref="HealthStatus"/> name: Healthy, Warning or Error (text, so JSON and CSV show the name).</summary>
+    public string Status { get; init; } = "";
 
-    public RootCauseCategory Category { get; init; }
+    /// <summary>A <see cref="RootCauseCategory"/> name, e.g. HealthCheckMismatch (text, so JSON and CSV show the name).</summary>
+    public string Category { get; init; } = "";
 
-    public IReadOnlyList<HealthEvidence> Evidence { get; init; } = Array.Empty<HealthEvidence>();
+    public PrintableList<HealthEvidence> Evidence { get; init; } = PrintableList<HealthEvidence>.Empty;
 
     /// <summary>The runbook step and the cmdlet to run next.</summary>
     public string RecommendedAction { get; init; } = "";
 
-    public IReadOnlyList<HealthCheckResult> Checks { get; init; } = Array.Empty<HealthCheckResult>();
+    public PrintableList<HealthCheckResult> Checks { get; init; } = PrintableList<HealthCheckResult>.Empty;
 
-    public IReadOnlyList<TargetGroupHealth> TargetGroups { get; init; } = Array.Empty<TargetGroupHealth>();
+    public PrintableList<TargetGroupHealth> TargetGroups { get; init; } = PrintableList<TargetGroupHealth>.Empty;
 
     /// <summary>The ARNs of <see cref="TargetGroups"/>, so a report binds to -TargetGroupArn.</summary>
-    public string[] TargetGroupArn { get; init; } = Array.Empty<string>();
+    public PrintableList<string> TargetGroupArn { get; init; } = PrintableList<string>.Empty;
 
-    public IReadOnlyList<DeploymentInfo> Deployments { get; init; } = Array.Empty<DeploymentInfo>();
+    public PrintableList<DeploymentInfo> Deployments { get; init; } = PrintableList<DeploymentInfo>.Empty;
 
     public string? TaskDefinition { get; init; }
 
@@ -256,9 +264,9 @@ public sealed class DeploymentHealthReport
 
     public int PendingCount { get; init; }
 
-    public IReadOnlyList<ServiceEventInfo> RecentEvents { get; init; } = Array.Empty<ServiceEventInfo>();
+    public PrintableList<ServiceEventInfo> RecentEvents { get; init; } = PrintableList<ServiceEventInfo>.Empty;
 
-    public IReadOnlyList<StoppedTaskInfo> StoppedTasks { get; init; } = Array.Empty<StoppedTaskInfo>();
+    public PrintableList<StoppedTaskInfo> StoppedTasks { get; init; } = PrintableList<StoppedTaskInfo>.Empty;
 
     public DateTimeOffset CheckedAt { get; init; }
 

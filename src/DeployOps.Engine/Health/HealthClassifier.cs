@@ -38,8 +38,8 @@ public static class HealthClassifier
         };
 
         var (category, evidence) = Categorize(facts);
-        var status = checks.Any(c => c.Outcome == CheckOutcome.Fail) ? HealthStatus.Error
-            : checks.Any(c => c.Outcome == CheckOutcome.Warning) ? HealthStatus.Warning
+        var status = checks.Any(c => c.OutcomeKind == CheckOutcome.Fail) ? HealthStatus.Error
+            : checks.Any(c => c.OutcomeKind == CheckOutcome.Warning) ? HealthStatus.Warning
             : HealthStatus.Healthy;
         if (category == RootCauseCategory.None && status == HealthStatus.Error)
         {

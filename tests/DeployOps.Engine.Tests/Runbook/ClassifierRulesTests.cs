@@ -4,6 +4,7 @@ using System.Linq;
 using DeployOps.Aws.Ec2;
 using DeployOps.Aws.Ecs;
 using DeployOps.Health;
+using DeployOps.Operations;
 using Xunit;
 
 namespace DeployOps.Engine.Tests.Runbook;
@@ -31,7 +32,7 @@ public sealed class ClassifierRulesTests
         TargetGroupName = "web-tg",
         HealthCheckPath = "/health/",
         Matcher = "200",
-        Targets = targets,
+        Targets = targets.ToPrintableList(),
     };
 
     private static TargetHealthInfo Target(string state, string? reason = null, string? description = null) =>
@@ -49,7 +50,7 @@ public sealed class ClassifierRulesTests
         var verdict = HealthClassifier.Classify(facts);
 
         Assert.Equal((RootCauseCategory.ApplicationNotStarting, HealthStatus.Error), (verdict.Category, verdict.Status));
-        Assert.Contains(verdict.Evidence, e => e.Source == EvidenceSource.StoppedTask && e.Detail.Contains("CannotPullContainerError"));
+        Assert.Contains(verdict.Evidence, e => e.SourceKind == EvidenceSource.StoppedTask && e.Detail.Contains("CannotPullContainerError"));
     }
 
     [Fact]

@@ -36,7 +36,7 @@ public sealed class EndpointTesterTests : IClassFixture<SandboxFixture>
         var result = await _tester.TestAsync(new EndpointTestRequest { Url = alb + Lightwave.HealthPath }, default);
 
         Assert.True(result.Success);
-        Assert.Equal((200, 200, 1, CorsVerdict.NotChecked), (result.StatusCode, result.ExpectedStatusCode, result.Attempts, result.Cors));
+        Assert.Equal((200, 200, 1, CorsVerdict.NotChecked), (result.StatusCode, result.ExpectedStatusCode, result.Attempts, result.CorsKind));
         Assert.True(result.LatencyMs > 0);
         Assert.Null(EndpointTester.ErrorFor(result));
     }
@@ -64,7 +64,7 @@ public sealed class EndpointTesterTests : IClassFixture<SandboxFixture>
 
         var result = await _tester.TestAsync(new EndpointTestRequest { Url = alb + Lightwave.HealthPath, Origin = origin }, default);
 
-        Assert.Equal((verdict, success), (result.Cors, result.Success));
+        Assert.Equal((verdict, success), (result.CorsKind, result.Success));
         Assert.Equal(success ? origin : null, result.AccessControlAllowOrigin);
     }
 

@@ -27,7 +27,7 @@ public sealed class HealthInspectionTests : IClassFixture<SandboxFixture>
         return await Eventually.WaitForAsync(async () =>
         {
             var outcome = Assert.Single(await inspector.InspectAsync(request ?? Lightwave000, default));
-            return outcome.Value?.Category == category ? outcome.Value : null;
+            return outcome.Value?.Category == category.ToString() ? outcome.Value : null;
         }, $"a report with category {category}");
     }
 
@@ -38,10 +38,10 @@ public sealed class HealthInspectionTests : IClassFixture<SandboxFixture>
 
         var report = await InspectUntilAsync(RootCauseCategory.None);
 
-        Assert.Equal(HealthStatus.Healthy, report.Status);
+        Assert.Equal(nameof(HealthStatus.Healthy), report.Status);
         Assert.Equal((Lightwave.Cluster, Lightwave.Service), (report.Cluster, report.Service));
-        Assert.All(report.Checks.Where(c => c.Name != HealthClassifier.EndpointCheck), c => Assert.Equal(CheckOutcome.Pass, c.Outcome));
-        Assert.Equal(CheckOutcome.Skipped, report.Checks.Single(c => c.Name == HealthClassifier.EndpointCheck).Outcome);
+        Assert.All(report.Checks.Where(c => c.Name != HealthClassifier.EndpointCheck), c => Assert.Equal(CheckOutcome.Pass, c.OutcomeKind));
+        Assert.Equal(CheckOutcome.Skipped, report.Checks.Single(c => c.Name == HealthClassifier.EndpointCheck).OutcomeKind);
         var group = Assert.Single(report.TargetGroups);
         Assert.Equal((Lightwave.TargetGroup, Lightwave.HealthPath, 2), (group.TargetGroupName, group.HealthCheckPath, group.HealthyCount));
         Assert.Equal(new[] { group.TargetGroupArn }, report.TargetGroupArn);
@@ -59,9 +59,9 @@ public sealed class HealthInspectionTests : IClassFixture<SandboxFixture>
 
         var report = await InspectUntilAsync(RootCauseCategory.HealthCheckMismatch);
 
-        Assert.Equal(HealthStatus.Error, report.Status);
-        Assert.Contains(report.Evidence, e => e.Source == EvidenceSource.TargetHealth && e.Detail.Contains("Target.ResponseCodeMismatch") && e.Detail.Contains("[404]"));
-        Assert.Equal(CheckOutcome.Fail, report.Checks.Single(c => c.Name == HealthClassifier.TargetHealthCheck).Outcome);
+        Assert.Equal(nameof(HealthStatus.Error), report.Status);
+        Assert.Contains(report.Evidence, e => e.SourceKind == EvidenceSource.TargetHealth && e.Detail.Contains("Target.ResponseCodeMismatch") && e.Detail.Contains("[404]"));
+        Assert.Equal(CheckOutcome.Fail, report.Checks.Single(c => c.Name == HealthClassifier.TargetHealthCheck).OutcomeKind);
         Assert.Contains("Repair-TargetGroupHealthCheck", report.RecommendedAction, StringComparison.Ordinal);
         Assert.Contains("3A", report.RecommendedAction, StringComparison.Ordinal);
     }
@@ -73,9 +73,9 @@ public sealed class HealthInspectionTests : IClassFixture<SandboxFixture>
 
         var report = await InspectUntilAsync(RootCauseCategory.HealthCheckMismatch, Lightwave000 with { ExpectedHealthCheckPath = Lightwave.HealthPath });
 
-        Assert.Contains(report.Evidence, e => e.Source == EvidenceSource.HealthCheckPath &&
+        Assert.Contains(report.Evidence, e => e.SourceKind == EvidenceSource.HealthCheckPath &&
                                               e.Detail == $"Health check path '{Lightwave.WrongHealthPath}' differs from the expected '{Lightwave.HealthPath}'");
-        Assert.Equal(CheckOutcome.Warning, report.Checks.Single(c => c.Name == HealthClassifier.HealthCheckPathCheck).Outcome);
+        Assert.Equal(CheckOutcome.Warning, report.Checks.Single(c => c.Name == HealthClassifier.HealthCheckPathCheck).OutcomeKind);
         Assert.Contains($"-HealthCheckPath {Lightwave.HealthPath}", report.RecommendedAction, StringComparison.Ordinal);
     }
 
@@ -87,13 +87,13 @@ public sealed class HealthInspectionTests : IClassFixture<SandboxFixture>
         var report = await Eventually.WaitForAsync(async () =>
         {
             var r = await InspectUntilAsync(RootCauseCategory.ApplicationNotStarting);
-            return r.Evidence.Any(e => e.Source == EvidenceSource.ApplicationLog) ? r : null;
+            return r.Evidence.Any(e => e.SourceKind == EvidenceSource.ApplicationLog) ? r : null;
         }, "category B with the log line");
 
-        Assert.Equal(HealthStatus.Error, report.Status);
-        Assert.Contains(report.Evidence, e => e.Source == EvidenceSource.ApplicationLog && e.Detail == Lightwave.SecretKeyLogLine);
-        Assert.Contains(report.Evidence, e => e.Source == EvidenceSource.StoppedTask && e.Detail.Contains("exit code 1") && e.Detail.Contains("Essential container in task exited"));
-        Assert.Contains(report.Evidence, e => e.Source == EvidenceSource.TaskCount && e.Detail == "Running: 0, Desired: 1");
+        Assert.Equal(nameof(HealthStatus.Error), report.Status);
+        Assert.Contains(report.Evidence, e => e.SourceKind == EvidenceSource.ApplicationLog && e.Detail == Lightwave.SecretKeyLogLine);
+        Assert.Contains(report.Evidence, e => e.SourceKind == EvidenceSource.StoppedTask && e.Detail.Contains("exit code 1") && e.Detail.Contains("Essential container in task exited"));
+        Assert.Contains(report.Evidence, e => e.SourceKind == EvidenceSource.TaskCount && e.Detail == "Running: 0, Desired: 1");
         Assert.Contains(report.StoppedTasks, t => t.ExitCode == 1);
         Assert.Contains("3B", report.RecommendedAction, StringComparison.Ordinal);
     }
@@ -105,9 +105,9 @@ public sealed class HealthInspectionTests : IClassFixture<SandboxFixture>
 
         var report = await InspectUntilAsync(RootCauseCategory.NetworkInfrastructure);
 
-        Assert.Equal(HealthStatus.Error, report.Status);
-        Assert.True(report.Evidence.Any(e => e.Source == EvidenceSource.SecurityGroup), string.Join("\n", report.Evidence));
-        var finding = Assert.Single(report.Evidence, e => e.Source == EvidenceSource.SecurityGroup);
+        Assert.Equal(nameof(HealthStatus.Error), report.Status);
+        Assert.True(report.Evidence.Any(e => e.SourceKind == EvidenceSource.SecurityGroup), string.Join("\n", report.Evidence));
+        var finding = Assert.Single(report.Evidence, e => e.SourceKind == EvidenceSource.SecurityGroup);
         Assert.Contains($"({Lightwave.BackendSecurityGroup})", finding.Detail, StringComparison.Ordinal);
         Assert.Contains($"({Lightwave.AlbSecurityGroup})", finding.Detail, StringComparison.Ordinal);
         Assert.Contains("allows no inbound TCP 8000", finding.Detail, StringComparison.Ordinal);
@@ -122,11 +122,11 @@ public sealed class HealthInspectionTests : IClassFixture<SandboxFixture>
 
         var report = await InspectUntilAsync(RootCauseCategory.NetworkInfrastructure);
 
-        Assert.Contains(report.Evidence, e => e.Source == EvidenceSource.TargetHealth && e.Detail.StartsWith($"No targets registered in {Lightwave.TargetGroup}", StringComparison.Ordinal));
-        var mapping = Assert.Single(report.Evidence, e => e.Source == EvidenceSource.PortMapping);
+        Assert.Contains(report.Evidence, e => e.SourceKind == EvidenceSource.TargetHealth && e.Detail.StartsWith($"No targets registered in {Lightwave.TargetGroup}", StringComparison.Ordinal));
+        var mapping = Assert.Single(report.Evidence, e => e.SourceKind == EvidenceSource.PortMapping);
         Assert.Contains("port 8080", mapping.Detail, StringComparison.Ordinal);
         Assert.Contains("exposes backend:8000", mapping.Detail, StringComparison.Ordinal);
-        Assert.DoesNotContain(report.Evidence, e => e.Source == EvidenceSource.SecurityGroup);
+        Assert.DoesNotContain(report.Evidence, e => e.SourceKind == EvidenceSource.SecurityGroup);
     }
 
     [Fact]
@@ -156,7 +156,7 @@ public sealed class HealthInspectionTests : IClassFixture<SandboxFixture>
         var report = await InspectUntilAsync(RootCauseCategory.None, Lightwave000 with { HealthUrl = url });
 
         var check = report.Checks.Single(c => c.Name == HealthClassifier.EndpointCheck);
-        Assert.Equal(CheckOutcome.Pass, check.Outcome);
+        Assert.Equal(CheckOutcome.Pass, check.OutcomeKind);
         Assert.Contains("answered 200", check.Message, StringComparison.Ordinal);
     }
 
@@ -173,7 +173,7 @@ public sealed class HealthInspectionTests : IClassFixture<SandboxFixture>
         var outcomes = Enumerable.Range(0, 20).Select(_ => inspector.InspectAsync(Lightwave000, default)).Select(t => Assert.Single(t.GetAwaiter().GetResult())).ToList();
 
         // A report is either right or absent: when every attempt of a needed call is throttled, the service gets a Throttled error, never a wrong verdict.
-        Assert.All(outcomes, o => Assert.True(o.Value?.Category == RootCauseCategory.HealthCheckMismatch || o.Error?.ErrorId == ErrorIds.Throttled, o.ToString()));
+        Assert.All(outcomes, o => Assert.True(o.Value?.Category == nameof(RootCauseCategory.HealthCheckMismatch) || o.Error?.ErrorId == ErrorIds.Throttled, o.ToString()));
         Assert.True(outcomes.Count(o => o.Value is not null) >= 15, $"{outcomes.Count(o => o.Value is not null)} of 20 reports");
         Assert.True(session.Calls.TotalAttempts > session.Calls.TotalCalls, "throttled calls were retried");
     }

@@ -59,11 +59,11 @@ public sealed class RepairAndWaitTests : IClassFixture<SandboxFixture>
         Assert.Equal($"target group {Lightwave.TargetGroup} ({arn})", plan.ShouldProcessTarget);
         Assert.Contains($"force a new deployment of {Lightwave.Cluster}/{Lightwave.Service}", plan.ShouldProcessAction, StringComparison.Ordinal);
         Assert.Empty(change.RedeploymentErrors);
-        Assert.Equal(DeploymentWaitOutcome.Completed, waited.Outcome);
+        Assert.Equal(DeploymentWaitOutcome.Completed, waited.OutcomeKind);
         Assert.True(waited.Succeeded);
         Assert.Null(waited.ToError());
         Assert.Equal(2, waited.HealthyTargets);
-        Assert.Equal((HealthStatus.Healthy, RootCauseCategory.None), (report.Status, report.Category));
+        Assert.Equal((nameof(HealthStatus.Healthy), nameof(RootCauseCategory.None)), (report.Status, report.Category));
     }
 
     [Fact]
@@ -114,7 +114,7 @@ public sealed class RepairAndWaitTests : IClassFixture<SandboxFixture>
 
         var result = await new DeploymentWaiter(session, NullOperationObserver.Instance).WaitAsync(WaitFor(timeout: TimeSpan.FromMinutes(10)), default);
 
-        Assert.Equal(DeploymentWaitOutcome.Failed, result.Outcome);
+        Assert.Equal(DeploymentWaitOutcome.Failed, result.OutcomeKind);
         Assert.True(result.Elapsed < TimeSpan.FromMinutes(5), $"gave up after {result.Elapsed}");
         Assert.Contains("circuit breaker", result.Reason, StringComparison.Ordinal);
         Assert.Contains(result.StoppedReasons, r => r.Contains("Essential container in task exited (exit code 1)", StringComparison.Ordinal));
@@ -131,7 +131,7 @@ public sealed class RepairAndWaitTests : IClassFixture<SandboxFixture>
 
         var result = await new DeploymentWaiter(session, NullOperationObserver.Instance).WaitAsync(WaitFor(updated.Deployments[0].Id), default);
 
-        Assert.Equal(DeploymentWaitOutcome.RolledBack, result.Outcome);
+        Assert.Equal(DeploymentWaitOutcome.RolledBack, result.OutcomeKind);
         Assert.Contains($"{Lightwave.TaskFamily}:1", result.Reason, StringComparison.Ordinal);
         Assert.Equal(ErrorIds.DeploymentRolledBack, result.ToError()!.ErrorId);
     }
@@ -150,7 +150,7 @@ public sealed class RepairAndWaitTests : IClassFixture<SandboxFixture>
 
         var result = await new DeploymentWaiter(session, NullOperationObserver.Instance).WaitAsync(WaitFor(updated.Deployments[0].Id), default);
 
-        Assert.Equal(DeploymentWaitOutcome.TasksFailing, result.Outcome);
+        Assert.Equal(DeploymentWaitOutcome.TasksFailing, result.OutcomeKind);
         Assert.Contains("Essential container in task exited (exit code 1)", result.Reason, StringComparison.Ordinal);
         Assert.Equal(ErrorIds.TasksFailing, result.ToError()!.ErrorId);
     }
@@ -168,7 +168,7 @@ public sealed class RepairAndWaitTests : IClassFixture<SandboxFixture>
 
             var result = await new DeploymentWaiter(session, NullOperationObserver.Instance).WaitAsync(WaitFor(start.DeploymentId, TimeSpan.FromSeconds(1)), default);
 
-            Assert.Equal(DeploymentWaitOutcome.TimedOut, result.Outcome);
+            Assert.Equal(DeploymentWaitOutcome.TimedOut, result.OutcomeKind);
             Assert.StartsWith("still IN_PROGRESS", result.Reason, StringComparison.Ordinal);
             Assert.Equal((ErrorIds.DeploymentWaitTimedOut, DeployOpsErrorKind.OperationTimeout), (result.ToError()!.ErrorId, result.ToError()!.Kind));
         }
