@@ -27,30 +27,10 @@ BeforeAll {
     $wrongHealthPath = '/health/'
     $targetGroupName = 'lightwave-dev-backend-tg'
 
-    # Loads a scenario and diagnoses the service until the report shows the category and every expected kind of
-    # evidence (the world needs a few health checks to settle after a scenario loads).
+    # Loads a scenario and diagnoses the service until the report settles on the category (Sandbox.psm1).
     function Get-SettledHealth {
-        param(
-            [Parameter(Mandatory = $true)]
-            [string] $Scenario,
-
-            [Parameter(Mandatory = $true)]
-            [string] $Category,
-
-            [string[]] $EvidenceSource = @()
-        )
-
-        $null = Set-SandboxScenario -Sandbox $sandbox -Name $Scenario
-        Wait-SandboxCondition -Because "a $Category report with evidence from $($EvidenceSource -join ', ') in scenario $Scenario" -ScriptBlock {
-            $report = Get-DeploymentHealth @lightwave @aws -ErrorAction SilentlyContinue
-            if ($null -ne $report -and [string]$report.Category -eq $Category) {
-                $sources = @($report.Evidence | ForEach-Object { [string]$_.Source })
-                $missing = @($EvidenceSource | Where-Object { $sources -notcontains $_ })
-                if ($missing.Count -eq 0) {
-                    $report
-                }
-            }
-        }
+        param([string] $Scenario, [string] $Category, [string[]] $EvidenceSource = @())
+        Get-SettledDeploymentHealth -Sandbox $sandbox -Scenario $Scenario -Category $Category -EvidenceSource $EvidenceSource
     }
 
     # The sandbox's view of the Lightwave target group and service (what AWS really holds, not what DeployOps says).

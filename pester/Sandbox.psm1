@@ -368,6 +368,44 @@ function Wait-SandboxCondition {
 
 <#
 .SYNOPSIS
+    Loads a scenario, then diagnoses a service with Get-DeploymentHealth until its report shows the category and every
+    expected kind of evidence (the world needs a few health checks to settle after a scenario loads). Returns the report.
+#>
+function Get-SettledDeploymentHealth {
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory = $true)]
+        [pscustomobject] $Sandbox,
+
+        [Parameter(Mandatory = $true)]
+        [string] $Scenario,
+
+        [Parameter(Mandatory = $true)]
+        [string] $Category,
+
+        [string[]] $EvidenceSource = @(),
+
+        [string] $Cluster = 'lightwave-dev-ecs-cluster',
+
+        [string] $Service = 'lightwave-backend-api-dev'
+    )
+
+    $null = Set-SandboxScenario -Sandbox $Sandbox -Name $Scenario
+    $target = @{ Cluster = $Cluster; Service = $Service; Region = 'us-east-1'; EndpointUrl = $Sandbox.Url }
+    Wait-SandboxCondition -Because "a $Category report with evidence from $($EvidenceSource -join ', ') in scenario $Scenario" -ScriptBlock {
+        $report = Get-DeploymentHealth @target -ErrorAction SilentlyContinue
+        if ($null -ne $report -and [string]$report.Category -eq $Category) {
+            $sources = @($report.Evidence | ForEach-Object { [string]$_.Source })
+            $missing = @($EvidenceSource | Where-Object { $sources -notcontains $_ })
+            if ($missing.Count -eq 0) {
+                $report
+            }
+        }
+    }
+}
+
+<#
+.SYNOPSIS
     Saves and clears every AWS_* variable DeployOps reads, then sets throwaway ones: credentials 'sandbox'/'sandbox'
     (unless -WithoutCredentials), shared credentials and config files in Path (empty, so ~/.aws is never read), no
     instance-metadata probe, and optionally a region. Returns the saved values for Exit-SandboxAwsEnvironment.
@@ -445,5 +483,5 @@ function Exit-SandboxAwsEnvironment {
 Export-ModuleMember -Function @(
     'Start-DeployOpsSandbox', 'Stop-DeployOpsSandbox', 'Set-SandboxScenario', 'Get-SandboxState',
     'Get-SandboxLoadBalancerUrl', 'Set-SandboxFault', 'Get-SandboxFault', 'Clear-SandboxFault', 'Set-SandboxClock',
-    'Wait-SandboxCondition', 'Enter-SandboxAwsEnvironment', 'Exit-SandboxAwsEnvironment'
+    'Wait-SandboxCondition', 'Get-SettledDeploymentHealth', 'Enter-SandboxAwsEnvironment', 'Exit-SandboxAwsEnvironment'
 )

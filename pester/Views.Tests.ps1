@@ -1,0 +1,176 @@
+#Requires -Version 5.1
+<#
+    What an operator sees: each output type's default view, and its table and list views, rendered at 80 columns
+    (Out-String -Width 80) from real objects the cmdlets return against the DeployOps sandbox, must show the key fact:
+    the [404] of category A, the exit code and the log line of category B, the blocking security group of category C,
+    whole deployment ids and paths. Also what scripts get: ConvertTo-Json writes names, not numbers, and Export-Csv
+    writes readable columns, not type names.
+#>
+
+BeforeAll {
+    Import-Module -Name (Join-Path -Path $PSScriptRoot -ChildPath '../DeployOps.psd1') -Force -ErrorAction Stop
+    Import-Module -Name (Join-Path -Path $PSScriptRoot -ChildPath 'Sandbox.psm1') -Force -ErrorAction Stop
+
+    $awsFolder = Join-Path -Path ([System.IO.Path]::GetTempPath()) -ChildPath ('deployops-views-' + [guid]::NewGuid().ToString('n'))
+    $savedAwsEnvironment = Enter-SandboxAwsEnvironment -Path $awsFolder
+    $sandbox = Start-DeployOpsSandbox -Scenario 'healthy'
+    $lightwave = @{ Cluster = 'lightwave-dev-ecs-cluster'; Service = 'lightwave-backend-api-dev' }
+    $aws = @{ Region = 'us-east-1'; EndpointUrl = $sandbox.Url }
+    $healthPath = '/api/v1/health/health/'
+
+    # The text an operator sees at 80 columns (default view, or Format-Table / Format-List).
+    function Get-ScreenText {
+        param([Parameter(Mandatory = $true)] $InputObject, [string] $Format)
+        switch ($Format) {
+            'Table' {
+                return $InputObject | Format-Table | Out-String -Width 80
+            }
+            'List' {
+                return $InputObject | Format-List | Out-String -Width 80
+            }
+            default {
+                return $InputObject | Out-String -Width 80
+            }
+        }
+    }
+
+    # A regex that finds Fact in screen text as a reader sees it: tables and lists wrap long values at the column's
+    # width, even inside a word, so a line break (and the next line's indent) may fall anywhere in the fact. Nothing
+    # may be cut off, though: every character of the fact must be there, in order.
+    function Get-WrappedPattern {
+        param([Parameter(Mandatory = $true)] [string] $Fact)
+        return (($Fact -replace '\s+', '').ToCharArray() | ForEach-Object { [regex]::Escape([string]$_) }) -join '\s*'
+    }
+
+    # Every line of the rendered text fits in 80 columns.
+    function Get-LongestLine {
+        param([Parameter(Mandatory = $true)] $InputObject, [string] $Format)
+        $text = switch ($Format) {
+            'Table' {
+                $InputObject | Format-Table | Out-String -Width 80
+            }
+            default {
+                $InputObject | Out-String -Width 80
+            }
+        }
+        return ($text -split "`r?`n" | Measure-Object -Property Length -Maximum).Maximum
+    }
+}
+
+AfterAll {
+    if ($sandbox) {
+        Stop-DeployOpsSandbox -Sandbox $sandbox
+    }
+
+    if ($savedAwsEnvironment) {
+        Exit-SandboxAwsEnvironment -State $savedAwsEnvironment
+    }
+
+    Remove-Item -LiteralPath $awsFolder -Recurse -Force -ErrorAction SilentlyContinue
+    Remove-Module -Name 'DeployOps', 'Sandbox' -Force -ErrorAction SilentlyContinue
+}
+
+Describe 'Get-DeploymentHealth at 80 columns' -Tag Integration {
+    It '<Scenario>: the <View> view shows <Fact>' -ForEach @(
+        foreach ($view in 'Default', 'Table', 'List') {
+            @{ Scenario = 'health-check-mismatch'; Category = 'HealthCheckMismatch'; Evidence = @('TargetHealth'); View = $view; Fact = '[404]' }
+            @{ Scenario = 'health-check-mismatch'; Category = 'HealthCheckMismatch'; Evidence = @('TargetHealth'); View = $view; Fact = 'Target.ResponseCodeMismatch' }
+            @{ Scenario = 'app-not-starting'; Category = 'ApplicationNotStarting'; Evidence = @('StoppedTask', 'ApplicationLog'); View = $view; Fact = 'exit code 1' }
+            @{ Scenario = 'app-not-starting'; Category = 'ApplicationNotStarting'; Evidence = @('StoppedTask', 'ApplicationLog'); View = $view; Fact = 'The SECRET_KEY setting must not be empty.' }
+            @{ Scenario = 'network-timeout'; Category = 'NetworkInfrastructure'; Evidence = @('SecurityGroup'); View = $view; Fact = 'lightwave-dev-backend-sg' }
+            @{ Scenario = 'network-timeout'; Category = 'NetworkInfrastructure'; Evidence = @('SecurityGroup'); View = $view; Fact = 'NetworkInfrastructure' }
+        }
+    ) {
+        $report = Get-SettledDeploymentHealth -Sandbox $sandbox -Scenario $Scenario -Category $Category -EvidenceSource $Evidence
+        Get-ScreenText -InputObject $report -Format $View | Should -Match (Get-WrappedPattern -Fact $Fact)
+    }
+
+
+    It 'the default view names the next step and fits 80 columns' {
+        $report = Get-SettledDeploymentHealth -Sandbox $sandbox -Scenario 'health-check-mismatch' -Category 'HealthCheckMismatch' -EvidenceSource 'TargetHealth'
+        Get-ScreenText -InputObject $report | Should -Match 'Next: Runbook 000 step 3A'
+        Get-LongestLine -InputObject $report | Should -BeLessOrEqual 80
+        Get-LongestLine -InputObject $report -Format 'Table' | Should -BeLessOrEqual 80
+    }
+}
+
+Describe 'Repair, restart, wait and endpoint results at 80 columns' -Tag Integration {
+    BeforeAll {
+        $diagnosis = Get-SettledDeploymentHealth -Sandbox $sandbox -Scenario 'health-check-mismatch' -Category 'HealthCheckMismatch' -EvidenceSource 'TargetHealth'
+        $change = $diagnosis | Repair-TargetGroupHealthCheck -HealthCheckPath $healthPath -Redeploy -Force
+        $started = Restart-EcsService @lightwave @aws -Force
+        $waited = $started | Wait-EcsDeployment -Timeout 300 -ErrorAction SilentlyContinue
+        $albUrl = Get-SandboxLoadBalancerUrl -Sandbox $sandbox
+        $endpoint = Test-DeploymentEndpoint -Url ($albUrl + $healthPath) -Origin 'https://dev.lightwave.example' -RetryCount 20 -RetryIntervalSec 1 -ErrorAction SilentlyContinue
+        $refused = Test-DeploymentEndpoint -Url 'http://127.0.0.1:9/api/v1/health/health/' -TimeoutSec 2 -ErrorAction SilentlyContinue
+    }
+
+    It 'Repair-TargetGroupHealthCheck shows the whole old and new path and what it redeployed' {
+        $text = Get-ScreenText -InputObject $change
+        $text | Should -Match (Get-WrappedPattern -Fact "'/health/' (200) -> '$healthPath' (200)")
+        $text | Should -Match 'lightwave-backend-api-dev'
+        Get-LongestLine -InputObject $change | Should -BeLessOrEqual 80
+    }
+
+    It 'Restart-EcsService shows the whole deployment id and task definition' {
+        $text = Get-ScreenText -InputObject $started
+        $text | Should -Match (Get-WrappedPattern -Fact $started.DeploymentId)
+        $text | Should -Match 'lightwave-backend-dev:\d+'
+        Get-LongestLine -InputObject $started | Should -BeLessOrEqual 80
+    }
+
+    It 'Wait-EcsDeployment shows the outcome and why' {
+        $text = Get-ScreenText -InputObject $waited
+        $text | Should -Match ([regex]::Escape([string]$waited.Outcome))
+        $text | Should -Match (Get-WrappedPattern -Fact $waited.Reason)
+        Get-LongestLine -InputObject $waited | Should -BeLessOrEqual 80
+    }
+
+    It 'Test-DeploymentEndpoint shows status, CORS and the whole URL on one row each' {
+        $text = Get-ScreenText -InputObject $endpoint
+        $text | Should -Match '\bTrue\s+200\b'
+        $text | Should -Match '\bAllowed\b'
+        $text | Should -Match (Get-WrappedPattern -Fact ($albUrl + $healthPath))
+        Get-LongestLine -InputObject $endpoint | Should -BeLessOrEqual 80
+    }
+
+    It 'Test-DeploymentEndpoint shows why a URL gave no answer' {
+        $text = Get-ScreenText -InputObject $refused
+        $text | Should -Match '\bFalse\s+-'
+        $text | Should -Match (Get-WrappedPattern -Fact $refused.Error)
+    }
+}
+
+Describe 'Output that scripts can use' -Tag Integration {
+    BeforeAll {
+        $report = Get-SettledDeploymentHealth -Sandbox $sandbox -Scenario 'app-not-starting' -Category 'ApplicationNotStarting' -EvidenceSource 'StoppedTask'
+        $json = $report | ConvertTo-Json -Depth 5 | ConvertFrom-Json
+        $csvFile = Join-Path -Path $awsFolder -ChildPath 'report.csv'
+        $report | Export-Csv -LiteralPath $csvFile -NoTypeInformation
+        $csv = Import-Csv -LiteralPath $csvFile
+    }
+
+    It 'ConvertTo-Json writes Status, Category, Source and Outcome as names' {
+        $json.Status | Should -Be 'Error'
+        $json.Category | Should -Be 'ApplicationNotStarting'
+        @($json.Evidence | ForEach-Object { $_.Source }) | Should -Contain 'StoppedTask'
+        @($json.Checks | ForEach-Object { $_.Outcome }) | Should -Contain 'Fail'
+    }
+
+    It 'Export-Csv writes every column as readable text, never a type name' {
+        $columns = @($csv[0].PSObject.Properties)
+        $columns.Count | Should -BeGreaterThan 15
+        foreach ($column in $columns) {
+            [string]$column.Value | Should -Not -Match 'System\.|DeployOps\.' -Because "column $($column.Name) should be readable"
+        }
+
+        $csv[0].Evidence | Should -Match 'exit code 1'
+        $csv[0].TargetGroupArn | Should -Match '^arn:aws:elasticloadbalancing:'
+    }
+
+    It 'a wait result converts with its outcome as a name' {
+        $null = Set-SandboxScenario -Sandbox $sandbox -Name 'healthy'
+        $waited = Wait-EcsDeployment @lightwave @aws -Timeout 120
+        ($waited | ConvertTo-Json | ConvertFrom-Json).Outcome | Should -Be 'Completed'
+    }
+}
