@@ -82,14 +82,14 @@ public sealed class ParameterBindingTests : CmdletTest
     }
 
     [Theory]
-    [InlineData("Wait-EcsDeployment")]
-    [InlineData("Restart-EcsService")]
-    public void TimeoutSec_is_an_alias_of_Timeout(string command)
+    [InlineData("Wait-EcsDeployment", "WaitEcsDeploymentCommand")]
+    [InlineData("Restart-EcsService", "RestartEcsServiceCommand")]
+    public void TimeoutSec_is_an_alias_of_Timeout(string command, string commandClass)
     {
         var run = Shell.Run($"{command} -Cluster c -Service s -TimeoutSec 86401");
 
         var error = Assert.IsType<ErrorRecord>(run.Terminating);
-        Assert.StartsWith("ParameterArgumentValidationError,", error.FullyQualifiedErrorId);
+        Assert.Equal($"ParameterArgumentValidationError,DeployOps.Commands.{commandClass}", error.FullyQualifiedErrorId);
         Assert.Contains("parameter 'Timeout'", error.ToString());
         Assert.Contains("86401", error.ToString());
     }

@@ -12,12 +12,16 @@ namespace DeployOps.Commands.Tests.Hosting;
 /// PowerShell hosted in this process with DeployOps imported from the manifest `dotnet build` lays out at the repository
 /// root (so the format views and help are the shipped ones), behind an <see cref="AnsweringHost"/>, with throwaway AWS
 /// settings (<see cref="ThrowawayAwsEnvironment"/>). One runspace for the whole collection; each run gets a new
-/// pipeline in a local scope, so variables a script sets do not outlive it.
+/// pipeline in a local scope, so variables a script sets do not outlive it. (The cmdlet classes themselves load from
+/// this test's output folder, the same build as bin/: .NET binds an assembly name the application already lists there.)
 /// </summary>
 public sealed class DeployOpsShell : IDisposable
 {
+    /// <summary>The secret key of <see cref="Credential"/>, which no output may show.</summary>
+    public const string SecretKey = "deployops-tests-secret-key";
+
     /// <summary>Throwaway keys: the sandbox (like moto) accepts any signature.</summary>
-    public static readonly AWSCredentials Credential = new BasicAWSCredentials("AKIDDEPLOYOPSTESTS", "deployops-tests-secret-key");
+    public static readonly AWSCredentials Credential = new BasicAWSCredentials("AKIDDEPLOYOPSTESTS", SecretKey);
 
     private readonly Runspace _runspace;
 
@@ -79,15 +83,15 @@ public sealed class DeployOpsShell : IDisposable
     public PowerShell Create(string script, object? parameters = null)
     {
         Host.Clear();
-        var names = parameters?.GetType().GetProperties().Select(property => property.Name).ToArray() ?? [];
+        var properties = parameters?.GetType().GetProperties() ?? [];
 
         // Inside try, a statement-terminating error (ThrowTerminatingError) ends the script instead of letting the next
         // statement run; rethrown, it reaches the caller as the exception of Invoke.
-        var wrapped = $"param({string.Join(", ", names.Select(name => "$" + name))})\ntry {{\n{script}\n}}\ncatch {{\nthrow\n}}";
+        var wrapped = $"param({string.Join(", ", properties.Select(property => "$" + property.Name))})\ntry {{\n{script}\n}}\ncatch {{\nthrow\n}}";
         var shell = PowerShell.Create();
         shell.Runspace = _runspace;
         shell.AddScript(wrapped, useLocalScope: true);
-        foreach (var property in parameters?.GetType().GetProperties() ?? [])
+        foreach (var property in properties)
         {
             shell.AddParameter(property.Name, property.GetValue(parameters));
         }
@@ -95,8 +99,14 @@ public sealed class DeployOpsShell : IDisposable
         return shell;
     }
 
+    public void Dispose()
+    {
+        _runspace.Dispose();
+        AwsEnvironment.Dispose();
+    }
+
     /// <summary>What <paramref name="shell"/> wrote to <paramref name="output"/>, its other streams and the host.</summary>
-    public ShellRun Collect(PowerShell shell, PSDataCollection<PSObject> output, ErrorRecord? terminating) => new()
+    private ShellRun Collect(PowerShell shell, PSDataCollection<PSObject> output, ErrorRecord? terminating) => new()
     {
         Output = output.Select(item => item.BaseObject).ToList(),
         Errors = shell.Streams.Error.ToList(),
@@ -107,12 +117,6 @@ public sealed class DeployOpsShell : IDisposable
         HostLines = Host.Lines,
         Prompts = Host.Prompts,
     };
-
-    public void Dispose()
-    {
-        _runspace.Dispose();
-        AwsEnvironment.Dispose();
-    }
 
     private static string FindRepositoryRoot()
     {
