@@ -33,7 +33,7 @@ public sealed class EngineReportsTests : CmdletTest
         var run = Shell.Run("Wait-EcsDeployment -Cluster $Cluster -Service $Service @Aws -Timeout 60 -Verbose", new { Lightwave.Cluster, Lightwave.Service, Aws });
 
         var result = Assert.Single(run.OutputOf<DeploymentWaitResult>());
-        Assert.Equal(DeploymentWaitOutcome.Completed, result.Outcome);
+        Assert.Equal(nameof(DeploymentWaitOutcome.Completed), result.Outcome);
         Assert.Collection(
             run.Verbose,
             session => Assert.StartsWith($"Using AwsSession {Lightwave.Region} ", session),

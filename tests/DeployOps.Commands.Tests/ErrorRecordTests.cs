@@ -200,7 +200,7 @@ public sealed class ErrorRecordTests : CmdletTest
 
         Assert.Null(run.Terminating);
         var result = Assert.Single(run.OutputOf<DeploymentWaitResult>());
-        Assert.Equal(DeploymentWaitOutcome.TimedOut, result.Outcome);
+        Assert.Equal(nameof(DeploymentWaitOutcome.TimedOut), result.Outcome);
         var error = Assert.Single(run.Errors);
         AssertRecord(error, "DeploymentWaitTimedOut,DeployOps.Commands.RestartEcsServiceCommand", ErrorCategory.OperationTimeout, $"{Lightwave.Cluster}/{Lightwave.Service}");
         Assert.StartsWith($"Deployment {result.DeploymentId} of {Lightwave.Cluster}/{Lightwave.Service} did not finish in ", error.ErrorDetails.Message);

@@ -102,7 +102,7 @@ public sealed class ParameterBindingTests : CmdletTest
         var run = Shell.Run("Wait-EcsDeployment -Cluster $Cluster -Service $Service -TimeoutSec 42 @Aws -Verbose", new { Lightwave.Cluster, Lightwave.Service, Aws });
 
         Assert.Contains(run.Verbose, line => line.StartsWith("Waiting up to 42 s for deployment ", System.StringComparison.Ordinal));
-        Assert.Equal(DeploymentWaitOutcome.Completed, Assert.Single(run.OutputOf<DeploymentWaitResult>()).Outcome);
+        Assert.Equal(nameof(DeploymentWaitOutcome.Completed), Assert.Single(run.OutputOf<DeploymentWaitResult>()).Outcome);
     }
 
     [Theory]

@@ -68,7 +68,7 @@ public sealed class PipelineBindingTests : CmdletTest
         var run = Shell.Run(ReportLike + "\n$report | Wait-EcsDeployment -Credential $Credential -Timeout 60 -PollInterval 1", await ReportParametersAsync());
 
         var result = Assert.Single(run.OutputOf<DeploymentWaitResult>());
-        Assert.Equal((Lightwave.Cluster, Lightwave.Service, SandboxUrl, DeploymentWaitOutcome.Completed),
+        Assert.Equal((Lightwave.Cluster, Lightwave.Service, SandboxUrl, nameof(DeploymentWaitOutcome.Completed)),
             (result.Cluster, result.Service, result.EndpointUrl, result.Outcome));
         Assert.Empty(run.Errors);
     }
@@ -118,7 +118,7 @@ public sealed class PipelineBindingTests : CmdletTest
             new { Lightwave.Cluster, Lightwave.Service, Aws, DeployOpsShell.Credential });
 
         var result = Assert.Single(run.OutputOf<DeploymentWaitResult>());
-        Assert.Equal((Lightwave.Service, SandboxUrl, DeploymentWaitOutcome.Completed), (result.Service, result.EndpointUrl, result.Outcome));
+        Assert.Equal((Lightwave.Service, SandboxUrl, nameof(DeploymentWaitOutcome.Completed)), (result.Service, result.EndpointUrl, result.Outcome));
     }
 
     /// <summary>The Lightwave service in the sandbox (its target group's ARN read from the sandbox), the credential and the right health path.</summary>
