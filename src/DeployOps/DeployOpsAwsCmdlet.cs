@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Management.Automation;
+using DeployOps.Commands.Completion;
 using Amazon.Runtime;
 using DeployOps.Aws;
 using DeployOps.Deployments;
@@ -23,11 +24,13 @@ public abstract class DeployOpsAwsCmdlet : DeployOpsCmdlet
 
     /// <summary>-Region: the AWS region, e.g. us-east-1.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(RegionCompleter))]
     public string? Region { get; set; }
 
     /// <summary>-ProfileName: a named profile from the shared credentials/config files (or the SDK store on Windows).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [Alias("AWSProfileName", "StoredCredentials")]
+    [ArgumentCompleter(typeof(ProfileNameCompleter))]
     public string? ProfileName { get; set; }
 
     /// <summary>-ProfileLocation: the shared credentials file to read profiles from; relative to the current location.</summary>
@@ -53,7 +56,7 @@ public abstract class DeployOpsAwsCmdlet : DeployOpsCmdlet
         {
             // Keyed on what can change from record to record; everything else is fixed for the invocation, so the
             // options (shell defaults, the environment) are only built for a session not made yet.
-            var key = (NullIfEmpty(Region), NullIfEmpty(ProfileName), NullIfEmpty(EndpointUrl));
+            var key = (AwsSessionOptionsReader.NullIfBlank(Region), AwsSessionOptionsReader.NullIfBlank(ProfileName), AwsSessionOptionsReader.NullIfBlank(EndpointUrl));
             if (!_sessions.TryGetValue(key, out var session))
             {
                 session = CreateSession(SessionOptions());
@@ -103,27 +106,10 @@ public abstract class DeployOpsAwsCmdlet : DeployOpsCmdlet
 
     private AwsSessionOptions SessionOptions()
     {
-        var options = CompleteSessionOptions(new AwsSessionOptions
-        {
-            Region = NullIfEmpty(Region),
-            ProfileName = NullIfEmpty(ProfileName),
-            ProfileLocation = string.IsNullOrEmpty(ProfileLocation) ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(ProfileLocation),
-            Credential = Credential,
-            EndpointUrl = NullIfEmpty(EndpointUrl),
-            ShellDefaultRegion = NullIfEmpty(ShellVariable(ShellDefaultCredentials.RegionVariable)?.ToString()),
-        });
-
-        // The shell's credentials come after -Credential and -ProfileName/-ProfileLocation; only read them when they can
-        // be used (reading them from another AWSSDK.Core asks that one for keys).
-        var explicitCredentials = options.Credential is not null || options.ProfileName is not null || options.ProfileLocation is not null;
-        return explicitCredentials ? options : options with { ShellDefaultCredential = ShellDefaultCredential() };
-    }
-
-    private AWSCredentials? ShellDefaultCredential()
-    {
+        var profileLocation = string.IsNullOrEmpty(ProfileLocation) ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(ProfileLocation);
         try
         {
-            return ShellDefaultCredentials.FromStoredValue(ShellVariable(ShellDefaultCredentials.CredentialsVariable));
+            return AwsSessionOptionsReader.Read(Region, ProfileName, profileLocation, Credential, EndpointUrl, ShellVariable, CompleteSessionOptions);
         }
         catch (AwsConfigurationException ex)
         {
@@ -155,6 +141,4 @@ public abstract class DeployOpsAwsCmdlet : DeployOpsCmdlet
         var value = SessionState.PSVariable.GetValue(name);
         return value is PSObject wrapped ? wrapped.BaseObject : value;
     }
-
-    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 }

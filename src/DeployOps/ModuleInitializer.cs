@@ -36,9 +36,11 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssem
             AppDomain.CurrentDomain.AssemblyResolve += ResolveFromBin;
         }
 
-        // Load AWSSDK.Core now (after the check above), so its types are there right after Import-Module: a script can
-        // build the -Credential it passes ([Amazon.Runtime.BasicAWSCredentials]::new(...)) before the first DeployOps call.
+        // Load AWSSDK.Core (after the check above) and the engine now, so their types are there right after Import-Module:
+        // a script can build the -Credential it passes ([Amazon.Runtime.BasicAWSCredentials]::new(...)) and name the
+        // output types ([DeployOps.Health.DeploymentHealthReport]) before the first DeployOps call.
         _ = typeof(Amazon.Runtime.AWSCredentials).Assembly;
+        _ = typeof(DeployOps.Aws.AwsSession).Assembly;
     }
 
     /// <summary>Called by Remove-Module.</summary>

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using DeployOps.Commands.Completion;
 using DeployOps.Aws;
 using DeployOps.Aws.Configuration;
 using DeployOps.Environments;
@@ -29,17 +30,20 @@ public sealed class GetDeploymentHealthCommand : DeployOpsAwsCmdlet
     [Parameter(ParameterSetName = ClusterSet, Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Parameter(ParameterSetName = EnvironmentSet, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ClusterCompleter))]
     public string Cluster { get; set; } = string.Empty;
 
     /// <summary>-Service: the services to check; none means every service of the cluster (or of the environment).</summary>
     [Parameter(ParameterSetName = ClusterSet, Position = 1, ValueFromPipelineByPropertyName = true)]
     [Parameter(ParameterSetName = EnvironmentSet, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ServiceCompleter))]
     public string[]? Service { get; set; }
 
     /// <summary>-Environment: an environment of the settings file (deployops.json), e.g. dev.</summary>
     [Parameter(ParameterSetName = EnvironmentSet, Mandatory = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(EnvironmentCompleter))]
     public string Environment { get; set; } = string.Empty;
 
     /// <summary>-ConfigPath: the settings file; by default $env:DEPLOYOPS_CONFIG, ./deployops.json, ~/.deployops/deployops.json.</summary>

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using DeployOps.Commands.Completion;
 using DeployOps.Deployments;
 using DeployOps.Health;
 
@@ -36,10 +37,12 @@ public sealed class RepairTargetGroupHealthCheckCommand : EcsDeploymentCmdlet
 
     /// <summary>-Cluster: the cluster of the services to redeploy (a health report binds its Cluster).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(ClusterCompleter))]
     public string? Cluster { get; set; }
 
     /// <summary>-Service: the services to redeploy; none means every service using the group.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(ServiceCompleter))]
     public string[]? Service { get; set; }
 
     /// <summary>Plans, confirms and applies the change for each target group.</summary>

@@ -1,5 +1,6 @@
 using System;
 using System.Management.Automation;
+using DeployOps.Commands.Completion;
 using DeployOps.Deployments;
 
 namespace DeployOps.Commands;
@@ -12,11 +13,13 @@ public sealed class RestartEcsServiceCommand : EcsDeploymentCmdlet
     /// <summary>-Cluster: the ECS cluster.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ClusterCompleter))]
     public string Cluster { get; set; } = string.Empty;
 
     /// <summary>-Service: the services to redeploy.</summary>
     [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ServiceCompleter))]
     public string[] Service { get; set; } = Array.Empty<string>();
 
     /// <summary>Checks, confirms and redeploys each service.</summary>

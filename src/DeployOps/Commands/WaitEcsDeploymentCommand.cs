@@ -1,5 +1,6 @@
 using System;
 using System.Management.Automation;
+using DeployOps.Commands.Completion;
 using DeployOps.Deployments;
 
 namespace DeployOps.Commands;
@@ -18,11 +19,13 @@ public sealed class WaitEcsDeploymentCommand : DeployOpsAwsCmdlet
     /// <summary>-Cluster: the ECS cluster.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ClusterCompleter))]
     public string Cluster { get; set; } = string.Empty;
 
     /// <summary>-Service: the ECS service.</summary>
     [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ServiceCompleter))]
     public string Service { get; set; } = string.Empty;
 
     /// <summary>-DeploymentId: the deployment to wait for (ecs-svc/...); by default the PRIMARY one when the wait starts.</summary>

@@ -22,6 +22,12 @@ internal sealed class StubMachineCredentials : IMachineCredentials
         return SdkStoreProfile?.Name == profileName ? SdkStoreProfile : null;
     }
 
+    public IEnumerable<string> SdkStoreProfileNames()
+    {
+        Asked.Add("SdkStore:*");
+        return SdkStoreProfile is null ? [] : [SdkStoreProfile.Name];
+    }
+
     public AWSCredentials? FindContainerCredentials(IAwsEnvironment environment)
     {
         Asked.Add("Container");

@@ -1,5 +1,7 @@
+using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using Amazon.Runtime.CredentialManagement;
 
 namespace DeployOps.Aws.Configuration;
@@ -66,6 +68,14 @@ internal sealed class AwsProfileStore
         }
 
         return _files is not null && _files.TryGetProfile(profileName, out var profile) ? profile : null;
+    }
+
+    /// <summary>Every profile name, in the order <see cref="Find"/> searches, each once.</summary>
+    public IReadOnlyList<string> Names()
+    {
+        var stored = _searchSdkStore ? _machine.SdkStoreProfileNames() : Enumerable.Empty<string>();
+        var files = _files?.ListProfiles().Select(profile => profile.Name) ?? Enumerable.Empty<string>();
+        return stored.Concat(files).Distinct(StringComparer.Ordinal).ToList();
     }
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;

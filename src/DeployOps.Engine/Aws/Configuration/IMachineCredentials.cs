@@ -15,6 +15,9 @@ public interface IMachineCredentials
     /// <summary>The named profile from the AWS SDK's encrypted store, or null (always null off Windows).</summary>
     CredentialProfile? FindSdkStoreProfile(string profileName);
 
+    /// <summary>The names of the profiles in the AWS SDK's encrypted store (none off Windows).</summary>
+    System.Collections.Generic.IEnumerable<string> SdkStoreProfileNames();
+
     /// <summary>Container credentials when <c>AWS_CONTAINER_CREDENTIALS_RELATIVE_URI</c> or <c>_FULL_URI</c> is set, else null.</summary>
     AWSCredentials? FindContainerCredentials(IAwsEnvironment environment);
 
@@ -42,6 +45,10 @@ public sealed class SdkMachineCredentials : IMachineCredentials
 
         return new NetSDKCredentialsFile().TryGetProfile(profileName, out var profile) ? profile : null;
     }
+
+    /// <inheritdoc />
+    public System.Collections.Generic.IEnumerable<string> SdkStoreProfileNames() =>
+        RuntimeInformation.IsOSPlatform(OSPlatform.Windows) ? new NetSDKCredentialsFile().ListProfileNames() : Array.Empty<string>();
 
     /// <inheritdoc />
     public AWSCredentials? FindContainerCredentials(IAwsEnvironment environment)
@@ -84,6 +91,9 @@ public sealed class NoMachineCredentials : IMachineCredentials
 
     /// <inheritdoc />
     public CredentialProfile? FindSdkStoreProfile(string profileName) => null;
+
+    /// <inheritdoc />
+    public System.Collections.Generic.IEnumerable<string> SdkStoreProfileNames() => Array.Empty<string>();
 
     /// <inheritdoc />
     public AWSCredentials? FindContainerCredentials(IAwsEnvironment environment) => null;
