@@ -69,7 +69,7 @@ public sealed class DeploymentWaiter
         {
             var missing = request.DeploymentId ?? "(none)";
             return Result(request, service, missing, "", DeploymentWaitOutcome.RolledBack,
-                $"Deployment {missing} is not among the service's deployments ({string.Join(", ", service.Deployments.Select(d => $"{d.Status} {d.Id}"))}).", clock, Array.Empty<string>(), 0);
+                $"Deployment '{missing}' is not among the service's deployments ({string.Join(", ", service.Deployments.Select(d => $"{d.Status} {d.Id}"))}).", clock, Array.Empty<string>(), 0);
         }
 
         var tracker = new StoppedTaskTracker(_session, request, waited.Id, SameReasonLimit(request, service));

@@ -43,7 +43,7 @@ public sealed class ServiceRedeployer
         {
             var state = described.Found.FirstOrDefault()?.Status;
             throw new DeployOpsException(ErrorTranslator.NotFound(ErrorIds.ServiceNotFound,
-                $"Service {AwsArn.LastSegment(service)} {(state is null ? "does not exist" : "is " + state)} in cluster {AwsArn.LastSegment(cluster)}.", service));
+                $"Service '{AwsArn.LastSegment(service)}' {(state is null ? "does not exist" : "is " + state)} in cluster '{AwsArn.LastSegment(cluster)}'.", service));
         }
 
         return found;
