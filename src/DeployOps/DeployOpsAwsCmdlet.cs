@@ -107,7 +107,7 @@ public abstract class DeployOpsAwsCmdlet : DeployOpsCmdlet
         {
             Region = NullIfEmpty(Region),
             ProfileName = NullIfEmpty(ProfileName),
-            ProfileLocation = string.IsNullOrEmpty(ProfileLocation) ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(ProfileLocation),
+            ProfileLocation = string.IsNullOrEmpty(ProfileLocation) ? null : FileSystemPath(ProfileLocation!, nameof(ProfileLocation)),
             Credential = Credential,
             EndpointUrl = NullIfEmpty(EndpointUrl),
             ShellDefaultRegion = NullIfEmpty(ShellVariable(ShellDefaultCredentials.RegionVariable)?.ToString()),
@@ -119,33 +119,13 @@ public abstract class DeployOpsAwsCmdlet : DeployOpsCmdlet
         return explicitCredentials ? options : options with { ShellDefaultCredential = ShellDefaultCredential() };
     }
 
-    private AWSCredentials? ShellDefaultCredential()
-    {
-        try
-        {
-            return ShellDefaultCredentials.FromStoredValue(ShellVariable(ShellDefaultCredentials.CredentialsVariable));
-        }
-        catch (AwsConfigurationException ex)
-        {
-            ThrowEngineError(Translate(ex, null));
-            throw;
-        }
-    }
+    private AWSCredentials? ShellDefaultCredential() =>
+        Require(() => ShellDefaultCredentials.FromStoredValue(ShellVariable(ShellDefaultCredentials.CredentialsVariable)), null);
 
     private AwsSession CreateSession(AwsSessionOptions options)
     {
         // Any failure here (no credentials, no region, a missing profile, a bad endpoint URL) means nothing can work.
-        AwsSession session;
-        try
-        {
-            session = AwsSession.Create(options);
-        }
-        catch (Exception ex)
-        {
-            ThrowEngineError(Translate(ex, options.EndpointUrl ?? options.Region));
-            throw;
-        }
-
+        var session = Require(() => AwsSession.Create(options), options.EndpointUrl ?? options.Region);
         WriteVerbose($"Using {session}" + (session.EndpointUrl is null ? "." : $", endpoint {session.EndpointUrl}."));
         return session;
     }
