@@ -21,6 +21,7 @@ public static class ErrorIds
     public const string NotAFileSystemPath = nameof(NotAFileSystemPath);
     public const string MissingCluster = nameof(MissingCluster);
     public const string InvalidWaitSettings = nameof(InvalidWaitSettings);
+    public const string InvalidDeploymentId = nameof(InvalidDeploymentId);
 
     // Resources.
     public const string ClusterNotFound = nameof(ClusterNotFound);

@@ -62,15 +62,34 @@ public sealed class BadInputTests : IClassFixture<SandboxFixture>
     }
 
     [Fact]
-    public async Task A_blank_cluster_name_is_quoted_in_the_message()
+    public async Task A_cluster_that_does_not_exist_is_named_alone_in_quotes_with_the_region()
     {
         await _sandbox.LoadScenarioAsync("healthy");
         using var session = SandboxSessions.Create(_sandbox);
 
         var resolve = await Assert.ThrowsAsync<DeployOpsException>(() => new ServiceRedeployer(session, NullOperationObserver.Instance).ResolveAsync(" ", Lightwave.Service, default));
+        var wait = await Assert.ThrowsAsync<DeployOpsException>(() => new DeploymentWaiter(session, NullOperationObserver.Instance)
+            .WaitAsync(new DeploymentWaitRequest { Cluster = "no-such-cluster", Service = Lightwave.Service }, default));
 
-        Assert.Equal(ErrorIds.ClusterNotFound, resolve.Error.ErrorId);
-        Assert.StartsWith($"' /{Lightwave.Service}' was not found", resolve.Error.Message, StringComparison.Ordinal);
+        Assert.Equal((ErrorIds.ClusterNotFound, (object?)" "), (resolve.Error.ErrorId, resolve.Error.Target));
+        Assert.Equal($"Cluster ' ' does not exist in region '{Lightwave.Region}'.", resolve.Error.Message);
+        Assert.Equal($"Cluster 'no-such-cluster' does not exist in region '{Lightwave.Region}'.", wait.Error.Message);
+    }
+
+    [Theory]
+    [InlineData("nope")]
+    [InlineData("ecs-svc/")]
+    [InlineData(" ecs-svc/123")]
+    public async Task A_deployment_id_that_cannot_be_one_is_refused_before_any_call(string deploymentId)
+    {
+        using var session = SandboxSessions.Create(_sandbox);
+
+        var thrown = await Assert.ThrowsAsync<DeployOpsException>(() => new DeploymentWaiter(session, NullOperationObserver.Instance)
+            .WaitAsync(new DeploymentWaitRequest { Cluster = Lightwave.Cluster, Service = Lightwave.Service, DeploymentId = deploymentId }, default));
+
+        Assert.Equal((ErrorIds.InvalidDeploymentId, DeployOpsErrorKind.InvalidArgument), (thrown.Error.ErrorId, thrown.Error.Kind));
+        Assert.StartsWith($"'{deploymentId}' is not an ECS deployment id; expected ecs-svc/ and digits", thrown.Error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, session.Calls.TotalCalls);
     }
 
     [Fact]
