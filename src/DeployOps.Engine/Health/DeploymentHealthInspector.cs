@@ -41,7 +41,7 @@ public sealed class DeploymentHealthInspector
         if (string.IsNullOrWhiteSpace(request.Cluster))
         {
             throw new DeployOpsException(new DeployOpsError(ErrorIds.MissingCluster, DeployOpsErrorKind.InvalidArgument,
-                "No cluster to inspect: give -Cluster, or -Environment with a settings file that names one."));
+                $"No cluster to inspect (the cluster name is '{request.Cluster}'): give -Cluster, or -Environment with a settings file that names one."));
         }
 
         request.Validate();

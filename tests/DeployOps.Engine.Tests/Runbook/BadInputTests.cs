@@ -47,6 +47,19 @@ public sealed class BadInputTests : IClassFixture<SandboxFixture>
     }
 
     [Fact]
+    public async Task A_blank_cluster_to_inspect_is_named_before_any_call()
+    {
+        using var session = SandboxSessions.Create(_sandbox);
+        var inspector = new DeploymentHealthInspector(session, NullOperationObserver.Instance);
+
+        var thrown = await Assert.ThrowsAsync<DeployOpsException>(() => inspector.InspectAsync(new HealthInspectionRequest { Cluster = "  " }, default));
+
+        Assert.Equal(ErrorIds.MissingCluster, thrown.Error.ErrorId);
+        Assert.Contains("(the cluster name is '  ')", thrown.Error.Message);
+        Assert.Equal(0, session.Calls.TotalCalls);
+    }
+
+    [Fact]
     public async Task A_blank_service_name_is_quoted_in_the_message()
     {
         await _sandbox.LoadScenarioAsync("healthy");
