@@ -342,20 +342,7 @@ BeforeAll {
     Import-Module -Name (Join-Path -Path $PSScriptRoot -ChildPath '../DeployOps.psd1') -Force -ErrorAction Stop
     Import-Module -Name (Join-Path -Path $PSScriptRoot -ChildPath 'Sandbox.psm1') -Force -ErrorAction Stop
 
-    # On Windows the AWS SDK's own store may hold the user's default profile, which no variable can hide.
-    $sdkStore = $false
-    if ($env:LOCALAPPDATA) {
-        $sdkStore = Test-Path -LiteralPath (Join-Path -Path $env:LOCALAPPDATA -ChildPath 'AWSToolkit/RegisteredAccounts.json')
-    }
-
-    # A port nothing listens on: taken from the system, then released.
-    function Get-ClosedPort {
-        $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
-        $listener.Start()
-        $port = $listener.LocalEndpoint.Port
-        $listener.Stop()
-        return $port
-    }
+    $sdkStore = Test-AwsSdkCredentialStore
 
     # The throwaway files the rows name: settings files, credentials files, folders.
     function New-BadInputFiles {
@@ -427,6 +414,10 @@ BeforeAll {
             [hashtable] $Variables = @{}
         )
 
+        # Shadow any AWS.Tools shell defaults of the session running the tests (the cmdlet reads them from this scope).
+        $StoredAWSCredentials = $null
+        $StoredAWSRegion = $null
+
         $saved = @{}
         foreach ($name in $Variables.Keys) {
             $saved[$name] = [Environment]::GetEnvironmentVariable($name)
@@ -451,14 +442,7 @@ BeforeAll {
             }
         }
         finally {
-            foreach ($name in $saved.Keys) {
-                if ($null -eq $saved[$name]) {
-                    Remove-Item -LiteralPath "Env:$name" -ErrorAction SilentlyContinue
-                }
-                else {
-                    Set-Item -LiteralPath "Env:$name" -Value $saved[$name]
-                }
-            }
+            Exit-SandboxAwsEnvironment -State $saved
         }
 
         return [pscustomobject]@{ Record = $record; Terminating = $terminating }
@@ -508,32 +492,23 @@ BeforeAll {
     }
 
     $awsFolder = Join-Path -Path ([System.IO.Path]::GetTempPath()) -ChildPath ('deployops-badinput-' + [guid]::NewGuid().ToString('n'))
+    $savedAwsEnvironment = Enter-SandboxAwsEnvironment -Path $awsFolder
 }
 
 AfterAll {
+    Exit-SandboxAwsEnvironment -State $savedAwsEnvironment
     Remove-Item -LiteralPath $awsFolder -Recurse -Force -ErrorAction SilentlyContinue
     Remove-Module -Name 'DeployOps', 'Sandbox' -Force -ErrorAction SilentlyContinue
 }
 
 Describe 'Bad inputs that need no server' -Tag Unit {
     BeforeAll {
-        $savedAwsEnvironment = Enter-SandboxAwsEnvironment -Path $awsFolder
         New-BadInputFiles -Path $TestDrive
         $placeholders = @{
             Files   = (Get-Item -LiteralPath $TestDrive).FullName
             Nowhere = 'http://127.0.0.1:{0}' -f (Get-ClosedPort)
             Home    = (Get-PSProvider -PSProvider FileSystem).Home
         }
-    }
-
-    AfterAll {
-        Exit-SandboxAwsEnvironment -State $savedAwsEnvironment
-    }
-
-    BeforeEach {
-        # Shadow any AWS.Tools shell defaults of the session running the tests.
-        $StoredAWSCredentials = $null
-        $StoredAWSRegion = $null
     }
 
     It '<Command> refuses <Label>: <ErrorId>' -ForEach $offlineCases {
@@ -543,7 +518,6 @@ Describe 'Bad inputs that need no server' -Tag Unit {
 
 Describe 'Bad inputs against the sandbox' -Tag Integration {
     BeforeAll {
-        $savedAwsEnvironment = Enter-SandboxAwsEnvironment -Path $awsFolder
         $sandbox = Start-DeployOpsSandbox -Scenario 'healthy'
         $targetGroupArn = [string](@((Get-SandboxState -Sandbox $sandbox).targetGroups) | Where-Object { $_.name -eq 'lightwave-dev-backend-tg' } | Select-Object -First 1).arn
         $placeholders = @{
@@ -557,13 +531,6 @@ Describe 'Bad inputs against the sandbox' -Tag Integration {
         if ($sandbox) {
             Stop-DeployOpsSandbox -Sandbox $sandbox
         }
-
-        Exit-SandboxAwsEnvironment -State $savedAwsEnvironment
-    }
-
-    BeforeEach {
-        $StoredAWSCredentials = $null
-        $StoredAWSRegion = $null
     }
 
     It '<Command> refuses <Label>: <ErrorId>' -ForEach $sandboxCases {

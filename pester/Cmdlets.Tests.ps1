@@ -54,10 +54,8 @@ BeforeDiscovery {
 
     # On Windows the AWS SDK's own store (where Set-AWSCredential -StoreAs writes) may hold the user's default
     # profile, which no variable can hide: the "no credentials" tests cannot run there. (-Skip is read at discovery.)
-    $sdkStore = $false
-    if ($env:LOCALAPPDATA) {
-        $sdkStore = Test-Path -LiteralPath (Join-Path -Path $env:LOCALAPPDATA -ChildPath 'AWSToolkit/RegisteredAccounts.json')
-    }
+    Import-Module -Name (Join-Path -Path $PSScriptRoot -ChildPath 'Sandbox.psm1') -Force -ErrorAction Stop
+    $sdkStore = Test-AwsSdkCredentialStore
 
     # Out-of-range or malformed values: a ParameterArgumentValidationError naming the value and what was expected.
     $outOfRange = @(
@@ -96,15 +94,6 @@ BeforeAll {
         )
 
         (Get-Command -Name $Command).ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $true) | Select-Object -First 1
-    }
-
-    # A port nothing listens on: taken from the system, then released.
-    function Get-ClosedPort {
-        $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
-        $listener.Start()
-        $port = $listener.LocalEndpoint.Port
-        $listener.Stop()
-        return $port
     }
 
     $awsFolder = Join-Path -Path ([System.IO.Path]::GetTempPath()) -ChildPath ('deployops-cmdlets-' + [guid]::NewGuid().ToString('n'))
