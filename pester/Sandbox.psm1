@@ -406,6 +406,39 @@ function Get-SettledDeploymentHealth {
 
 <#
 .SYNOPSIS
+    A loopback port nothing listens on (taken from the system, then released): an endpoint that refuses connections.
+#>
+function Get-ClosedPort {
+    [CmdletBinding()]
+    [OutputType([int])]
+    param()
+
+    $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+    $listener.Start()
+    $port = $listener.LocalEndpoint.Port
+    $listener.Stop()
+    return $port
+}
+
+<#
+.SYNOPSIS
+    True when this Windows user has an AWS SDK credential store (where Set-AWSCredential -StoreAs writes): it may hold a
+    default profile no variable can hide, so "no credentials" cannot be tested here.
+#>
+function Test-AwsSdkCredentialStore {
+    [CmdletBinding()]
+    [OutputType([bool])]
+    param()
+
+    if (-not $env:LOCALAPPDATA) {
+        return $false
+    }
+
+    return Test-Path -LiteralPath (Join-Path -Path $env:LOCALAPPDATA -ChildPath 'AWSToolkit/RegisteredAccounts.json')
+}
+
+<#
+.SYNOPSIS
     Saves and clears every AWS_* variable DeployOps reads, then sets throwaway ones: credentials 'sandbox'/'sandbox'
     (unless -WithoutCredentials), shared credentials and config files in Path (empty, so ~/.aws is never read), no
     instance-metadata probe, and optionally a region. Returns the saved values for Exit-SandboxAwsEnvironment.
@@ -483,5 +516,6 @@ function Exit-SandboxAwsEnvironment {
 Export-ModuleMember -Function @(
     'Start-DeployOpsSandbox', 'Stop-DeployOpsSandbox', 'Set-SandboxScenario', 'Get-SandboxState',
     'Get-SandboxLoadBalancerUrl', 'Set-SandboxFault', 'Get-SandboxFault', 'Clear-SandboxFault', 'Set-SandboxClock',
-    'Wait-SandboxCondition', 'Get-SettledDeploymentHealth', 'Enter-SandboxAwsEnvironment', 'Exit-SandboxAwsEnvironment'
+    'Wait-SandboxCondition', 'Get-SettledDeploymentHealth', 'Get-ClosedPort', 'Test-AwsSdkCredentialStore',
+    'Enter-SandboxAwsEnvironment', 'Exit-SandboxAwsEnvironment'
 )

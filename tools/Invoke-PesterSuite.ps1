@@ -72,14 +72,15 @@ if ($outputFolder -and -not (Test-Path -LiteralPath $outputFolder)) {
 
 $configuration = New-PesterConfiguration
 if ($Path) {
-    $configuration.Run.Path = $Path
+    # pwsh -File passes "-Path a,b" as one string: split it as PowerShell would have.
+    $configuration.Run.Path = @($Path | ForEach-Object { $_ -split ',' } | Where-Object { $_ })
 }
 else {
     $configuration.Run.Path = Join-Path -Path $repository -ChildPath 'pester'
 }
 
 if ($Tag) {
-    $configuration.Filter.Tag = $Tag
+    $configuration.Filter.Tag = @($Tag | ForEach-Object { $_ -split ',' } | Where-Object { $_ })
 }
 
 $configuration.Run.Exit = $true

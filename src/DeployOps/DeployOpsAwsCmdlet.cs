@@ -106,32 +106,14 @@ public abstract class DeployOpsAwsCmdlet : DeployOpsCmdlet
 
     private AwsSessionOptions SessionOptions()
     {
-        var profileLocation = string.IsNullOrEmpty(ProfileLocation) ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(ProfileLocation);
-        try
-        {
-            return AwsSessionOptionsReader.Read(Region, ProfileName, profileLocation, Credential, EndpointUrl, ShellVariable, CompleteSessionOptions);
-        }
-        catch (AwsConfigurationException ex)
-        {
-            ThrowEngineError(Translate(ex, null));
-            throw;
-        }
+        var profileLocation = string.IsNullOrEmpty(ProfileLocation) ? null : FileSystemPath(ProfileLocation!, nameof(ProfileLocation));
+        return Require(() => AwsSessionOptionsReader.Read(Region, ProfileName, profileLocation, Credential, EndpointUrl, ShellVariable, CompleteSessionOptions), null);
     }
 
     private AwsSession CreateSession(AwsSessionOptions options)
     {
         // Any failure here (no credentials, no region, a missing profile, a bad endpoint URL) means nothing can work.
-        AwsSession session;
-        try
-        {
-            session = AwsSession.Create(options);
-        }
-        catch (Exception ex)
-        {
-            ThrowEngineError(Translate(ex, options.EndpointUrl ?? options.Region));
-            throw;
-        }
-
+        var session = Require(() => AwsSession.Create(options), options.EndpointUrl ?? options.Region);
         WriteVerbose($"Using {session}" + (session.EndpointUrl is null ? "." : $", endpoint {session.EndpointUrl}."));
         return session;
     }

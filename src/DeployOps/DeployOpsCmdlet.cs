@@ -96,6 +96,47 @@ public abstract class DeployOpsCmdlet : PSCmdlet, IDisposable
     /// <summary>Stops the command with <paramref name="error"/>.</summary>
     protected void ThrowEngineError(DeployOpsError error) => ThrowTerminatingError(ErrorRecords.Create(error));
 
+    /// <summary>
+    /// Runs a check or read that everything after it depends on (settings, session, parameter values); its failure stops
+    /// the command with the engine's error, <paramref name="target"/> being what the error is about when it names nothing.
+    /// </summary>
+    protected T Require<T>(Func<T> read, object? target)
+    {
+        try
+        {
+            return read();
+        }
+        catch (Exception ex) when (ex is not PipelineStoppedException)
+        {
+            ThrowEngineError(Translate(ex, target));
+            throw;
+        }
+    }
+
+    /// <summary>Runs a check that everything after it depends on; see <see cref="Require{T}"/>.</summary>
+    protected void Require(Action check, object? target) => Require(() =>
+    {
+        check();
+        return true;
+    }, target);
+
+    /// <summary>
+    /// A path parameter as a file system path, resolved as PowerShell's own cmdlets resolve one: ~, PowerShell drives
+    /// (TestDrive:, Temp:) and paths relative to the PowerShell location. A path of another provider (Env:, Variable:)
+    /// stops the command naming it. The file need not exist: the engine says so if it does not.
+    /// </summary>
+    protected string FileSystemPath(string path, string parameterName)
+    {
+        var resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out var provider, out _);
+        if (!string.Equals(provider.Name, "FileSystem", StringComparison.OrdinalIgnoreCase))
+        {
+            ThrowEngineError(new DeployOpsError(ErrorIds.NotAFileSystemPath, DeployOpsErrorKind.InvalidArgument,
+                $"'{path}' (from -{parameterName}) is a path of the {provider.Name} provider; expected a file system path.", path));
+        }
+
+        return resolved;
+    }
+
     /// <summary>The stable DeployOps error for any exception the engine or the AWS layer threw.</summary>
     protected static DeployOpsError Translate(Exception exception, object? target) =>
         exception is DeployOpsException known ? known.Error : ErrorTranslator.Translate(exception, target);

@@ -26,7 +26,7 @@ public sealed class AwsSessionTests : IClassFixture<MotoFixture>
         using var session = AwsSession.Create(new AwsSessionOptions(), MotoSessions.Runtime(environment));
         var clusters = await session.Ecs.ListClustersAsync();
 
-        Assert.Equal((new ResolvedRegion("eu-central-1", "Profile:default"), "Profile:default"), (session.Region, session.CredentialSource));
+        Assert.Equal((new ResolvedRegion("eu-central-1", "profile 'default'"), "profile 'default'"), (session.Region, session.CredentialSource));
         Assert.Contains(clusters, arn => arn == $"arn:aws:ecs:eu-central-1:{MotoSessions.Account}:cluster/{cluster}");
         Assert.Equal(_moto.Url, session.GetEndpoint(AwsServices.Ecs));
         Assert.Equal(new Uri("https://ec2.eu-central-1.amazonaws.com/"), session.GetEndpoint(AwsServices.Ec2));

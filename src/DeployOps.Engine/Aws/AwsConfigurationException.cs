@@ -14,6 +14,12 @@ public enum AwsConfigurationProblem
     /// <summary>A named profile does not exist.</summary>
     ProfileNotFound,
 
+    /// <summary>The credentials file named with -ProfileLocation does not exist (or is a folder).</summary>
+    ProfileFileNotFound,
+
+    /// <summary>A shared credentials file cannot be parsed.</summary>
+    ProfileFileInvalid,
+
     /// <summary>No region anywhere in the search order.</summary>
     NoRegion,
 
@@ -23,12 +29,13 @@ public enum AwsConfigurationProblem
     /// <summary>An endpoint URL is not an absolute http or https URL.</summary>
     InvalidEndpointUrl,
 
-    /// <summary>Another setting has an invalid value (e.g. AWS_MAX_ATTEMPTS).</summary>
-    InvalidSetting,
+    /// <summary>The attempt count (AWS_MAX_ATTEMPTS) is not a whole number in range.</summary>
+    InvalidMaxAttempts,
 }
 
 /// <summary>
-/// The AWS configuration cannot work: no credentials, no region, a missing profile, a bad endpoint URL or region.
+/// The AWS configuration cannot work: no credentials, no region, a missing profile or credentials file, a corrupt
+/// credentials file, a bad endpoint URL, region or attempt count.
 /// The message says how to fix it and never contains a secret.
 /// </summary>
 public sealed class AwsConfigurationException : Exception

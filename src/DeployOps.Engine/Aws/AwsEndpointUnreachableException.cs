@@ -26,7 +26,7 @@ public sealed class AwsEndpointUnreachableException : AwsCallException
 {
     /// <summary>Creates the exception.</summary>
     public AwsEndpointUnreachableException(string service, string operation, Uri endpoint, AwsUnreachableReason reason, Exception? inner)
-        : base(service, operation, $"{service} {operation}: the endpoint {endpoint} could not be reached ({Explain(reason)}). "
+        : base(service, operation, $"{service} {operation}: the endpoint '{endpoint}' could not be reached ({Explain(reason)}). "
                + "Check the network, the region and any endpoint URL override (-EndpointUrl, AWS_ENDPOINT_URL*).", inner)
     {
         Endpoint = endpoint;

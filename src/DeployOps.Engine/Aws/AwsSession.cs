@@ -33,6 +33,7 @@ public sealed class AwsSession : IDisposable
         var retryPolicy = new RetryPolicy(maxAttempts, new RetryQuota(), runtime.Random);
         _pipeline = new AwsRequestPipeline(
             new AwsSigner(credentials, region.Name),
+            region,
             runtime.HttpClient,
             retryPolicy,
             Calls,
@@ -51,7 +52,7 @@ public sealed class AwsSession : IDisposable
     /// <summary>The credentials in use and where they came from.</summary>
     public ResolvedCredentials Credentials { get; }
 
-    /// <summary>Where the credentials came from, e.g. <c>Profile:prod-admin</c> or <c>Environment</c>.</summary>
+    /// <summary>Where the credentials came from, e.g. <c>profile 'prod-admin'</c> or <c>-Credential</c>.</summary>
     public string CredentialSource => Credentials.Source;
 
     /// <summary>The region and where it came from.</summary>

@@ -16,8 +16,14 @@ public sealed record AwsSessionOptions
     /// <summary>-Region.</summary>
     public string? Region { get; init; }
 
+    /// <summary>Where <see cref="Region"/> came from when not from -Region (e.g. <c>environment 'dev' of ./deployops.json</c>); for messages.</summary>
+    public string? RegionSource { get; init; }
+
     /// <summary>-ProfileName: a profile that must exist.</summary>
     public string? ProfileName { get; init; }
+
+    /// <summary>Where <see cref="ProfileName"/> came from when not from -ProfileName; for messages.</summary>
+    public string? ProfileNameSource { get; init; }
 
     /// <summary>-ProfileLocation: the shared credentials file to read profiles from.</summary>
     public string? ProfileLocation { get; init; }

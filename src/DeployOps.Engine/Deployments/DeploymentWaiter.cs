@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
+using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
 using DeployOps.Aws;
@@ -38,6 +39,9 @@ public sealed record DeploymentWaitRequest
 /// </summary>
 public sealed class DeploymentWaiter
 {
+    // What ECS (and moto, and the sandbox) name a deployment: ecs-svc/ and digits.
+    private static readonly Regex DeploymentIdPattern = new(@"^ecs-svc/\d+$", RegexOptions.CultureInvariant);
+
     private static int _nextActivityId;
 
     private readonly AwsSession _session;
@@ -58,6 +62,13 @@ public sealed class DeploymentWaiter
                 $"Timeout ({request.Timeout}) and poll interval ({request.PollInterval}) must both be positive."));
         }
 
+        if (request.DeploymentId is { } deploymentId && !DeploymentIdPattern.IsMatch(deploymentId))
+        {
+            throw new DeployOpsException(new DeployOpsError(ErrorIds.InvalidDeploymentId, DeployOpsErrorKind.InvalidArgument,
+                $"'{deploymentId}' is not an ECS deployment id; expected ecs-svc/ and digits, e.g. ecs-svc/1234567890123456789 "
+                + "(the DeploymentId of Restart-EcsService's output), or no -DeploymentId to wait for the PRIMARY deployment.", deploymentId));
+        }
+
         var activity = Interlocked.Increment(ref _nextActivityId);
         var clock = Stopwatch.StartNew();
         var target = $"{request.Cluster}/{request.Service}";
@@ -69,7 +80,7 @@ public sealed class DeploymentWaiter
         {
             var missing = request.DeploymentId ?? "(none)";
             return Result(request, service, missing, "", DeploymentWaitOutcome.RolledBack,
-                $"Deployment {missing} is not among the service's deployments ({string.Join(", ", service.Deployments.Select(d => $"{d.Status} {d.Id}"))}).", clock, Array.Empty<string>(), 0);
+                $"Deployment '{missing}' is not among the service's deployments ({string.Join(", ", service.Deployments.Select(d => $"{d.Status} {d.Id}"))}).", clock, Array.Empty<string>(), 0);
         }
 
         var tracker = new StoppedTaskTracker(_session, request, waited.Id, SameReasonLimit(request, service));

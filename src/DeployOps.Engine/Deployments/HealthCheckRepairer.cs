@@ -80,7 +80,7 @@ public sealed class HealthCheckRepairer
         var groups = await ServiceRedeployer.Call(() => _session.LoadBalancing.DescribeTargetGroupsAsync(new[] { request.TargetGroupArn }, cancellationToken),
             request.TargetGroupArn).ConfigureAwait(false);
         var group = groups.FirstOrDefault() ?? throw new DeployOpsException(ErrorTranslator.NotFound(ErrorIds.TargetGroupNotFound,
-            $"Target group {request.TargetGroupArn} does not exist in {_session.Region.Name}.", request.TargetGroupArn));
+            $"Target group '{request.TargetGroupArn}' does not exist in region '{_session.Region.Name}'.", request.TargetGroupArn));
         var services = request.Redeploy ? await ServicesUsingAsync(group, request, cancellationToken).ConfigureAwait(false) : Array.Empty<ServiceReference>();
         return new HealthCheckRepairPlan
         {
@@ -179,7 +179,7 @@ public sealed class HealthCheckRepairer
             foreach (var named in request.Services.Where(n => described.Found.All(s => s.Name != AwsArn.LastSegment(n))))
             {
                 throw new DeployOpsException(ErrorTranslator.NotFound(ErrorIds.ServiceNotFound,
-                    $"Service {AwsArn.LastSegment(named)} does not exist in cluster {AwsArn.LastSegment(clusterArn)}.", named));
+                    $"Service '{AwsArn.LastSegment(named)}' does not exist in cluster '{AwsArn.LastSegment(clusterArn)}'.", named));
             }
 
             foreach (var service in described.Found.Where(s => s.Status == "ACTIVE"))
@@ -191,7 +191,7 @@ public sealed class HealthCheckRepairer
                 else if (request.Services.Count > 0)
                 {
                     throw new DeployOpsException(new DeployOpsError(ErrorIds.ServiceNotUsingTargetGroup, DeployOpsErrorKind.InvalidArgument,
-                        $"Service {service.Name} does not use target group {group.Name}; redeploying it would not apply the new health check.", service.Name));
+                        $"Service '{service.Name}' does not use target group '{group.Name}'; redeploying it would not apply the new health check.", service.Name));
                 }
             }
         }

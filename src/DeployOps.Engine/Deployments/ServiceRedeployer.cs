@@ -34,16 +34,26 @@ public sealed class ServiceRedeployer
         return new ServiceReference(AwsArn.LastSegment(found.ClusterArn), found.Name);
     }
 
-    /// <summary>One service that has not been deleted; throws <see cref="DeployOpsException"/> (ServiceNotFound) when there is none.</summary>
+    /// <summary>One service that has not been deleted; throws <see cref="DeployOpsException"/> (ClusterNotFound, ServiceNotFound) when there is none.</summary>
     internal static async Task<EcsService> DescribeOneAsync(AwsSession session, string cluster, string service, CancellationToken cancellationToken)
     {
-        var described = await session.Ecs.DescribeServicesAsync(cluster, new[] { service }, cancellationToken).ConfigureAwait(false);
+        EcsDescribeResult<EcsService> described;
+        try
+        {
+            described = await session.Ecs.DescribeServicesAsync(cluster, new[] { service }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AwsServiceException ex) when (ex.ErrorCode == "ClusterNotFoundException")
+        {
+            throw new DeployOpsException(ErrorTranslator.NotFound(ErrorIds.ClusterNotFound,
+                $"Cluster '{AwsArn.LastSegment(cluster)}' does not exist in region '{session.Region.Name}'.", cluster, ex));
+        }
+
         var found = described.Found.FirstOrDefault(s => s.Status != "INACTIVE");
         if (found is null)
         {
             var state = described.Found.FirstOrDefault()?.Status;
             throw new DeployOpsException(ErrorTranslator.NotFound(ErrorIds.ServiceNotFound,
-                $"Service {AwsArn.LastSegment(service)} {(state is null ? "does not exist" : "is " + state)} in cluster {AwsArn.LastSegment(cluster)}.", service));
+                $"Service '{AwsArn.LastSegment(service)}' {(state is null ? "does not exist" : "is " + state)} in cluster '{AwsArn.LastSegment(cluster)}'.", service));
         }
 
         return found;

@@ -89,7 +89,7 @@ public sealed class EndpointTester
                 ? $"status {result.StatusCode}, expected {result.ExpectedStatusCode}"
                 : $"CORS {result.Cors}: Access-Control-Allow-Origin is '{result.AccessControlAllowOrigin ?? "absent"}', expected '{result.Origin}'";
         var kind = result.StatusCode is null ? DeployOpsErrorKind.ConnectionError : DeployOpsErrorKind.Other;
-        return new DeployOpsError(ErrorIds.EndpointCheckFailed, kind, $"{result.Url} failed the check after {result.Attempts} attempt(s): {why}.", result.Url);
+        return new DeployOpsError(ErrorIds.EndpointCheckFailed, kind, $"'{result.Url}' failed the check after {result.Attempts} attempt(s): {why}.", result.Url);
     }
 
     /// <summary>The URL to test; throws <see cref="DeployOpsException"/> (InvalidUrl) naming the value when it is not an absolute http(s) URL.</summary>

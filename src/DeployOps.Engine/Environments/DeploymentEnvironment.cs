@@ -29,14 +29,19 @@ public sealed record DeploymentEnvironment
     /// <summary>The file the environment was read from.</summary>
     public string SourceFile { get; init; } = string.Empty;
 
+    /// <summary>Where this environment's values come from, for messages: <c>environment 'dev' of /work/deployops.json</c>.</summary>
+    public string Source => $"environment '{Name}' of {SourceFile}";
+
     /// <summary>
     /// The session options to use: every value given explicitly is kept; region, profile and endpoint URL that were
-    /// not given come from this environment.
+    /// not given come from this environment (and say so, in their sources).
     /// </summary>
     public AwsSessionOptions FillSessionOptions(AwsSessionOptions explicitOptions) => explicitOptions with
     {
         Region = explicitOptions.Region ?? Region,
+        RegionSource = explicitOptions.Region is null ? Source : explicitOptions.RegionSource,
         ProfileName = explicitOptions.ProfileName ?? Profile,
+        ProfileNameSource = explicitOptions.ProfileName is null ? Source : explicitOptions.ProfileNameSource,
         EndpointUrl = explicitOptions.EndpointUrl ?? EndpointUrl,
     };
 

@@ -39,8 +39,9 @@ public sealed class DeploymentEnvironmentFile
     /// <summary>
     /// Finds and reads the settings file: <paramref name="explicitPath"/> (relative to <paramref name="currentDirectory"/>),
     /// else <c>$DEPLOYOPS_CONFIG</c>, else <c>./deployops.json</c>, else <c>~/.deployops/deployops.json</c>. A path
-    /// that is named but missing is an error, never a fall-through. The cmdlet layer passes PowerShell's current
-    /// location as <paramref name="currentDirectory"/>, which is not the process's.
+    /// that is named but missing (or a folder) is an error, never a fall-through. The cmdlet layer passes PowerShell's
+    /// current location as <paramref name="currentDirectory"/>, which is not the process's, and resolves -ConfigPath
+    /// through PowerShell's provider first (~, drives).
     /// </summary>
     public static DeploymentEnvironmentFile Find(string? explicitPath, IAwsEnvironment environment, string currentDirectory)
     {
@@ -81,7 +82,7 @@ public sealed class DeploymentEnvironmentFile
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw new DeploymentSettingsException(
-                DeploymentSettingsProblem.FileNotFound, $"The settings file {path} could not be read: {ex.Message}", path, inner: ex);
+                DeploymentSettingsProblem.FileNotFound, $"The settings file '{path}' could not be read: {ex.Message}", path, inner: ex);
         }
 
         return Parse(content, path);
@@ -121,15 +122,28 @@ public sealed class DeploymentEnvironmentFile
             ? environment
             : throw new DeploymentSettingsException(
                 DeploymentSettingsProblem.UnknownEnvironment,
-                $"The environment '{name}' is not defined in {Path}. Known environments: {string.Join(", ", Environments.Keys.OrderBy(k => k, StringComparer.Ordinal))}.",
+                $"The environment '{name}' is not defined in '{Path}'. Known environments: {string.Join(", ", Environments.Keys.OrderBy(k => k, StringComparer.Ordinal))}.",
                 Path,
                 "environments." + name);
 
-    private static DeploymentEnvironmentFile LoadNamed(string path, string namedBy) =>
-        File.Exists(path)
-            ? Load(path)
-            : throw new DeploymentSettingsException(
-                DeploymentSettingsProblem.FileNotFound, $"The settings file {path} (from {namedBy}) does not exist.", path);
+    private static DeploymentEnvironmentFile LoadNamed(string path, string namedBy)
+    {
+        if (File.Exists(path))
+        {
+            return Load(path);
+        }
+
+        if (!Directory.Exists(path))
+        {
+            throw new DeploymentSettingsException(
+                DeploymentSettingsProblem.FileNotFound, $"The settings file '{path}' (from {namedBy}) does not exist.", path);
+        }
+
+        var inside = System.IO.Path.Combine(path, FileName);
+        var suggestion = File.Exists(inside) ? $" It holds one: -ConfigPath '{inside}'." : string.Empty;
+        throw new DeploymentSettingsException(
+            DeploymentSettingsProblem.FileNotFound, $"'{path}' (from {namedBy}) is a folder; expected a settings file ({FileName}).{suggestion}", path);
+    }
 
     /// <summary>Walks the document, checking each value against the format and naming the path of the first bad one.</summary>
     private sealed class SettingsReader

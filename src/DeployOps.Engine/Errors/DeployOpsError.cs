@@ -55,6 +55,9 @@ public enum DeployOpsErrorKind
     /// <summary>An endpoint could not be reached (ConnectionError).</summary>
     ConnectionError,
 
+    /// <summary>An endpoint answered, but not as an AWS API does: a web page, a 404 for a path (ProtocolError).</summary>
+    UnexpectedResponse,
+
     /// <summary>A wait ran out of time (OperationTimeout).</summary>
     OperationTimeout,
 

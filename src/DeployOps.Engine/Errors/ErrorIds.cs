@@ -10,13 +10,18 @@ public static class ErrorIds
     public const string NoCredentials = nameof(NoCredentials);
     public const string NoRegion = nameof(NoRegion);
     public const string ProfileNotFound = nameof(ProfileNotFound);
+    public const string ProfileFileNotFound = nameof(ProfileFileNotFound);
+    public const string ProfileFileInvalid = nameof(ProfileFileInvalid);
+    public const string InvalidMaxAttempts = nameof(InvalidMaxAttempts);
     public const string InvalidRegion = nameof(InvalidRegion);
     public const string InvalidEndpointUrl = nameof(InvalidEndpointUrl);
     public const string EnvironmentNotFound = nameof(EnvironmentNotFound);
     public const string EnvironmentFileInvalid = nameof(EnvironmentFileInvalid);
     public const string EnvironmentFileNotFound = nameof(EnvironmentFileNotFound);
+    public const string NotAFileSystemPath = nameof(NotAFileSystemPath);
     public const string MissingCluster = nameof(MissingCluster);
     public const string InvalidWaitSettings = nameof(InvalidWaitSettings);
+    public const string InvalidDeploymentId = nameof(InvalidDeploymentId);
 
     // Resources.
     public const string ClusterNotFound = nameof(ClusterNotFound);
@@ -32,6 +37,7 @@ public static class ErrorIds
     public const string AccessDenied = nameof(AccessDenied);
     public const string Throttled = nameof(Throttled);
     public const string EndpointUnreachable = nameof(EndpointUnreachable);
+    public const string UnexpectedEndpointResponse = nameof(UnexpectedEndpointResponse);
     public const string AwsRequestFailed = nameof(AwsRequestFailed);
     public const string OutcomeUnknown = nameof(OutcomeUnknown);
 

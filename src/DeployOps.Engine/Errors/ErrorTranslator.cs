@@ -18,6 +18,7 @@ public static class ErrorTranslator
         AwsServiceException service => FromService(service, target),
         AwsEndpointUnreachableException unreachable =>
             new DeployOpsError(ErrorIds.EndpointUnreachable, DeployOpsErrorKind.ConnectionError, unreachable.Message, unreachable.Endpoint.ToString(), unreachable),
+        AwsUnexpectedResponseException unexpected => FromUnexpectedResponse(unexpected),
         AwsOutcomeUnknownException unknown =>
             new DeployOpsError(ErrorIds.OutcomeUnknown, DeployOpsErrorKind.OutcomeUnknown, unknown.Message, target, unknown)
             {
@@ -37,12 +38,32 @@ public static class ErrorTranslator
             AwsConfigurationProblem.NoCredentials => (ErrorIds.NoCredentials, DeployOpsErrorKind.Configuration),
             AwsConfigurationProblem.CredentialsUnavailable => (ErrorIds.NoCredentials, DeployOpsErrorKind.Configuration),
             AwsConfigurationProblem.ProfileNotFound => (ErrorIds.ProfileNotFound, DeployOpsErrorKind.Configuration),
+            AwsConfigurationProblem.ProfileFileNotFound => (ErrorIds.ProfileFileNotFound, DeployOpsErrorKind.Configuration),
+            AwsConfigurationProblem.ProfileFileInvalid => (ErrorIds.ProfileFileInvalid, DeployOpsErrorKind.Configuration),
             AwsConfigurationProblem.NoRegion => (ErrorIds.NoRegion, DeployOpsErrorKind.Configuration),
             AwsConfigurationProblem.InvalidRegion => (ErrorIds.InvalidRegion, DeployOpsErrorKind.InvalidArgument),
             AwsConfigurationProblem.InvalidEndpointUrl => (ErrorIds.InvalidEndpointUrl, DeployOpsErrorKind.InvalidArgument),
-            _ => (ErrorIds.AwsRequestFailed, DeployOpsErrorKind.Configuration),
+            AwsConfigurationProblem.InvalidMaxAttempts => (ErrorIds.InvalidMaxAttempts, DeployOpsErrorKind.Configuration),
+            _ => throw new ArgumentOutOfRangeException(nameof(exception), exception.Problem, "A configuration problem without an error id."),
         };
         return new DeployOpsError(id, kind, exception.Message, null, exception);
+    }
+
+    /// <summary>
+    /// An answer that is not AWS's: a 5xx page for a region the AWS SDK does not know is the region's fault (moto and the
+    /// sandbox fail so for a region they do not serve); anything else is the endpoint's.
+    /// </summary>
+    private static DeployOpsError FromUnexpectedResponse(AwsUnexpectedResponseException exception)
+    {
+        if (exception.HttpStatus >= 500 && exception.Region is { IsKnown: false } region)
+        {
+            return new DeployOpsError(ErrorIds.InvalidRegion, DeployOpsErrorKind.InvalidArgument,
+                $"{region} is not a region AWS knows: {exception.Answer}, as AWS stand-ins such as moto and the DeployOps sandbox "
+                + "do for a region they do not serve. Expected a region such as us-east-1 or eu-west-2.",
+                region.Name, exception);
+        }
+
+        return new DeployOpsError(ErrorIds.UnexpectedEndpointResponse, DeployOpsErrorKind.UnexpectedResponse, exception.Message, exception.Endpoint.ToString(), exception);
     }
 
     private static DeployOpsError FromSettings(DeploymentSettingsException exception)
@@ -69,7 +90,7 @@ public static class ErrorTranslator
                     "TargetGroupNotFound" => ErrorIds.TargetGroupNotFound,
                     _ => ErrorIds.AwsRequestFailed,
                 };
-                var message = target is null ? exception.Message : $"{target} was not found: {exception.ErrorMessage} ({exception.Service} {exception.Operation}, {exception.ErrorCode}).";
+                var message = target is null ? exception.Message : $"'{target}' was not found: {exception.ErrorMessage} ({exception.Service} {exception.Operation}, {exception.ErrorCode}).";
                 return new DeployOpsError(id, DeployOpsErrorKind.NotFound, message, target, exception);
             case AwsErrorClassification.AccessDenied:
                 return new DeployOpsError(ErrorIds.AccessDenied, DeployOpsErrorKind.PermissionDenied, exception.Message, target, exception)

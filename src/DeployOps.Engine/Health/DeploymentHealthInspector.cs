@@ -41,7 +41,7 @@ public sealed class DeploymentHealthInspector
         if (string.IsNullOrWhiteSpace(request.Cluster))
         {
             throw new DeployOpsException(new DeployOpsError(ErrorIds.MissingCluster, DeployOpsErrorKind.InvalidArgument,
-                "No cluster to inspect: give -Cluster, or -Environment with a settings file that names one."));
+                $"No cluster to inspect (the cluster name is '{request.Cluster}'): give -Cluster, or -Environment with a settings file that names one."));
         }
 
         request.Validate();
@@ -52,7 +52,7 @@ public sealed class DeploymentHealthInspector
             var names = request.Services.Count > 0 ? request.Services : await ListServicesAsync(request.Cluster, cancellationToken).ConfigureAwait(false);
             if (names.Count == 0)
             {
-                return new[] { ItemOutcome<DeploymentHealthReport>.Failure(ErrorTranslator.NotFound(ErrorIds.NoServicesFound, $"Cluster {cluster} has no services.", cluster)) };
+                return new[] { ItemOutcome<DeploymentHealthReport>.Failure(ErrorTranslator.NotFound(ErrorIds.NoServicesFound, $"Cluster '{cluster}' has no services.", cluster)) };
             }
 
             _observer.Verbose($"Describing {names.Count} service(s) in {cluster}.");
@@ -109,7 +109,7 @@ public sealed class DeploymentHealthInspector
         var inactive = described.Found.FirstOrDefault(s => s.Name == name);
         var why = inactive is not null ? $"is {inactive.Status}" : "does not exist";
         return ItemOutcome<DeploymentHealthReport>.Failure(ErrorTranslator.NotFound(ErrorIds.ServiceNotFound,
-            $"Service {name} {why} in cluster {cluster}. List the cluster's services with: aws ecs list-services --cluster {cluster}", name));
+            $"Service '{name}' {why} in cluster '{cluster}'. List the cluster's services with: aws ecs list-services --cluster '{cluster}'", name));
     }
 
     // ------------------------------------------------------------------ first round

@@ -53,27 +53,23 @@ public sealed class GetDeploymentHealthCommand : DeployOpsAwsCmdlet
 
     /// <summary>-ExpectedHealthCheckPath: the path every target group should check; wins over the environment's.</summary>
     [Parameter]
-    [ValidatePattern("^/")]
     public string? ExpectedHealthCheckPath { get; set; }
 
     /// <summary>-HealthUrl: a URL to test as the services' health endpoint; wins over the environment's.</summary>
     [Parameter]
-    [ValidatePattern(@"^https?://\S+$")]
     public string? HealthUrl { get; set; }
 
-    /// <summary>Reads the environment (a settings problem stops the command), then resolves the session.</summary>
+    /// <summary>
+    /// Checks -ExpectedHealthCheckPath and -HealthUrl by the engine's rules and reads the environment (either problem
+    /// stops the command before any AWS work), then resolves the session.
+    /// </summary>
     protected override void BeginProcessing()
     {
+        Require(new HealthInspectionRequest { ExpectedHealthCheckPath = ExpectedHealthCheckPath, HealthUrl = HealthUrl }.Validate, null);
         if (ParameterSetName == EnvironmentSet)
         {
-            try
-            {
-                _environment = DeploymentEnvironmentFile.Find(ConfigPath, ProcessAwsEnvironment.Instance, CurrentDirectory).Get(Environment);
-            }
-            catch (DeploymentSettingsException ex)
-            {
-                ThrowEngineError(Translate(ex, ConfigPath ?? Environment));
-            }
+            var configPath = ConfigPath is null ? null : FileSystemPath(ConfigPath, nameof(ConfigPath));
+            _environment = Require(() => DeploymentEnvironmentFile.Find(configPath, ProcessAwsEnvironment.Instance, CurrentDirectory).Get(Environment), configPath ?? Environment);
         }
 
         base.BeginProcessing();

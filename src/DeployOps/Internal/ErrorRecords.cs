@@ -28,6 +28,7 @@ internal static class ErrorRecords
         DeployOpsErrorKind.PermissionDenied => ErrorCategory.PermissionDenied,
         DeployOpsErrorKind.LimitsExceeded => ErrorCategory.LimitsExceeded,
         DeployOpsErrorKind.ConnectionError => ErrorCategory.ConnectionError,
+        DeployOpsErrorKind.UnexpectedResponse => ErrorCategory.ProtocolError,
         DeployOpsErrorKind.OperationTimeout => ErrorCategory.OperationTimeout,
         DeployOpsErrorKind.DeploymentFailed or DeployOpsErrorKind.OutcomeUnknown => ErrorCategory.InvalidResult,
         DeployOpsErrorKind.Configuration when error.ErrorId is ErrorIds.NoCredentials or ErrorIds.ProfileNotFound => ErrorCategory.AuthenticationError,

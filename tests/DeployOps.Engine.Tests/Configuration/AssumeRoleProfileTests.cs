@@ -43,7 +43,7 @@ public sealed class AssumeRoleProfileTests : IClassFixture<MotoFixture>
 
             var identity = await session.Sts.GetCallerIdentityAsync();
 
-            Assert.Equal("Profile:deployer", session.CredentialSource);
+            Assert.Equal("profile 'deployer'", session.CredentialSource);
             Assert.Equal("arn:aws:sts::123456789012:assumed-role/deployer/deployops-test", identity.Arn);
         }
         finally

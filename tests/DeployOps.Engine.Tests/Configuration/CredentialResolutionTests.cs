@@ -69,7 +69,7 @@ source_profile = ghost
             EnvironmentWithKeys());
 
         Assert.Same(ExplicitCredential, resolved.Credentials);
-        Assert.Equal("Parameter", resolved.Source);
+        Assert.Equal("-Credential", resolved.Source);
     }
 
     [Fact]
@@ -79,7 +79,7 @@ source_profile = ghost
             new AwsSessionOptions { ProfileName = "lightwave-admin-new", ShellDefaultCredential = ShellCredential },
             EnvironmentWithKeys());
 
-        Assert.Equal("Profile:lightwave-admin-new", resolved.Source);
+        Assert.Equal("profile 'lightwave-admin-new'", resolved.Source);
         Assert.Equal("AKIDNAMED", resolved.Credentials.GetCredentials().AccessKey);
     }
 
@@ -102,7 +102,7 @@ source_profile = ghost
 
         var resolved = Resolve(new AwsSessionOptions { ProfileLocation = location }, _home.Environment());
 
-        Assert.Equal("Profile:default", resolved.Source);
+        Assert.Equal("profile 'default'", resolved.Source);
         Assert.Equal("AKIDELSEWHERE", resolved.Credentials.GetCredentials().AccessKey);
     }
 
@@ -153,7 +153,7 @@ source_profile = ghost
         var resolved = Resolve(new AwsSessionOptions { ProfileName = "deployer" }, _home.Environment());
 
         Assert.IsType<AssumeRoleAWSCredentials>(resolved.Credentials);
-        Assert.Equal("Profile:deployer", resolved.Source);
+        Assert.Equal("profile 'deployer'", resolved.Source);
     }
 
     [Fact]
@@ -162,7 +162,7 @@ source_profile = ghost
         var resolved = Resolve(new AwsSessionOptions { ProfileName = "sso-admin" }, _home.Environment());
 
         Assert.IsType<SSOAWSCredentials>(resolved.Credentials);
-        Assert.Equal("Profile:sso-admin", resolved.Source);
+        Assert.Equal("profile 'sso-admin'", resolved.Source);
     }
 
     [Fact]
@@ -171,7 +171,7 @@ source_profile = ghost
         var resolved = Resolve(new AwsSessionOptions { ShellDefaultCredential = ShellCredential }, EnvironmentWithKeys());
 
         Assert.Same(ShellCredential, resolved.Credentials);
-        Assert.Equal("ShellDefault", resolved.Source);
+        Assert.Equal("$StoredAWSCredentials", resolved.Source);
     }
 
     [Fact]
@@ -179,7 +179,7 @@ source_profile = ghost
     {
         var resolved = Resolve(new AwsSessionOptions(), EnvironmentWithKeys(("AWS_PROFILE", "from-variable")));
 
-        Assert.Equal("Environment", resolved.Source);
+        Assert.Equal("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY", resolved.Source);
         Assert.IsType<BasicAWSCredentials>(resolved.Credentials);
         Assert.Equal("AKIDENVIRONMENT", resolved.Credentials.GetCredentials().AccessKey);
     }
@@ -209,7 +209,7 @@ source_profile = ghost
     {
         var resolved = Resolve(new AwsSessionOptions(), _home.Environment(("AWS_PROFILE", "from-variable")));
 
-        Assert.Equal("Profile:from-variable", resolved.Source);
+        Assert.Equal("profile 'from-variable'", resolved.Source);
         Assert.Equal("AKIDVARIABLE", resolved.Credentials.GetCredentials().AccessKey);
     }
 
@@ -228,7 +228,7 @@ source_profile = ghost
     {
         var resolved = Resolve(new AwsSessionOptions(), _home.Environment());
 
-        Assert.Equal("Profile:default", resolved.Source);
+        Assert.Equal("profile 'default'", resolved.Source);
         Assert.DoesNotContain("Container", _machine.Asked);
     }
 
@@ -244,7 +244,7 @@ source_profile = ghost
 
         var resolved = Resolve(new AwsSessionOptions(), emptyHome.Environment(), machine);
 
-        Assert.Equal("ContainerCredentials", resolved.Source);
+        Assert.Equal("container credentials", resolved.Source);
         Assert.Equal(new[] { "SdkStore:default", "Container" }, machine.Asked);
     }
 
@@ -256,7 +256,7 @@ source_profile = ghost
 
         var resolved = Resolve(new AwsSessionOptions(), emptyHome.Environment(), machine);
 
-        Assert.Equal("InstanceProfile", resolved.Source);
+        Assert.Equal("EC2 instance profile", resolved.Source);
     }
 
     [Fact]
@@ -286,6 +286,79 @@ source_profile = ghost
 
         Assert.Equal("AKIDSTORED", fromStore.Credentials.GetCredentials().AccessKey);
         Assert.Equal(AwsConfigurationProblem.ProfileNotFound, error.Problem);
+    }
+
+    [Fact]
+    public void MissingNamedProfileIsAnErrorNamingTheProfileAndTheFilesSearched_FromTheSettingsFile()
+    {
+        var error = Assert.Throws<AwsConfigurationException>(() => Resolve(
+            new AwsSessionOptions { ProfileName = "nope", ProfileNameSource = "environment 'dev' of deployops.json" }, _home.Environment()));
+
+        Assert.Equal(AwsConfigurationProblem.ProfileNotFound, error.Problem);
+        Assert.Contains("'nope' (from environment 'dev' of deployops.json)", error.Message);
+    }
+
+    [Fact]
+    public void ProfileLocationAloneThatLacksTheDefaultProfileNamesProfileLocationNotProfileName()
+    {
+        var location = _home.Write("elsewhere/credentials", "[other]\naws_access_key_id = A\naws_secret_access_key = x\n");
+
+        var error = Assert.Throws<AwsConfigurationException>(() => Resolve(new AwsSessionOptions { ProfileLocation = location }, _home.Environment()));
+
+        Assert.Equal(AwsConfigurationProblem.ProfileNotFound, error.Problem);
+        Assert.Contains("'default' (from -ProfileLocation without -ProfileName)", error.Message);
+        Assert.DoesNotContain("(from -ProfileName)", error.Message);
+    }
+
+    [Fact]
+    public void ProfileLocationThatDoesNotExistSaysSoAndNamesTheFile()
+    {
+        var location = System.IO.Path.Combine(_home.Path, "nowhere", "credentials");
+
+        var error = Assert.Throws<AwsConfigurationException>(() => Resolve(new AwsSessionOptions { ProfileLocation = location }, _home.Environment()));
+
+        Assert.Equal(AwsConfigurationProblem.ProfileFileNotFound, error.Problem);
+        Assert.Contains($"'{location}' (from -ProfileLocation) does not exist", error.Message);
+        Assert.DoesNotContain("-ProfileName)", error.Message);
+    }
+
+    [Fact]
+    public void ProfileLocationThatIsAFolderSaysSo()
+    {
+        var error = Assert.Throws<AwsConfigurationException>(() => Resolve(new AwsSessionOptions { ProfileLocation = _home.Path }, _home.Environment()));
+
+        Assert.Equal(AwsConfigurationProblem.ProfileFileNotFound, error.Problem);
+        Assert.Contains($"'{_home.Path}' (from -ProfileLocation) is a folder", error.Message);
+        Assert.Contains("credentials file", error.Message);
+    }
+
+    [Theory]
+    [InlineData("[default\naws_access_key_id = AKIDBROKEN\naws_secret_access_key = x\n", 1)]
+    [InlineData("[default]\naws_access_key_id = AKIDBROKEN\naws_secret_access_key " + FakeHome.SecretKey + "\n", 3)]
+    public void CorruptCredentialsFileIsAConfigurationErrorNamingTheFileAndTheLineButNotItsText(string content, int line)
+    {
+        using var home = new FakeHome(content);
+
+        // Through the whole session: region comes first, so credentials are the first to read the file.
+        var error = Assert.Throws<AwsConfigurationException>(
+            () => AwsSession.Create(new AwsSessionOptions { Region = "us-east-1" }, MotoSessions.Runtime(home.Environment())));
+
+        Assert.Equal(AwsConfigurationProblem.ProfileFileInvalid, error.Problem);
+        Assert.Contains($"'{home.CredentialsFile}', line {line}", error.Message);
+        Assert.DoesNotContain(FakeHome.SecretKey, error.Message);
+        Assert.DoesNotContain("AKIDBROKEN", error.Message);
+    }
+
+    [Fact]
+    public void CorruptCredentialsFileStopsRegionResolutionFromAProfileToo()
+    {
+        using var home = new FakeHome("garbage\n");
+
+        var error = Assert.Throws<AwsConfigurationException>(
+            () => AwsSession.Create(new AwsSessionOptions { Credential = ExplicitCredential }, MotoSessions.Runtime(home.Environment())));
+
+        Assert.Equal(AwsConfigurationProblem.ProfileFileInvalid, error.Problem);
+        Assert.Contains($"'{home.CredentialsFile}', line 1", error.Message);
     }
 
     [Fact]

@@ -34,7 +34,7 @@ region = Europe
             new AwsSessionOptions { Region = "us-east-2", ShellDefaultRegion = "us-west-1", ProfileName = "named" },
             _home.Environment(("AWS_REGION", "sa-east-1")));
 
-        Assert.Equal(new ResolvedRegion("us-east-2", "Parameter"), region);
+        Assert.Equal(new ResolvedRegion("us-east-2", "-Region"), region);
     }
 
     [Fact]
@@ -42,7 +42,7 @@ region = Europe
     {
         var region = Resolve(new AwsSessionOptions { ShellDefaultRegion = "us-west-1" }, _home.Environment(("AWS_REGION", "sa-east-1")));
 
-        Assert.Equal(new ResolvedRegion("us-west-1", "ShellDefault"), region);
+        Assert.Equal(new ResolvedRegion("us-west-1", "$StoredAWSRegion"), region);
     }
 
     [Fact]
@@ -50,7 +50,7 @@ region = Europe
     {
         var region = Resolve(new AwsSessionOptions(), _home.Environment(("AWS_REGION", "sa-east-1"), ("AWS_DEFAULT_REGION", "eu-north-1")));
 
-        Assert.Equal(new ResolvedRegion("sa-east-1", "Environment:AWS_REGION"), region);
+        Assert.Equal(new ResolvedRegion("sa-east-1", "AWS_REGION"), region);
     }
 
     [Fact]
@@ -58,7 +58,7 @@ region = Europe
     {
         var region = Resolve(new AwsSessionOptions { ProfileName = "named" }, _home.Environment(("AWS_DEFAULT_REGION", "eu-north-1")));
 
-        Assert.Equal(new ResolvedRegion("eu-north-1", "Environment:AWS_DEFAULT_REGION"), region);
+        Assert.Equal(new ResolvedRegion("eu-north-1", "AWS_DEFAULT_REGION"), region);
     }
 
     [Fact]
@@ -66,7 +66,7 @@ region = Europe
     {
         var region = Resolve(new AwsSessionOptions { ProfileName = "named" }, _home.Environment(("AWS_PROFILE", "from-variable")));
 
-        Assert.Equal(new ResolvedRegion("ap-southeast-2", "Profile:named"), region);
+        Assert.Equal(new ResolvedRegion("ap-southeast-2", "profile 'named'"), region);
     }
 
     [Fact]
@@ -74,7 +74,7 @@ region = Europe
     {
         var region = Resolve(new AwsSessionOptions(), _home.Environment(("AWS_PROFILE", "from-variable")));
 
-        Assert.Equal(new ResolvedRegion("ca-central-1", "Profile:from-variable"), region);
+        Assert.Equal(new ResolvedRegion("ca-central-1", "profile 'from-variable'"), region);
     }
 
     [Fact]
@@ -82,7 +82,7 @@ region = Europe
     {
         var region = Resolve(new AwsSessionOptions(), _home.Environment());
 
-        Assert.Equal(new ResolvedRegion("eu-west-1", "Profile:default"), region);
+        Assert.Equal(new ResolvedRegion("eu-west-1", "profile 'default'"), region);
     }
 
     [Fact]
@@ -105,6 +105,7 @@ region = Europe
     [InlineData("cn-northwest-1")]
     [InlineData("eu-isoe-west-1")]
     [InlineData("ap-southeast-5")]
+    [InlineData("eusc-de-east-1")]
     public void RegionNamesOfEveryPartitionAreAccepted(string name) => Assert.True(ResolvedRegion.IsWellFormed(name));
 
     [Theory]
@@ -118,16 +119,33 @@ region = Europe
         var error = Assert.Throws<AwsConfigurationException>(() => Resolve(new AwsSessionOptions { Region = bad }, _home.Environment()));
 
         Assert.Equal(AwsConfigurationProblem.InvalidRegion, error.Problem);
-        Assert.Contains($"'{bad}' (from Parameter)", error.Message);
+        Assert.Contains($"'{bad}' (from -Region)", error.Message);
         Assert.Contains("us-east-1", error.Message);
     }
+
+    [Fact]
+    public void RegionFilledFromTheSettingsFileNamesThatSource()
+    {
+        var error = Assert.Throws<AwsConfigurationException>(() => Resolve(
+            new AwsSessionOptions { Region = "Ireland", RegionSource = "environment 'dev' of deployops.json" }, _home.Environment()));
+
+        Assert.Contains("'Ireland' (from environment 'dev' of deployops.json)", error.Message);
+    }
+
+    [Theory]
+    [InlineData("us-east-1", true)]
+    [InlineData("eusc-de-east-1", true)]
+    [InlineData("xx-fake-9", false)]
+    [InlineData("eu-west-9", false)]
+    public void KnownRegionsAreThoseTheAwsSdkKnows(string name, bool known) =>
+        Assert.Equal(known, new ResolvedRegion(name, "-Region").IsKnown);
 
     [Fact]
     public void MalformedProfileRegionNamesTheProfile()
     {
         var error = Assert.Throws<AwsConfigurationException>(() => Resolve(new AwsSessionOptions { ProfileName = "broken" }, _home.Environment()));
 
-        Assert.Contains("Profile:broken", error.Message);
+        Assert.Contains("'Europe' (from profile 'broken')", error.Message);
     }
 
     private static ResolvedRegion Resolve(AwsSessionOptions options, IAwsEnvironment environment) =>

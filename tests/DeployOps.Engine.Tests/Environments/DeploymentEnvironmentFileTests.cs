@@ -140,6 +140,40 @@ public sealed class DeploymentEnvironmentFileTests : IDisposable
     }
 
     [Fact]
+    public void NamedFileThatIsMissingIsNamedInQuotes()
+    {
+        var work = Directory.CreateDirectory(Path.Combine(_directory.Path, "work")).FullName;
+
+        var error = Assert.Throws<DeploymentSettingsException>(() => DeploymentEnvironmentFile.Find("missing.json", new FixedAwsEnvironment(), work));
+
+        Assert.Equal($"The settings file '{Path.Combine(work, "missing.json")}' (from -ConfigPath) does not exist.", error.Message);
+    }
+
+    [Fact]
+    public void NamedFolderIsAnErrorSayingAFolderIsNotASettingsFile()
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(_directory.Path, "settings")).FullName;
+
+        var error = Assert.Throws<DeploymentSettingsException>(() => DeploymentEnvironmentFile.Find(folder, new FixedAwsEnvironment(), _directory.Path));
+
+        Assert.Equal(DeploymentSettingsProblem.FileNotFound, error.Problem);
+        Assert.Contains($"'{folder}' (from -ConfigPath) is a folder", error.Message);
+        Assert.Contains("expected a settings file (deployops.json)", error.Message);
+        Assert.DoesNotContain("does not exist", error.Message);
+    }
+
+    [Fact]
+    public void NamedFolderHoldingASettingsFileSuggestsIt()
+    {
+        var inside = WriteFile("settings/deployops.json", "inside");
+        var folder = Path.GetDirectoryName(inside)!;
+
+        var error = Assert.Throws<DeploymentSettingsException>(() => DeploymentEnvironmentFile.Find(folder, new FixedAwsEnvironment(), _directory.Path));
+
+        Assert.Contains($"-ConfigPath '{inside}'", error.Message);
+    }
+
+    [Fact]
     public void NoFileAnywhereListsThePlacesSearched()
     {
         var empty = Directory.CreateDirectory(Path.Combine(_directory.Path, "empty")).FullName;
@@ -163,6 +197,9 @@ public sealed class DeploymentEnvironmentFileTests : IDisposable
         Assert.Equal(("us-east-2", "lightwave-dev", "http://127.0.0.1:4566/", 5), (filled.Region, filled.ProfileName, filled.EndpointUrl, filled.MaxAttempts));
         Assert.Same(credential, filled.Credential);
         Assert.Equal(("eu-west-1", "lightwave-dev"), (bare.Region, bare.ProfileName));
+        var fromFile = $"environment 'dev' of {Path.Combine(_directory.Path, "deployops.json")}";
+        Assert.Equal((null, fromFile), (filled.RegionSource, filled.ProfileNameSource));
+        Assert.Equal((fromFile, fromFile), (bare.RegionSource, bare.ProfileNameSource));
         Assert.Equal(("web-dev", "other"), (dev.ResolveCluster(null), dev.ResolveCluster("other")));
     }
 

@@ -8,6 +8,7 @@ using DeployOps.Aws.Configuration;
 using DeployOps.Aws.Ecs;
 using DeployOps.Aws.Protocols;
 using DeployOps.Engine.Tests.Support;
+using DeployOps.Errors;
 using DeployOps.Sandbox.Moto;
 using DeployOps.Testing;
 using Xunit;
@@ -62,16 +63,21 @@ public sealed class RequestPipelineTests : IClassFixture<MotoFixture>
     }
 
     [Fact]
-    public async Task ServerErrorIsRetriedForAnIdempotentCall()
+    public async Task ServerErrorIsRetriedForAnIdempotentCallAndNotBlamedOnAKnownRegion()
     {
         using var session = Session(_moto.Url.ToString());
         var lightsail = session.CreateJsonClient(AwsServices.Lightsail);
 
-        var error = await Assert.ThrowsAsync<AwsServiceException>(
+        // moto answers Lightsail with an HTML 500 page: an HTTP status, not an AWS error code.
+        var error = await Assert.ThrowsAsync<AwsUnexpectedResponseException>(
             () => lightsail.CallAsync(AwsOperation.Idempotent("GetInstances"), new AwsParameters(), CancellationToken.None));
+        var translated = ErrorTranslator.Translate(error, null);
 
-        Assert.Equal(("Http500", 500, AwsErrorClassification.ServiceUnavailable), (error.ErrorCode, error.HttpStatus, error.Classification));
+        Assert.Equal((500, _moto.Url), (error.HttpStatus, error.Endpoint));
         Assert.Equal(3, session.Calls.Get("Lightsail", "GetInstances").Attempts);
+        Assert.Equal(ErrorIds.UnexpectedEndpointResponse, translated.ErrorId);
+        Assert.Contains("answered HTTP 500", translated.Message);
+        Assert.DoesNotContain("region", translated.Message, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]
@@ -85,8 +91,40 @@ public sealed class RequestPipelineTests : IClassFixture<MotoFixture>
 
         Assert.Equal(("Lightsail", "RebootInstance"), (error.Service, error.Operation));
         Assert.Contains("may or may not have been applied", error.Message);
-        Assert.IsType<AwsServiceException>(error.InnerException);
+        Assert.IsType<AwsUnexpectedResponseException>(error.InnerException);
         Assert.Equal(1, session.Calls.Get("Lightsail", "RebootInstance").Attempts);
+    }
+
+    [Fact]
+    public async Task AnEndpointUrlWithAPathIsReportedAsTheStatusItAnsweredNotAsAMissingResource()
+    {
+        var endpoint = new Uri(_moto.Url, "some/path");
+        using var session = Session(endpoint.ToString());
+
+        var error = await Assert.ThrowsAsync<AwsUnexpectedResponseException>(() => session.Ecs.ListServicesAsync("web"));
+        var translated = ErrorTranslator.Translate(error, "web");
+
+        Assert.Equal((404, endpoint), (error.HttpStatus, error.Endpoint));
+        Assert.Equal(1, session.Calls.TotalAttempts);
+        Assert.Equal((ErrorIds.UnexpectedEndpointResponse, DeployOpsErrorKind.UnexpectedResponse), (translated.ErrorId, translated.Kind));
+        Assert.Contains($"'{endpoint}' answered HTTP 404", translated.Message);
+        Assert.Contains($"base URL without a path, e.g. '{_moto.Url}'", translated.Message);
+        Assert.DoesNotContain("not found", translated.Message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task AnUnknownRegionThroughAnEndpointIsAnInvalidRegionNamingItAndItsSource()
+    {
+        using var session = AwsSession.Create(Options(_moto.Url.ToString()) with { Region = "xx-fake-9" }, MotoSessions.Runtime(new FixedAwsEnvironment()));
+
+        // moto fails with an HTML 500 page for a region it does not serve; a 500 is retried, then translated.
+        var error = await Assert.ThrowsAsync<AwsUnexpectedResponseException>(() => session.Ecs.ListClustersAsync());
+        var translated = ErrorTranslator.Translate(error, null);
+
+        Assert.Equal((500, 3), (error.HttpStatus, session.Calls.TotalAttempts));
+        Assert.Equal((ErrorIds.InvalidRegion, DeployOpsErrorKind.InvalidArgument), (translated.ErrorId, translated.Kind));
+        Assert.Contains("'xx-fake-9' (from -Region) is not a region AWS knows", translated.Message);
+        Assert.Contains($"'{_moto.Url}' answered HTTP 500", translated.Message);
     }
 
     [Fact]

@@ -85,12 +85,21 @@ public sealed class WireFormatTests
     [InlineData("{\"__type\":\"com.amazonaws.ecs#ClusterNotFoundException\",\"message\":\"Cluster not found.\"}", "ClusterNotFoundException", "Cluster not found.")]
     [InlineData("{\"__type\":\"ResourceNotFoundException:http://internal.amazon.com/coral/\",\"Message\":\"gone\"}", "ResourceNotFoundException", "gone")]
     [InlineData("{\"__type\":\"ThrottlingException\"}", "ThrottlingException", "")]
-    [InlineData("<html>Bad gateway</html>", "Http502", "The service answered HTTP 502 without an AWS error document.")]
     public void JsonErrorsAreReadFromType(string body, string code, string message)
     {
-        var details = AwsJsonClient.ReadError(new AwsHttpResponse(code.StartsWith("Http", StringComparison.Ordinal) ? 502 : 400, body, null));
+        var details = AwsJsonClient.ReadError(new AwsHttpResponse(400, body, null));
 
-        Assert.Equal((code, message), (details.Code, details.Message));
+        Assert.Equal((code, message), (details?.Code, details?.Message));
+    }
+
+    [Theory]
+    [InlineData("<html>Bad gateway</html>")]
+    [InlineData("{\"unrelated\":1}")]
+    [InlineData("")]
+    public void A_body_that_is_not_an_AWS_error_document_has_no_error_code(string body)
+    {
+        Assert.Null(AwsJsonClient.ReadError(new AwsHttpResponse(502, body, null)));
+        Assert.Null(AwsQueryClient.ReadError(new AwsHttpResponse(502, body, null)));
     }
 
     [Fact]

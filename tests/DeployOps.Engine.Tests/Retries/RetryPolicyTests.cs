@@ -171,6 +171,7 @@ public sealed class RetryPolicyTests
     [InlineData(null, "5", 5)]
     [InlineData(2, "5", 2)]
     [InlineData(1, null, 1)]
+    [InlineData(null, " 100 ", 100)]
     public void MaxAttemptsComesFromTheOptionThenAwsMaxAttemptsThenThree(int? option, string? variable, int expected) =>
         Assert.Equal(expected, RetryPolicy.ResolveMaxAttempts(option, variable));
 
@@ -178,11 +179,12 @@ public sealed class RetryPolicyTests
     [InlineData("zero")]
     [InlineData("0")]
     [InlineData("-2")]
+    [InlineData("101")]
     public void InvalidAwsMaxAttemptsIsAnErrorNamingTheVariable(string variable)
     {
         var error = Assert.Throws<AwsConfigurationException>(() => RetryPolicy.ResolveMaxAttempts(null, variable));
 
-        Assert.Equal(AwsConfigurationProblem.InvalidSetting, error.Problem);
+        Assert.Equal(AwsConfigurationProblem.InvalidMaxAttempts, error.Problem);
         Assert.Contains($"'{variable}' (from AWS_MAX_ATTEMPTS)", error.Message);
     }
 }

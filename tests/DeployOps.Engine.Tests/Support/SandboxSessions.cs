@@ -1,3 +1,4 @@
+using System;
 using System.Linq;
 using System.Threading.Tasks;
 using Amazon.Runtime;
@@ -10,15 +11,17 @@ namespace DeployOps.Engine.Tests.Support;
 /// <summary>Sessions pointed at a test's sandbox, with an empty environment and throwaway credentials.</summary>
 internal static class SandboxSessions
 {
-    public static AwsSession Create(SandboxFixture sandbox, int? maxAttempts = null) =>
+    public static AwsSession Create(SandboxFixture sandbox, int? maxAttempts = null) => Create(sandbox, options => options with { MaxAttempts = maxAttempts });
+
+    /// <summary>A session whose options <paramref name="change"/> alters (another region, an endpoint with a path...).</summary>
+    public static AwsSession Create(SandboxFixture sandbox, Func<AwsSessionOptions, AwsSessionOptions> change) =>
         AwsSession.Create(
-            new AwsSessionOptions
+            change(new AwsSessionOptions
             {
                 Region = Lightwave.Region,
                 EndpointUrl = sandbox.Url.ToString(),
                 Credential = new BasicAWSCredentials("sandbox", "sandbox"),
-                MaxAttempts = maxAttempts,
-            },
+            }),
             MotoSessions.Runtime(new FixedAwsEnvironment()));
 
     /// <summary>The loopback URL of the scenario's ALB listener.</summary>

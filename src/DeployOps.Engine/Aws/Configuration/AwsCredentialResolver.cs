@@ -32,10 +32,14 @@ internal sealed class AwsCredentialResolver
             return new ResolvedCredentials(options.Credential, ResolvedCredentials.ParameterSource);
         }
 
-        if (!string.IsNullOrEmpty(options.ProfileName) || !string.IsNullOrEmpty(options.ProfileLocation))
+        if (!string.IsNullOrEmpty(options.ProfileName))
         {
-            var name = string.IsNullOrEmpty(options.ProfileName) ? DefaultProfileName : options.ProfileName!;
-            return FromRequiredProfile(name, "-ProfileName");
+            return FromRequiredProfile(options.ProfileName!, options.ProfileNameSource ?? "-ProfileName");
+        }
+
+        if (!string.IsNullOrEmpty(options.ProfileLocation))
+        {
+            return FromRequiredProfile(DefaultProfileName, "-ProfileLocation without -ProfileName");
         }
 
         if (options.ShellDefaultCredential is not null)

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Text.RegularExpressions;
 using Amazon.Runtime.CredentialManagement;
 
 namespace DeployOps.Aws.Configuration;
@@ -9,9 +10,14 @@ namespace DeployOps.Aws.Configuration;
 /// <summary>
 /// The named profiles a session can use: the AWS SDK store (when no profile location is given), then the shared
 /// credentials and config files, located through <see cref="IAwsEnvironment"/> as the AWS CLI locates them.
+/// A profile location that is not a file, and a file that cannot be parsed, are configuration errors naming the file.
 /// </summary>
 internal sealed class AwsProfileStore
 {
+    // How AWSSDK.Core reports a line it cannot parse: "Line 3:<text>\n in file /path does not contain a section, ...".
+    // The text may hold a key, so only the line number and the file are taken from it.
+    private static readonly Regex UnparsableLine = new(@"^Line (?<line>\d+):.*? in file (?<file>.+?) does not contain", RegexOptions.Singleline | RegexOptions.CultureInvariant);
+
     private readonly IMachineCredentials _machine;
     private readonly CredentialProfileStoreChain? _files;
     private readonly bool _searchSdkStore;
@@ -20,6 +26,15 @@ internal sealed class AwsProfileStore
     {
         _machine = machine;
         _searchSdkStore = string.IsNullOrEmpty(profileLocation);
+        if (!_searchSdkStore && !File.Exists(profileLocation))
+        {
+            throw new AwsConfigurationException(
+                AwsConfigurationProblem.ProfileFileNotFound,
+                Directory.Exists(profileLocation)
+                    ? $"'{profileLocation}' (from -ProfileLocation) is a folder. Expected a shared credentials file, such as ~/.aws/credentials."
+                    : $"The credentials file '{profileLocation}' (from -ProfileLocation) does not exist. Expected a shared credentials file, such as ~/.aws/credentials.");
+        }
+
         var home = environment.HomeDirectory;
         CredentialsFile = NullIfEmpty(profileLocation)
                           ?? environment.GetVariable("AWS_SHARED_CREDENTIALS_FILE")
@@ -67,7 +82,24 @@ internal sealed class AwsProfileStore
             return stored;
         }
 
-        return _files is not null && _files.TryGetProfile(profileName, out var profile) ? profile : null;
+        try
+        {
+            return _files is not null && _files.TryGetProfile(profileName, out var profile) ? profile : null;
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            throw Unreadable(ex);
+        }
+    }
+
+    private AwsConfigurationException Unreadable(Exception exception)
+    {
+        var parsed = UnparsableLine.Match(exception.Message);
+        var message = exception is InvalidDataException && parsed.Success
+            ? $"The AWS credentials file '{parsed.Groups["file"].Value}', line {parsed.Groups["line"].Value}, is not valid: expected a [profile] "
+              + "section, a 'name = value' setting, a # comment or an empty line. Fix or remove that line."
+            : $"The AWS profile files ({SearchedLocations}) could not be read: {(exception is InvalidDataException ? "a line is not valid" : exception.Message)}.";
+        return new AwsConfigurationException(AwsConfigurationProblem.ProfileFileInvalid, message, exception);
     }
 
     /// <summary>Every profile name, in the order <see cref="Find"/> searches, each once.</summary>

@@ -1,17 +1,18 @@
 namespace DeployOps.Aws.Configuration;
 
 /// <summary>
-/// Finds the region: -Region; the shell default (AWS.Tools' Set-DefaultAWSRegion); AWS_REGION; AWS_DEFAULT_REGION;
-/// the <c>region</c> of the named profile, else of AWS_PROFILE, else of <c>default</c>. Every value is checked for shape.
+/// Finds the region: -Region (or what filled it, <see cref="AwsSessionOptions.RegionSource"/>); the shell default (AWS.Tools'
+/// Set-DefaultAWSRegion); AWS_REGION; AWS_DEFAULT_REGION; the <c>region</c> of the named profile, else of AWS_PROFILE, else
+/// of <c>default</c>. Every value is checked for shape; the source goes with it, so messages name where a bad value came from.
 /// </summary>
 internal static class AwsRegionResolver
 {
     public static ResolvedRegion Resolve(AwsSessionOptions options, IAwsEnvironment environment, AwsProfileStore profiles)
     {
-        var found = Find(options.Region, "Parameter")
-                    ?? Find(options.ShellDefaultRegion, "ShellDefault")
-                    ?? Find(environment.GetVariable("AWS_REGION"), "Environment:AWS_REGION")
-                    ?? Find(environment.GetVariable("AWS_DEFAULT_REGION"), "Environment:AWS_DEFAULT_REGION")
+        var found = Find(options.Region, options.RegionSource ?? "-Region")
+                    ?? Find(options.ShellDefaultRegion, "$StoredAWSRegion")
+                    ?? Find(environment.GetVariable("AWS_REGION"), "AWS_REGION")
+                    ?? Find(environment.GetVariable("AWS_DEFAULT_REGION"), "AWS_DEFAULT_REGION")
                     ?? FromProfile(options, environment, profiles);
         if (found is null)
         {
@@ -26,7 +27,7 @@ internal static class AwsRegionResolver
         {
             throw new AwsConfigurationException(
                 AwsConfigurationProblem.InvalidRegion,
-                $"'{found.Name}' (from {found.Source}) is not an AWS region name. Expected a name like us-east-1 or eu-west-2.");
+                $"{found} is not an AWS region name. Expected a name like us-east-1 or eu-west-2.");
         }
 
         return found;

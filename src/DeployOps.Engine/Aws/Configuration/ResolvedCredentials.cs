@@ -6,20 +6,20 @@ namespace DeployOps.Aws.Configuration;
 /// <summary>Credentials and where they came from. <see cref="ToString"/> names the source only, never a key.</summary>
 public sealed class ResolvedCredentials
 {
-    /// <summary>Where explicit credentials passed with -Credential come from.</summary>
-    public const string ParameterSource = "Parameter";
+    /// <summary>Explicit credentials passed with -Credential.</summary>
+    public const string ParameterSource = "-Credential";
 
-    /// <summary>Where the shell's default credentials (AWS.Tools' Set-AWSCredential) come from.</summary>
-    public const string ShellDefaultSource = "ShellDefault";
+    /// <summary>The shell's default credentials (AWS.Tools' Set-AWSCredential sets the variable).</summary>
+    public const string ShellDefaultSource = "$StoredAWSCredentials";
 
-    /// <summary>Where AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY come from.</summary>
-    public const string EnvironmentSource = "Environment";
+    /// <summary>The environment variables.</summary>
+    public const string EnvironmentSource = "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY";
 
-    /// <summary>Where the ECS/EKS container credentials endpoint comes from.</summary>
-    public const string ContainerSource = "ContainerCredentials";
+    /// <summary>The ECS/EKS container credentials endpoint.</summary>
+    public const string ContainerSource = "container credentials";
 
-    /// <summary>Where the EC2 instance profile comes from.</summary>
-    public const string InstanceProfileSource = "InstanceProfile";
+    /// <summary>The EC2 instance profile.</summary>
+    public const string InstanceProfileSource = "EC2 instance profile";
 
     /// <summary>Creates a resolved pair.</summary>
     public ResolvedCredentials(AWSCredentials credentials, string source)
@@ -31,11 +31,11 @@ public sealed class ResolvedCredentials
     /// <summary>The credentials, for signing.</summary>
     public AWSCredentials Credentials { get; }
 
-    /// <summary>Where they came from: <c>Parameter</c>, <c>Profile:&lt;name&gt;</c>, <c>ShellDefault</c>, <c>Environment</c>, <c>ContainerCredentials</c> or <c>InstanceProfile</c>.</summary>
+    /// <summary>Where they came from, as messages name it: <c>-Credential</c>, <c>profile 'name'</c>, <c>$StoredAWSCredentials</c>, the variables...</summary>
     public string Source { get; }
 
     /// <summary>The source of a named profile.</summary>
-    public static string ProfileSource(string profileName) => "Profile:" + profileName;
+    public static string ProfileSource(string profileName) => $"profile '{profileName}'";
 
     /// <inheritdoc />
     public override string ToString() => Source;

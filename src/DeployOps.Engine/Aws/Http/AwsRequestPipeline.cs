@@ -4,17 +4,20 @@ using System.Linq;
 using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
+using DeployOps.Aws.Configuration;
 using DeployOps.Aws.Retries;
 
 namespace DeployOps.Aws.Http;
 
 /// <summary>
 /// The one path every AWS call takes: count, bound concurrency, sign, send with a per-attempt timeout, read the
-/// error, and retry as the <see cref="RetryPolicy"/> decides. Both protocol clients go through it.
+/// error, and retry as the <see cref="RetryPolicy"/> decides. Both protocol clients go through it. An error status
+/// whose body is no AWS error document is an <see cref="AwsUnexpectedResponseException"/>, never an AWS error code.
 /// </summary>
 internal sealed class AwsRequestPipeline : IDisposable
 {
     private readonly AwsSigner _signer;
+    private readonly ResolvedRegion _region;
     private readonly HttpClient _http;
     private readonly RetryPolicy _retryPolicy;
     private readonly AwsCallCounter _counter;
@@ -24,6 +27,7 @@ internal sealed class AwsRequestPipeline : IDisposable
 
     public AwsRequestPipeline(
         AwsSigner signer,
+        ResolvedRegion region,
         HttpClient http,
         RetryPolicy retryPolicy,
         AwsCallCounter counter,
@@ -32,6 +36,7 @@ internal sealed class AwsRequestPipeline : IDisposable
         TimeSpan attemptTimeout)
     {
         _signer = signer;
+        _region = region;
         _http = http;
         _retryPolicy = retryPolicy;
         _counter = counter;
@@ -40,10 +45,13 @@ internal sealed class AwsRequestPipeline : IDisposable
         _attemptTimeout = attemptTimeout;
     }
 
-    /// <summary>Sends <paramref name="request"/> until it succeeds or the policy gives up; returns the 2xx response.</summary>
+    /// <summary>
+    /// Sends <paramref name="request"/> until it succeeds or the policy gives up; returns the 2xx response.
+    /// <paramref name="readError"/> reads an error response, or returns null when its body is no AWS error document.
+    /// </summary>
     public async Task<AwsHttpResponse> SendAsync(
         AwsHttpRequest request,
-        Func<AwsHttpResponse, AwsErrorDetails> readError,
+        Func<AwsHttpResponse, AwsErrorDetails?> readError,
         CancellationToken cancellationToken)
     {
         var service = request.Service.ServiceId;
@@ -78,7 +86,7 @@ internal sealed class AwsRequestPipeline : IDisposable
 
     private async Task<AttemptOutcome> AttemptAsync(
         AwsHttpRequest request,
-        Func<AwsHttpResponse, AwsErrorDetails> readError,
+        Func<AwsHttpResponse, AwsErrorDetails?> readError,
         CancellationToken cancellationToken)
     {
         await _concurrency.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -137,12 +145,21 @@ internal sealed class AwsRequestPipeline : IDisposable
         return message;
     }
 
-    private static AttemptOutcome ErrorOutcome(
+    /// <summary>The answer that is not AWS's, for <paramref name="request"/>: what the protocol clients throw for a body they cannot read.</summary>
+    public AwsUnexpectedResponseException Unexpected(AwsHttpRequest request, int httpStatus, Exception? inner = null) =>
+        new(request.Service.ServiceId, request.Operation.Name, request.Endpoint, httpStatus, _region, inner);
+
+    private AttemptOutcome ErrorOutcome(
         AwsHttpRequest request,
         AwsHttpResponse response,
-        Func<AwsHttpResponse, AwsErrorDetails> readError)
+        Func<AwsHttpResponse, AwsErrorDetails?> readError)
     {
-        var details = readError(response);
+        if (readError(response) is not { } details)
+        {
+            // An HTTP status alone: retried by status (a 5xx page from a proxy may pass), never read as an AWS error code.
+            return AttemptOutcome.Failure(FailureKinds.FromErrorResponse(string.Empty, response.StatusCode), Unexpected(request, response.StatusCode));
+        }
+
         var error = new AwsServiceException(
             request.Service.ServiceId,
             request.Operation.Name,

@@ -45,8 +45,11 @@ public sealed class AwsJsonClient : AwsProtocolClient
         return stream.ToArray();
     }
 
-    /// <summary>Reads an error response: <c>__type</c> may be <c>ns#Code</c> or <c>Code:detail</c>; the message is <c>message</c> or <c>Message</c>.</summary>
-    internal static AwsErrorDetails ReadError(AwsHttpResponse response)
+    /// <summary>
+    /// Reads an error response: <c>__type</c> may be <c>ns#Code</c> or <c>Code:detail</c>; the message is <c>message</c> or
+    /// <c>Message</c>. Null when the body is no JSON error document (a proxy's HTML page, say).
+    /// </summary>
+    internal static AwsErrorDetails? ReadError(AwsHttpResponse response)
     {
         try
         {
@@ -61,10 +64,10 @@ public sealed class AwsJsonClient : AwsProtocolClient
         }
         catch (JsonException)
         {
-            // Not a JSON error document (a proxy's HTML page, say): described from the status below.
+            // Not JSON at all.
         }
 
-        return UnreadableError(response);
+        return null;
     }
 
     private static string CodeOf(string type)

@@ -31,13 +31,17 @@ public abstract class AwsProtocolClient
     /// <summary>The endpoint it calls.</summary>
     public Uri Endpoint { get; }
 
-    /// <summary>Sends one framed request through the pipeline and parses the 2xx body with <paramref name="parse"/>.</summary>
+    /// <summary>
+    /// Sends one framed request through the pipeline and parses the 2xx body with <paramref name="parse"/>; a body that
+    /// cannot be parsed is not an AWS answer (<see cref="AwsUnexpectedResponseException"/>). <paramref name="readError"/>
+    /// reads an error response, or returns null when its body is no AWS error document.
+    /// </summary>
     private protected async Task<T> SendAsync<T>(
         AwsOperation operation,
         byte[] body,
         string contentType,
         string? target,
-        Func<AwsHttpResponse, AwsErrorDetails> readError,
+        Func<AwsHttpResponse, AwsErrorDetails?> readError,
         Func<string, T> parse,
         CancellationToken cancellationToken)
     {
@@ -49,20 +53,7 @@ public abstract class AwsProtocolClient
         }
         catch (Exception ex) when (ex is JsonException or XmlException)
         {
-            throw new AwsServiceException(
-                Service.ServiceId,
-                operation.Name,
-                "MalformedResponse",
-                response.StatusCode,
-                response.RequestId,
-                "The response could not be read: " + ex.Message,
-                AwsErrorClassification.Other);
+            throw _pipeline.Unexpected(request, response.StatusCode, ex);
         }
     }
-
-    /// <summary>An error response without a readable AWS error document: described by its status (a 5xx stays retryable).</summary>
-    private protected static AwsErrorDetails UnreadableError(AwsHttpResponse response) => new(
-        "Http" + response.StatusCode,
-        $"The service answered HTTP {response.StatusCode} without an AWS error document.",
-        null);
 }

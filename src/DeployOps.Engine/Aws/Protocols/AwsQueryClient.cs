@@ -50,8 +50,8 @@ public sealed class AwsQueryClient : AwsProtocolClient
         return fields;
     }
 
-    /// <summary>Reads an error response (query or EC2 layout).</summary>
-    internal static AwsErrorDetails ReadError(AwsHttpResponse response)
+    /// <summary>Reads an error response (query or EC2 layout); null when the body is no XML error document.</summary>
+    internal static AwsErrorDetails? ReadError(AwsHttpResponse response)
     {
         try
         {
@@ -66,10 +66,10 @@ public sealed class AwsQueryClient : AwsProtocolClient
         }
         catch (XmlException)
         {
-            // Not an XML error document: described from the status below.
+            // Not XML at all (an HTML page that is not well-formed, say).
         }
 
-        return UnreadableError(response);
+        return null;
     }
 
     private static void WriteStructure(List<KeyValuePair<string, string>> fields, string prefix, AwsParameters structure, string listSegment)

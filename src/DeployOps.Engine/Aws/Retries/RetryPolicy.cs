@@ -34,6 +34,9 @@ public sealed class RetryPolicy
     /// <summary>The standard mode's default attempt count.</summary>
     public const int DefaultMaxAttempts = 3;
 
+    /// <summary>The most attempts a call may have: past it, backoff alone keeps a call going for half an hour.</summary>
+    public const int MaxAllowedAttempts = 100;
+
     /// <summary>The longest delay before a retry.</summary>
     public static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(20);
 
@@ -87,12 +90,12 @@ public sealed class RetryPolicy
         return TimeSpan.FromMilliseconds(_random() * ceilingSeconds * 1000);
     }
 
-    /// <summary>Reads the attempt count: the explicit value, else AWS_MAX_ATTEMPTS, else 3.</summary>
+    /// <summary>Reads the attempt count: the explicit value, else AWS_MAX_ATTEMPTS, else 3; each must be 1 to <see cref="MaxAllowedAttempts"/>.</summary>
     public static int ResolveMaxAttempts(int? explicitValue, string? environmentValue)
     {
         if (explicitValue is not null)
         {
-            return explicitValue >= 1 ? explicitValue.Value : throw InvalidMaxAttempts(explicitValue.Value.ToString(CultureInfo.InvariantCulture), "MaxAttempts");
+            return InRange(explicitValue.Value) ? explicitValue.Value : throw InvalidMaxAttempts(explicitValue.Value.ToString(CultureInfo.InvariantCulture), "MaxAttempts");
         }
 
         if (environmentValue is null)
@@ -100,12 +103,14 @@ public sealed class RetryPolicy
             return DefaultMaxAttempts;
         }
 
-        return int.TryParse(environmentValue.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed) && parsed >= 1
+        return int.TryParse(environmentValue.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) && InRange(parsed)
             ? parsed
             : throw InvalidMaxAttempts(environmentValue, "AWS_MAX_ATTEMPTS");
     }
 
+    private static bool InRange(int attempts) => attempts is >= 1 and <= MaxAllowedAttempts;
+
     private static AwsConfigurationException InvalidMaxAttempts(string value, string source) => new(
-        AwsConfigurationProblem.InvalidSetting,
-        $"'{value}' (from {source}) is not a valid attempt count. Expected a whole number of 1 or more (1 disables retries).");
+        AwsConfigurationProblem.InvalidMaxAttempts,
+        $"'{value}' (from {source}) is not a valid attempt count. Expected a whole number from 1 to {MaxAllowedAttempts} (1 disables retries).");
 }

@@ -1,0 +1,539 @@
+#Requires -Version 5.1
+<#
+    Every bad input gets a clear error: one table of bad inputs to the five cmdlets, each row asserting the whole
+    FullyQualifiedErrorId, the category, whether the error stops the command, a regex the message must match (naming
+    the bad value and what was expected), and that the error text carries no stack trace. Add a row for every new
+    parameter, rule or cmdlet.
+
+    Columns: Command, Label (what is bad), Arguments (splatted), ErrorId, Category, Terminating, Message (regex),
+    Server ('none': nothing answers, so a row that reached AWS would fail as EndpointUnreachable; 'sandbox': the
+    DeployOps sandbox, healthy scenario), optionally Variables (environment variables for the row; $null removes one)
+    and SkipOnSdkStore. Placeholders in string values: {Files} (this suite's throwaway files), {Nowhere} (a URL nothing
+    listens on), {Home}, {Sandbox}, {TargetGroupArn}, {MissingTargetGroupArn}; in Message they stand for their
+    regex-escaped values.
+
+    AWS settings are throwaway (Enter-SandboxAwsEnvironment): credentials 'sandbox' in the environment, empty
+    credentials and config files; the user's ~/.aws and AWS_* variables are neither read nor changed.
+#>
+
+BeforeDiscovery {
+    $lightwaveCluster = 'lightwave-dev-ecs-cluster'
+    $lightwaveService = 'lightwave-backend-api-dev'
+    $arn = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/tg/0123456789abcdef'
+    $offline = @{ Region = 'us-east-1'; EndpointUrl = '{Nowhere}' }
+    $repair = @{ TargetGroupArn = $arn; HealthCheckPath = '/health'; Force = $true }
+    $wait = @{ Cluster = 'c'; Service = 's' }
+
+    $badInputs = @(
+        # ---------------------------------------------------------------- Get-DeploymentHealth: parameters
+        @{ Command = 'Get-DeploymentHealth'; Label = 'an empty -Cluster'; Server = 'none'
+            Arguments = @{ Cluster = '' } + $offline
+            ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Terminating = $true
+            Message = "parameter 'Cluster'\. The argument is null or empty" }
+        @{ Command = 'Get-DeploymentHealth'; Label = 'an empty -Service'; Server = 'none'
+            Arguments = @{ Cluster = 'c'; Service = @('') } + $offline
+            ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Terminating = $true
+            Message = "parameter 'Service'\. The argument is null, empty" }
+        @{ Command = 'Get-DeploymentHealth'; Label = 'a blank -Cluster'; Server = 'none'
+            Arguments = @{ Cluster = '  ' } + $offline
+            ErrorId = 'MissingCluster'; Category = 'InvalidArgument'; Terminating = $false
+            Message = "No cluster to inspect \(the cluster name is '  '\)" }
+        @{ Command = 'Get-DeploymentHealth'; Label = 'an -ExpectedHealthCheckPath without a leading /'; Server = 'none'
+            Arguments = @{ Cluster = 'c'; ExpectedHealthCheckPath = 'health' } + $offline
+            ErrorId = 'InvalidHealthCheckPath'; Category = 'InvalidArgument'; Terminating = $true
+            Message = "^'health' is not a health-check path; expected a path .* that starts with /" }
+        @{ Command = 'Get-DeploymentHealth'; Label = 'an -ExpectedHealthCheckPath with a space'; Server = 'none'
+            Arguments = @{ Cluster = 'c'; ExpectedHealthCheckPath = '/api/health check' } + $offline
+            ErrorId = 'InvalidHealthCheckPath'; Category = 'InvalidArgument'; Terminating = $true
+            Message = "^'/api/health check' is not a health-check path; .*no spaces" }
+        @{ Command = 'Get-DeploymentHealth'; Label = 'a -HealthUrl without a scheme'; Server = 'none'
+            Arguments = @{ Cluster = 'c'; HealthUrl = 'dev.example.com/health' } + $offline
+            ErrorId = 'InvalidUrl'; Category = 'InvalidArgument'; Terminating = $true
+            Message = "^'dev\.example\.com/health' is not a URL to test; expected an absolute http:// or https:// URL" }
+        @{ Command = 'Get-DeploymentHealth'; Label = 'an ftp -HealthUrl'; Server = 'none'
+            Arguments = @{ Cluster = 'c'; HealthUrl = 'ftp://example.com/health' } + $offline
+            ErrorId = 'InvalidUrl'; Category = 'InvalidArgument'; Terminating = $true
+            Message = "^'ftp://example\.com/health' is not a URL to test" }
+
+        # ---------------------------------------------------------------- Get-DeploymentHealth: the settings file
+        @{ Command = 'Get-DeploymentHealth'; Label = 'an empty -Environment'; Server = 'none'
+            Arguments = @{ Environment = ''; ConfigPath = '{Files}/deployops.json' }
+            ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Terminating = $true
+            Message = "parameter 'Environment'\. The argument is null or empty" }
+        @{ Command = 'Get-DeploymentHealth'; Label = 'an environment the file does not define'; Server = 'none'
+            Arguments = @{ Environment = 'prod'; ConfigPath = '{Files}/deployops.json' }
+            ErrorId = 'EnvironmentNotFound'; Category = 'ObjectNotFound'; Terminating = $true
+            Message = "^The environment 'prod' is not defined in '{Files}/deployops\.json'\. Known environments: dev\." }
+        @{ Command = 'Get-DeploymentHealth'; Label = 'a -ConfigPath that does not exist'; Server = 'none'
+            Arguments = @{ Environment = 'dev'; ConfigPath = '{Files}/missing.json' }
+            ErrorId = 'EnvironmentFileNotFound'; Category = 'ObjectNotFound'; Terminating = $true
+            Message = "^The settings file '{Files}/missing\.json' \(from -ConfigPath\) does not exist\." }
+        @{ Command = 'Get-DeploymentHealth'; Label = 'a folder as -ConfigPath'; Server = 'none'
+            Arguments = @{ Environment = 'dev'; ConfigPath = '{Files}/empty-folder' }
+            ErrorId = 'EnvironmentFileNotFound'; Category = 'ObjectNotFound'; Terminating = $true
+            Message = "^'{Files}/empty-folder' \(from -ConfigPath\) is a folder; expected a settings file \(deployops\.json\)\.$" }
+        @{ Command = 'Get-DeploymentHealth'; Label = 'a folder holding deployops.json as -ConfigPath'; Server = 'none'
+            Arguments = @{ Environment = 'dev'; ConfigPath = '{Files}/settings-folder' }
+            ErrorId = 'EnvironmentFileNotFound'; Category = 'ObjectNotFound'; Terminating = $true
+            Message = "is a folder; expected a settings file \(deployops\.json\)\. It holds one: -ConfigPath '{Files}/settings-folder/deployops\.json'" }
+        @{ Command = 'Get-DeploymentHealth'; Label = 'a -ConfigPath on a PowerShell drive (resolved by the provider)'; Server = 'none'
+            Arguments = @{ Environment = 'prod'; ConfigPath = 'TestDrive:/deployops.json' }
+            ErrorId = 'EnvironmentNotFound'; Category = 'ObjectNotFound'; Terminating = $true
+            Message = "^The environment 'prod' is not defined in '{Files}/deployops\.json'" }
+        @{ Command = 'Get-DeploymentHealth'; Label = 'a -ConfigPath under ~ (resolved by the provider)'; Server = 'none'
+            Arguments = @{ Environment = 'dev'; ConfigPath = '~/deployops-no-such-settings.json' }
+            ErrorId = 'EnvironmentFileNotFound'; Category = 'ObjectNotFound'; Terminating = $true
+            Message = "^The settings file '{Home}/deployops-no-such-settings\.json' \(from -ConfigPath\) does not exist\." }
+        @{ Command = 'Get-DeploymentHealth'; Label = 'a -ConfigPath of another provider'; Server = 'none'
+            Arguments = @{ Environment = 'dev'; ConfigPath = 'Env:/PATH' }
+            ErrorId = 'NotAFileSystemPath'; Category = 'InvalidArgument'; Terminating = $true
+            Message = "^'Env:/PATH' \(from -ConfigPath\) is a path of the Environment provider; expected a file system path\." }
+        @{ Command = 'Get-DeploymentHealth'; Label = 'a settings file that is not JSON'; Server = 'none'
+            Arguments = @{ Environment = 'dev'; ConfigPath = '{Files}/broken.json' }
+            ErrorId = 'EnvironmentFileInvalid'; Category = 'InvalidArgument'; Terminating = $true
+            Message = "^{Files}/broken\.json, line 3: not valid JSON" }
+        @{ Command = 'Get-DeploymentHealth'; Label = 'a settings region that is not a region'; Server = 'none'
+            Arguments = @{ Environment = 'dev'; ConfigPath = '{Files}/bad-region.json' }
+            ErrorId = 'EnvironmentFileInvalid'; Category = 'InvalidArgument'; Terminating = $true
+            Message = "^{Files}/bad-region\.json, line 1, environments\.dev\.region: expected a region name such as `"us-east-1`", found `"Ireland`"" }
+        @{ Command = 'Get-DeploymentHealth'; Label = 'a settings profile that does not exist'; Server = 'none'
+            Arguments = @{ Environment = 'dev'; ConfigPath = '{Files}/ghost-profile.json' }
+            ErrorId = 'ProfileNotFound'; Category = 'AuthenticationError'; Terminating = $true
+            Message = "^The AWS profile 'ghost-profile' \(from environment 'dev' of {Files}/ghost-profile\.json\) was not found" }
+
+        # ---------------------------------------------------------------- AWS settings (any AWS cmdlet)
+        @{ Command = 'Get-DeploymentHealth'; Label = 'a malformed -Region'; Server = 'none'
+            Arguments = @{ Cluster = 'c'; Region = 'US-EAST-1'; EndpointUrl = '{Nowhere}' }
+            ErrorId = 'InvalidRegion'; Category = 'InvalidArgument'; Terminating = $true
+            Message = "^'US-EAST-1' \(from -Region\) is not an AWS region name\. Expected a name like us-east-1" }
+        @{ Command = 'Wait-EcsDeployment'; Label = 'a malformed AWS_REGION'; Server = 'none'
+            Arguments = @{ EndpointUrl = '{Nowhere}' } + $wait; Variables = @{ AWS_REGION = 'Europe' }
+            ErrorId = 'InvalidRegion'; Category = 'InvalidArgument'; Terminating = $true
+            Message = "^'Europe' \(from AWS_REGION\) is not an AWS region name" }
+        @{ Command = 'Restart-EcsService'; Label = 'no region anywhere'; Server = 'none'
+            Arguments = @{ Cluster = 'c'; Service = 's'; EndpointUrl = '{Nowhere}'; Force = $true }
+            ErrorId = 'NoRegion'; Category = 'InvalidOperation'; Terminating = $true
+            Message = '^No AWS region was found\. Pass -Region .*Set-DefaultAWSRegion.*AWS_REGION' }
+        @{ Command = 'Get-DeploymentHealth'; Label = '-EndpointUrl that is not a URL'; Server = 'none'
+            Arguments = @{ Cluster = 'c'; Region = 'us-east-1'; EndpointUrl = 'not a url' }
+            ErrorId = 'InvalidEndpointUrl'; Category = 'InvalidArgument'; Terminating = $true
+            Message = "^The endpoint URL 'not a url' \(from -EndpointUrl\) is not valid\. Expected an absolute http or https URL" }
+        @{ Command = 'Wait-EcsDeployment'; Label = 'an ftp -EndpointUrl'; Server = 'none'
+            Arguments = @{ Region = 'us-east-1'; EndpointUrl = 'ftp://127.0.0.1/' } + $wait
+            ErrorId = 'InvalidEndpointUrl'; Category = 'InvalidArgument'; Terminating = $true
+            Message = "^The endpoint URL 'ftp://127\.0\.0\.1/' \(from -EndpointUrl\) is not valid" }
+        @{ Command = 'Restart-EcsService'; Label = 'an AWS_ENDPOINT_URL_ECS without a scheme'; Server = 'none'
+            Arguments = @{ Cluster = 'c'; Service = 's'; Region = 'us-east-1'; Force = $true }; Variables = @{ AWS_ENDPOINT_URL_ECS = 'ecs.local:4566' }
+            ErrorId = 'InvalidEndpointUrl'; Category = 'InvalidArgument'; Terminating = $true
+            Message = "^The endpoint URL 'ecs\.local:4566' \(from AWS_ENDPOINT_URL_ECS\) is not valid" }
+        @{ Command = 'Get-DeploymentHealth'; Label = 'AWS_MAX_ATTEMPTS that is not a number'; Server = 'none'
+            Arguments = @{ Cluster = 'c' } + $offline; Variables = @{ AWS_MAX_ATTEMPTS = 'abc' }
+            ErrorId = 'InvalidMaxAttempts'; Category = 'InvalidOperation'; Terminating = $true
+            Message = "^'abc' \(from AWS_MAX_ATTEMPTS\) is not a valid attempt count\. Expected a whole number from 1 to 100" }
+        @{ Command = 'Wait-EcsDeployment'; Label = 'AWS_MAX_ATTEMPTS of 0'; Server = 'none'
+            Arguments = $offline + $wait; Variables = @{ AWS_MAX_ATTEMPTS = '0' }
+            ErrorId = 'InvalidMaxAttempts'; Category = 'InvalidOperation'; Terminating = $true
+            Message = "^'0' \(from AWS_MAX_ATTEMPTS\) is not a valid attempt count" }
+        @{ Command = 'Get-DeploymentHealth'; Label = 'no credentials anywhere'; Server = 'none'; SkipOnSdkStore = $true
+            Arguments = @{ Cluster = 'c' } + $offline; Variables = @{ AWS_ACCESS_KEY_ID = $null; AWS_SECRET_ACCESS_KEY = $null }
+            ErrorId = 'NoCredentials'; Category = 'AuthenticationError'; Terminating = $true
+            Message = '^No AWS credentials were found\. .*-Credential.*-ProfileName.*AWS_ACCESS_KEY_ID' }
+        @{ Command = 'Restart-EcsService'; Label = 'only AWS_SECRET_ACCESS_KEY set'; Server = 'none'
+            Arguments = @{ Cluster = 'c'; Service = 's'; Force = $true } + $offline; Variables = @{ AWS_ACCESS_KEY_ID = $null }
+            ErrorId = 'NoCredentials'; Category = 'AuthenticationError'; Terminating = $true
+            Message = 'AWS_ACCESS_KEY_ID is missing' }
+        @{ Command = 'Get-DeploymentHealth'; Label = 'a -ProfileName that does not exist'; Server = 'none'
+            Arguments = @{ Cluster = 'c'; ProfileName = 'no-such-profile' } + $offline
+            ErrorId = 'ProfileNotFound'; Category = 'AuthenticationError'; Terminating = $true
+            Message = "^The AWS profile 'no-such-profile' \(from -ProfileName\) was not found" }
+        @{ Command = 'Wait-EcsDeployment'; Label = 'an AWS_PROFILE that does not exist'; Server = 'none'
+            Arguments = $offline + $wait; Variables = @{ AWS_ACCESS_KEY_ID = $null; AWS_SECRET_ACCESS_KEY = $null; AWS_PROFILE = 'ghost' }
+            ErrorId = 'ProfileNotFound'; Category = 'AuthenticationError'; Terminating = $true
+            Message = "^The AWS profile 'ghost' \(from AWS_PROFILE\) was not found" }
+        @{ Command = 'Get-DeploymentHealth'; Label = 'a -ProfileLocation that does not exist'; Server = 'none'
+            Arguments = @{ Cluster = 'c'; ProfileLocation = '{Files}/no-such-credentials' } + $offline
+            ErrorId = 'ProfileFileNotFound'; Category = 'InvalidOperation'; Terminating = $true
+            Message = "^The credentials file '{Files}/no-such-credentials' \(from -ProfileLocation\) does not exist\." }
+        @{ Command = 'Restart-EcsService'; Label = 'a folder as -ProfileLocation'; Server = 'none'
+            Arguments = @{ Cluster = 'c'; Service = 's'; ProfileLocation = '{Files}/empty-folder'; Force = $true } + $offline
+            ErrorId = 'ProfileFileNotFound'; Category = 'InvalidOperation'; Terminating = $true
+            Message = "^'{Files}/empty-folder' \(from -ProfileLocation\) is a folder\. Expected a shared credentials file" }
+        @{ Command = 'Wait-EcsDeployment'; Label = 'a -ProfileLocation without a default profile'; Server = 'none'
+            Arguments = @{ ProfileLocation = '{Files}/no-default-credentials' } + $offline + $wait
+            ErrorId = 'ProfileNotFound'; Category = 'AuthenticationError'; Terminating = $true
+            Message = "^The AWS profile 'default' \(from -ProfileLocation without -ProfileName\) was not found" }
+        @{ Command = 'Get-DeploymentHealth'; Label = 'a credentials file with an unclosed [default'; Server = 'none'
+            Arguments = @{ Cluster = 'c'; ProfileLocation = '{Files}/unclosed-section-credentials' } + $offline
+            ErrorId = 'ProfileFileInvalid'; Category = 'InvalidOperation'; Terminating = $true
+            Message = "^The AWS credentials file '{Files}/unclosed-section-credentials', line 1, is not valid: expected a \[profile\] section" }
+        @{ Command = 'Repair-TargetGroupHealthCheck'; Label = 'a credentials file with a garbage line'; Server = 'none'
+            Arguments = @{ ProfileLocation = '{Files}/garbage-line-credentials' } + $offline + $repair
+            ErrorId = 'ProfileFileInvalid'; Category = 'InvalidOperation'; Terminating = $true
+            Message = "^The AWS credentials file '{Files}/garbage-line-credentials', line 3, is not valid" }
+        @{ Command = 'Wait-EcsDeployment'; Label = 'a corrupt AWS_SHARED_CREDENTIALS_FILE'; Server = 'none'
+            Arguments = $offline + $wait; Variables = @{ AWS_ACCESS_KEY_ID = $null; AWS_SECRET_ACCESS_KEY = $null; AWS_SHARED_CREDENTIALS_FILE = '{Files}/garbage-line-credentials' }
+            ErrorId = 'ProfileFileInvalid'; Category = 'InvalidOperation'; Terminating = $true
+            Message = "^The AWS credentials file '{Files}/garbage-line-credentials', line 3, is not valid" }
+
+        # ---------------------------------------------------------------- Repair-TargetGroupHealthCheck
+        @{ Command = 'Repair-TargetGroupHealthCheck'; Label = 'an empty -HealthCheckPath'; Server = 'none'
+            Arguments = @{ TargetGroupArn = $arn; HealthCheckPath = ''; Force = $true } + $offline
+            ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Terminating = $true
+            Message = "parameter 'HealthCheckPath'\. The argument is null or empty" }
+        @{ Command = 'Repair-TargetGroupHealthCheck'; Label = 'a -TargetGroupArn that is not a target group ARN'; Server = 'none'
+            Arguments = @{ TargetGroupArn = 'arn:not-a-target-group'; HealthCheckPath = '/health'; Force = $true } + $offline
+            ErrorId = 'InvalidTargetGroupArn'; Category = 'InvalidArgument'; Terminating = $false
+            Message = "^'arn:not-a-target-group' is not a target group ARN; expected arn:aws:elasticloadbalancing:<region>" }
+        @{ Command = 'Repair-TargetGroupHealthCheck'; Label = 'a load balancer ARN as -TargetGroupArn'; Server = 'none'
+            Arguments = @{ TargetGroupArn = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/alb/0123456789abcdef'; HealthCheckPath = '/health'; Force = $true } + $offline
+            ErrorId = 'InvalidTargetGroupArn'; Category = 'InvalidArgument'; Terminating = $false
+            Message = "^'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/alb/0123456789abcdef' is not a target group ARN" }
+        @{ Command = 'Repair-TargetGroupHealthCheck'; Label = 'a -HealthCheckPath without a leading /'; Server = 'none'
+            Arguments = @{ TargetGroupArn = $arn; HealthCheckPath = 'health'; Force = $true } + $offline
+            ErrorId = 'InvalidHealthCheckPath'; Category = 'InvalidArgument'; Terminating = $false
+            Message = "^'health' is not a health-check path; expected a path .* that starts with /" }
+        @{ Command = 'Repair-TargetGroupHealthCheck'; Label = 'a -Matcher out of range'; Server = 'none'
+            Arguments = @{ Matcher = '999' } + $repair + $offline
+            ErrorId = 'InvalidMatcher'; Category = 'InvalidArgument'; Terminating = $false
+            Message = "^'999' is not an HTTP matcher; expected codes from 200 to 499" }
+        @{ Command = 'Repair-TargetGroupHealthCheck'; Label = 'a -Matcher that is not a code'; Server = 'none'
+            Arguments = @{ Matcher = 'ok' } + $repair + $offline
+            ErrorId = 'InvalidMatcher'; Category = 'InvalidArgument'; Terminating = $false
+            Message = "^'ok' is not an HTTP matcher" }
+        @{ Command = 'Repair-TargetGroupHealthCheck'; Label = 'a -Matcher with an open range'; Server = 'none'
+            Arguments = @{ Matcher = '200-' } + $repair + $offline
+            ErrorId = 'InvalidMatcher'; Category = 'InvalidArgument'; Terminating = $false
+            Message = "^'200-' is not an HTTP matcher" }
+        @{ Command = 'Repair-TargetGroupHealthCheck'; Label = 'a -Timeout of 0'; Server = 'none'
+            Arguments = @{ Timeout = 0 } + $repair + $offline
+            ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Terminating = $true
+            Message = "parameter 'Timeout'\. The 0 argument is less than the minimum allowed range of 1" }
+
+        # ---------------------------------------------------------------- Restart-EcsService
+        @{ Command = 'Restart-EcsService'; Label = 'an empty -Cluster'; Server = 'none'
+            Arguments = @{ Cluster = ''; Service = 's'; Force = $true } + $offline
+            ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Terminating = $true
+            Message = "parameter 'Cluster'\. The argument is null or empty" }
+        @{ Command = 'Restart-EcsService'; Label = 'a -Timeout over a day'; Server = 'none'
+            Arguments = @{ Cluster = 'c'; Service = 's'; Timeout = 86401; Force = $true } + $offline
+            ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Terminating = $true
+            Message = "parameter 'Timeout'\. The 86401 argument is greater than the maximum allowed range of 86400" }
+
+        # ---------------------------------------------------------------- Wait-EcsDeployment
+        @{ Command = 'Wait-EcsDeployment'; Label = 'an empty -Service'; Server = 'none'
+            Arguments = @{ Cluster = 'c'; Service = '' } + $offline
+            ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Terminating = $true
+            Message = "parameter 'Service'\. The argument is null or empty" }
+        @{ Command = 'Wait-EcsDeployment'; Label = 'a -PollInterval over 300'; Server = 'none'
+            Arguments = @{ PollInterval = 301 } + $offline + $wait
+            ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Terminating = $true
+            Message = "parameter 'PollInterval'\. The 301 argument is greater than the maximum allowed range of 300" }
+        @{ Command = 'Wait-EcsDeployment'; Label = 'a -Timeout of 0'; Server = 'none'
+            Arguments = @{ Timeout = 0 } + $offline + $wait
+            ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Terminating = $true
+            Message = "parameter 'Timeout'\. The 0 argument is less than the minimum allowed range of 1" }
+        @{ Command = 'Wait-EcsDeployment'; Label = 'a -DeploymentId that is not an ECS one'; Server = 'none'
+            Arguments = @{ DeploymentId = 'nope' } + $offline + $wait
+            ErrorId = 'InvalidDeploymentId'; Category = 'InvalidArgument'; Terminating = $false
+            Message = "^'nope' is not an ECS deployment id; expected ecs-svc/ and digits" }
+
+        # ---------------------------------------------------------------- Test-DeploymentEndpoint (no AWS)
+        @{ Command = 'Test-DeploymentEndpoint'; Label = 'an empty -Url'; Server = 'none'
+            Arguments = @{ Url = '' }
+            ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Terminating = $true
+            Message = "parameter 'Url'\. The argument is null, empty" }
+        @{ Command = 'Test-DeploymentEndpoint'; Label = 'a -Url that is not a URL'; Server = 'none'
+            Arguments = @{ Url = 'not a url' }
+            ErrorId = 'InvalidUrl'; Category = 'InvalidArgument'; Terminating = $false
+            Message = "^'not a url' is not a URL to test; expected an absolute http:// or https:// URL" }
+        @{ Command = 'Test-DeploymentEndpoint'; Label = 'an ftp -Url'; Server = 'none'
+            Arguments = @{ Url = 'ftp://example.com/' }
+            ErrorId = 'InvalidUrl'; Category = 'InvalidArgument'; Terminating = $false
+            Message = "^'ftp://example\.com/' is not a URL to test" }
+        @{ Command = 'Test-DeploymentEndpoint'; Label = 'a -Url nothing answers'; Server = 'none'
+            Arguments = @{ Url = '{Nowhere}/health'; TimeoutSec = 2 }
+            ErrorId = 'EndpointCheckFailed'; Category = 'ConnectionError'; Terminating = $false
+            Message = "^'{Nowhere}/health' failed the check after 1 attempt\(s\): no answer" }
+        @{ Command = 'Test-DeploymentEndpoint'; Label = 'an -ExpectedStatusCode that is no HTTP status'; Server = 'none'
+            Arguments = @{ Url = 'http://127.0.0.1/'; ExpectedStatusCode = 42 }
+            ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Terminating = $true
+            Message = "parameter 'ExpectedStatusCode'\. The 42 argument is less than the minimum allowed range of 100" }
+        @{ Command = 'Test-DeploymentEndpoint'; Label = 'a -TimeoutSec of 0'; Server = 'none'
+            Arguments = @{ Url = 'http://127.0.0.1/'; TimeoutSec = 0 }
+            ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Terminating = $true
+            Message = "parameter 'TimeoutSec'\. The 0 argument is less than the minimum allowed range of 1" }
+        @{ Command = 'Test-DeploymentEndpoint'; Label = 'a negative -RetryCount'; Server = 'none'
+            Arguments = @{ Url = 'http://127.0.0.1/'; RetryCount = -1 }
+            ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Terminating = $true
+            Message = "parameter 'RetryCount'\. The -1 argument is less than the minimum allowed range of 0" }
+        @{ Command = 'Test-DeploymentEndpoint'; Label = 'a -RetryIntervalSec over an hour'; Server = 'none'
+            Arguments = @{ Url = 'http://127.0.0.1/'; RetryIntervalSec = 3601 }
+            ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Terminating = $true
+            Message = "parameter 'RetryIntervalSec'\. The 3601 argument is greater than the maximum allowed range of 3600" }
+        @{ Command = 'Test-DeploymentEndpoint'; Label = 'an empty -Origin'; Server = 'none'
+            Arguments = @{ Url = 'http://127.0.0.1/'; Origin = '' }
+            ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Terminating = $true
+            Message = "parameter 'Origin'\. The argument is null or empty" }
+
+        # ---------------------------------------------------------------- against the sandbox
+        @{ Command = 'Get-DeploymentHealth'; Label = 'an -EndpointUrl with a path'; Server = 'sandbox'
+            Arguments = @{ Cluster = $lightwaveCluster; Region = 'us-east-1'; EndpointUrl = '{Sandbox}/some/path' }
+            ErrorId = 'UnexpectedEndpointResponse'; Category = 'ProtocolError'; Terminating = $false
+            Message = "the endpoint '{Sandbox}/some/path' answered HTTP 404 with a body that is not an AWS answer\. An AWS endpoint URL is the server's base URL without a path, e\.g\. '{Sandbox}/'" }
+        @{ Command = 'Restart-EcsService'; Label = 'an -EndpointUrl with a path'; Server = 'sandbox'
+            Arguments = @{ Cluster = $lightwaveCluster; Service = $lightwaveService; Region = 'us-east-1'; EndpointUrl = '{Sandbox}/some/path'; Force = $true }
+            ErrorId = 'UnexpectedEndpointResponse'; Category = 'ProtocolError'; Terminating = $false
+            Message = "'{Sandbox}/some/path' answered HTTP 404 .*e\.g\. '{Sandbox}/'" }
+        @{ Command = 'Get-DeploymentHealth'; Label = 'a region the sandbox does not serve'; Server = 'sandbox'
+            Arguments = @{ Cluster = $lightwaveCluster; Region = 'xx-fake-9'; EndpointUrl = '{Sandbox}' }
+            ErrorId = 'InvalidRegion'; Category = 'InvalidArgument'; Terminating = $false
+            Message = "^'xx-fake-9' \(from -Region\) is not a region AWS knows: ECS ListServices at '{Sandbox}/' answered HTTP 500" }
+        @{ Command = 'Wait-EcsDeployment'; Label = 'a well-formed region AWS does not have'; Server = 'sandbox'
+            Arguments = @{ Cluster = $lightwaveCluster; Service = $lightwaveService; Region = 'eu-west-9'; EndpointUrl = '{Sandbox}' }
+            ErrorId = 'InvalidRegion'; Category = 'InvalidArgument'; Terminating = $false
+            Message = "^'eu-west-9' \(from -Region\) is not a region AWS knows" }
+        @{ Command = 'Get-DeploymentHealth'; Label = 'a cluster that does not exist'; Server = 'sandbox'
+            Arguments = @{ Cluster = 'no-such-cluster'; Region = 'us-east-1'; EndpointUrl = '{Sandbox}' }
+            ErrorId = 'ClusterNotFound'; Category = 'ObjectNotFound'; Terminating = $false
+            Message = "^'no-such-cluster' was not found: Cluster not found" }
+        @{ Command = 'Get-DeploymentHealth'; Label = 'a blank -Service'; Server = 'sandbox'
+            Arguments = @{ Cluster = $lightwaveCluster; Service = @(' '); Region = 'us-east-1'; EndpointUrl = '{Sandbox}' }
+            ErrorId = 'ServiceNotFound'; Category = 'ObjectNotFound'; Terminating = $false
+            Message = "^Service ' ' does not exist in cluster 'lightwave-dev-ecs-cluster'\." }
+        @{ Command = 'Get-DeploymentHealth'; Label = 'a service that does not exist'; Server = 'sandbox'
+            Arguments = @{ Cluster = $lightwaveCluster; Service = @('no-such-service'); Region = 'us-east-1'; EndpointUrl = '{Sandbox}' }
+            ErrorId = 'ServiceNotFound'; Category = 'ObjectNotFound'; Terminating = $false
+            Message = "^Service 'no-such-service' does not exist in cluster 'lightwave-dev-ecs-cluster'\. List the cluster's services with" }
+        @{ Command = 'Restart-EcsService'; Label = 'a blank -Cluster'; Server = 'sandbox'
+            Arguments = @{ Cluster = ' '; Service = $lightwaveService; Region = 'us-east-1'; EndpointUrl = '{Sandbox}'; Force = $true }
+            ErrorId = 'ClusterNotFound'; Category = 'ObjectNotFound'; Terminating = $false
+            Message = "^Cluster ' ' does not exist in region 'us-east-1'\.$" }
+        @{ Command = 'Restart-EcsService'; Label = 'a blank -Service'; Server = 'sandbox'
+            Arguments = @{ Cluster = $lightwaveCluster; Service = @(' '); Region = 'us-east-1'; EndpointUrl = '{Sandbox}'; Force = $true }
+            ErrorId = 'ServiceNotFound'; Category = 'ObjectNotFound'; Terminating = $false
+            Message = "^Service ' ' does not exist in cluster 'lightwave-dev-ecs-cluster'\.$" }
+        @{ Command = 'Wait-EcsDeployment'; Label = 'a cluster that does not exist'; Server = 'sandbox'
+            Arguments = @{ Cluster = 'no-such-cluster'; Service = $lightwaveService; Region = 'us-east-1'; EndpointUrl = '{Sandbox}' }
+            ErrorId = 'ClusterNotFound'; Category = 'ObjectNotFound'; Terminating = $false
+            Message = "^Cluster 'no-such-cluster' does not exist in region 'us-east-1'\.$" }
+        @{ Command = 'Wait-EcsDeployment'; Label = 'a service that does not exist'; Server = 'sandbox'
+            Arguments = @{ Cluster = $lightwaveCluster; Service = 'no-such-service'; Region = 'us-east-1'; EndpointUrl = '{Sandbox}' }
+            ErrorId = 'ServiceNotFound'; Category = 'ObjectNotFound'; Terminating = $false
+            Message = "^Service 'no-such-service' does not exist in cluster 'lightwave-dev-ecs-cluster'\.$" }
+        @{ Command = 'Repair-TargetGroupHealthCheck'; Label = 'a target group that does not exist'; Server = 'sandbox'
+            Arguments = @{ TargetGroupArn = '{MissingTargetGroupArn}'; HealthCheckPath = '/health'; Region = 'us-east-1'; EndpointUrl = '{Sandbox}'; Force = $true }
+            ErrorId = 'TargetGroupNotFound'; Category = 'ObjectNotFound'; Terminating = $false
+            Message = "^'{MissingTargetGroupArn}' was not found" }
+        @{ Command = 'Repair-TargetGroupHealthCheck'; Label = 'a -Service to redeploy that does not exist'; Server = 'sandbox'
+            Arguments = @{ TargetGroupArn = '{TargetGroupArn}'; HealthCheckPath = '/api/v1/health/health/'; Redeploy = $true; Cluster = $lightwaveCluster; Service = @('no-such-service'); Region = 'us-east-1'; EndpointUrl = '{Sandbox}'; WhatIf = $true }
+            ErrorId = 'ServiceNotFound'; Category = 'ObjectNotFound'; Terminating = $false
+            Message = "^Service 'no-such-service' does not exist in cluster 'lightwave-dev-ecs-cluster'\.$" }
+        @{ Command = 'Repair-TargetGroupHealthCheck'; Label = 'a -Cluster to redeploy in that does not exist'; Server = 'sandbox'
+            Arguments = @{ TargetGroupArn = '{TargetGroupArn}'; HealthCheckPath = '/api/v1/health/health/'; Redeploy = $true; Cluster = 'no-such-cluster'; Service = @($lightwaveService); Region = 'us-east-1'; EndpointUrl = '{Sandbox}'; WhatIf = $true }
+            ErrorId = 'ClusterNotFound'; Category = 'ObjectNotFound'; Terminating = $false
+            Message = "^'no-such-cluster' was not found: Cluster not found" }
+    )
+
+    $offlineCases = @($badInputs | Where-Object { $_.Server -eq 'none' })
+    $sandboxCases = @($badInputs | Where-Object { $_.Server -eq 'sandbox' })
+}
+
+BeforeAll {
+    Import-Module -Name (Join-Path -Path $PSScriptRoot -ChildPath '../DeployOps.psd1') -Force -ErrorAction Stop
+    Import-Module -Name (Join-Path -Path $PSScriptRoot -ChildPath 'Sandbox.psm1') -Force -ErrorAction Stop
+
+    $sdkStore = Test-AwsSdkCredentialStore
+
+    # The throwaway files the rows name: settings files, credentials files, folders.
+    function New-BadInputFiles {
+        param(
+            [Parameter(Mandatory = $true)]
+            [string] $Path
+        )
+
+        $files = @{
+            'deployops.json'                  = '{ "environments": { "dev": { "region": "us-east-1", "cluster": "c" } } }'
+            'settings-folder/deployops.json'  = '{ "environments": { "dev": { "region": "us-east-1", "cluster": "c" } } }'
+            'broken.json'                     = "{`n  `"environments`": {`n    `"dev`": { `"region`" `"us-east-1`" }`n}"
+            'bad-region.json'                 = '{ "environments": { "dev": { "region": "Ireland", "cluster": "c" } } }'
+            'ghost-profile.json'              = '{ "environments": { "dev": { "region": "us-east-1", "profile": "ghost-profile", "cluster": "c" } } }'
+            'no-default-credentials'          = "[other]`naws_access_key_id = throwaway`naws_secret_access_key = throwaway`n"
+            'unclosed-section-credentials'    = "[default`naws_access_key_id = throwaway`naws_secret_access_key = throwaway`n"
+            'garbage-line-credentials'        = "[default]`naws_access_key_id = throwaway`nthis line is garbage`n"
+        }
+        foreach ($name in $files.Keys) {
+            $file = Join-Path -Path $Path -ChildPath $name
+            $null = New-Item -Path (Split-Path -Path $file -Parent) -ItemType Directory -Force
+            [System.IO.File]::WriteAllText($file, $files[$name])
+        }
+
+        $null = New-Item -Path (Join-Path -Path $Path -ChildPath 'empty-folder') -ItemType Directory -Force
+    }
+
+    # A row's value with its placeholders filled in; -AsRegex escapes what is filled in (for the Message column).
+    function Expand-Placeholder {
+        param(
+            [object] $Value,
+
+            [Parameter(Mandatory = $true)]
+            [hashtable] $Placeholders,
+
+            [switch] $AsRegex
+        )
+
+        if ($Value -is [string]) {
+            $text = $Value
+            foreach ($name in $Placeholders.Keys) {
+                $filling = [string]$Placeholders[$name]
+                if ($AsRegex) {
+                    $filling = [regex]::Escape($filling)
+                }
+
+                $text = $text.Replace('{' + $name + '}', $filling)
+            }
+
+            return $text
+        }
+
+        if ($Value -is [array]) {
+            return , @($Value | ForEach-Object { Expand-Placeholder -Value $_ -Placeholders $Placeholders -AsRegex:$AsRegex })
+        }
+
+        return $Value
+    }
+
+    # Runs one row with its environment variables and returns the first error and whether it stopped the command.
+    function Invoke-BadInput {
+        param(
+            [Parameter(Mandatory = $true)]
+            [string] $Command,
+
+            [Parameter(Mandatory = $true)]
+            [hashtable] $Arguments,
+
+            [hashtable] $Variables = @{}
+        )
+
+        # Shadow any AWS.Tools shell defaults of the session running the tests (the cmdlet reads them from this scope).
+        $StoredAWSCredentials = $null
+        $StoredAWSRegion = $null
+
+        $saved = @{}
+        foreach ($name in $Variables.Keys) {
+            $saved[$name] = [Environment]::GetEnvironmentVariable($name)
+            if ($null -eq $Variables[$name]) {
+                Remove-Item -LiteralPath "Env:$name" -ErrorAction SilentlyContinue
+            }
+            else {
+                Set-Item -LiteralPath "Env:$name" -Value $Variables[$name]
+            }
+        }
+
+        try {
+            $failures = @()
+            try {
+                $null = & $Command @Arguments -ErrorVariable failures -ErrorAction SilentlyContinue
+                $record = @($failures) | Select-Object -First 1
+                $terminating = $false
+            }
+            catch {
+                $record = $_
+                $terminating = $true
+            }
+        }
+        finally {
+            Exit-SandboxAwsEnvironment -State $saved
+        }
+
+        return [pscustomobject]@{ Record = $record; Terminating = $terminating }
+    }
+
+    # The assertions every row makes.
+    function Assert-BadInput {
+        param(
+            [Parameter(Mandatory = $true)]
+            [hashtable] $Row,
+
+            [Parameter(Mandatory = $true)]
+            [hashtable] $Placeholders
+        )
+
+        if ($Row.SkipOnSdkStore -and $sdkStore) {
+            Set-ItResult -Skipped -Because 'the AWS SDK store of this Windows user may hold a default profile'
+            return
+        }
+
+        $arguments = @{}
+        foreach ($name in $Row.Arguments.Keys) {
+            $arguments[$name] = Expand-Placeholder -Value $Row.Arguments[$name] -Placeholders $Placeholders
+        }
+
+        $variables = @{}
+        if ($Row.Variables) {
+            foreach ($name in $Row.Variables.Keys) {
+                $variables[$name] = Expand-Placeholder -Value $Row.Variables[$name] -Placeholders $Placeholders
+            }
+        }
+
+        $outcome = Invoke-BadInput -Command $Row.Command -Arguments $arguments -Variables $variables
+        $record = $outcome.Record
+        $record | Should -Not -BeNullOrEmpty -Because "$($Row.Command) should refuse $($Row.Label)"
+
+        $class = 'DeployOps.Commands.{0}Command' -f ($Row.Command -replace '-', '')
+        $record.FullyQualifiedErrorId | Should -Be "$($Row.ErrorId),$class" -Because $record.ToString()
+        [string]$record.CategoryInfo.Category | Should -Be $Row.Category
+        $outcome.Terminating | Should -Be $Row.Terminating
+        $record.ToString() | Should -Match (Expand-Placeholder -Value $Row.Message -Placeholders $Placeholders -AsRegex)
+
+        # What the user sees: the message, never a stack trace.
+        foreach ($text in @($record.ToString(), ($record | Out-String -Width 400))) {
+            $text | Should -Not -MatchExactly '(?m)^\s+at \S'
+        }
+    }
+
+    $awsFolder = Join-Path -Path ([System.IO.Path]::GetTempPath()) -ChildPath ('deployops-badinput-' + [guid]::NewGuid().ToString('n'))
+    $savedAwsEnvironment = Enter-SandboxAwsEnvironment -Path $awsFolder
+}
+
+AfterAll {
+    Exit-SandboxAwsEnvironment -State $savedAwsEnvironment
+    Remove-Item -LiteralPath $awsFolder -Recurse -Force -ErrorAction SilentlyContinue
+    Remove-Module -Name 'DeployOps', 'Sandbox' -Force -ErrorAction SilentlyContinue
+}
+
+Describe 'Bad inputs that need no server' -Tag Unit {
+    BeforeAll {
+        New-BadInputFiles -Path $TestDrive
+        $placeholders = @{
+            Files   = (Get-Item -LiteralPath $TestDrive).FullName
+            Nowhere = 'http://127.0.0.1:{0}' -f (Get-ClosedPort)
+            Home    = (Get-PSProvider -PSProvider FileSystem).Home
+        }
+    }
+
+    It '<Command> refuses <Label>: <ErrorId>' -ForEach $offlineCases {
+        Assert-BadInput -Row $_ -Placeholders $placeholders
+    }
+}
+
+Describe 'Bad inputs against the sandbox' -Tag Integration {
+    BeforeAll {
+        $sandbox = Start-DeployOpsSandbox -Scenario 'healthy'
+        $targetGroupArn = [string](@((Get-SandboxState -Sandbox $sandbox).targetGroups) | Where-Object { $_.name -eq 'lightwave-dev-backend-tg' } | Select-Object -First 1).arn
+        $placeholders = @{
+            Sandbox               = $sandbox.Url
+            TargetGroupArn        = $targetGroupArn
+            MissingTargetGroupArn = $targetGroupArn -replace '/[0-9a-f]+$', '/0123456789abcdef'
+        }
+    }
+
+    AfterAll {
+        if ($sandbox) {
+            Stop-DeployOpsSandbox -Sandbox $sandbox
+        }
+    }
+
+    It '<Command> refuses <Label>: <ErrorId>' -ForEach $sandboxCases {
+        Assert-BadInput -Row $_ -Placeholders $placeholders
+    }
+}
