@@ -36,7 +36,7 @@ public sealed class EngineReportsTests : CmdletTest
         Assert.Equal(nameof(DeploymentWaitOutcome.Completed), result.Outcome);
         Assert.Collection(
             run.Verbose,
-            session => Assert.StartsWith($"Using AwsSession {Lightwave.Region} ", session),
+            session => Assert.StartsWith($"Using AwsSession '{Lightwave.Region}' (from -Region), ", session),
             engine => Assert.Equal($"Waiting up to 60 s for deployment {result.DeploymentId} of {Lightwave.Cluster}/{Lightwave.Service} ({result.TaskDefinition}).", engine));
         var done = Assert.Single(run.Progress);
         Assert.Equal((ProgressRecordType.Completed, $"Waiting for the deployment of {Lightwave.Cluster}/{Lightwave.Service}"), (done.RecordType, done.Activity));

@@ -35,7 +35,7 @@ public sealed class ErrorRecordTests : CmdletTest
         Assert.Equal(Lightwave.Service, Assert.Single(run.OutputOf<DeploymentHealthReport>()).Service);
         var error = Assert.Single(run.Errors);
         AssertRecord(error, "ServiceNotFound,DeployOps.Commands.GetDeploymentHealthCommand", ErrorCategory.ObjectNotFound, "no-such-service");
-        Assert.StartsWith($"Service no-such-service does not exist in cluster {Lightwave.Cluster}.", error.ErrorDetails.Message);
+        Assert.StartsWith($"Service 'no-such-service' does not exist in cluster '{Lightwave.Cluster}'.", error.ErrorDetails.Message);
         Assert.IsType<DeployOpsException>(error.Exception);
     }
 
@@ -61,7 +61,7 @@ public sealed class ErrorRecordTests : CmdletTest
         Assert.Null(run.Terminating);
         var error = Assert.Single(run.Errors);
         AssertRecord(error, $"ServiceNotFound,DeployOps.Commands.{commandClass}", ErrorCategory.ObjectNotFound, "no-such-service");
-        Assert.Equal($"Service no-such-service does not exist in cluster {Lightwave.Cluster}.", error.ErrorDetails.Message);
+        Assert.Equal($"Service 'no-such-service' does not exist in cluster '{Lightwave.Cluster}'.", error.ErrorDetails.Message);
     }
 
     [Fact]

@@ -150,8 +150,6 @@ public sealed class ParameterBindingTests : CmdletTest
     [InlineData("Repair-TargetGroupHealthCheck -TargetGroupArn a -HealthCheckPath /h -Timeout -5", "RepairTargetGroupHealthCheckCommand", "Timeout", "-5")]
     [InlineData("Test-DeploymentEndpoint -Url http://127.0.0.1/ -ExpectedStatusCode 42", "TestDeploymentEndpointCommand", "ExpectedStatusCode", "42")]
     [InlineData("Test-DeploymentEndpoint -Url http://127.0.0.1/ -RetryCount -1", "TestDeploymentEndpointCommand", "RetryCount", "-1")]
-    [InlineData("Get-DeploymentHealth -Cluster c -ExpectedHealthCheckPath health", "GetDeploymentHealthCommand", "ExpectedHealthCheckPath", "health")]
-    [InlineData("Get-DeploymentHealth -Cluster c -HealthUrl dev.example.com/health", "GetDeploymentHealthCommand", "HealthUrl", "dev.example.com/health")]
     public void An_out_of_range_or_malformed_value_is_a_validation_error_naming_parameter_and_value(string script, string commandClass, string parameter, string value)
     {
         var run = Shell.Run(script);
@@ -161,6 +159,21 @@ public sealed class ParameterBindingTests : CmdletTest
         Assert.Equal(ErrorCategory.InvalidData, error.CategoryInfo.Category);
         Assert.Contains($"parameter '{parameter}'", error.ToString());
         Assert.Contains(value, error.ToString());
+    }
+
+    [Theory]
+    [InlineData("Get-DeploymentHealth -Cluster c -ExpectedHealthCheckPath health", "InvalidHealthCheckPath", "health")]
+    [InlineData("Get-DeploymentHealth -Cluster c -HealthUrl dev.example.com/health", "InvalidUrl", "dev.example.com/health")]
+    public void A_path_or_url_the_engine_rejects_stops_the_command_before_any_work_naming_the_value(string script, string errorId, string value)
+    {
+        var run = Shell.Run(script);
+
+        // The engine's one rule (not a ValidatePattern): the same message Repair-TargetGroupHealthCheck gives.
+        var error = Assert.IsType<ErrorRecord>(run.Terminating);
+        Assert.Equal($"{errorId},DeployOps.Commands.GetDeploymentHealthCommand", error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
+        Assert.Equal(value, error.TargetObject);
+        Assert.Contains($"'{value}'", error.ErrorDetails.Message);
     }
 
     [Theory]

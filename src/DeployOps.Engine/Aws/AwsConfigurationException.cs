@@ -40,13 +40,17 @@ public enum AwsConfigurationProblem
 /// </summary>
 public sealed class AwsConfigurationException : Exception
 {
-    /// <summary>Creates the exception.</summary>
-    public AwsConfigurationException(AwsConfigurationProblem problem, string message, Exception? inner = null)
+    /// <summary>Creates the exception; <paramref name="value"/> is the setting at fault, when there is one.</summary>
+    public AwsConfigurationException(AwsConfigurationProblem problem, string message, Exception? inner = null, string? value = null)
         : base(message, inner)
     {
         Problem = problem;
+        Value = value;
     }
 
     /// <summary>What is wrong.</summary>
     public AwsConfigurationProblem Problem { get; }
+
+    /// <summary>The setting at fault (an endpoint URL, a region, a profile name, a file), or null when nothing was given (no credentials, no region).</summary>
+    public string? Value { get; }
 }

@@ -46,7 +46,7 @@ public static class ErrorTranslator
             AwsConfigurationProblem.InvalidMaxAttempts => (ErrorIds.InvalidMaxAttempts, DeployOpsErrorKind.Configuration),
             _ => throw new ArgumentOutOfRangeException(nameof(exception), exception.Problem, "A configuration problem without an error id."),
         };
-        return new DeployOpsError(id, kind, exception.Message, null, exception);
+        return new DeployOpsError(id, kind, exception.Message, exception.Value, exception);
     }
 
     /// <summary>

@@ -97,13 +97,15 @@ internal sealed class AwsCredentialResolver
         var profile = _profiles.Find(name) ?? throw new AwsConfigurationException(
             AwsConfigurationProblem.ProfileNotFound,
             $"The AWS profile '{name}' (from {namedBy}) was not found. Searched: {_profiles.SearchedLocations}. "
-            + $"Create it with 'aws configure --profile {name}', or pass -ProfileLocation with the credentials file that holds it.");
+            + $"Create it with 'aws configure --profile {name}', or pass -ProfileLocation with the credentials file that holds it.",
+            value: name);
         if (!profile.CanCreateAWSCredentials)
         {
             throw new AwsConfigurationException(
                 AwsConfigurationProblem.CredentialsUnavailable,
                 $"The AWS profile '{name}' (from {namedBy}) has no usable credentials: it needs aws_access_key_id and "
-                + "aws_secret_access_key, role_arn with source_profile or credential_source, an sso_ setting, or credential_process.");
+                + "aws_secret_access_key, role_arn with source_profile or credential_source, an sso_ setting, or credential_process.",
+                value: name);
         }
 
         return FromProfile(profile);
@@ -121,7 +123,7 @@ internal sealed class AwsCredentialResolver
             // AWSSDK.Core reports a bad profile (missing source_profile, cycles, unsupported settings) with these.
             throw new AwsConfigurationException(
                 AwsConfigurationProblem.CredentialsUnavailable,
-                $"The AWS profile '{profile.Name}' could not produce credentials: {ex.Message}", ex);
+                $"The AWS profile '{profile.Name}' could not produce credentials: {ex.Message}", ex, profile.Name);
         }
     }
 

@@ -51,6 +51,7 @@ public static class AwsEndpointResolver
         throw new AwsConfigurationException(
             AwsConfigurationProblem.InvalidEndpointUrl,
             $"The endpoint URL '{trimmed}' (from {source}) is not valid. Expected an absolute http or https URL "
-            + "such as https://ecs.us-east-1.amazonaws.com or http://127.0.0.1:5000.");
+            + "such as https://ecs.us-east-1.amazonaws.com or http://127.0.0.1:5000.",
+            value: trimmed);
     }
 }

@@ -32,7 +32,8 @@ internal sealed class AwsProfileStore
                 AwsConfigurationProblem.ProfileFileNotFound,
                 Directory.Exists(profileLocation)
                     ? $"'{profileLocation}' (from -ProfileLocation) is a folder. Expected a shared credentials file, such as ~/.aws/credentials."
-                    : $"The credentials file '{profileLocation}' (from -ProfileLocation) does not exist. Expected a shared credentials file, such as ~/.aws/credentials.");
+                    : $"The credentials file '{profileLocation}' (from -ProfileLocation) does not exist. Expected a shared credentials file, such as ~/.aws/credentials.",
+                value: profileLocation);
         }
 
         var home = environment.HomeDirectory;

@@ -27,7 +27,8 @@ internal static class AwsRegionResolver
         {
             throw new AwsConfigurationException(
                 AwsConfigurationProblem.InvalidRegion,
-                $"{found} is not an AWS region name. Expected a name like us-east-1 or eu-west-2.");
+                $"{found} is not an AWS region name. Expected a name like us-east-1 or eu-west-2.",
+                value: found.Name);
         }
 
         return found;

@@ -112,5 +112,6 @@ public sealed class RetryPolicy
 
     private static AwsConfigurationException InvalidMaxAttempts(string value, string source) => new(
         AwsConfigurationProblem.InvalidMaxAttempts,
-        $"'{value}' (from {source}) is not a valid attempt count. Expected a whole number from 1 to {MaxAllowedAttempts} (1 disables retries).");
+        $"'{value}' (from {source}) is not a valid attempt count. Expected a whole number from 1 to {MaxAllowedAttempts} (1 disables retries).",
+        value: value);
 }
