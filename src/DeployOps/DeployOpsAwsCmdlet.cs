@@ -1,10 +1,10 @@
 using System;
 using System.Collections.Generic;
 using System.Management.Automation;
-using DeployOps.Commands.Completion;
 using Amazon.Runtime;
 using DeployOps.Aws;
-using DeployOps.Deployments;
+using DeployOps.Commands.Completion;
+using DeployOps.Facts;
 
 namespace DeployOps.Commands;
 
@@ -21,6 +21,7 @@ namespace DeployOps.Commands;
 public abstract class DeployOpsAwsCmdlet : DeployOpsCmdlet
 {
     private readonly Dictionary<(string? Region, string? Profile, string? Endpoint), AwsSession> _sessions = new();
+    private readonly Dictionary<AwsSession, AwsFacts> _facts = new();
 
     /// <summary>-Region: the AWS region, e.g. us-east-1.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -67,6 +68,22 @@ public abstract class DeployOpsAwsCmdlet : DeployOpsCmdlet
         }
     }
 
+    /// <summary>The fact readers over <see cref="Session"/>, one set per session so their caches serve the whole invocation.</summary>
+    protected AwsFacts Facts
+    {
+        get
+        {
+            var session = Session;
+            if (!_facts.TryGetValue(session, out var facts))
+            {
+                facts = new AwsFacts(session, Observer);
+                _facts.Add(session, facts);
+            }
+
+            return facts;
+        }
+    }
+
     /// <summary>Resolves the session now unless pipeline input may still change -Region, -ProfileName or -EndpointUrl.</summary>
     protected override void BeginProcessing()
     {
@@ -83,16 +100,6 @@ public abstract class DeployOpsAwsCmdlet : DeployOpsCmdlet
     /// </summary>
     protected virtual AwsSessionOptions CompleteSessionOptions(AwsSessionOptions explicitOptions) => explicitOptions;
 
-    /// <summary>Writes how a wait ended and, when the deployment did not complete, the error saying why (non-terminating).</summary>
-    protected void WriteWaitResult(DeploymentWaitResult result)
-    {
-        WriteObject(result);
-        if (result.ToError() is { } error)
-        {
-            WriteEngineError(error);
-        }
-    }
-
     /// <inheritdoc />
     protected override void DisposeResources()
     {
@@ -102,6 +109,7 @@ public abstract class DeployOpsAwsCmdlet : DeployOpsCmdlet
         }
 
         _sessions.Clear();
+        _facts.Clear();
     }
 
     private AwsSessionOptions SessionOptions()

@@ -56,7 +56,7 @@ public abstract class DeployOpsCmdlet : PSCmdlet, IDisposable
         }
         catch (Exception ex) when (ex is not PipelineStoppedException)
         {
-            WriteEngineError(Translate(ex, target));
+            WriteEngineError(ErrorTranslator.Translate(ex, target));
             result = default!;
             return false;
         }
@@ -64,11 +64,12 @@ public abstract class DeployOpsCmdlet : PSCmdlet, IDisposable
 
     /// <summary>
     /// Writes <paramref name="error"/>: a non-terminating error for one item's failure; a terminating one when the error
-    /// is about configuration (credentials, region, settings file), since then nothing else can work either.
+    /// is about configuration (credentials, region, settings file), since then nothing else can work either, and when it
+    /// is a DeployOps defect, which must not pass for one item's AWS failure.
     /// </summary>
     protected void WriteEngineError(DeployOpsError error)
     {
-        if (error.Kind == DeployOpsErrorKind.Configuration)
+        if (error.Kind is DeployOpsErrorKind.Configuration or DeployOpsErrorKind.Defect)
         {
             ThrowTerminatingError(ErrorRecords.Create(error));
         }
@@ -108,7 +109,7 @@ public abstract class DeployOpsCmdlet : PSCmdlet, IDisposable
         }
         catch (Exception ex) when (ex is not PipelineStoppedException)
         {
-            ThrowEngineError(Translate(ex, target));
+            ThrowEngineError(ErrorTranslator.Translate(ex, target));
             throw;
         }
     }
@@ -137,23 +138,19 @@ public abstract class DeployOpsCmdlet : PSCmdlet, IDisposable
         return resolved;
     }
 
-    /// <summary>The stable DeployOps error for any exception the engine or the AWS layer threw.</summary>
-    protected static DeployOpsError Translate(Exception exception, object? target) =>
-        exception is DeployOpsException known ? known.Error : ErrorTranslator.Translate(exception, target);
-
     /// <summary>
     /// ShouldProcess with -Force: -WhatIf (the parameter or $WhatIfPreference) always wins and changes nothing;
     /// otherwise -Force proceeds without asking; otherwise ShouldProcess asks as -Confirm and $ConfirmPreference say.
     /// </summary>
-    protected bool ShouldChange(string target, string action, bool force)
+    protected bool ShouldChange(IChangePlan plan, bool force)
     {
         if (force && !WhatIfRequested())
         {
-            WriteVerbose($"Performing the operation \"{action}\" on target \"{target}\" (-Force).");
+            WriteVerbose($"Performing the operation \"{plan.ShouldProcessAction}\" on target \"{plan.ShouldProcessTarget}\" (-Force).");
             return true;
         }
 
-        return ShouldProcess(target, action);
+        return ShouldProcess(plan.ShouldProcessTarget, plan.ShouldProcessAction);
     }
 
     /// <summary>Cancels the engine work in flight (Ctrl-C).</summary>

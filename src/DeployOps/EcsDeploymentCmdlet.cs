@@ -1,6 +1,7 @@
 using System;
 using System.Management.Automation;
 using DeployOps.Deployments;
+using DeployOps.Operations;
 
 namespace DeployOps.Commands;
 
@@ -24,17 +25,9 @@ public abstract class EcsDeploymentCmdlet : DeployOpsAwsCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    /// <summary>ShouldProcess for one change, honouring -Force (see <see cref="DeployOpsCmdlet.ShouldChange"/>).</summary>
-    protected bool ShouldChange(string target, string action) => ShouldChange(target, action, Force);
+    /// <summary>How long to wait with -Wait; null without it.</summary>
+    protected DeploymentWaitSettings? WaitSettings => Wait ? new DeploymentWaitSettings(TimeSpan.FromSeconds(Timeout)) : null;
 
-    /// <summary>
-    /// Waits up to -Timeout for a deployment of a service (<paramref name="deploymentId"/> null: its PRIMARY one), with
-    /// progress. False, with the error written, when the service cannot be waited for at all.
-    /// </summary>
-    protected bool TryWait(string cluster, string service, string? deploymentId, out DeploymentWaitResult result)
-    {
-        var request = new DeploymentWaitRequest { Cluster = cluster, Service = service, DeploymentId = deploymentId, Timeout = TimeSpan.FromSeconds(Timeout) };
-        var waiter = new DeploymentWaiter(Session, Observer);
-        return TryRunEngine(token => waiter.WaitAsync(request, token), $"{cluster}/{service}", out result);
-    }
+    /// <summary>ShouldProcess for one planned change, honouring -Force (see <see cref="DeployOpsCmdlet.ShouldChange"/>).</summary>
+    protected bool ShouldChange(IChangePlan plan) => ShouldChange(plan, Force);
 }

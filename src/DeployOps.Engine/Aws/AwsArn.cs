@@ -8,4 +8,14 @@ public static class AwsArn
     /// task id), or the value itself when it is already a name.
     /// </summary>
     public static string LastSegment(string nameOrArn) => nameOrArn.Substring(nameOrArn.LastIndexOf('/') + 1);
+
+    /// <summary>
+    /// The name in a target group or load balancer ARN (<c>...:targetgroup/web-tg/0123abcd</c> gives <c>web-tg</c>), or the
+    /// value itself when it has no such path.
+    /// </summary>
+    public static string TargetGroupName(string arn)
+    {
+        var parts = arn.Split('/');
+        return parts.Length >= 3 ? parts[parts.Length - 2] : arn;
+    }
 }

@@ -92,6 +92,11 @@ public sealed class DeploymentWaitResult
 
     public override string ToString() => $"{Cluster}/{Service} {Outcome}: {Reason}";
 
+    /// <summary>What a wait writes: this result, then the error saying why when the rollout did not complete.</summary>
+    public IReadOnlyList<ItemOutcome<object>> Outcomes() => ToError() is { } error
+        ? new[] { ItemOutcome<object>.Success(this), ItemOutcome<object>.Failure(error) }
+        : new[] { ItemOutcome<object>.Success(this) };
+
     /// <summary>The error to report when the wait did not end in a completed rollout (null when it did).</summary>
     public DeployOpsError? ToError()
     {
@@ -168,9 +173,6 @@ public sealed class TargetGroupHealthCheckChange : TargetGroupHealthCheckDiffere
 
     /// <summary>Deployments forced with -Redeploy.</summary>
     public PrintableList<EcsDeploymentStart> Redeployments { get; init; } = PrintableList<EcsDeploymentStart>.Empty;
-
-    /// <summary>Services that could not be redeployed, and why (the change itself stands); written as errors, not output.</summary>
-    internal IReadOnlyList<DeployOpsError> RedeploymentErrors { get; init; } = Array.Empty<DeployOpsError>();
 
     public DateTimeOffset ChangedAt { get; init; }
 

@@ -7,7 +7,9 @@ using System.Threading;
 using System.Threading.Tasks;
 using DeployOps.Aws;
 using DeployOps.Aws.Ecs;
+using DeployOps.Aws.ElasticLoadBalancing;
 using DeployOps.Errors;
+using DeployOps.Facts;
 using DeployOps.Operations;
 
 namespace DeployOps.Deployments;
@@ -28,6 +30,15 @@ public sealed record DeploymentWaitRequest
 
     /// <summary>How many tasks of the deployment must stop for the same reason before the wait gives up.</summary>
     public int SameReasonLimit { get; init; } = 3;
+
+    /// <summary>The wait for a deployment a change just started.</summary>
+    public static DeploymentWaitRequest For(EcsDeploymentStart started, DeploymentWaitSettings settings) => new()
+    {
+        Cluster = started.Cluster,
+        Service = started.Service,
+        DeploymentId = started.DeploymentId,
+        Timeout = settings.Timeout,
+    };
 }
 
 /// <summary>
@@ -44,16 +55,24 @@ public sealed class DeploymentWaiter
 
     private static int _nextActivityId;
 
-    private readonly AwsSession _session;
+    private readonly AwsFacts _facts;
     private readonly IOperationObserver _observer;
 
-    public DeploymentWaiter(AwsSession session, IOperationObserver observer)
+    public DeploymentWaiter(AwsFacts facts)
     {
-        _session = session;
-        _observer = observer;
+        _facts = facts;
+        _observer = facts.Observer;
     }
 
-    /// <summary>Waits; throws <see cref="DeployOpsException"/> when the service does not exist, <see cref="OperationCanceledException"/> on Ctrl-C.</summary>
+    public DeploymentWaiter(AwsSession session, IOperationObserver observer)
+        : this(new AwsFacts(session, observer))
+    {
+    }
+
+    /// <summary>
+    /// Waits; throws <see cref="DeployOpsException"/> when the service does not exist or the deployment is not one of its
+    /// deployments (DeploymentNotFound), <see cref="OperationCanceledException"/> on Ctrl-C.
+    /// </summary>
     public async Task<DeploymentWaitResult> WaitAsync(DeploymentWaitRequest request, CancellationToken cancellationToken)
     {
         if (request.Timeout <= TimeSpan.Zero || request.PollInterval <= TimeSpan.Zero)
@@ -72,18 +91,20 @@ public sealed class DeploymentWaiter
         var activity = Interlocked.Increment(ref _nextActivityId);
         var clock = Stopwatch.StartNew();
         var target = $"{request.Cluster}/{request.Service}";
-        var service = await ServiceRedeployer.Call(() => DescribeAsync(request, cancellationToken), target).ConfigureAwait(false);
-        var waited = request.DeploymentId is { } id
-            ? service.Deployments.FirstOrDefault(d => d.Id == id)
-            : service.Deployments.FirstOrDefault(d => d.Status == "PRIMARY");
+        var service = await ServiceRedeployer.Translated(() => DescribeAsync(request, cancellationToken), target).ConfigureAwait(false);
+        var waited = request.DeploymentId is { } id ? service.Deployment(id) : service.Primary;
         if (waited is null)
         {
-            var missing = request.DeploymentId ?? "(none)";
-            return Result(request, service, missing, "", DeploymentWaitOutcome.RolledBack,
-                $"Deployment '{missing}' is not among the service's deployments ({string.Join(", ", service.Deployments.Select(d => $"{d.Status} {d.Id}"))}).", clock, Array.Empty<string>(), 0);
+            // Nothing to wait for: a mistyped id, a deployment that already finished and left, or no PRIMARY at all.
+            // Never a rollback: nothing was seen rolling back.
+            var listed = service.Deployments.Count == 0 ? "none" : string.Join(", ", service.Deployments.Select(d => $"{d.Status} {d.Id}"));
+            throw new DeployOpsException(ErrorTranslator.NotFound(ErrorIds.DeploymentNotFound,
+                $"Deployment '{request.DeploymentId ?? "PRIMARY"}' is not a deployment of service '{service.Name}' (its deployments: {listed}). " +
+                "It may have finished and been replaced, or the id is mistyped; wait for the PRIMARY deployment by leaving out -DeploymentId.",
+                request.DeploymentId ?? target));
         }
 
-        var tracker = new StoppedTaskTracker(_session, request, waited.Id, SameReasonLimit(request, service));
+        var tracker = new StoppedTaskTracker(_facts, request, waited.Id, SameReasonLimit(request, service));
         _observer.Verbose($"Waiting up to {request.Timeout.TotalSeconds:0} s for deployment {waited.Id} of {target} ({waited.TaskDefinition}).");
         while (true)
         {
@@ -97,7 +118,7 @@ public sealed class DeploymentWaiter
             var remaining = request.Timeout - clock.Elapsed;
             if (remaining <= TimeSpan.Zero)
             {
-                var current = service.Deployments.FirstOrDefault(d => d.Id == waited.Id);
+                var current = service.Deployment(waited.Id);
                 return Result(request, service, waited.Id, waited.TaskDefinition ?? "", DeploymentWaitOutcome.TimedOut,
                     $"still {current?.RolloutState ?? "unknown"} with {current?.RunningCount ?? 0} of {current?.DesiredCount ?? 0} running", clock, tracker.Reasons, 0);
             }
@@ -129,9 +150,9 @@ public sealed class DeploymentWaiter
     /// <summary>Is the wait over? Null means keep waiting.</summary>
     private async Task<Decision?> CheckAsync(EcsService service, EcsDeployment waited, StoppedTaskTracker tracker, CancellationToken cancellationToken)
     {
-        var current = service.Deployments.FirstOrDefault(d => d.Id == waited.Id);
-        var primary = service.Deployments.FirstOrDefault(d => d.Status == "PRIMARY");
-        if (current is null || current.Status != "PRIMARY")
+        var current = service.Deployment(waited.Id);
+        var primary = service.Primary;
+        if (current is null || !current.IsPrimary)
         {
             await tracker.UpdateAsync(int.MaxValue, cancellationToken).ConfigureAwait(false);
             var why = primary is not null && primary.TaskDefinition != waited.TaskDefinition
@@ -141,7 +162,7 @@ public sealed class DeploymentWaiter
             return new Decision(DeploymentWaitOutcome.RolledBack, why + tracker.Summary, 0);
         }
 
-        if (current.RolloutState == "FAILED")
+        if (current.RolloutFailed)
         {
             await tracker.UpdateAsync(int.MaxValue, cancellationToken).ConfigureAwait(false);
             return new Decision(DeploymentWaitOutcome.Failed, (current.RolloutStateReason ?? "the rollout failed") + tracker.Summary, 0);
@@ -152,7 +173,7 @@ public sealed class DeploymentWaiter
             return new Decision(DeploymentWaitOutcome.TasksFailing, repeated, 0);
         }
 
-        var rolledOut = current.RolloutState is "COMPLETED" or null && service.Deployments.Count == 1 && current.RunningCount >= current.DesiredCount;
+        var rolledOut = current.RolloutCompleted && service.Deployments.Count == 1 && current.RunningCount >= current.DesiredCount;
         if (!rolledOut)
         {
             return null;
@@ -167,23 +188,21 @@ public sealed class DeploymentWaiter
     /// <summary>Healthy targets of the service, and what still keeps it from counting as done (null when nothing).</summary>
     private async Task<(int Healthy, string? Unsettled)> TargetsAsync(EcsService service, int desired, CancellationToken cancellationToken)
     {
+        var arns = service.LoadBalancers.Select(lb => lb.TargetGroupArn).Where(a => a is not null).Select(a => a!).Distinct().ToList();
+        var groups = await _facts.TargetGroups.ReadAsync(arns, cancellationToken).ConfigureAwait(false);
         var healthy = 0;
-        foreach (var arn in service.LoadBalancers.Select(lb => lb.TargetGroupArn).Where(a => a is not null).Distinct())
+        foreach (var group in groups.Values)
         {
-            IReadOnlyList<Aws.ElasticLoadBalancing.ElbTargetHealth> targets;
-            try
+            if (group.Health is not { } read)
             {
-                targets = await _session.LoadBalancing.DescribeTargetHealthAsync(arn!, cancellationToken).ConfigureAwait(false);
-            }
-            catch (AwsServiceException ex) when (IsPassing(ex))
-            {
-                return (0, ex.ErrorCode);
+                // Not read this time (throttled, a deleted group): keep waiting; the next poll reads it again.
+                return (0, string.Join("; ", group.Gaps.Select(g => g.ToString()).DefaultIfEmpty($"target group {AwsArn.TargetGroupName(group.Arn)} does not exist")));
             }
 
-            var active = targets.Where(t => t.State != "draining").ToList();
-            if (active.Count < desired || active.Any(t => t.State != "healthy"))
+            var active = read.Targets.Where(t => t.State != ElbTargetState.Draining).ToList();
+            if (active.Count < desired || active.Any(t => t.State != ElbTargetState.Healthy))
             {
-                return (0, $"{active.Count(t => t.State == "healthy")} of {active.Count} targets healthy");
+                return (0, $"{active.Count(t => t.State == ElbTargetState.Healthy)} of {active.Count} targets healthy");
             }
 
             healthy += active.Count;
@@ -193,7 +212,7 @@ public sealed class DeploymentWaiter
     }
 
     private Task<EcsService> DescribeAsync(DeploymentWaitRequest request, CancellationToken cancellationToken) =>
-        ServiceRedeployer.DescribeOneAsync(_session, request.Cluster, request.Service, cancellationToken);
+        _facts.Services.RequireAsync(request.Cluster, request.Service, cancellationToken);
 
     /// <summary>One poll; a throttled or failed poll keeps the last answer and the wait goes on.</summary>
     private async Task<EcsService> PollAsync(DeploymentWaitRequest request, EcsService last, CancellationToken cancellationToken)
@@ -215,7 +234,7 @@ public sealed class DeploymentWaiter
 
     private void Report(int activity, string target, EcsService service, string deploymentId, TimeSpan remaining)
     {
-        var current = service.Deployments.FirstOrDefault(d => d.Id == deploymentId);
+        var current = service.Deployment(deploymentId);
         var desired = Math.Max(1, current?.DesiredCount ?? 1);
         var percent = Math.Min(99, 100 * (current?.RunningCount ?? 0) / desired);
         var latest = service.Events.FirstOrDefault()?.Message;
@@ -229,7 +248,7 @@ public sealed class DeploymentWaiter
     private DeploymentWaitResult Result(DeploymentWaitRequest request, EcsService service, string deploymentId, string taskDefinition,
         DeploymentWaitOutcome outcome, string reason, Stopwatch clock, IReadOnlyList<string> stoppedReasons, int healthyTargets)
     {
-        var current = service.Deployments.FirstOrDefault(d => d.Id == deploymentId);
+        var current = service.Deployment(deploymentId);
         return new DeploymentWaitResult
         {
             Cluster = AwsArn.LastSegment(service.ClusterArn.Length > 0 ? service.ClusterArn : request.Cluster),
@@ -246,9 +265,9 @@ public sealed class DeploymentWaiter
             LastEvent = service.Events.FirstOrDefault()?.Message,
             Elapsed = clock.Elapsed,
             FinishedAt = DateTimeOffset.UtcNow,
-            Region = _session.Region.Name,
-            EndpointUrl = _session.EndpointUrl,
-            ProfileName = _session.ProfileName,
+            Region = _facts.Session.Region.Name,
+            EndpointUrl = _facts.Session.EndpointUrl,
+            ProfileName = _facts.Session.ProfileName,
         };
     }
 
@@ -259,15 +278,15 @@ public sealed class DeploymentWaiter
     /// <summary>Why the waited deployment's tasks stop, read when its failed count rises.</summary>
     private sealed class StoppedTaskTracker
     {
-        private readonly AwsSession _session;
+        private readonly AwsFacts _facts;
         private readonly DeploymentWaitRequest _request;
         private readonly string _deploymentId;
         private readonly int _limit;
         private int _seenFailures;
 
-        public StoppedTaskTracker(AwsSession session, DeploymentWaitRequest request, string deploymentId, int limit)
+        public StoppedTaskTracker(AwsFacts facts, DeploymentWaitRequest request, string deploymentId, int limit)
         {
-            _session = session;
+            _facts = facts;
             _request = request;
             _deploymentId = deploymentId;
             _limit = limit;
@@ -286,32 +305,26 @@ public sealed class DeploymentWaiter
                 return null;
             }
 
-            try
+            var stopped = await _facts.Tasks.StoppedOfDeploymentAsync(_request.Cluster, _deploymentId, cancellationToken).ConfigureAwait(false);
+            if (!stopped.IsRead)
             {
-                var arns = await _session.Ecs.ListTasksAsync(new EcsListTasksRequest(_request.Cluster)
-                {
-                    StartedBy = _deploymentId,
-                    DesiredStatus = EcsDesiredStatus.Stopped,
-                }, cancellationToken).ConfigureAwait(false);
-                var tasks = arns.Count == 0 ? Array.Empty<EcsTask>() : (await _session.Ecs.DescribeTasksAsync(_request.Cluster, arns, cancellationToken).ConfigureAwait(false)).Found;
-                var grouped = tasks.Select(Describe).GroupBy(r => r).OrderByDescending(g => g.Count()).ToList();
-                Reasons = grouped.Select(g => $"{g.Count()}x {g.Key}").ToList();
-                _seenFailures = failedTasks;
-                var top = grouped.FirstOrDefault();
-                return top is not null && top.Count() >= _limit ? $"{top.Count()} tasks stopped with: {top.Key}" : null;
-            }
-            catch (AwsServiceException)
-            {
+                // Not read this time: the next poll tries again.
                 return null;
             }
+
+            var grouped = stopped.Value.Select(Describe).GroupBy(r => r).OrderByDescending(g => g.Count()).ToList();
+            Reasons = grouped.Select(g => $"{g.Count()}x {g.Key}").ToList();
+            _seenFailures = failedTasks;
+            var top = grouped.FirstOrDefault();
+            return top is not null && top.Count() >= _limit ? $"{top.Count()} tasks stopped with: {top.Key}" : null;
         }
 
-        private static string Describe(EcsTask task)
+        private string Describe(EcsTask task)
         {
-            var container = task.Containers.FirstOrDefault(c => c.ExitCode is not null and not 0 || c.Reason is not null);
-            var exit = container?.ExitCode is { } code ? $" (exit code {code})" : "";
+            var container = task.FailingContainer;
+            var exit = container?.ExitCode is { } code and not 0 ? $" (exit code {code})" : "";
             var reason = container?.Reason is { } r && r != task.StoppedReason ? $" ({r})" : "";
-            return $"{task.StoppedReason}{exit}{reason}";
+            return _facts.Redactor.Redact($"{task.StoppedReason}{exit}{reason}");
         }
     }
 }

@@ -6,7 +6,10 @@ using System.Threading;
 using System.Threading.Tasks;
 using DeployOps.Aws.ElasticLoadBalancing;
 using DeployOps.Aws;
+using DeployOps.Aws.Ecs;
 using DeployOps.Errors;
+using DeployOps.Facts;
+using DeployOps.Health;
 using DeployOps.Operations;
 
 namespace DeployOps.Deployments;
@@ -25,17 +28,20 @@ public sealed record HealthCheckRepairRequest
     /// <summary>Where the services to redeploy run; with no cluster, every cluster is searched for services using the group.</summary>
     public string? Cluster { get; init; }
 
-    /// <summary>Services to redeploy; none means every service of <see cref="Cluster"/> that uses the group.</summary>
+    /// <summary>Services to redeploy; none means every service (of <see cref="Cluster"/>, or of every cluster) that uses the group.</summary>
     public IReadOnlyList<string> Services { get; init; } = Array.Empty<string>();
+
+    /// <summary>Wait for the deployments (the redeployments, else the named services' current ones) and report health after; null: do not wait.</summary>
+    public DeploymentWaitSettings? Wait { get; init; }
 }
 
 /// <summary>What a repair would do, for ShouldProcess to show before anything changes.</summary>
-public sealed class HealthCheckRepairPlan : TargetGroupHealthCheckDifference
+public sealed class HealthCheckRepairPlan : TargetGroupHealthCheckDifference, IChangePlan
 {
     /// <summary>False when the group already has the asked-for path and matcher.</summary>
     public bool NeedsChange => Differs;
 
-    public IReadOnlyList<ServiceReference> ServicesToRedeploy { get; init; } = Array.Empty<ServiceReference>();
+    public IReadOnlyList<RedeployPlan> ServicesToRedeploy { get; init; } = Array.Empty<RedeployPlan>();
 
     public string ShouldProcessTarget => $"target group {TargetGroupName} ({TargetGroupArn})";
 
@@ -52,8 +58,9 @@ public sealed class HealthCheckRepairPlan : TargetGroupHealthCheckDifference
 }
 
 /// <summary>
-/// Runbook 000 step 3A: set a target group's health-check path and matcher, and force new
-/// deployments of the services that use it. Planned first (read only) so the cmdlet can ask.
+/// Runbook 000 step 3A: set a target group's health-check path and matcher, force new deployments of the services that
+/// use it, wait for them and report their health. Planned first (read only) so the cmdlet can ask; applying writes, in
+/// order, the change, each redeployment's error, each wait's result and the health reports after.
 /// </summary>
 public sealed class HealthCheckRepairer
 {
@@ -62,26 +69,29 @@ public sealed class HealthCheckRepairer
 
     private static readonly Regex MatcherPattern = new(@"^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$", RegexOptions.Compiled);
 
-    private readonly AwsSession _session;
-    private readonly IOperationObserver _observer;
+    private readonly AwsFacts _facts;
     private readonly ServiceRedeployer _redeployer;
 
-    public HealthCheckRepairer(AwsSession session, IOperationObserver observer)
+    public HealthCheckRepairer(AwsFacts facts)
     {
-        _session = session;
-        _observer = observer;
-        _redeployer = new ServiceRedeployer(session, observer);
+        _facts = facts;
+        _redeployer = new ServiceRedeployer(facts);
+    }
+
+    public HealthCheckRepairer(AwsSession session, IOperationObserver observer)
+        : this(new AwsFacts(session, observer))
+    {
     }
 
     /// <summary>Validates the request and reads the group; throws <see cref="DeployOpsException"/> for a bad value or a missing resource.</summary>
     public async Task<HealthCheckRepairPlan> PlanAsync(HealthCheckRepairRequest request, CancellationToken cancellationToken)
     {
         Validate(request);
-        var groups = await ServiceRedeployer.Call(() => _session.LoadBalancing.DescribeTargetGroupsAsync(new[] { request.TargetGroupArn }, cancellationToken),
+        var groups = await ServiceRedeployer.Translated(() => _facts.Session.LoadBalancing.DescribeTargetGroupsAsync(new[] { request.TargetGroupArn }, cancellationToken),
             request.TargetGroupArn).ConfigureAwait(false);
         var group = groups.FirstOrDefault() ?? throw new DeployOpsException(ErrorTranslator.NotFound(ErrorIds.TargetGroupNotFound,
-            $"Target group '{request.TargetGroupArn}' does not exist in region '{_session.Region.Name}'.", request.TargetGroupArn));
-        var services = request.Redeploy ? await ServicesUsingAsync(group, request, cancellationToken).ConfigureAwait(false) : Array.Empty<ServiceReference>();
+            $"Target group '{request.TargetGroupArn}' does not exist in '{_facts.Session.Region.Name}'.", request.TargetGroupArn));
+        var services = request.Redeploy ? await ServicesUsingAsync(group, request, cancellationToken).ConfigureAwait(false) : Array.Empty<RedeployPlan>();
         return new HealthCheckRepairPlan
         {
             TargetGroupArn = group.Arn,
@@ -95,30 +105,30 @@ public sealed class HealthCheckRepairer
     }
 
     /// <summary>
-    /// Changes the group (when needed) and, with <paramref name="redeploy"/>, forces a new deployment of
-    /// each planned service. A service that cannot be redeployed does not undo the rest: its error is in
-    /// <see cref="TargetGroupHealthCheckChange.RedeploymentErrors"/>.
+    /// Changes the group (when needed) and, with -Redeploy, forces a new deployment of each planned service; with a wait,
+    /// waits for those deployments and inspects the services again. A service that cannot be redeployed does not undo the
+    /// rest: its error follows the change. Returns everything to write, in order.
     /// </summary>
-    public async Task<TargetGroupHealthCheckChange> ApplyAsync(HealthCheckRepairPlan plan, bool redeploy, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ItemOutcome<object>>> ApplyAsync(HealthCheckRepairPlan plan, HealthCheckRepairRequest request, CancellationToken cancellationToken)
     {
         if (plan.NeedsChange)
         {
-            _observer.Verbose($"{plan.ShouldProcessTarget}: {plan.ShouldProcessAction}.");
-            await ServiceRedeployer.Call(() => _session.LoadBalancing.ModifyTargetGroupAsync(plan.TargetGroupArn,
+            _facts.Observer.Verbose($"{plan.ShouldProcessTarget}: {plan.ShouldProcessAction}.");
+            await ServiceRedeployer.Translated(() => _facts.Session.LoadBalancing.ModifyTargetGroupAsync(plan.TargetGroupArn,
                 new ElbHealthCheck { Path = plan.NewHealthCheckPath, Matcher = plan.NewMatcher }, cancellationToken), plan.TargetGroupArn).ConfigureAwait(false);
         }
         else
         {
-            _observer.Verbose($"{plan.ShouldProcessTarget} already checks {plan.NewHealthCheckPath} with matcher {plan.NewMatcher}; nothing to change.");
+            _facts.Observer.Verbose($"{plan.ShouldProcessTarget} already checks {plan.NewHealthCheckPath} with matcher {plan.NewMatcher}; nothing to change.");
         }
 
         var started = new List<EcsDeploymentStart>();
         var errors = new List<DeployOpsError>();
-        foreach (var service in redeploy ? plan.ServicesToRedeploy : Array.Empty<ServiceReference>())
+        foreach (var service in request.Redeploy ? plan.ServicesToRedeploy : Array.Empty<RedeployPlan>())
         {
             try
             {
-                started.Add(await _redeployer.ForceNewDeploymentAsync(service, cancellationToken).ConfigureAwait(false));
+                started.Add(await _redeployer.ApplyAsync(service, cancellationToken).ConfigureAwait(false));
             }
             catch (DeployOpsException ex)
             {
@@ -126,13 +136,71 @@ public sealed class HealthCheckRepairer
             }
         }
 
-        return new TargetGroupHealthCheckChange(plan)
+        var outcomes = new List<ItemOutcome<object>>
         {
-            Changed = plan.NeedsChange,
-            Redeployments = started.ToPrintableList(),
-            RedeploymentErrors = errors,
-            ChangedAt = DateTimeOffset.UtcNow,
+            ItemOutcome<object>.Success(new TargetGroupHealthCheckChange(plan)
+            {
+                Changed = plan.NeedsChange,
+                Redeployments = started.ToPrintableList(),
+                ChangedAt = DateTimeOffset.UtcNow,
+            }),
         };
+        outcomes.AddRange(errors.Select(ItemOutcome<object>.Failure));
+        if (request.Wait is { } wait)
+        {
+            outcomes.AddRange(await WaitAndInspectAsync(plan, request, started, wait, cancellationToken).ConfigureAwait(false));
+        }
+
+        return outcomes;
+    }
+
+    /// <summary>
+    /// Runbook 000 step 3A's "wait, then report": waits for the deployments -Redeploy started (without -Redeploy, the
+    /// named services' current ones), then inspects those services again with the new path as the expected one.
+    /// </summary>
+    private async Task<IReadOnlyList<ItemOutcome<object>>> WaitAndInspectAsync(
+        HealthCheckRepairPlan plan, HealthCheckRepairRequest request, IReadOnlyList<EcsDeploymentStart> started, DeploymentWaitSettings wait, CancellationToken cancellationToken)
+    {
+        var waits = request.Redeploy
+            ? started.Select(s => DeploymentWaitRequest.For(s, wait)).ToList()
+            : request.Cluster is { Length: > 0 } named
+                ? request.Services.Select(service => new DeploymentWaitRequest { Cluster = named, Service = service, Timeout = wait.Timeout }).ToList()
+                : new List<DeploymentWaitRequest>();
+        if (waits.Count == 0)
+        {
+            _facts.Observer.Warning($"-Wait: there is no deployment to wait for on {plan.TargetGroupName}; use -Redeploy, or name the services with -Cluster and -Service.");
+            return Array.Empty<ItemOutcome<object>>();
+        }
+
+        var outcomes = new List<ItemOutcome<object>>();
+        var waiter = new DeploymentWaiter(_facts);
+        foreach (var one in waits)
+        {
+            outcomes.AddRange(await WaitOutcomesAsync(() => waiter.WaitAsync(one, cancellationToken)).ConfigureAwait(false));
+        }
+
+        var inspector = new DeploymentHealthInspector(_facts);
+        foreach (var cluster in waits.GroupBy(w => w.Cluster, w => w.Service, StringComparer.Ordinal))
+        {
+            var inspection = new HealthInspectionRequest { Cluster = cluster.Key, Services = cluster.Distinct(StringComparer.Ordinal).ToArray(), ExpectedHealthCheckPath = request.HealthCheckPath };
+            var reports = await inspector.InspectAsync(inspection, cancellationToken).ConfigureAwait(false);
+            outcomes.AddRange(reports.Select(r => r.Value is { } report ? ItemOutcome<object>.Success(report) : ItemOutcome<object>.Failure(r.Error!)));
+        }
+
+        return outcomes;
+    }
+
+    /// <summary>One wait's outcomes, or its error when it could not wait at all (the service is gone).</summary>
+    private static async Task<IReadOnlyList<ItemOutcome<object>>> WaitOutcomesAsync(Func<Task<DeploymentWaitResult>> wait)
+    {
+        try
+        {
+            return (await wait().ConfigureAwait(false)).Outcomes();
+        }
+        catch (DeployOpsException ex)
+        {
+            return new[] { ItemOutcome<object>.Failure(ex.Error) };
+        }
     }
 
     private static void Validate(HealthCheckRepairRequest request)
@@ -158,50 +226,50 @@ public sealed class HealthCheckRepairer
     private static DeployOpsException Invalid(string errorId, string? value, string message) =>
         new(new DeployOpsError(errorId, DeployOpsErrorKind.InvalidArgument, message, value));
 
-    /// <summary>The services to redeploy: those named, or every service (of the cluster, or of every cluster) whose load balancers use the group.</summary>
-    private async Task<IReadOnlyList<ServiceReference>> ServicesUsingAsync(ElbTargetGroup group, HealthCheckRepairRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// The services to redeploy: the named ones, or every service whose load balancers use the group, searched in the
+    /// request's cluster or, without one, in every cluster. A named service is looked for in every cluster searched, and
+    /// is ServiceNotFound only when none has it; one found that does not use the group is ServiceNotUsingTargetGroup.
+    /// </summary>
+    private async Task<IReadOnlyList<RedeployPlan>> ServicesUsingAsync(ElbTargetGroup group, HealthCheckRepairRequest request, CancellationToken cancellationToken)
     {
         var clusters = request.Cluster is { Length: > 0 } cluster
             ? new[] { cluster }
-            : await ServiceRedeployer.Call(() => _session.Ecs.ListClustersAsync(cancellationToken), "clusters").ConfigureAwait(false);
-        var found = new List<ServiceReference>();
+            : await ServiceRedeployer.Translated(() => _facts.Session.Ecs.ListClustersAsync(cancellationToken), "clusters").ConfigureAwait(false);
+        var found = new List<EcsService>();
         foreach (var clusterArn in clusters)
         {
             var names = request.Services.Count > 0
                 ? request.Services
-                : await ServiceRedeployer.Call(() => _session.Ecs.ListServicesAsync(clusterArn, cancellationToken), clusterArn).ConfigureAwait(false);
-            if (names.Count == 0)
+                : await ServiceRedeployer.Translated(() => _facts.Services.ListNamesAsync(clusterArn, cancellationToken), AwsArn.LastSegment(clusterArn)).ConfigureAwait(false);
+            if (names.Count > 0)
             {
-                continue;
-            }
-
-            var described = await ServiceRedeployer.Call(() => _session.Ecs.DescribeServicesAsync(clusterArn, names, cancellationToken), clusterArn).ConfigureAwait(false);
-            foreach (var named in request.Services.Where(n => described.Found.All(s => s.Name != AwsArn.LastSegment(n))))
-            {
-                throw new DeployOpsException(ErrorTranslator.NotFound(ErrorIds.ServiceNotFound,
-                    $"Service '{AwsArn.LastSegment(named)}' does not exist in cluster '{AwsArn.LastSegment(clusterArn)}'.", named));
-            }
-
-            foreach (var service in described.Found.Where(s => s.Status == "ACTIVE"))
-            {
-                if (service.LoadBalancers.Any(lb => lb.TargetGroupArn == group.Arn))
-                {
-                    found.Add(new ServiceReference(AwsArn.LastSegment(service.ClusterArn), service.Name));
-                }
-                else if (request.Services.Count > 0)
-                {
-                    throw new DeployOpsException(new DeployOpsError(ErrorIds.ServiceNotUsingTargetGroup, DeployOpsErrorKind.InvalidArgument,
-                        $"Service '{service.Name}' does not use target group '{group.Name}'; redeploying it would not apply the new health check.", service.Name));
-                }
+                var described = await ServiceRedeployer.Translated(() => _facts.Session.Ecs.DescribeServicesAsync(clusterArn, names, cancellationToken), AwsArn.LastSegment(clusterArn))
+                    .ConfigureAwait(false);
+                found.AddRange(described.Found.Where(s => s.AcceptsDeployments));
             }
         }
 
-        if (found.Count == 0)
+        foreach (var named in request.Services.Select(AwsArn.LastSegment).Where(name => found.All(s => s.Name != name)))
         {
-            _observer.Warning($"No ECS service uses target group {group.Name}; nothing to redeploy.");
+            throw new DeployOpsException(ErrorTranslator.NotFound(ErrorIds.ServiceNotFound,
+                $"Service '{named}' does not exist in {(clusters.Count == 1 ? $"cluster '{AwsArn.LastSegment(clusters[0])}'" : $"any of the clusters {string.Join(", ", clusters.Select(c => $"'{AwsArn.LastSegment(c)}'"))}")}.",
+                named));
         }
 
-        return found;
+        var users = found.Where(s => s.LoadBalancers.Any(lb => lb.TargetGroupArn == group.Arn)).ToList();
+        if (request.Services.Count > 0 && found.Except(users).FirstOrDefault() is { } notUsing)
+        {
+            throw new DeployOpsException(new DeployOpsError(ErrorIds.ServiceNotUsingTargetGroup, DeployOpsErrorKind.InvalidArgument,
+                $"Service '{notUsing.Name}' does not use target group '{group.Name}'; redeploying it would not apply the new health check.", notUsing.Name));
+        }
+
+        if (users.Count == 0)
+        {
+            _facts.Observer.Warning($"No ECS service uses target group {group.Name}; nothing to redeploy.");
+        }
+
+        return users.Select(s => new RedeployPlan(AwsArn.LastSegment(s.ClusterArn), s.Name)).ToList();
     }
 }
 

@@ -1,99 +1,110 @@
 using System;
-using System.Linq;
+using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using DeployOps.Aws;
 using DeployOps.Aws.Ecs;
 using DeployOps.Errors;
+using DeployOps.Facts;
 using DeployOps.Operations;
 
 namespace DeployOps.Deployments;
 
-/// <summary>A service by cluster and name.</summary>
-public sealed record ServiceReference(string Cluster, string Service)
+/// <summary>A planned forced deployment of one service: what Restart-EcsService (and a repair with -Redeploy) asks before doing.</summary>
+public sealed record RedeployPlan(string Cluster, string Service) : IChangePlan
 {
+    public string ShouldProcessTarget => $"ECS service {Service} in cluster {Cluster}";
+
+    public string ShouldProcessAction => "Force a new deployment";
+
     public override string ToString() => $"{Cluster}/{Service}";
 }
 
-/// <summary>Forces a new deployment of a service (<c>aws ecs update-service --force-new-deployment</c>).</summary>
+/// <summary>How long to wait for the deployments a change starts (-Wait -Timeout).</summary>
+public sealed record DeploymentWaitSettings(TimeSpan Timeout)
+{
+    public static DeploymentWaitSettings Default { get; } = new(TimeSpan.FromMinutes(10));
+}
+
+/// <summary>
+/// Forces new deployments (<c>aws ecs update-service --force-new-deployment</c>): plan (the service exists and takes
+/// deployments), apply, and with a wait, wait for each rollout.
+/// </summary>
 public sealed class ServiceRedeployer
 {
-    private readonly AwsSession _session;
-    private readonly IOperationObserver _observer;
+    private readonly AwsFacts _facts;
+
+    public ServiceRedeployer(AwsFacts facts)
+    {
+        _facts = facts;
+    }
 
     public ServiceRedeployer(AwsSession session, IOperationObserver observer)
+        : this(new AwsFacts(session, observer))
     {
-        _session = session;
-        _observer = observer;
     }
 
-    /// <summary>Checks the service exists and is active; throws <see cref="DeployOpsException"/> (ClusterNotFound, ServiceNotFound) otherwise.</summary>
-    public async Task<ServiceReference> ResolveAsync(string cluster, string service, CancellationToken cancellationToken)
+    /// <summary>Checks the service exists and takes deployments; throws <see cref="DeployOpsException"/> (ClusterNotFound, ServiceNotFound) otherwise.</summary>
+    public async Task<RedeployPlan> PlanAsync(string cluster, string service, CancellationToken cancellationToken)
     {
-        var found = await Call(() => DescribeOneAsync(_session, cluster, service, cancellationToken), $"{cluster}/{service}").ConfigureAwait(false);
-        return new ServiceReference(AwsArn.LastSegment(found.ClusterArn), found.Name);
-    }
-
-    /// <summary>One service that has not been deleted; throws <see cref="DeployOpsException"/> (ClusterNotFound, ServiceNotFound) when there is none.</summary>
-    internal static async Task<EcsService> DescribeOneAsync(AwsSession session, string cluster, string service, CancellationToken cancellationToken)
-    {
-        EcsDescribeResult<EcsService> described;
-        try
+        var found = await Translated(() => _facts.Services.RequireAsync(cluster, service, cancellationToken), $"{cluster}/{service}").ConfigureAwait(false);
+        var clusterName = AwsArn.LastSegment(found.ClusterArn.Length > 0 ? found.ClusterArn : cluster);
+        if (!found.AcceptsDeployments)
         {
-            described = await session.Ecs.DescribeServicesAsync(cluster, new[] { service }, cancellationToken).ConfigureAwait(false);
-        }
-        catch (AwsServiceException ex) when (ex.ErrorCode == "ClusterNotFoundException")
-        {
-            throw new DeployOpsException(ErrorTranslator.NotFound(ErrorIds.ClusterNotFound,
-                $"Cluster '{AwsArn.LastSegment(cluster)}' does not exist in region '{session.Region.Name}'.", cluster, ex));
+            throw new DeployOpsException(ServiceReader.NotFound(found.Name, clusterName, found.Status));
         }
 
-        var found = described.Found.FirstOrDefault(s => s.Status != "INACTIVE");
-        if (found is null)
-        {
-            var state = described.Found.FirstOrDefault()?.Status;
-            throw new DeployOpsException(ErrorTranslator.NotFound(ErrorIds.ServiceNotFound,
-                $"Service '{AwsArn.LastSegment(service)}' {(state is null ? "does not exist" : "is " + state)} in cluster '{AwsArn.LastSegment(cluster)}'.", service));
-        }
-
-        return found;
+        return new RedeployPlan(clusterName, found.Name);
     }
 
     /// <summary>
-    /// Starts one new deployment. UpdateService is not idempotent, so it is never resent when the
-    /// outcome is unknown: that is reported (OutcomeUnknown) rather than risking a second deployment.
+    /// Starts one new deployment. UpdateService is not idempotent, so it is never resent when the outcome is unknown:
+    /// that is reported (OutcomeUnknown) rather than risking a second deployment.
     /// </summary>
-    public async Task<EcsDeploymentStart> ForceNewDeploymentAsync(ServiceReference service, CancellationToken cancellationToken)
+    public async Task<EcsDeploymentStart> ApplyAsync(RedeployPlan plan, CancellationToken cancellationToken)
     {
-        _observer.Verbose($"Forcing a new deployment of {service}.");
-        var updated = await Call(() => _session.Ecs.UpdateServiceAsync(
-            new EcsUpdateServiceRequest(service.Cluster, service.Service) { ForceNewDeployment = true }, cancellationToken), service.ToString()).ConfigureAwait(false);
-        var primary = updated.Deployments.FirstOrDefault(d => d.Status == "PRIMARY") ?? updated.Deployments.First();
-        _observer.Verbose($"{service}: deployment {primary.Id} started with {primary.TaskDefinition}.");
+        _facts.Observer.Verbose($"Forcing a new deployment of {plan}.");
+        var updated = await Translated(() => _facts.Session.Ecs.UpdateServiceAsync(
+            new EcsUpdateServiceRequest(plan.Cluster, plan.Service) { ForceNewDeployment = true }, cancellationToken), plan.ToString()).ConfigureAwait(false);
+        var primary = updated.Primary ?? throw new DeployOpsException(new DeployOpsError(ErrorIds.OutcomeUnknown, DeployOpsErrorKind.OutcomeUnknown,
+            $"ECS accepted the new deployment of {plan} but reports no PRIMARY deployment; check it with Get-DeploymentHealth.", plan.ToString()));
+        _facts.Observer.Verbose($"{plan}: deployment {primary.Id} started with {primary.TaskDefinition}.");
         return new EcsDeploymentStart
         {
-            Cluster = service.Cluster,
-            Service = service.Service,
+            Cluster = plan.Cluster,
+            Service = plan.Service,
             DeploymentId = primary.Id,
             TaskDefinition = primary.TaskDefinition ?? "",
             StartedAt = primary.CreatedAt ?? DateTimeOffset.UtcNow,
-            Region = _session.Region.Name,
-            EndpointUrl = _session.EndpointUrl,
-            ProfileName = _session.ProfileName,
+            Region = _facts.Session.Region.Name,
+            EndpointUrl = _facts.Session.EndpointUrl,
+            ProfileName = _facts.Session.ProfileName,
         };
     }
 
+    /// <summary>Starts the deployment; with <paramref name="wait"/>, waits for it: its result (and the error when it did not complete) instead of the start.</summary>
+    public async Task<IReadOnlyList<ItemOutcome<object>>> ApplyAsync(RedeployPlan plan, DeploymentWaitSettings? wait, CancellationToken cancellationToken)
+    {
+        var started = await ApplyAsync(plan, cancellationToken).ConfigureAwait(false);
+        if (wait is null)
+        {
+            return new[] { ItemOutcome<object>.Success(started) };
+        }
+
+        var result = await new DeploymentWaiter(_facts).WaitAsync(DeploymentWaitRequest.For(started, wait), cancellationToken).ConfigureAwait(false);
+        return result.Outcomes();
+    }
+
     /// <summary>Runs an AWS call, turning its failure into a <see cref="DeployOpsException"/> about <paramref name="target"/>.</summary>
-    internal static async Task<T> Call<T>(Func<Task<T>> call, string target)
+    internal static async Task<T> Translated<T>(Func<Task<T>> call, string target)
     {
         try
         {
             return await call().ConfigureAwait(false);
         }
-        catch (AwsCallException ex)
+        catch (Exception ex) when (ex is AwsServiceException or AwsOutcomeUnknownException)
         {
             throw new DeployOpsException(ErrorTranslator.Translate(ex, target));
         }
     }
-
 }

@@ -72,6 +72,9 @@ public enum DeployOpsErrorKind
 
     /// <summary>Anything else AWS answered with an error (NotSpecified).</summary>
     Other,
+
+    /// <summary>A bug in DeployOps itself (an exception no DeployOps code expects): stops the command (NotSpecified).</summary>
+    Defect,
 }
 
 /// <summary>Thrown for errors that stop the whole operation (no credentials, no region, bad settings file).</summary>

@@ -32,6 +32,7 @@ public static class ErrorIds
     public const string InvalidHealthCheckPath = nameof(InvalidHealthCheckPath);
     public const string InvalidMatcher = nameof(InvalidMatcher);
     public const string ServiceNotUsingTargetGroup = nameof(ServiceNotUsingTargetGroup);
+    public const string DeploymentNotFound = nameof(DeploymentNotFound);
 
     // AWS and network.
     public const string AccessDenied = nameof(AccessDenied);
@@ -46,6 +47,9 @@ public static class ErrorIds
     public const string DeploymentRolledBack = nameof(DeploymentRolledBack);
     public const string TasksFailing = nameof(TasksFailing);
     public const string DeploymentWaitTimedOut = nameof(DeploymentWaitTimedOut);
+
+    // DeployOps itself: a bug, never an AWS failure.
+    public const string DeployOpsDefect = nameof(DeployOpsDefect);
 
     // Endpoints.
     public const string InvalidUrl = nameof(InvalidUrl);

@@ -24,7 +24,18 @@ public static class ErrorTranslator
             {
                 RecommendedAction = "Check the resource's current state (Get-DeploymentHealth) before trying again.",
             },
-        _ => new DeployOpsError(ErrorIds.AwsRequestFailed, DeployOpsErrorKind.Other, exception.Message, target, exception),
+        AwsCallException call => new DeployOpsError(ErrorIds.AwsRequestFailed, DeployOpsErrorKind.Other, call.Message, target, call),
+        _ => Defect(exception),
+    };
+
+    /// <summary>
+    /// An exception no DeployOps code expects (a NullReferenceException, Single() on two items): a bug in DeployOps, never
+    /// dressed as an AWS failure. It names itself and the real exception type, and stops the command.
+    /// </summary>
+    public static DeployOpsError Defect(Exception exception) => new(ErrorIds.DeployOpsDefect, DeployOpsErrorKind.Defect,
+        $"DeployOps defect, not an AWS failure: {exception.GetType().FullName}: {exception.Message}", null, exception)
+    {
+        RecommendedAction = "Please report it with the command that was run and this message ($Error[0].Exception has the details).",
     };
 
     /// <summary>An error for a resource AWS says does not exist, with the id that names its kind.</summary>

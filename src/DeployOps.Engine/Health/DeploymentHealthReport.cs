@@ -1,5 +1,7 @@
 using System;
+using DeployOps.Aws.Ecs;
 using DeployOps.Operations;
+using DeployOps.Redaction;
 
 namespace DeployOps.Health;
 
@@ -9,6 +11,9 @@ public enum HealthStatus
     Healthy,
     Warning,
     Error,
+
+    /// <summary>Nothing wrong in what was read, but some facts could not be read: the verdict is incomplete.</summary>
+    Unknown,
 }
 
 /// <summary>The root-cause categories of runbook 000 step 2.</summary>
@@ -74,6 +79,9 @@ public enum EvidenceSource
     PortMapping,
     TaskCount,
     Endpoint,
+
+    /// <summary>A fact that could not be read (throttled past the retries, access denied...): the verdict is incomplete.</summary>
+    NotRead,
 }
 
 /// <summary>A fact that decided the category, e.g. a reason code, an exit code, a log line.</summary>
@@ -95,6 +103,9 @@ public sealed class HealthEvidence
     public string Resource { get; }
 
     public string Detail { get; }
+
+    /// <summary>The same evidence with secrets taken out of its resource and detail.</summary>
+    public HealthEvidence Redacted(SecretRedactor redactor) => new(SourceKind, redactor.Redact(Resource), redactor.Redact(Detail));
 
     public override string ToString() => $"{Source}: {Detail}";
 }
@@ -219,6 +230,24 @@ public sealed class StoppedTaskInfo
 
     public DateTimeOffset? StoppedAt { get; init; }
 
+    /// <summary>The report's view of a stopped task: its failing container's exit code and reason, secrets taken out.</summary>
+    public static StoppedTaskInfo From(EcsTask task, SecretRedactor redactor)
+    {
+        var container = task.FailingContainer;
+        return new StoppedTaskInfo
+        {
+            TaskArn = task.Arn,
+            TaskDefinition = task.TaskDefinitionArn ?? "",
+            StartedBy = task.StartedBy,
+            StopCode = task.StopCode,
+            StoppedReason = redactor.RedactOptional(task.StoppedReason),
+            ContainerName = container?.Name,
+            ExitCode = container?.ExitCode,
+            ContainerReason = redactor.RedactOptional(container?.Reason),
+            StoppedAt = task.StoppedAt,
+        };
+    }
+
     public override string ToString() => $"{TaskArn} {StopCode}: {StoppedReason}" + (ExitCode is null ? "" : $" (exit {ExitCode})");
 }
 
@@ -236,8 +265,11 @@ public sealed class DeploymentHealthReport
 
     public string? Environment { get; init; }
 
-    /// <summary>A <see cref="HealthStatus"/> name: Healthy, Warning or Error (text, so JSON and CSV show the name).</summary>
+    /// <summary>A <see cref="HealthStatus"/> name: Healthy, Warning, Error or Unknown (text, so JSON and CSV show the name).</summary>
     public string Status { get; init; } = "";
+
+    /// <summary>False when some facts could not be read (Evidence with Source NotRead): the verdict is incomplete, never Healthy.</summary>
+    public bool Complete { get; init; } = true;
 
     /// <summary>A <see cref="RootCauseCategory"/> name, e.g. HealthCheckMismatch (text, so JSON and CSV show the name).</summary>
     public string Category { get; init; } = "";

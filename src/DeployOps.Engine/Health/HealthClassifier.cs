@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using DeployOps.Aws;
+using DeployOps.Aws.Ecs;
+using DeployOps.Aws.ElasticLoadBalancing;
 
 namespace DeployOps.Health;
 
@@ -52,7 +54,14 @@ public static class HealthClassifier
             status = HealthStatus.Warning;
         }
 
-        evidence.AddRange(facts.Gaps.Select(gap => new HealthEvidence(EvidenceSource.Deployment, facts.Service.Name, "Not read: " + gap)));
+        // A report with a gap never claims Healthy: what was read is fine, but the verdict is incomplete.
+        var gaps = facts.Gaps;
+        if (gaps.Count > 0 && status == HealthStatus.Healthy)
+        {
+            status = HealthStatus.Unknown;
+        }
+
+        evidence.AddRange(gaps.Select(gap => new HealthEvidence(EvidenceSource.NotRead, facts.Service.Name, gap.ToString())));
         return new Verdict(status, category, evidence, Recommend(facts, category, status), checks);
     }
 
@@ -66,7 +75,7 @@ public static class HealthClassifier
 
         // Category B: tasks fail to start or to stay up.
         var failures = facts.FailureStops.ToList();
-        var rolloutFailed = primary?.RolloutState == "FAILED";
+        var rolloutFailed = primary?.RolloutFailed == true;
         var noneRunning = service.DesiredCount > 0 && service.RunningCount == 0 && service.PendingCount == 0 && service.Deployments.Any(d => d.FailedTasks > 0);
         if (failures.Count > 0 || rolloutFailed || noneRunning)
         {
@@ -76,12 +85,13 @@ public static class HealthClassifier
                 evidence.Add(new HealthEvidence(EvidenceSource.Deployment, primary!.Id, $"Deployment {primary.Id} FAILED: {primary.RolloutStateReason}"));
             }
 
-            foreach (var stop in failures.GroupBy(f => (f.StopCode, f.StoppedReason, f.ExitCode, f.ContainerReason)).Take(3))
+            foreach (var stop in failures.GroupBy(f => (f.StopCode, f.StoppedReason, f.FailingContainer?.ExitCode, f.FailingContainer?.Reason)).Take(3))
             {
                 var task = stop.First();
-                var exit = task.ExitCode is { } code ? $", container {task.ContainerName} exit code {code}" : "";
-                var reason = task.ContainerReason is { } containerReason && containerReason != task.StoppedReason ? $", {containerReason}" : "";
-                evidence.Add(new HealthEvidence(EvidenceSource.StoppedTask, AwsArn.LastSegment(task.TaskArn),
+                var container = task.FailingContainer;
+                var exit = container?.ExitCode is { } code ? $", container {container.Name} exit code {code}" : "";
+                var reason = container?.Reason is { } containerReason && containerReason != task.StoppedReason ? $", {containerReason}" : "";
+                evidence.Add(new HealthEvidence(EvidenceSource.StoppedTask, AwsArn.LastSegment(task.Arn),
                     $"{stop.Count()} stopped task(s): {task.StopCode}: {task.StoppedReason}{exit}{reason}"));
             }
 
@@ -95,7 +105,7 @@ public static class HealthClassifier
         }
 
         // Category A: the target group checks what the application does not answer.
-        var mismatched = facts.ActiveTargets.Where(t => t.Reason == "Target.ResponseCodeMismatch").ToList();
+        var mismatched = facts.ActiveTargets.Where(t => t.Reason == ElbTargetReason.ResponseCodeMismatch).ToList();
         var wrongPaths = facts.TargetGroups.Where(g => PathDiffers(g, facts.Expectation)).ToList();
         if (mismatched.Count > 0 || wrongPaths.Count > 0)
         {
@@ -110,11 +120,17 @@ public static class HealthClassifier
             return (RootCauseCategory.HealthCheckMismatch, evidence);
         }
 
-        // Category C: nothing registered, or the load balancer cannot reach the tasks.
+        // Category C: a target group that no longer exists, nothing registered, or the load balancer cannot reach the tasks.
         var unreachable = facts.UnreachableTargets.ToList();
-        var empty = facts.TargetGroups.Where(g => g.Targets.All(t => t.State == "draining")).ToList();
-        if (service.RunningCount > 0 && (unreachable.Count > 0 || empty.Count > 0))
+        var empty = facts.TargetGroups.Where(g => g.Targets.All(t => t.State == ElbTargetState.Draining)).ToList();
+        if (facts.MissingTargetGroups.Count > 0 || (service.RunningCount > 0 && (unreachable.Count > 0 || empty.Count > 0)))
         {
+            foreach (var arn in facts.MissingTargetGroups)
+            {
+                evidence.Add(new HealthEvidence(EvidenceSource.TargetHealth, AwsArn.TargetGroupName(arn),
+                    $"Target group {AwsArn.TargetGroupName(arn)} does not exist, but the service's load balancer mapping names it ({arn})"));
+            }
+
             foreach (var group in empty)
             {
                 evidence.Add(new HealthEvidence(EvidenceSource.TargetHealth, group.TargetGroupName,
@@ -131,7 +147,7 @@ public static class HealthClassifier
             return (RootCauseCategory.NetworkInfrastructure, evidence);
         }
 
-        var unhealthy = facts.ActiveTargets.Where(t => t.State == "unhealthy").ToList();
+        var unhealthy = facts.ActiveTargets.Where(t => t.State == ElbTargetState.Unhealthy).ToList();
         if (unhealthy.Count > 0)
         {
             AddTargetReasons(evidence, facts, unhealthy);
@@ -188,7 +204,7 @@ public static class HealthClassifier
                 $"Health check path '{wrong.HealthCheckPath}' may not match the application: expected '{facts.Expectation.HealthCheckPath}'");
         }
 
-        var answeredWrong = facts.TargetGroups.FirstOrDefault(g => g.Targets.Any(t => t.Reason == "Target.ResponseCodeMismatch"));
+        var answeredWrong = facts.TargetGroups.FirstOrDefault(g => g.Targets.Any(t => t.Reason == ElbTargetReason.ResponseCodeMismatch));
         if (answeredWrong is not null)
         {
             return new HealthCheckResult(HealthCheckPathCheck, CheckOutcome.Warning,
@@ -202,13 +218,21 @@ public static class HealthClassifier
 
     private static HealthCheckResult CheckTargets(ServiceFacts facts)
     {
+        if (facts.MissingTargetGroups.Count > 0)
+        {
+            return new HealthCheckResult(TargetHealthCheck, CheckOutcome.Fail,
+                $"Target group {string.Join(", ", facts.MissingTargetGroups.Select(AwsArn.TargetGroupName))} does not exist");
+        }
+
         if (facts.TargetGroups.Count == 0)
         {
-            return new HealthCheckResult(TargetHealthCheck, CheckOutcome.Skipped, "The service has no target group");
+            return facts.Service.LoadBalancers.Any(lb => lb.TargetGroupArn is not null)
+                ? new HealthCheckResult(TargetHealthCheck, CheckOutcome.Skipped, "Target health was not read (see Evidence)")
+                : new HealthCheckResult(TargetHealthCheck, CheckOutcome.Skipped, "The service has no target group");
         }
 
         var active = facts.ActiveTargets.ToList();
-        var unhealthy = active.Where(t => t.State == "unhealthy").ToList();
+        var unhealthy = active.Where(t => t.State == ElbTargetState.Unhealthy).ToList();
         if (unhealthy.Count > 0)
         {
             var reasons = string.Join(", ", unhealthy.Select(t => t.Reason).Distinct());
@@ -220,7 +244,7 @@ public static class HealthClassifier
             return new HealthCheckResult(TargetHealthCheck, CheckOutcome.Fail, "No targets registered to the target group");
         }
 
-        var notHealthy = active.Where(t => t.State != "healthy").ToList();
+        var notHealthy = active.Where(t => t.State != ElbTargetState.Healthy).ToList();
         return notHealthy.Count > 0
             ? new HealthCheckResult(TargetHealthCheck, CheckOutcome.Warning, $"{notHealthy.Count} of {active.Count} target(s) not healthy yet ({string.Join(", ", notHealthy.Select(t => t.State).Distinct())})")
             : new HealthCheckResult(TargetHealthCheck, CheckOutcome.Pass, $"All {active.Count} target(s) healthy");
@@ -231,7 +255,7 @@ public static class HealthClassifier
         var service = facts.Service;
         var primary = facts.Primary;
         var counts = $"Running: {service.RunningCount}, Desired: {service.DesiredCount}";
-        if (primary?.RolloutState == "FAILED")
+        if (primary?.RolloutFailed == true)
         {
             return new HealthCheckResult(ServiceStabilityCheck, CheckOutcome.Fail, $"Deployment failed: {primary.RolloutStateReason} ({counts})");
         }
@@ -241,14 +265,14 @@ public static class HealthClassifier
             return new HealthCheckResult(ServiceStabilityCheck, CheckOutcome.Fail, $"No task is running ({counts})");
         }
 
-        if (primary?.RolloutState == "IN_PROGRESS" || service.Deployments.Count > 1)
+        if (primary?.RolloutState == EcsRolloutState.InProgress || service.Deployments.Count > 1)
         {
             return new HealthCheckResult(ServiceStabilityCheck, CheckOutcome.Warning, $"Deployment {primary?.Id} in progress ({counts})");
         }
 
         return service.RunningCount < service.DesiredCount
             ? new HealthCheckResult(ServiceStabilityCheck, CheckOutcome.Warning, $"Fewer tasks running than desired ({counts})")
-            : new HealthCheckResult(ServiceStabilityCheck, CheckOutcome.Pass, $"Service is stable, rollout {primary?.RolloutState ?? "COMPLETED"} ({counts})");
+            : new HealthCheckResult(ServiceStabilityCheck, CheckOutcome.Pass, $"Service is stable, rollout {primary?.RolloutState ?? EcsRolloutState.Completed} ({counts})");
     }
 
     private static HealthCheckResult CheckEndpoint(ServiceFacts facts)
@@ -285,6 +309,8 @@ public static class HealthClassifier
                 return "Runbook 000 step 3C: check target registration, the security groups between the load balancer and the tasks, and the container port mapping.";
             case RootCauseCategory.Undetermined:
                 return "Runbook 000 step 2: the facts fit no category; read Evidence and RecentEvents, and escalate if this is not resolved within an hour.";
+            case RootCauseCategory.None when status == HealthStatus.Unknown:
+                return "Some facts could not be read (Evidence 'Not read'): run Get-DeploymentHealth again, or allow more attempts with AWS_MAX_ATTEMPTS.";
             default:
                 return status == HealthStatus.Healthy
                     ? "No action needed: all checks pass (runbook 000 step 1)."

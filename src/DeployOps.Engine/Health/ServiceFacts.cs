@@ -2,20 +2,25 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using DeployOps.Aws.Ecs;
+using DeployOps.Aws.ElasticLoadBalancing;
 using DeployOps.Endpoints;
+using DeployOps.Facts;
 
 namespace DeployOps.Health;
 
-/// <summary>The line from a stopped task's application log that explains why it stopped.</summary>
+/// <summary>The line from a stopped task's application log that explains why it stopped (already redacted).</summary>
 public sealed record LogFinding(string LogGroup, string LogStream, string Line);
 
 /// <summary>
-/// Everything the inspector learned about one service: the classifier's input. Gathered in two
-/// rounds: the facts every inspection reads, then (only when the first round points there) the
-/// stopped tasks, their logs, the security groups and the task definition's port mappings.
+/// Everything the readers learned about one service: the classifier's input. Gathered in two rounds: the facts every
+/// inspection reads (the service, its target groups and their health, the caller's identity), then, only where the
+/// first round points, the stopped tasks and their logs, the security groups and the task definition's port mappings.
+/// What could not be read is a <see cref="Gap"/>; a service with gaps is never reported Healthy.
 /// </summary>
 public sealed class ServiceFacts
 {
+    private readonly List<Gap> _gaps = new();
+
     public ServiceFacts(string cluster, EcsService service, IReadOnlyList<TargetGroupHealth> targetGroups, ServiceExpectation expectation)
     {
         Cluster = cluster;
@@ -24,12 +29,31 @@ public sealed class ServiceFacts
         Expectation = expectation;
     }
 
+    /// <summary>A service's first facts from its target groups' readings: the groups read, the ones deleted, and the gaps.</summary>
+    public static ServiceFacts From(string cluster, EcsService service, IReadOnlyList<TargetGroupReading> targetGroups, ServiceExpectation expectation)
+    {
+        var facts = new ServiceFacts(cluster, service, targetGroups.Select(g => g.Health).Where(g => g is not null).Select(g => g!).ToList(), expectation)
+        {
+            MissingTargetGroups = targetGroups.Where(g => g.Group.Absent).Select(g => g.Arn).ToList(),
+        };
+        foreach (var gap in targetGroups.SelectMany(g => g.Gaps))
+        {
+            facts.AddGap(gap);
+        }
+
+        return facts;
+    }
+
     /// <summary>The cluster's name.</summary>
     public string Cluster { get; }
 
     public EcsService Service { get; }
 
+    /// <summary>The service's target groups whose settings and targets were both read.</summary>
     public IReadOnlyList<TargetGroupHealth> TargetGroups { get; }
+
+    /// <summary>Target groups the service's load balancer mapping names but that no longer exist (their ARNs).</summary>
+    public IReadOnlyList<string> MissingTargetGroups { get; init; } = Array.Empty<string>();
 
     public ServiceExpectation Expectation { get; }
 
@@ -39,7 +63,7 @@ public sealed class ServiceFacts
     public string? IdentityProblem { get; set; }
 
     /// <summary>Tasks of the service's current deployments that stopped, newest first.</summary>
-    public IReadOnlyList<StoppedTaskInfo> StoppedTasks { get; set; } = Array.Empty<StoppedTaskInfo>();
+    public IReadOnlyList<EcsTask> StoppedTasks { get; set; } = Array.Empty<EcsTask>();
 
     public LogFinding? ApplicationLog { get; set; }
 
@@ -51,31 +75,60 @@ public sealed class ServiceFacts
 
     public EndpointTestResult? Endpoint { get; set; }
 
-    /// <summary>Facts that could not be read (e.g. throttled out), so the report can say what it lacks.</summary>
-    public List<string> Gaps { get; } = new();
+    /// <summary>Facts that could not be read: the verdict is incomplete.</summary>
+    public IReadOnlyList<Gap> Gaps
+    {
+        get
+        {
+            lock (_gaps)
+            {
+                return _gaps.ToList();
+            }
+        }
+    }
 
-    public EcsDeployment? Primary => Service.Deployments.FirstOrDefault(d => d.Status == "PRIMARY");
+    /// <summary>True when every fact was read.</summary>
+    public bool Complete => Gaps.Count == 0;
+
+    public EcsDeployment? Primary => Service.Primary;
 
     /// <summary>Registered targets (not draining) across the service's target groups.</summary>
-    public IEnumerable<TargetHealthInfo> ActiveTargets => TargetGroups.SelectMany(g => g.Targets).Where(t => t.State != "draining");
+    public IEnumerable<TargetHealthInfo> ActiveTargets => TargetGroups.SelectMany(g => g.Targets).Where(t => t.State != ElbTargetState.Draining);
 
     /// <summary>Stops that mean the application failed: failed to start, exited non-zero, killed.</summary>
-    public IEnumerable<StoppedTaskInfo> FailureStops => StoppedTasks.Where(IsApplicationFailure);
-
-    public static bool IsApplicationFailure(StoppedTaskInfo task) =>
-        task.StopCode == "TaskFailedToStart" ||
-        (task.StopCode == "EssentialContainerExited" && (task.ExitCode is not null and not 0 || task.ContainerReason is not null));
+    public IEnumerable<EcsTask> FailureStops => StoppedTasks.Where(t => t.StoppedByApplicationFailure);
 
     /// <summary>True when the first round suggests tasks are failing: worth reading stopped tasks and logs.</summary>
     public bool SuggestsFailingTasks =>
         Primary is { } primary &&
-        (primary.RolloutState == "FAILED" || Service.Deployments.Any(d => d.FailedTasks > 0) ||
-         (Service.DesiredCount > 0 && Service.RunningCount == 0));
+        (primary.RolloutFailed || Service.Deployments.Any(d => d.FailedTasks > 0) || (Service.DesiredCount > 0 && Service.RunningCount == 0));
 
     /// <summary>Targets the load balancer cannot reach (timeouts, refused connections): worth reading the security groups.</summary>
-    public IEnumerable<TargetHealthInfo> UnreachableTargets => ActiveTargets.Where(t => t.Reason is "Target.Timeout" or "Target.FailedHealthChecks");
+    public IEnumerable<TargetHealthInfo> UnreachableTargets => ActiveTargets.Where(t => t.Reason is ElbTargetReason.Timeout or ElbTargetReason.FailedHealthChecks);
 
     /// <summary>True when tasks run but a target group has nothing registered: worth comparing the port mapping with the task definition.</summary>
     public bool SuggestsMissingTargets =>
-        Service.RunningCount > 0 && TargetGroups.Any(g => g.Targets.All(t => t.State == "draining"));
+        Service.RunningCount > 0 && TargetGroups.Any(g => g.Targets.All(t => t.State == ElbTargetState.Draining));
+
+    /// <summary>Records that something could not be read (thread-safe: second-round reads run concurrently).</summary>
+    public void AddGap(Gap gap)
+    {
+        lock (_gaps)
+        {
+            _gaps.Add(gap);
+        }
+    }
+
+    /// <summary>Keeps a fact's value with <paramref name="keep"/>, or its gap; an absent fact keeps nothing.</summary>
+    public void Absorb<T>(Fact<T> fact, Action<T> keep)
+    {
+        if (fact.IsRead)
+        {
+            keep(fact.Value);
+        }
+        else if (fact.Gap is { } gap)
+        {
+            AddGap(gap);
+        }
+    }
 }

@@ -85,7 +85,7 @@ public sealed class GetDeploymentHealthCommand : DeployOpsAwsCmdlet
             ExpectedHealthCheckPath = ExpectedHealthCheckPath,
             HealthUrl = HealthUrl,
         };
-        var inspector = new DeploymentHealthInspector(Session, Observer);
+        var inspector = new DeploymentHealthInspector(Facts);
         if (TryRunEngine(token => inspector.InspectAsync(request, token), request.Cluster, out var outcomes))
         {
             WriteOutcomes(outcomes);

@@ -1,6 +1,4 @@
 using System;
-using System.Collections.Generic;
-using System.Linq;
 using System.Management.Automation;
 using DeployOps.Commands.Completion;
 using DeployOps.Deployments;
@@ -45,10 +43,10 @@ public sealed class RepairTargetGroupHealthCheckCommand : EcsDeploymentCmdlet
     [ArgumentCompleter(typeof(ServiceCompleter))]
     public string[]? Service { get; set; }
 
-    /// <summary>Plans, confirms and applies the change for each target group.</summary>
+    /// <summary>Plans, confirms and applies the change for each target group; the engine waits and reports with -Wait.</summary>
     protected override void ProcessRecord()
     {
-        var repairer = new HealthCheckRepairer(Session, Observer);
+        var repairer = new HealthCheckRepairer(Facts);
         foreach (var arn in TargetGroupArn)
         {
             var request = new HealthCheckRepairRequest
@@ -59,65 +57,14 @@ public sealed class RepairTargetGroupHealthCheckCommand : EcsDeploymentCmdlet
                 Redeploy = Redeploy,
                 Cluster = string.IsNullOrEmpty(Cluster) ? null : Cluster,
                 Services = Service ?? Array.Empty<string>(),
+                Wait = WaitSettings,
             };
-            if (!TryRunEngine(token => repairer.PlanAsync(request, token), arn, out var plan)
-                || !ShouldChange(plan.ShouldProcessTarget, plan.ShouldProcessAction)
-                || !TryRunEngine(token => repairer.ApplyAsync(plan, Redeploy, token), arn, out var change))
-            {
-                continue;
-            }
-
-            WriteObject(change);
-
-            // A service that could not be redeployed does not undo the change: each is its own error.
-            foreach (var error in change.RedeploymentErrors)
-            {
-                WriteEngineError(error);
-            }
-
-            if (Wait)
-            {
-                WaitAndReport(change);
-            }
-        }
-    }
-
-    private void WaitAndReport(TargetGroupHealthCheckChange change)
-    {
-        // The deployments -Redeploy started; without -Redeploy, the named services' current deployments.
-        var waits = Redeploy
-            ? change.Redeployments.Select(started => (started.Cluster, started.Service, (string?)started.DeploymentId)).ToList()
-            : NamedServices().Select(service => (Cluster!, service, (string?)null)).ToList();
-        if (waits.Count == 0)
-        {
-            WriteWarning($"-Wait: there is no deployment to wait for on {change.TargetGroupName}; use -Redeploy, or name the services with -Cluster and -Service.");
-            return;
-        }
-
-        foreach (var (cluster, service, deploymentId) in waits)
-        {
-            if (TryWait(cluster, service, deploymentId, out var result) && result.ToError() is { } failed)
-            {
-                WriteEngineError(failed);
-            }
-        }
-
-        var inspector = new DeploymentHealthInspector(Session, Observer);
-        foreach (var cluster in waits.GroupBy(wait => wait.Item1, wait => wait.Item2, StringComparer.Ordinal))
-        {
-            var request = new HealthInspectionRequest
-            {
-                Cluster = cluster.Key,
-                Services = cluster.Distinct(StringComparer.Ordinal).ToArray(),
-                ExpectedHealthCheckPath = HealthCheckPath,
-            };
-            if (TryRunEngine(token => inspector.InspectAsync(request, token), cluster.Key, out var outcomes))
+            if (TryRunEngine(token => repairer.PlanAsync(request, token), arn, out var plan)
+                && ShouldChange(plan)
+                && TryRunEngine(token => repairer.ApplyAsync(plan, request, token), arn, out var outcomes))
             {
                 WriteOutcomes(outcomes);
             }
         }
     }
-
-    private IEnumerable<string> NamedServices() =>
-        string.IsNullOrEmpty(Cluster) || Service is null ? Enumerable.Empty<string>() : Service;
 }

@@ -22,26 +22,17 @@ public sealed class RestartEcsServiceCommand : EcsDeploymentCmdlet
     [ArgumentCompleter(typeof(ServiceCompleter))]
     public string[] Service { get; set; } = Array.Empty<string>();
 
-    /// <summary>Checks, confirms and redeploys each service.</summary>
+    /// <summary>Plans, confirms and redeploys each service (and with -Wait, waits for it).</summary>
     protected override void ProcessRecord()
     {
-        var redeployer = new ServiceRedeployer(Session, Observer);
+        var redeployer = new ServiceRedeployer(Facts);
         foreach (var name in Service)
         {
-            if (!TryRunEngine(token => redeployer.ResolveAsync(Cluster, name, token), name, out var service)
-                || !ShouldChange($"ECS service {service.Service} in cluster {service.Cluster}", "Force a new deployment")
-                || !TryRunEngine(token => redeployer.ForceNewDeploymentAsync(service, token), name, out var started))
+            if (TryRunEngine(token => redeployer.PlanAsync(Cluster, name, token), name, out var plan)
+                && ShouldChange(plan)
+                && TryRunEngine(token => redeployer.ApplyAsync(plan, WaitSettings, token), name, out var outcomes))
             {
-                continue;
-            }
-
-            if (!Wait)
-            {
-                WriteObject(started);
-            }
-            else if (TryWait(started.Cluster, started.Service, started.DeploymentId, out var result))
-            {
-                WriteWaitResult(result);
+                WriteOutcomes(outcomes);
             }
         }
     }

@@ -54,10 +54,10 @@ public sealed class WaitEcsDeploymentCommand : DeployOpsAwsCmdlet
             Timeout = TimeSpan.FromSeconds(Timeout),
             PollInterval = TimeSpan.FromSeconds(PollInterval),
         };
-        var waiter = new DeploymentWaiter(Session, Observer);
+        var waiter = new DeploymentWaiter(Facts);
         if (TryRunEngine(token => waiter.WaitAsync(request, token), Service, out var result))
         {
-            WriteWaitResult(result);
+            WriteOutcomes(result.Outcomes());
         }
     }
 }

@@ -67,11 +67,11 @@ public sealed class BadInputTests : IClassFixture<SandboxFixture>
         var inspector = new DeploymentHealthInspector(session, NullOperationObserver.Instance);
 
         var outcome = Assert.Single(await inspector.InspectAsync(new HealthInspectionRequest { Cluster = Lightwave.Cluster, Services = new[] { " " } }, default));
-        var resolve = await Assert.ThrowsAsync<DeployOpsException>(() => new ServiceRedeployer(session, NullOperationObserver.Instance).ResolveAsync(Lightwave.Cluster, " ", default));
+        var resolve = await Assert.ThrowsAsync<DeployOpsException>(() => new ServiceRedeployer(session, NullOperationObserver.Instance).PlanAsync(Lightwave.Cluster, " ", default));
 
         Assert.Equal(ErrorIds.ServiceNotFound, outcome.Error!.ErrorId);
         Assert.StartsWith($"Service ' ' does not exist in cluster '{Lightwave.Cluster}'.", outcome.Error.Message, StringComparison.Ordinal);
-        Assert.Equal($"Service ' ' does not exist in cluster '{Lightwave.Cluster}'.", resolve.Error.Message);
+        Assert.StartsWith($"Service ' ' does not exist in cluster '{Lightwave.Cluster}'.", resolve.Error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -80,7 +80,7 @@ public sealed class BadInputTests : IClassFixture<SandboxFixture>
         await _sandbox.LoadScenarioAsync("healthy");
         using var session = SandboxSessions.Create(_sandbox);
 
-        var resolve = await Assert.ThrowsAsync<DeployOpsException>(() => new ServiceRedeployer(session, NullOperationObserver.Instance).ResolveAsync(" ", Lightwave.Service, default));
+        var resolve = await Assert.ThrowsAsync<DeployOpsException>(() => new ServiceRedeployer(session, NullOperationObserver.Instance).PlanAsync(" ", Lightwave.Service, default));
         var wait = await Assert.ThrowsAsync<DeployOpsException>(() => new DeploymentWaiter(session, NullOperationObserver.Instance)
             .WaitAsync(new DeploymentWaitRequest { Cluster = "no-such-cluster", Service = Lightwave.Service }, default));
 

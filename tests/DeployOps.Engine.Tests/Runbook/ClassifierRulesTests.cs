@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using DeployOps.Aws.Ec2;
 using DeployOps.Aws.Ecs;
+using DeployOps.Facts;
 using DeployOps.Health;
 using DeployOps.Operations;
 using Xunit;
@@ -38,6 +39,15 @@ public sealed class ClassifierRulesTests
     private static TargetHealthInfo Target(string state, string? reason = null, string? description = null) =>
         new() { Id = "10.0.0.1", Port = 8000, State = state, Reason = reason, Description = description };
 
+    private static EcsTask Stopped(string stopCode, string reason, int? exitCode = null, string? containerReason = null) => new()
+    {
+        Arn = "arn:aws:ecs:us-east-1:123456789012:task/web/abc",
+        StartedBy = "ecs-svc/1",
+        StopCode = stopCode,
+        StoppedReason = reason,
+        Containers = new[] { new EcsContainer("app", "web:1", "STOPPED", exitCode, containerReason, null) },
+    };
+
     private static ServiceFacts Facts(EcsService service, TargetGroupHealth group, string? expectedPath = null) =>
         new("web", service, new[] { group }, new ServiceExpectation(expectedPath, null)) { Identity = "account 123456789012" };
 
@@ -45,7 +55,7 @@ public sealed class ClassifierRulesTests
     public void Tasks_that_fail_to_start_win_over_an_unhealthy_target()
     {
         var facts = Facts(Service(running: 0, rollout: "FAILED", failedTasks: 3), Group(Target("unhealthy", "Target.ResponseCodeMismatch", "Health checks failed with these codes: [404]")));
-        facts.StoppedTasks = new[] { new StoppedTaskInfo { TaskArn = "arn:task/web/abc", StopCode = "TaskFailedToStart", StoppedReason = "CannotPullContainerError: not found" } };
+        facts.StoppedTasks = new[] { Stopped("TaskFailedToStart", "CannotPullContainerError: not found") };
 
         var verdict = HealthClassifier.Classify(facts);
 
@@ -57,7 +67,7 @@ public sealed class ClassifierRulesTests
     public void Stops_for_elb_health_checks_are_not_an_application_failure()
     {
         var facts = Facts(Service(failedTasks: 2), Group(Target("unhealthy", "Target.ResponseCodeMismatch", "Health checks failed with these codes: [404]")));
-        facts.StoppedTasks = new[] { new StoppedTaskInfo { TaskArn = "arn:task/web/abc", StopCode = "ServiceSchedulerInitiated", StoppedReason = "Task failed ELB health checks in (target-group arn:tg)", ExitCode = 0 } };
+        facts.StoppedTasks = new[] { Stopped("ServiceSchedulerInitiated", "Task failed ELB health checks in (target-group arn:tg)", exitCode: 0) };
 
         Assert.Equal(RootCauseCategory.HealthCheckMismatch, HealthClassifier.Classify(facts).Category);
     }
@@ -83,7 +93,7 @@ public sealed class ClassifierRulesTests
     public void Tasks_killed_while_the_checks_pass_still_name_the_cause()
     {
         var facts = Facts(Service(failedTasks: 1), Group(Target("healthy")));
-        facts.StoppedTasks = new[] { new StoppedTaskInfo { TaskArn = "arn:task/web/abc", StopCode = "EssentialContainerExited", StoppedReason = "Essential container in task exited", ExitCode = 137, ContainerReason = "OutOfMemoryError: Container killed due to memory usage" } };
+        facts.StoppedTasks = new[] { Stopped("EssentialContainerExited", "Essential container in task exited", exitCode: 137, containerReason: "OutOfMemoryError: Container killed due to memory usage") };
 
         var verdict = HealthClassifier.Classify(facts);
 
@@ -103,9 +113,9 @@ public sealed class ClassifierRulesTests
     public void Facts_that_could_not_be_read_are_said()
     {
         var facts = Facts(Service(running: 0, rollout: "FAILED", failedTasks: 3), Group());
-        facts.Gaps.Add("stopped tasks (ThrottlingException)");
+        facts.AddGap(new Gap("stopped tasks of api", "ThrottlingException after 3 attempts"));
 
-        Assert.Contains(HealthClassifier.Classify(facts).Evidence, e => e.Detail == "Not read: stopped tasks (ThrottlingException)");
+        Assert.Contains(HealthClassifier.Classify(facts).Evidence, e => e.SourceKind == EvidenceSource.NotRead && e.Detail == "Not read: stopped tasks of api (ThrottlingException after 3 attempts)");
     }
 
     [Theory]
@@ -115,7 +125,7 @@ public sealed class ClassifierRulesTests
     [InlineData(new[] { "boot", "[ERROR] worker timeout", "bye" }, "[ERROR] worker timeout")]
     [InlineData(new[] { "all fine", "bye" }, null)]
     public void The_log_line_chosen_is_the_most_specific_explanation(string[] lines, string? expected) =>
-        Assert.Equal(expected, LogLines.Explaining(lines));
+        Assert.Equal(expected, ApplicationLogReader.Explaining(lines));
 
     [Fact]
     public void Security_group_sentences_name_the_missing_rule()

@@ -41,24 +41,31 @@ public sealed class RepairAndWaitTests : IClassFixture<SandboxFixture>
         var repairer = new HealthCheckRepairer(session, NullOperationObserver.Instance);
         var arn = await TargetGroupArnAsync(session);
 
-        var plan = await repairer.PlanAsync(new HealthCheckRepairRequest
+        var request = new HealthCheckRepairRequest
         {
             TargetGroupArn = arn,
             HealthCheckPath = Lightwave.HealthPath,
             Redeploy = true,
             Cluster = Lightwave.Cluster,
             Services = new[] { Lightwave.Service },
-        }, default);
-        var change = await repairer.ApplyAsync(plan, redeploy: true, default);
-        var start = Assert.Single(change.Redeployments);
-        var waited = await new DeploymentWaiter(session, NullOperationObserver.Instance).WaitAsync(WaitFor(start.DeploymentId), default);
-        var report = Assert.Single(await new DeploymentHealthInspector(session, NullOperationObserver.Instance)
-            .InspectAsync(new HealthInspectionRequest { Cluster = Lightwave.Cluster, Services = new[] { Lightwave.Service } }, default)).Value!;
+            Wait = new DeploymentWaitSettings(TimeSpan.FromMinutes(2)),
+        };
+        var plan = await repairer.PlanAsync(request, default);
+        var outcomes = await repairer.ApplyAsync(plan, request, default);
 
+        // In order: the change, the wait's result, the report after (no error anywhere).
+        Assert.All(outcomes, o => Assert.Null(o.Error));
+        Assert.Collection(outcomes.Select(o => o.Value!),
+            first => Assert.IsType<TargetGroupHealthCheckChange>(first),
+            second => Assert.IsType<DeploymentWaitResult>(second),
+            third => Assert.IsType<DeploymentHealthReport>(third));
+        var change = (TargetGroupHealthCheckChange)outcomes[0].Value!;
+        var waited = (DeploymentWaitResult)outcomes[1].Value!;
+        var report = (DeploymentHealthReport)outcomes[2].Value!;
+        Assert.Equal(Assert.Single(change.Redeployments).DeploymentId, waited.DeploymentId);
         Assert.Equal((Lightwave.WrongHealthPath, Lightwave.HealthPath, true), (change.OldHealthCheckPath, change.NewHealthCheckPath, change.Changed));
         Assert.Equal($"target group {Lightwave.TargetGroup} ({arn})", plan.ShouldProcessTarget);
         Assert.Contains($"force a new deployment of {Lightwave.Cluster}/{Lightwave.Service}", plan.ShouldProcessAction, StringComparison.Ordinal);
-        Assert.Empty(change.RedeploymentErrors);
         Assert.Equal(DeploymentWaitOutcome.Completed, waited.OutcomeKind);
         Assert.True(waited.Succeeded);
         Assert.Null(waited.ToError());
@@ -76,8 +83,9 @@ public sealed class RepairAndWaitTests : IClassFixture<SandboxFixture>
 
         var plan = await repairer.PlanAsync(new HealthCheckRepairRequest { TargetGroupArn = arn, HealthCheckPath = "/other/" }, default);
         var unchanged = (await session.LoadBalancing.DescribeTargetGroupsAsync(new[] { arn })).Single();
-        var samePlan = await repairer.PlanAsync(new HealthCheckRepairRequest { TargetGroupArn = arn, HealthCheckPath = Lightwave.HealthPath }, default);
-        var change = await repairer.ApplyAsync(samePlan, redeploy: false, default);
+        var same = new HealthCheckRepairRequest { TargetGroupArn = arn, HealthCheckPath = Lightwave.HealthPath };
+        var samePlan = await repairer.PlanAsync(same, default);
+        var change = Assert.IsType<TargetGroupHealthCheckChange>(Assert.Single(await repairer.ApplyAsync(samePlan, same, default)).Value);
 
         Assert.True(plan.NeedsChange);
         Assert.Equal(Lightwave.HealthPath, unchanged.HealthCheck.Path);
@@ -164,7 +172,7 @@ public sealed class RepairAndWaitTests : IClassFixture<SandboxFixture>
         {
             using var session = SandboxSessions.Create(_sandbox);
             var start = await new ServiceRedeployer(session, NullOperationObserver.Instance)
-                .ForceNewDeploymentAsync(new ServiceReference(Lightwave.Cluster, Lightwave.Service), default);
+                .ApplyAsync(new RedeployPlan(Lightwave.Cluster, Lightwave.Service), default);
 
             var result = await new DeploymentWaiter(session, NullOperationObserver.Instance).WaitAsync(WaitFor(start.DeploymentId, TimeSpan.FromSeconds(1)), default);
 
@@ -193,7 +201,7 @@ public sealed class RepairAndWaitTests : IClassFixture<SandboxFixture>
         {
             try
             {
-                await redeployer.ForceNewDeploymentAsync(new ServiceReference(Lightwave.Cluster, Lightwave.Service), default);
+                await redeployer.ApplyAsync(new RedeployPlan(Lightwave.Cluster, Lightwave.Service), default);
                 started++;
             }
             catch (DeployOpsException ex) when (ex.Error.ErrorId == ErrorIds.Throttled)

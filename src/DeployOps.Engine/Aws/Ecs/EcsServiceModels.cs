@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Text.Json;
 using DeployOps.Aws.Protocols;
 
@@ -55,6 +56,18 @@ public sealed record EcsService
 
     /// <summary><c>createdAt</c>.</summary>
     public DateTimeOffset? CreatedAt { get; init; }
+
+    /// <summary>The PRIMARY deployment (the one ECS rolls out now), or null while ECS reports none.</summary>
+    public EcsDeployment? Primary => Deployments.FirstOrDefault(d => d.IsPrimary);
+
+    /// <summary>Not deleted: ACTIVE, or DRAINING while it is being deleted. What an inspection reports on.</summary>
+    public bool IsLive => Status is EcsServiceStatus.Active or EcsServiceStatus.Draining;
+
+    /// <summary>ACTIVE: ECS accepts UpdateService (new deployments) for it.</summary>
+    public bool AcceptsDeployments => Status == EcsServiceStatus.Active;
+
+    /// <summary>The deployment with <paramref name="deploymentId"/>, or null when ECS no longer lists it.</summary>
+    public EcsDeployment? Deployment(string deploymentId) => Deployments.FirstOrDefault(d => d.Id == deploymentId);
 
     internal static EcsService Read(JsonElement e) => new()
     {
@@ -123,6 +136,15 @@ public sealed record EcsDeployment
 
     /// <summary><c>rolloutStateReason</c>.</summary>
     public string? RolloutStateReason { get; init; }
+
+    /// <summary>Status PRIMARY: the deployment ECS is rolling out or has rolled out.</summary>
+    public bool IsPrimary => Status == EcsDeploymentStatus.Primary;
+
+    /// <summary>rolloutState FAILED: the circuit breaker (or ECS) gave the rollout up.</summary>
+    public bool RolloutFailed => RolloutState == EcsRolloutState.Failed;
+
+    /// <summary>rolloutState COMPLETED, or no rollout state at all (services without the deployment circuit breaker).</summary>
+    public bool RolloutCompleted => RolloutState is EcsRolloutState.Completed or null;
 
     internal static EcsDeployment Read(JsonElement e) => new()
     {

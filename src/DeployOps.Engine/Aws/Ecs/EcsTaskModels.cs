@@ -57,6 +57,23 @@ public sealed record EcsTask
     /// <summary><c>containers</c>.</summary>
     public IReadOnlyList<EcsContainer> Containers { get; init; } = Array.Empty<EcsContainer>();
 
+    /// <summary>
+    /// The container that explains why the task stopped: the first that exited non-zero or has a reason (an image pull
+    /// error, an out-of-memory kill); else the first container; null for a task without containers.
+    /// </summary>
+    public EcsContainer? FailingContainer => Containers.FirstOrDefault(c => c.ExitCode is not null and not 0 || c.Reason is not null) ?? Containers.FirstOrDefault();
+
+    /// <summary>
+    /// True when the task stopped because the application failed: it never started, or an essential container exited
+    /// non-zero or was killed. False for stops ECS or a person asked for (a deployment replacing it, a scale-in).
+    /// </summary>
+    public bool StoppedByApplicationFailure =>
+        StopCode == EcsStopCode.TaskFailedToStart ||
+        (StopCode == EcsStopCode.EssentialContainerExited && FailingContainer is { } container && (container.ExitCode is not null and not 0 || container.Reason is not null));
+
+    /// <summary>When the task stopped (or began stopping), for ordering; null while it runs.</summary>
+    public DateTimeOffset? StopTime => StoppedAt ?? StoppingAt;
+
     internal static EcsTask Read(JsonElement e) => new()
     {
         Arn = e.String("taskArn") ?? string.Empty,

@@ -1,0 +1,58 @@
+using DeployOps.Aws;
+using DeployOps.Operations;
+using DeployOps.Redaction;
+
+namespace DeployOps.Facts;
+
+/// <summary>
+/// The fact readers of one run over one session, one per resource family. Each answers per item with a
+/// <see cref="Fact{T}"/> under the one <see cref="FactPolicy"/>; they share the session's request limit and caches
+/// (a task definition is read once per run). Runbooks compose them, hand the facts to a pure classifier, and plan,
+/// apply, wait and verify.
+/// </summary>
+public sealed class AwsFacts
+{
+    public AwsFacts(AwsSession session, IOperationObserver observer)
+    {
+        Session = session;
+        Observer = observer;
+        Policy = new FactPolicy(session.MaxAttempts);
+        Identity = new IdentityReader(this);
+        Services = new ServiceReader(this);
+        TargetGroups = new TargetGroupReader(this);
+        Tasks = new TaskReader(this);
+        TaskDefinitions = new TaskDefinitionReader(this);
+        Logs = new ApplicationLogReader(this);
+        Network = new NetworkPathReader(this);
+    }
+
+    public AwsSession Session { get; }
+
+    public IOperationObserver Observer { get; }
+
+    public FactPolicy Policy { get; }
+
+    /// <summary>Takes secrets out of what this run reports; knows the environment values of every task definition read.</summary>
+    public SecretRedactor Redactor { get; } = new();
+
+    /// <summary>Who the credentials are (STS).</summary>
+    public IdentityReader Identity { get; }
+
+    /// <summary>ECS services and their deployments.</summary>
+    public ServiceReader Services { get; }
+
+    /// <summary>Target groups and their targets' health.</summary>
+    public TargetGroupReader TargetGroups { get; }
+
+    /// <summary>ECS tasks, stopped ones and why.</summary>
+    public TaskReader Tasks { get; }
+
+    /// <summary>Task definitions, read once per run.</summary>
+    public TaskDefinitionReader TaskDefinitions { get; }
+
+    /// <summary>Application logs (the awslogs streams of tasks).</summary>
+    public ApplicationLogReader Logs { get; }
+
+    /// <summary>The network path from a load balancer to a service's tasks (security groups, subnets).</summary>
+    public NetworkPathReader Network { get; }
+}
