@@ -180,14 +180,14 @@ public sealed class SandboxHost : IAsyncDisposable
 
     private void MapControlApi(WebApplication app)
     {
-        app.MapGet("/_sandbox/state", () => Results.Text(World.DescribeState().ToJsonString(), "application/json"));
+        app.MapGet("/_sandbox/state", async (CancellationToken token) => Results.Text((await World.DescribeStateAsync(token).ConfigureAwait(false)).ToJsonString(), "application/json"));
         app.MapGet("/_sandbox/scenarios", () => Results.Json(ScenarioReader.List(_options.ScenariosDirectory), ControlJson));
         app.MapPost("/_sandbox/scenario/{name}", async (string name, CancellationToken token) =>
         {
             try
             {
                 await LoadScenarioAsync(name, token).ConfigureAwait(false);
-                return Results.Text(World.DescribeState().ToJsonString(), "application/json");
+                return Results.Text((await World.DescribeStateAsync(token).ConfigureAwait(false)).ToJsonString(), "application/json");
             }
             catch (ScenarioException ex)
             {
