@@ -63,8 +63,9 @@ public static class Program
         {
             host = await SandboxHost.StartAsync(options, stop.Token).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is SandboxStartException or ScenarioException)
+        catch (Exception ex) when (ex is SandboxStartException or ScenarioException or MotoException)
         {
+            // The message says it all, on one line; the host has already stopped whatever it started (moto included).
             Console.Error.WriteLine($"error: {ex.Message}");
             return 1;
         }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
 using DeployOps.Sandbox.Moto;
@@ -88,9 +89,13 @@ public sealed partial class SandboxWorld : IAsyncDisposable
             {
                 return;
             }
+            catch (Exception ex) when (ex is MotoException or HttpRequestException)
+            {
+                // One bad step must not stop the world; it is logged (moto's failure says all there is to say) and the next tick tries again.
+                _log.LogError("World step failed: {Message}", ex.Message);
+            }
             catch (Exception ex)
             {
-                // One bad step must not stop the world; it is logged and the next tick tries again.
                 _log.LogError(ex, "World step failed");
             }
         }
@@ -147,7 +152,7 @@ public sealed partial class SandboxWorld : IAsyncDisposable
             {
                 await effect().ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is MotoCallException or System.Net.Http.HttpRequestException or System.Net.Sockets.SocketException)
+            catch (Exception ex) when (ex is MotoException or HttpRequestException or System.Net.Sockets.SocketException)
             {
                 _log.LogWarning("World effect failed: {Message}", ex.Message);
             }
@@ -181,10 +186,15 @@ public sealed partial class SandboxWorld : IAsyncDisposable
                 {
                     snapshot = await ConfigSnapshot.ReadAsync(_moto, region, cancellationToken).ConfigureAwait(false);
                 }
-                catch (MotoCallException ex)
+                catch (Exception ex) when (ex is MotoException or HttpRequestException)
                 {
                     _log.LogWarning("Reading moto's configuration for {Region} failed: {Message}", region, ex.Message);
-                    Interlocked.Exchange(ref _snapshotDirty, 1);
+                    if (ex is MotoCallException)
+                    {
+                        // A refusal may pass: try again next step. A broken or silent moto is tried again after MaxAge (or the next write), not every step.
+                        Interlocked.Exchange(ref _snapshotDirty, 1);
+                    }
+
                     continue;
                 }
 
