@@ -81,7 +81,9 @@ public static class Program
                 Console.Error.WriteLine($"load balancer {lb.LoadBalancerName} ({lb.DnsName}:{lb.ListenerPort}) -> {lb.Url}");
             }
 
+            // Scripts parse the ready line (^DeployOps sandbox ready at (?<url>https?://\S+)\s*$): keep its format, add lines after it.
             Console.WriteLine($"DeployOps sandbox ready at {host.Url.GetLeftPart(UriPartial.Authority)}");
+            Console.WriteLine($"moto at {host.MotoUrl.GetLeftPart(UriPartial.Authority)}");
             try
             {
                 await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);

@@ -133,7 +133,7 @@ public sealed class SandboxHost : IAsyncDisposable
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        // Standard output carries only the ready line; everything the sandbox logs goes to standard error, one line an entry.
+        // Standard output carries only the ready lines; everything the sandbox logs goes to standard error, one line an entry.
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(_options.LogLevel);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.WebHost.ConfigureKestrel(k =>

@@ -13,6 +13,7 @@ namespace DeployOps.Sandbox.Tests;
 public sealed class SandboxProgram : IAsyncDisposable
 {
     public const string ReadyPrefix = "DeployOps sandbox ready at ";
+    public const string MotoPrefix = "moto at ";
 
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
@@ -33,7 +34,7 @@ public sealed class SandboxProgram : IAsyncDisposable
     public Uri Url => new(OutputLines.Single(l => l.StartsWith(ReadyPrefix, StringComparison.Ordinal))[ReadyPrefix.Length..] + "/");
 
     /// <summary>
-    /// Starts the program and waits until it has printed its ready line. <paramref name="environment"/> is set
+    /// Starts the program and waits until it has printed its ready line and moto's line. <paramref name="environment"/> is set
     /// in the child's environment (an empty value leaves the variable defined and empty).
     /// </summary>
     public static async Task<SandboxProgram> StartAsync(string[] arguments, IReadOnlyDictionary<string, string>? environment = null)
@@ -47,8 +48,8 @@ public sealed class SandboxProgram : IAsyncDisposable
         {
             await Eventually.WaitUntilAsync(() => program._process.HasExited
                     ? throw new InvalidOperationException($"The sandbox exited with {program._process.ExitCode} before it was ready: {string.Join(Environment.NewLine, program.ErrorLines)}")
-                    : Task.FromResult(program.OutputLines.Any(l => l.StartsWith(ReadyPrefix, StringComparison.Ordinal))),
-                "the sandbox's ready line");
+                    : Task.FromResult(program.OutputLines.Any(l => l.StartsWith(MotoPrefix, StringComparison.Ordinal))),
+                "the sandbox's ready line and moto's line");
         }
         catch
         {

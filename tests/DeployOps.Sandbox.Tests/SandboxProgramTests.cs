@@ -1,5 +1,7 @@
 using System;
 using System.Linq;
+using System.Net.Http;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using System.Threading.Tasks;
 using DeployOps.Sandbox.Moto;
@@ -38,7 +40,7 @@ public sealed class EmptyAwsVariablesSandbox : IAsyncLifetime
     }
 }
 
-/// <summary>The sandbox as people and scripts run it: its environment, what it logs.</summary>
+/// <summary>The sandbox as people and scripts run it: its environment, its ready lines, what it logs.</summary>
 public sealed partial class SandboxProgramTests : IClassFixture<EmptyAwsVariablesSandbox>
 {
     private readonly SandboxProgram _program;
@@ -58,6 +60,20 @@ public sealed partial class SandboxProgramTests : IClassFixture<EmptyAwsVariable
     }
 
     [Fact]
+    public async Task The_ready_line_keeps_its_format_and_moto_s_url_follows_it_and_is_in_the_state()
+    {
+        var output = _program.OutputLines;
+
+        // The pattern Pester's Sandbox.psm1 parses the ready line with.
+        Assert.Matches(ReadyLine(), output[0]);
+        var moto = MotoLine().Match(output[1]);
+        Assert.True(moto.Success, $"the line after the ready line is '{output[1]}'");
+        using var http = new HttpClient();
+        var state = JsonNode.Parse(await http.GetStringAsync(new Uri(_program.Url, "_sandbox/state")))!;
+        Assert.Equal(moto.Groups["url"].Value, (string?)state["motoUrl"]);
+    }
+
+    [Fact]
     public async Task A_world_step_that_moto_fails_is_logged_on_one_line_without_a_stack_trace()
     {
         // A write in a region moto cannot serve: the client gets moto's HTML page as it came, and the world, told its
@@ -74,6 +90,12 @@ public sealed partial class SandboxProgramTests : IClassFixture<EmptyAwsVariable
         Assert.DoesNotContain(_program.ErrorLines, l => StackFrame().IsMatch(l));
         Assert.Equal(Lightwave.Service, (string?)(await aws.ServiceAsync())["serviceName"]);
     }
+
+    [GeneratedRegex(@"^DeployOps sandbox ready at (?<url>https?://\S+)\s*$")]
+    private static partial Regex ReadyLine();
+
+    [GeneratedRegex(@"^moto at (?<url>http://127\.0\.0\.1:\d+)$")]
+    private static partial Regex MotoLine();
 
     [GeneratedRegex(@"^\s+at \S+\(")]
     private static partial Regex StackFrame();

@@ -1,3 +1,4 @@
+using System;
 using System.Linq;
 using System.Text.Json.Nodes;
 using System.Threading;
@@ -66,6 +67,7 @@ public sealed partial class SandboxWorld
             {
                 ["scenario"] = ScenarioName,
                 ["description"] = ScenarioDescription,
+                ["motoUrl"] = _moto.BaseUrl.GetLeftPart(UriPartial.Authority),
                 ["clock"] = new JsonObject { ["speed"] = Clock.Speed, ["worldSeconds"] = System.Math.Round(Clock.Now, 3) },
                 ["sharedLoopbackAddress"] = _addresses.SharesOneAddress,
                 ["services"] = new JsonArray(services),
