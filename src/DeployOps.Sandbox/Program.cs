@@ -63,8 +63,9 @@ public static class Program
         {
             host = await SandboxHost.StartAsync(options, stop.Token).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is SandboxStartException or ScenarioException)
+        catch (Exception ex) when (ex is SandboxStartException or ScenarioException or MotoException)
         {
+            // The message says it all, on one line; the host has already stopped whatever it started (moto included).
             Console.Error.WriteLine($"error: {ex.Message}");
             return 1;
         }
@@ -80,7 +81,9 @@ public static class Program
                 Console.Error.WriteLine($"load balancer {lb.LoadBalancerName} ({lb.DnsName}:{lb.ListenerPort}) -> {lb.Url}");
             }
 
+            // Scripts parse the ready line (^DeployOps sandbox ready at (?<url>https?://\S+)\s*$): keep its format, add lines after it.
             Console.WriteLine($"DeployOps sandbox ready at {host.Url.GetLeftPart(UriPartial.Authority)}");
+            Console.WriteLine($"moto at {host.MotoUrl.GetLeftPart(UriPartial.Authority)}");
             try
             {
                 await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);

@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Net;
+using System.Net.Http;
 using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -50,13 +51,15 @@ public sealed class SandboxHost : IAsyncDisposable
 
     private readonly SandboxOptions _options;
     private readonly SemaphoreSlim _scenarioGate = new(1, 1);
+    private int _startCalled;
+    private int _disposed;
     private MotoServer? _ownMoto;
     private MotoClient? _moto;
     private SandboxWorld? _world;
     private WebApplication? _app;
     private ScenarioLoader? _loader;
 
-    private SandboxHost(SandboxOptions options)
+    public SandboxHost(SandboxOptions options)
     {
         _options = options;
     }
@@ -65,24 +68,48 @@ public sealed class SandboxHost : IAsyncDisposable
 
     public Uri MotoUrl => _moto?.BaseUrl ?? throw new InvalidOperationException("The sandbox is not started.");
 
+    /// <summary>The moto_server process this sandbox started (null when it uses a moto named by --moto-url); readable after it has stopped.</summary>
+    public int? MotoProcessId => _ownMoto?.ProcessId;
+
     public FaultInjector Faults { get; } = new();
 
     public SandboxWorld World => _world ?? throw new InvalidOperationException("The sandbox is not started.");
 
-    /// <summary>Starts moto, loads the scenario, then serves; throws <see cref="SandboxStartException"/> or <see cref="ScenarioException"/> with a message for people.</summary>
+    /// <summary>Creates a sandbox and starts it (see <see cref="StartAsync(CancellationToken)"/>).</summary>
     public static async Task<SandboxHost> StartAsync(SandboxOptions options, CancellationToken cancellationToken = default)
     {
-        WorldClock.ValidateSpeed(options.Speed);
-        var scenario = ScenarioReader.Read(options.Scenario, options.ScenariosDirectory);
         var host = new SandboxHost(options);
+        await host.StartAsync(cancellationToken).ConfigureAwait(false);
+        return host;
+    }
+
+    /// <summary>
+    /// Starts moto, loads the scenario, then serves. When a step fails or is cancelled, everything started so far (moto
+    /// included) is stopped before the exception leaves: <see cref="SandboxStartException"/>, <see cref="ScenarioException"/>
+    /// or <see cref="BadMotoAnswerException"/>, each with a one-line message for people, or an <see cref="OperationCanceledException"/>.
+    /// </summary>
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        if (Interlocked.Exchange(ref _startCalled, 1) == 1)
+        {
+            throw new InvalidOperationException("A sandbox host starts once; create another one.");
+        }
+
         try
         {
-            await host.StartCoreAsync(scenario, cancellationToken).ConfigureAwait(false);
-            return host;
+            WorldClock.ValidateSpeed(_options.Speed);
+            var scenario = ScenarioReader.Read(_options.Scenario, _options.ScenariosDirectory);
+            await StartCoreAsync(scenario, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException ex) when (_moto is not null)
+        {
+            var message = await _moto.DescribeNoAnswerAsync(ex).ConfigureAwait(false);
+            await DisposeAsync().ConfigureAwait(false);
+            throw new SandboxStartException(message, ex);
         }
         catch
         {
-            await host.DisposeAsync().ConfigureAwait(false);
+            await DisposeAsync().ConfigureAwait(false);
             throw;
         }
     }
@@ -92,19 +119,22 @@ public sealed class SandboxHost : IAsyncDisposable
         EnsurePortFree(_options.Port);
         if (_options.MotoUrl is { } motoUrl)
         {
-            await MotoServer.WaitUntilAnsweringAsync(motoUrl, TimeSpan.FromSeconds(30), null, cancellationToken).ConfigureAwait(false);
-            _moto = new MotoClient(motoUrl);
+            var externalLog = MotoLog.NotAvailable(motoUrl);
+            await MotoServer.WaitUntilAnsweringAsync(motoUrl, TimeSpan.FromSeconds(30), externalLog, null, cancellationToken).ConfigureAwait(false);
+            _moto = new MotoClient(motoUrl, externalLog);
         }
         else
         {
-            _ownMoto = await MotoServer.StartAsync(TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false);
-            _moto = new MotoClient(_ownMoto.Url);
+            // Kept before it is ready, so that a failure or Ctrl-C while waiting for it stops it too.
+            _ownMoto = MotoServer.Start();
+            await _ownMoto.WaitUntilReadyAsync(TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false);
+            _moto = new MotoClient(_ownMoto.Url, _ownMoto.Log);
         }
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        // Standard output carries only the ready line; everything the sandbox logs goes to standard error.
-        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(_options.LogLevel);
+        // Standard output carries only the ready lines; everything the sandbox logs goes to standard error, one line an entry.
+        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(_options.LogLevel);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.WebHost.ConfigureKestrel(k =>
         {
@@ -180,18 +210,26 @@ public sealed class SandboxHost : IAsyncDisposable
 
     private void MapControlApi(WebApplication app)
     {
-        app.MapGet("/_sandbox/state", () => Results.Text(World.DescribeState().ToJsonString(), "application/json"));
+        app.MapGet("/_sandbox/state", async (CancellationToken token) => Results.Text((await World.DescribeStateAsync(token).ConfigureAwait(false)).ToJsonString(), "application/json"));
         app.MapGet("/_sandbox/scenarios", () => Results.Json(ScenarioReader.List(_options.ScenariosDirectory), ControlJson));
         app.MapPost("/_sandbox/scenario/{name}", async (string name, CancellationToken token) =>
         {
             try
             {
                 await LoadScenarioAsync(name, token).ConfigureAwait(false);
-                return Results.Text(World.DescribeState().ToJsonString(), "application/json");
+                return Results.Text((await World.DescribeStateAsync(token).ConfigureAwait(false)).ToJsonString(), "application/json");
             }
             catch (ScenarioException ex)
             {
                 return Problem(ex.Message);
+            }
+            catch (MotoException ex)
+            {
+                return Problem(ex.Message, StatusCodes.Status502BadGateway);
+            }
+            catch (HttpRequestException ex)
+            {
+                return Problem(await _moto!.DescribeNoAnswerAsync(ex).ConfigureAwait(false), StatusCodes.Status502BadGateway);
             }
         });
         app.MapGet("/_sandbox/faults", () => Results.Json(new { settings = Faults.Settings, injected = Faults.History }, ControlJson));
@@ -254,27 +292,38 @@ public sealed class SandboxHost : IAsyncDisposable
         });
     }
 
-    private static IResult Problem(string message) => Results.Json(new { error = message }, ControlJson, statusCode: 400);
+    private static IResult Problem(string message, int status = StatusCodes.Status400BadRequest) => Results.Json(new { error = message }, ControlJson, statusCode: status);
 
     public async ValueTask DisposeAsync()
     {
-        if (_app is not null)
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
         {
-            await _app.StopAsync(CancellationToken.None).ConfigureAwait(false);
-            await _app.DisposeAsync().ConfigureAwait(false);
+            return;
         }
 
-        if (_world is not null)
+        try
         {
-            await _world.DisposeAsync().ConfigureAwait(false);
-        }
+            if (_app is not null)
+            {
+                await _app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+                await _app.DisposeAsync().ConfigureAwait(false);
+            }
 
-        _moto?.Dispose();
-        if (_ownMoto is not null)
+            if (_world is not null)
+            {
+                await _world.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+        finally
         {
-            await _ownMoto.DisposeAsync().ConfigureAwait(false);
-        }
+            // Whatever failed above, the moto this sandbox started does not outlive it.
+            _moto?.Dispose();
+            if (_ownMoto is not null)
+            {
+                await _ownMoto.DisposeAsync().ConfigureAwait(false);
+            }
 
-        _scenarioGate.Dispose();
+            _scenarioGate.Dispose();
+        }
     }
 }

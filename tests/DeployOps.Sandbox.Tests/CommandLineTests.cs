@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
+using System.Globalization;
 using System.IO;
 using System.Net;
 using System.Net.Sockets;
@@ -67,30 +69,33 @@ public sealed class CommandLineTests
         }
     }
 
-    /// <summary>Runs the built sandbox program; these cases all end before it would serve.</summary>
-    private static async Task<(int ExitCode, string Error)> RunSandboxAsync(string[] arguments, string? path = null)
+    [Fact]
+    public async Task A_moto_that_answers_html_is_named_on_one_line_with_a_non_zero_exit()
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(typeof(Program).Assembly.Location);
-        foreach (var argument in arguments)
+        // A real moto that answers every AWS call with an HTML 500 page: one started under an empty AWS_PROFILE.
+        var port = FreeTcpPort.Next();
+        var broken = new ProcessStartInfo("moto_server") { ArgumentList = { "-H", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture) }, UseShellExecute = false };
+        broken.Environment["AWS_PROFILE"] = "";
+        using var moto = Process.Start(broken)!;
+        try
         {
-            start.ArgumentList.Add(argument);
-        }
+            var url = new Uri($"http://127.0.0.1:{port}/");
+            await MotoServer.WaitUntilAnsweringAsync(url, TimeSpan.FromSeconds(60), MotoLog.NotAvailable(url), () => moto.HasExited, default);
 
-        if (path is not null)
+            var (exitCode, error) = await RunSandboxAsync(["--port", "0", "--moto-url", url.ToString()]);
+
+            Assert.Equal(1, exitCode);
+            var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.StartsWith("error: moto gave an unusable answer to ec2 CreateVpc: HTTP 500 with an HTML page (\"500 Internal Server Error\") where XML was expected.", line, StringComparison.Ordinal);
+            Assert.EndsWith($"moto's log is not available (the moto at http://127.0.0.1:{port} was not started by the sandbox; look at its own output).", line, StringComparison.Ordinal);
+        }
+        finally
         {
-            start.Environment["PATH"] = path;
+            moto.Kill();
+            moto.WaitForExit();
         }
-
-        using var process = Process.Start(start)!;
-        var error = process.StandardError.ReadToEndAsync();
-        _ = process.StandardOutput.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromSeconds(120)))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException("The sandbox did not exit.");
-        }
-
-        return (process.ExitCode, await error);
     }
+
+    private static Task<(int ExitCode, string Error)> RunSandboxAsync(string[] arguments, string? path = null) =>
+        SandboxProgram.RunToExitAsync(arguments, path is null ? null : new Dictionary<string, string> { ["PATH"] = path });
 }

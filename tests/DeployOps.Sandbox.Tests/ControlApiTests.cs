@@ -37,6 +37,25 @@ public sealed class ControlApiTests : IClassFixture<SandboxFixture>
     }
 
     [Fact]
+    public async Task State_read_right_after_ModifyTargetGroup_shows_the_new_health_check_path()
+    {
+        await _sandbox.LoadScenarioAsync("health-check-mismatch");
+        var arn = await _sandbox.Aws.TargetGroupArnAsync();
+
+        // Alternate the path, so that every round is a real change; a state read from a snapshot one tick old would show the other one.
+        for (var round = 0; round < 20; round++)
+        {
+            var path = round % 2 == 0 ? Lightwave.HealthPath : Lightwave.WrongHealthPath;
+            await _sandbox.Aws.ElbAsync("ModifyTargetGroup", [new("TargetGroupArn", arn), new("HealthCheckPath", path)], Lightwave.Region, default);
+
+            var state = await _sandbox.StateAsync();
+
+            var group = state["targetGroups"]!.AsArray().Single(g => (string?)g!["arn"] == arn)!;
+            Assert.Equal((round, path), (round, (string?)group["healthCheckPath"]));
+        }
+    }
+
+    [Fact]
     public async Task Clock_speed_and_advance_are_applied_and_bad_values_are_refused()
     {
         await _sandbox.LoadScenarioAsync("healthy");

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using System.Threading.Tasks;
 using DeployOps.Sandbox;
 using DeployOps.Sandbox.Moto;
+using DeployOps.Sandbox.Scenarios;
 using Xunit;
 
 namespace DeployOps.Testing;
@@ -24,6 +25,9 @@ public class SandboxFixture : IAsyncLifetime
     /// <summary>The scenario loaded when the fixture starts.</summary>
     protected virtual string InitialScenario => "healthy";
 
+    /// <summary>The folder the sandbox reads scenarios from.</summary>
+    protected virtual string ScenariosDirectory => ScenarioReader.DefaultDirectory;
+
     public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(60) };
 
     /// <summary>
@@ -34,7 +38,7 @@ public class SandboxFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _host = await SandboxHost.StartAsync(new SandboxOptions { Port = 0, Scenario = InitialScenario });
+        _host = await SandboxHost.StartAsync(new SandboxOptions { Port = 0, Scenario = InitialScenario, ScenariosDirectory = ScenariosDirectory });
         Aws = new MotoClient(_host.Url);
     }
 

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
 using DeployOps.Sandbox.Faults;
@@ -57,12 +58,24 @@ public sealed class AwsFront
             }
         }
 
-        var response = request.Service switch
+        AwsResponse response;
+        try
         {
-            "ecs" => await _world.HandleEcsAsync(request, cancellationToken).ConfigureAwait(false),
-            "elasticloadbalancing" => await _world.HandleElbAsync(request, cancellationToken).ConfigureAwait(false),
-            _ => null,
-        } ?? await _moto.ForwardAsync(request, cancellationToken).ConfigureAwait(false);
+            response = request.Service switch
+            {
+                "ecs" => await _world.HandleEcsAsync(request, cancellationToken).ConfigureAwait(false),
+                "elasticloadbalancing" => await _world.HandleElbAsync(request, cancellationToken).ConfigureAwait(false),
+                _ => null,
+            } ?? await _moto.ForwardAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is BadMotoAnswerException or HttpRequestException && !cancellationToken.IsCancellationRequested)
+        {
+            // moto broke (or went silent) under the call: the client gets a server error that says so in one line.
+            var message = ex is HttpRequestException silent ? await _moto.DescribeNoAnswerAsync(silent).ConfigureAwait(false) : ex.Message;
+            response = protocol is null
+                ? new AwsResponse(StatusCodes.Status502BadGateway, "text/plain; charset=utf-8", System.Text.Encoding.UTF8.GetBytes(message))
+                : AwsResponse.Error(protocol, StatusCodes.Status500InternalServerError, protocol.ServerErrorCode, message);
+        }
 
         if (!request.IsReadOnly && request.Service is "elasticloadbalancing" or "ec2" or "logs")
         {

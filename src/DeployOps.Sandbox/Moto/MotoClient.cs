@@ -4,9 +4,11 @@ using System.Linq;
 using System.Net.Http;
 using System.Net.Http.Headers;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading;
 using System.Threading.Tasks;
+using System.Xml;
 using System.Xml.Linq;
 using DeployOps.Sandbox.Front;
 
@@ -30,9 +32,12 @@ public sealed class MotoClient : IDisposable
 
     private readonly HttpClient _http;
 
-    public MotoClient(Uri baseUrl)
+    /// <param name="baseUrl">moto's address (or the sandbox's, for tests that talk to it the way moto is talked to).</param>
+    /// <param name="log">moto's log when the sandbox started moto itself, quoted in errors about its answers.</param>
+    public MotoClient(Uri baseUrl, MotoLog? log = null)
     {
         BaseUrl = baseUrl;
+        Log = log ?? MotoLog.NotAvailable(baseUrl);
         _http = new HttpClient(new SocketsHttpHandler { PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30), UseProxy = false })
         {
             BaseAddress = baseUrl,
@@ -42,11 +47,17 @@ public sealed class MotoClient : IDisposable
 
     public Uri BaseUrl { get; }
 
+    public MotoLog Log { get; }
+
     /// <summary>Clears every resource moto holds.</summary>
     public async Task ResetAsync(CancellationToken cancellationToken)
     {
-        using var response = await _http.PostAsync("moto-api/reset", null, cancellationToken).ConfigureAwait(false);
-        response.EnsureSuccessStatusCode();
+        using var message = new HttpRequestMessage(HttpMethod.Post, "moto-api/reset");
+        var answer = await SendAsync(message, cancellationToken).ConfigureAwait(false);
+        if (answer.Status != 200)
+        {
+            throw await BadAnswerAsync("moto-api", "reset", answer, "an HTTP 200 answer", cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Sends a client's request to moto unchanged and returns moto's answer.</summary>
@@ -104,13 +115,32 @@ public sealed class MotoClient : IDisposable
         message.Headers.TryAddWithoutValidation("Authorization", ScopeHeader(service, region));
         message.Content = new StringContent(body.ToJsonString(), Encoding.UTF8);
         message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/x-amz-json-1.1");
-        var (status, text) = await SendAsync(message, cancellationToken).ConfigureAwait(false);
-        var node = text.Length == 0 ? new JsonObject() : JsonNode.Parse(text) as JsonObject ?? new JsonObject();
-        if (status >= 300)
+        var answer = await SendAsync(message, cancellationToken).ConfigureAwait(false);
+        JsonObject? node;
+        try
         {
-            var type = node["__type"]?.GetValue<string>() ?? "Unknown";
-            throw new MotoCallException(service, operation, status, type[(type.LastIndexOf('#') + 1)..],
-                node["message"]?.GetValue<string>() ?? node["Message"]?.GetValue<string>() ?? text);
+            // An operation without output may answer an empty body; anything else must be a JSON object.
+            node = answer.Text.Length == 0 && answer.Status < 300 ? new JsonObject() : JsonNode.Parse(answer.Text) as JsonObject;
+        }
+        catch (JsonException)
+        {
+            node = null;
+        }
+
+        if (node is null)
+        {
+            throw await BadAnswerAsync(service, operation, answer, "a JSON object", cancellationToken).ConfigureAwait(false);
+        }
+
+        if (answer.Status >= 300)
+        {
+            if ((node["__type"] as JsonValue)?.ToString() is not { } type)
+            {
+                throw await BadAnswerAsync(service, operation, answer, "an AWS error in JSON (__type)", cancellationToken).ConfigureAwait(false);
+            }
+
+            throw new MotoCallException(service, operation, answer.Status, type[(type.LastIndexOf('#') + 1)..],
+                (node["message"] ?? node["Message"])?.ToString() ?? answer.Text);
         }
 
         return node;
@@ -123,51 +153,55 @@ public sealed class MotoClient : IDisposable
         fields.AddRange(form);
         using var message = new HttpRequestMessage(HttpMethod.Post, "") { Content = new FormUrlEncodedContent(fields) };
         message.Headers.TryAddWithoutValidation("Authorization", ScopeHeader(service, region));
-        var (status, text) = await SendAsync(message, cancellationToken).ConfigureAwait(false);
-        var root = XElement.Parse(text);
-        if (status >= 300)
+        var answer = await SendAsync(message, cancellationToken).ConfigureAwait(false);
+        XElement? root;
+        try
         {
-            var error = root.Descendants().FirstOrDefault(e => e.Name.LocalName == "Error");
-            throw new MotoCallException(service, action, status,
-                error?.Elements().FirstOrDefault(e => e.Name.LocalName == "Code")?.Value ?? "Unknown",
-                error?.Elements().FirstOrDefault(e => e.Name.LocalName == "Message")?.Value ?? text);
+            root = XElement.Parse(answer.Text);
+        }
+        catch (XmlException)
+        {
+            root = null;
+        }
+
+        if (root is null)
+        {
+            throw await BadAnswerAsync(service, action, answer, "XML", cancellationToken).ConfigureAwait(false);
+        }
+
+        if (answer.Status >= 300)
+        {
+            var error = root.Find("Error");
+            if (error.Text("Code") is not { } code)
+            {
+                throw await BadAnswerAsync(service, action, answer, "an AWS error in XML (Error/Code)", cancellationToken).ConfigureAwait(false);
+            }
+
+            throw new MotoCallException(service, action, answer.Status, code, error.Text("Message") ?? answer.Text);
         }
 
         return root;
     }
 
-    private async Task<(int Status, string Text)> SendAsync(HttpRequestMessage message, CancellationToken cancellationToken)
+    private async Task<MotoAnswer> SendAsync(HttpRequestMessage message, CancellationToken cancellationToken)
     {
         using var response = await _http.SendAsync(message, cancellationToken).ConfigureAwait(false);
-        return ((int)response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
+        var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        return new MotoAnswer((int)response.StatusCode, response.Content.Headers.ContentType?.MediaType, text);
     }
+
+    /// <summary>One line for a call moto gave no answer to at all (it died, or nothing listens at its address).</summary>
+    public async Task<string> DescribeNoAnswerAsync(HttpRequestException error) =>
+        $"moto at {BaseUrl.GetLeftPart(UriPartial.Authority)} did not answer ({MotoLog.OneLine(error.Message, 200)}). " +
+        await Log.DescribeTailAsync(CancellationToken.None).ConfigureAwait(false);
+
+    private Task<BadMotoAnswerException> BadAnswerAsync(string service, string operation, MotoAnswer answer, string expected, CancellationToken cancellationToken) =>
+        BadMotoAnswerException.NotExpectedAsync(service, operation, answer.Status, answer.ContentType, answer.Text, expected, Log, cancellationToken);
 
     private static string ScopeHeader(string service, string region) =>
         $"AWS4-HMAC-SHA256 Credential=sandbox/{DateTime.UtcNow:yyyyMMdd}/{region}/{service}/aws4_request, SignedHeaders=host, Signature=0";
 
     public void Dispose() => _http.Dispose();
-}
 
-/// <summary>moto refused one of the sandbox's own calls.</summary>
-public sealed class MotoCallException : Exception
-{
-    public MotoCallException(string service, string operation, int status, string code, string message)
-        : base($"{service} {operation} failed in moto ({status} {code}): {message}")
-    {
-        Service = service;
-        Operation = operation;
-        Status = status;
-        Code = code;
-        AwsMessage = message;
-    }
-
-    public string Service { get; }
-
-    public string Operation { get; }
-
-    public int Status { get; }
-
-    public string Code { get; }
-
-    public string AwsMessage { get; }
+    private readonly record struct MotoAnswer(int Status, string? ContentType, string Text);
 }

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Text.Json.Nodes;
 using System.Threading;
 using System.Threading.Tasks;
+using System.Xml.Linq;
 using DeployOps.Sandbox.Moto;
 using DeployOps.Sandbox.World;
 
@@ -49,6 +50,11 @@ public sealed class ScenarioLoader
             // before the scenario counts as loaded.
             await _world.TickAsync(cancellationToken).ConfigureAwait(false);
         }
+        catch (MotoCallException ex) when (ex.Status >= 500)
+        {
+            // A server error is moto's failure, not the scenario's.
+            throw await BadMotoAnswerException.ServerErrorAsync(ex, _moto.Log, cancellationToken).ConfigureAwait(false);
+        }
         catch (MotoCallException ex)
         {
             throw new ScenarioException($"{scenario.Name}.yaml: moto refused {ex.Service} {ex.Operation} while building the scenario: {ex.Code}: {ex.AwsMessage}", ex);
@@ -58,7 +64,7 @@ public sealed class ScenarioLoader
     private async Task<(Dictionary<string, string> Subnets, Dictionary<string, string> Groups)> CreateNetworkAsync(ScenarioDefinition scenario, string region, CancellationToken cancellationToken)
     {
         var vpc = await _moto.Ec2Async("CreateVpc", [new("CidrBlock", scenario.VpcCidr)], region, cancellationToken).ConfigureAwait(false);
-        var vpcId = vpc.Find("vpcId")?.Value ?? throw new InvalidOperationException("moto returned no VPC id.");
+        var vpcId = await RequiredAsync(vpc, "vpcId", "ec2", "CreateVpc", cancellationToken).ConfigureAwait(false);
         // moto's RunTask needs DNS hostnames on; real VPCs for Fargate have them on too.
         await _moto.Ec2Async("ModifyVpcAttribute", [new("VpcId", vpcId), new("EnableDnsHostnames.Value", "true")], region, cancellationToken).ConfigureAwait(false);
 
@@ -68,7 +74,7 @@ public sealed class ScenarioLoader
             var reply = await _moto.Ec2Async("CreateSubnet",
                 [new("VpcId", vpcId), new("CidrBlock", subnet.Cidr), new("AvailabilityZone", subnet.AvailabilityZone), .. NameTag("subnet", subnet.Name)],
                 region, cancellationToken).ConfigureAwait(false);
-            subnets[subnet.Name] = reply.Find("subnetId")!.Value;
+            subnets[subnet.Name] = await RequiredAsync(reply, "subnetId", "ec2", "CreateSubnet", cancellationToken).ConfigureAwait(false);
         }
 
         var groups = new Dictionary<string, string>();
@@ -77,7 +83,7 @@ public sealed class ScenarioLoader
             var reply = await _moto.Ec2Async("CreateSecurityGroup",
                 [new("GroupName", group.Name), new("GroupDescription", group.Description), new("VpcId", vpcId), .. NameTag("security-group", group.Name)],
                 region, cancellationToken).ConfigureAwait(false);
-            groups[group.Name] = reply.Find("groupId")!.Value;
+            groups[group.Name] = await RequiredAsync(reply, "groupId", "ec2", "CreateSecurityGroup", cancellationToken).ConfigureAwait(false);
         }
 
         foreach (var group in scenario.SecurityGroups)
@@ -118,7 +124,7 @@ public sealed class ScenarioLoader
                 new("HealthyThresholdCount", Text(check.HealthyThreshold)), new("UnhealthyThresholdCount", Text(check.UnhealthyThreshold)),
                 new("Matcher.HttpCode", check.Matcher),
             ], region, cancellationToken).ConfigureAwait(false);
-            var arn = reply.Find("TargetGroupArn")!.Value;
+            var arn = await RequiredAsync(reply, "TargetGroupArn", "elasticloadbalancing", "CreateTargetGroup", cancellationToken).ConfigureAwait(false);
             arns[group.Name] = arn;
             await _moto.ElbAsync("ModifyTargetGroupAttributes",
                 [new("TargetGroupArn", arn), new("Attributes.member.1.Key", "deregistration_delay.timeout_seconds"), new("Attributes.member.1.Value", Text(group.DeregistrationDelaySeconds))],
@@ -137,7 +143,7 @@ public sealed class ScenarioLoader
             parameters.AddRange(lb.Subnets.Select((s, i) => new KeyValuePair<string, string>($"Subnets.member.{i + 1}", subnets[s])));
             parameters.AddRange(lb.SecurityGroups.Select((g, i) => new KeyValuePair<string, string>($"SecurityGroups.member.{i + 1}", groups[g])));
             var reply = await _moto.ElbAsync("CreateLoadBalancer", parameters, region, cancellationToken).ConfigureAwait(false);
-            var arn = reply.Find("LoadBalancerArn")!.Value;
+            var arn = await RequiredAsync(reply, "LoadBalancerArn", "elasticloadbalancing", "CreateLoadBalancer", cancellationToken).ConfigureAwait(false);
             foreach (var listener in lb.Listeners)
             {
                 await _moto.ElbAsync("CreateListener",
@@ -257,6 +263,11 @@ public sealed class ScenarioLoader
         },
         ["healthCheckGracePeriodSeconds"] = service.HealthCheckGracePeriodSeconds,
     };
+
+    /// <summary>The id or ARN a create call answered (with a success status); an answer without it is not the protocol's.</summary>
+    private async Task<string> RequiredAsync(XElement reply, string field, string service, string action, CancellationToken cancellationToken) =>
+        reply.Find(field)?.Value ?? throw await BadMotoAnswerException.NotExpectedAsync(service, action, 200, "text/xml", reply.ToString(),
+            $"an answer with {field}", _moto.Log, cancellationToken).ConfigureAwait(false);
 
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 

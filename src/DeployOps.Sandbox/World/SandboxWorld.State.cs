@@ -1,12 +1,22 @@
+using System;
 using System.Linq;
 using System.Text.Json.Nodes;
+using System.Threading;
+using System.Threading.Tasks;
 
 namespace DeployOps.Sandbox.World;
 
 /// <summary>The world as <c>GET /_sandbox/state</c> reports it.</summary>
 public sealed partial class SandboxWorld
 {
-    public JsonObject DescribeState()
+    /// <summary>The state, after re-reading moto's configuration if a write made it stale, so a change is visible as soon as its call returned.</summary>
+    public async Task<JsonObject> DescribeStateAsync(CancellationToken cancellationToken)
+    {
+        await RefreshSnapshotsAsync(cancellationToken).ConfigureAwait(false);
+        return DescribeState();
+    }
+
+    private JsonObject DescribeState()
     {
         var loadBalancers = LoadBalancerUrls();
         lock (_gate)
@@ -57,6 +67,7 @@ public sealed partial class SandboxWorld
             {
                 ["scenario"] = ScenarioName,
                 ["description"] = ScenarioDescription,
+                ["motoUrl"] = _moto.BaseUrl.GetLeftPart(UriPartial.Authority),
                 ["clock"] = new JsonObject { ["speed"] = Clock.Speed, ["worldSeconds"] = System.Math.Round(Clock.Now, 3) },
                 ["sharedLoopbackAddress"] = _addresses.SharesOneAddress,
                 ["services"] = new JsonArray(services),

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
 using DeployOps.Sandbox.Moto;
@@ -34,6 +35,10 @@ public sealed partial class SandboxWorld : IAsyncDisposable
     private readonly HashSet<string> _regions = new(StringComparer.Ordinal) { "us-east-1" };
     private readonly Dictionary<string, ConfigSnapshot> _snapshots = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stop = new();
+
+    // One refresh of the snapshots at a time (the tick, the state endpoint, a reset), so an older read of moto never
+    // overwrites a newer one.
+    private readonly SemaphoreSlim _refreshGate = new(1, 1);
     private Task? _loop;
     private int _snapshotDirty = 1;
     private DateTime _snapshotReadAt = DateTime.MinValue;
@@ -84,9 +89,13 @@ public sealed partial class SandboxWorld : IAsyncDisposable
             {
                 return;
             }
+            catch (Exception ex) when (ex is MotoException or HttpRequestException)
+            {
+                // One bad step must not stop the world; it is logged (moto's failure says all there is to say) and the next tick tries again.
+                _log.LogError("World step failed: {Message}", ex.Message);
+            }
             catch (Exception ex)
             {
-                // One bad step must not stop the world; it is logged and the next tick tries again.
                 _log.LogError(ex, "World step failed");
             }
         }
@@ -143,81 +152,105 @@ public sealed partial class SandboxWorld : IAsyncDisposable
             {
                 await effect().ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is MotoCallException or System.Net.Http.HttpRequestException or System.Net.Sockets.SocketException)
+            catch (Exception ex) when (ex is MotoException or HttpRequestException or System.Net.Sockets.SocketException)
             {
                 _log.LogWarning("World effect failed: {Message}", ex.Message);
             }
         }
     }
 
+    /// <summary>Re-reads moto's configuration when a write made it stale (or it is older than <see cref="ConfigSnapshot.MaxAge"/>).</summary>
     private async Task RefreshSnapshotsAsync(CancellationToken cancellationToken)
     {
-        var stale = DateTime.UtcNow - _snapshotReadAt > ConfigSnapshot.MaxAge;
-        if (Interlocked.Exchange(ref _snapshotDirty, 0) == 0 && !stale)
+        await _refreshGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            return;
-        }
-
-        _snapshotReadAt = DateTime.UtcNow;
-        string[] regions;
-        lock (_gate)
-        {
-            regions = _regions.ToArray();
-        }
-
-        foreach (var region in regions)
-        {
-            ConfigSnapshot snapshot;
-            try
+            // Read under the gate: a refresh that cleared the flag has finished, so its snapshot is no older than the last write.
+            var stale = DateTime.UtcNow - _snapshotReadAt > ConfigSnapshot.MaxAge;
+            if (Interlocked.Exchange(ref _snapshotDirty, 0) == 0 && !stale)
             {
-                snapshot = await ConfigSnapshot.ReadAsync(_moto, region, cancellationToken).ConfigureAwait(false);
-            }
-            catch (MotoCallException ex)
-            {
-                _log.LogWarning("Reading moto's configuration for {Region} failed: {Message}", region, ex.Message);
-                Interlocked.Exchange(ref _snapshotDirty, 1);
-                continue;
+                return;
             }
 
+            _snapshotReadAt = DateTime.UtcNow;
+            string[] regions;
             lock (_gate)
             {
-                _snapshots[region] = snapshot;
-                _targets.Reconcile(snapshot, Clock.Now);
+                regions = _regions.ToArray();
             }
 
-            await ReconcileLoadBalancerListenersAsync(region, snapshot).ConfigureAwait(false);
+            foreach (var region in regions)
+            {
+                ConfigSnapshot snapshot;
+                try
+                {
+                    snapshot = await ConfigSnapshot.ReadAsync(_moto, region, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is MotoException or HttpRequestException)
+                {
+                    _log.LogWarning("Reading moto's configuration for {Region} failed: {Message}", region, ex.Message);
+                    if (ex is MotoCallException)
+                    {
+                        // A refusal may pass: try again next step. A broken or silent moto is tried again after MaxAge (or the next write), not every step.
+                        Interlocked.Exchange(ref _snapshotDirty, 1);
+                    }
+
+                    continue;
+                }
+
+                lock (_gate)
+                {
+                    _snapshots[region] = snapshot;
+                    _targets.Reconcile(snapshot, Clock.Now);
+                }
+
+                await ReconcileLoadBalancerListenersAsync(region, snapshot).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _refreshGate.Release();
         }
     }
 
     /// <summary>Forgets everything (moto is reset separately) and sets the applications and timings of a new scenario.</summary>
     public async Task ResetAsync(string scenarioName, string description, string region, IReadOnlyDictionary<string, AppProfile> applications, WorldTimings timings)
     {
-        List<WorldTask> tasks;
-        lock (_gate)
+        // Under the refresh gate, so that no read of the old account lands after the reset.
+        await _refreshGate.WaitAsync().ConfigureAwait(false);
+        try
         {
-            tasks = _tasks.Values.ToList();
-            _tasks.Clear();
-            _services.Clear();
-            _taskDefinitions.Clear();
-            _snapshots.Clear();
-            _effects.Clear();
-            _regions.Clear();
-            _regions.Add(region);
-            _targets.Clear();
-            _applications = applications;
-            _timings = timings;
-            ScenarioName = scenarioName;
-            ScenarioDescription = description;
-        }
+            List<WorldTask> tasks;
+            lock (_gate)
+            {
+                tasks = _tasks.Values.ToList();
+                _tasks.Clear();
+                _services.Clear();
+                _taskDefinitions.Clear();
+                _snapshots.Clear();
+                _effects.Clear();
+                _regions.Clear();
+                _regions.Add(region);
+                _targets.Clear();
+                _applications = applications;
+                _timings = timings;
+                ScenarioName = scenarioName;
+                ScenarioDescription = description;
+            }
 
-        _logs.Reset();
-        foreach (var task in tasks)
+            _logs.Reset();
+            foreach (var task in tasks)
+            {
+                await StopListenerAsync(task).ConfigureAwait(false);
+            }
+
+            await CloseLoadBalancerListenersAsync().ConfigureAwait(false);
+            Interlocked.Exchange(ref _snapshotDirty, 1);
+        }
+        finally
         {
-            await StopListenerAsync(task).ConfigureAwait(false);
+            _refreshGate.Release();
         }
-
-        await CloseLoadBalancerListenersAsync().ConfigureAwait(false);
-        Interlocked.Exchange(ref _snapshotDirty, 1);
     }
 
     public async ValueTask DisposeAsync()
@@ -242,5 +275,6 @@ public sealed partial class SandboxWorld : IAsyncDisposable
         await CloseLoadBalancerListenersAsync().ConfigureAwait(false);
         _prober.Dispose();
         _stop.Dispose();
+        _refreshGate.Dispose();
     }
 }
