@@ -33,12 +33,23 @@ public static class MamlWriter
                 new XAttribute(XNamespace.Xmlns + "dev", Dev),
                 commands.Select(CommandElement)));
 
+    /// <summary>The file's text: indented UTF-8 XML with \n line ends, the same on every machine.</summary>
+    public static string Text(XDocument document)
+    {
+        using var stream = new MemoryStream();
+        var settings = new XmlWriterSettings { Indent = true, Encoding = new UTF8Encoding(false), NewLineChars = "\n" };
+        using (var writer = XmlWriter.Create(stream, settings))
+        {
+            document.Save(writer);
+        }
+
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
     public static void Save(XDocument document, string path)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var settings = new XmlWriterSettings { Indent = true, Encoding = new UTF8Encoding(false), NewLineChars = "\n" };
-        using var writer = XmlWriter.Create(path, settings);
-        document.Save(writer);
+        File.WriteAllText(path, Text(document), new UTF8Encoding(false));
     }
 
     private static XElement CommandElement(CommandHelp help) =>

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Xml.Linq;
+using DeployOps.HelpCompiler;
 
 namespace DeployOps.Module.Tests;
 
@@ -106,9 +107,129 @@ public static class ModuleContract
             .Where(parameter => Text(parameter.Element(Maml + "description")) != "")
             .Select(parameter => Text(parameter.Element(Maml + "name")))
             .ToHashSet(StringComparer.OrdinalIgnoreCase);
-        foreach (var parameter in cmdlet.Parameters.Where(parameter => !described.Contains(parameter)))
+        foreach (var parameter in cmdlet.ParameterNames.Where(parameter => !described.Contains(parameter)))
         {
             yield return $"parameter -{parameter} has no description";
+        }
+    }
+
+    /// <summary>Examples a cmdlet's help must have at least.</summary>
+    public const int MinimumExamples = 2;
+
+    /// <summary>
+    /// The help sources (docs/help/Verb-Noun.md) against the cmdlet classes: one source per cmdlet and none for a command
+    /// the module does not define; every parameter documented and no other; each parameter's type, aliases and, set by
+    /// set, whether it is required, its position and its pipeline input as the class declares them; the parameter sets
+    /// and the default one; at least <see cref="MinimumExamples"/> examples.
+    /// </summary>
+    public static IReadOnlyList<string> HelpSourceProblems(IEnumerable<CommandHelp> help, IEnumerable<CmdletClass> cmdlets)
+    {
+        var sources = help.ToLookup(command => command.Name, StringComparer.Ordinal);
+        var problems = new List<string>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var cmdlet in cmdlets)
+        {
+            names.Add(cmdlet.CommandName);
+            var found = sources[cmdlet.CommandName].ToList();
+            if (found.Count == 1)
+            {
+                problems.AddRange(SourceProblems(found[0], cmdlet).Select(problem => $"docs/help/{cmdlet.CommandName}.md: {problem}"));
+            }
+            else
+            {
+                problems.Add($"{cmdlet.CommandName} has {found.Count} help sources, expected 1 (docs/help/{cmdlet.CommandName}.md)");
+            }
+        }
+
+        problems.AddRange(sources.Where(source => !names.Contains(source.Key)).Select(source => $"docs/help/{source.Key}.md documents '{source.Key}', which the module does not define"));
+        return problems;
+    }
+
+    private static IEnumerable<string> SourceProblems(CommandHelp help, CmdletClass cmdlet)
+    {
+        if (help.Examples.Count < MinimumExamples)
+        {
+            yield return $"{help.Examples.Count} example(s); every cmdlet needs at least {MinimumExamples}";
+        }
+
+        var helpSets = help.ParameterSets.Order(StringComparer.Ordinal).ToList();
+        var classSets = cmdlet.ParameterSets.Order(StringComparer.Ordinal).ToList();
+        if (!helpSets.SequenceEqual(classSets))
+        {
+            yield return $"the parameter sets are {string.Join(", ", helpSets)}; the cmdlet's are {string.Join(", ", classSets)}";
+            yield break;
+        }
+
+        var defaultSet = help.Syntax.FirstOrDefault(syntax => syntax.IsDefault)?.ParameterSet;
+        if (classSets.Count > 1 && defaultSet != cmdlet.DefaultParameterSet)
+        {
+            yield return $"the SYNTAX marks '{defaultSet}' (Default); the cmdlet's DefaultParameterSetName is '{cmdlet.DefaultParameterSet}'";
+        }
+
+        var documented = help.Parameters.ToDictionary(parameter => parameter.Name, StringComparer.Ordinal);
+        foreach (var parameter in cmdlet.Parameters)
+        {
+            if (!documented.Remove(parameter.Name, out var described))
+            {
+                yield return $"-{parameter.Name} is not documented";
+                continue;
+            }
+
+            foreach (var problem in ParameterProblems(described, parameter, classSets))
+            {
+                yield return $"-{parameter.Name}: {problem}";
+            }
+        }
+
+        foreach (var stray in documented.Keys)
+        {
+            yield return $"-{stray} is documented, but the cmdlet has no such parameter";
+        }
+    }
+
+    private static IEnumerable<string> ParameterProblems(ParameterHelp described, CmdletParameter parameter, IReadOnlyList<string> sets)
+    {
+        if (described.Type != parameter.TypeName)
+        {
+            yield return $"Type is {described.Type}; the cmdlet's is {parameter.TypeName}";
+        }
+
+        if (!described.Aliases.Order(StringComparer.Ordinal).SequenceEqual(parameter.Aliases.Order(StringComparer.Ordinal)))
+        {
+            yield return $"Aliases are '{string.Join(", ", described.Aliases)}'; the cmdlet's are '{string.Join(", ", parameter.Aliases)}'";
+        }
+
+        foreach (var set in sets)
+        {
+            var written = described.MetadataIn(set);
+            var declared = parameter.In(set);
+            if (written is null || declared is null)
+            {
+                if (written is not null || declared is not null)
+                {
+                    yield return written is null
+                        ? $"the cmdlet has it in parameter set {set}, the help does not"
+                        : $"the help has it in parameter set {set}, the cmdlet does not";
+                }
+
+                continue;
+            }
+
+            var pipelineInput = new PipelineInput(declared.ValueFromPipeline, declared.ValueFromPipelineByPropertyName);
+            if (written.Required != declared.Mandatory)
+            {
+                yield return $"in set {set}, Required is {written.Required}; the cmdlet says Mandatory = {declared.Mandatory}";
+            }
+
+            if (written.Position != declared.Position)
+            {
+                yield return $"in set {set}, Position is {written.Position?.ToString() ?? "Named"}; the cmdlet's is {declared.Position?.ToString() ?? "Named"}";
+            }
+
+            if (written.PipelineInput != pipelineInput)
+            {
+                yield return $"in set {set}, Accept pipeline input is {written.PipelineInput}; the cmdlet's is {pipelineInput}";
+            }
         }
     }
 
