@@ -113,7 +113,9 @@ public static partial class HelpMarkdownReader
                 return null;
             }
 
+            var errorsBefore = errors.Count;
             var parameters = Parameters(sections[4]);
+            var parametersRead = errors.Count == errorsBefore;
             var help = new CommandHelp(
                 path,
                 name,
@@ -137,7 +139,12 @@ public static partial class HelpMarkdownReader
                 Error(sections[2].Line, "the DESCRIPTION is empty");
             }
 
-            CheckSyntaxAgainstParameters(help, sections[1].Line);
+            // A parameter that could not be read would make every syntax line that names it look wrong.
+            if (parametersRead)
+            {
+                CheckSyntaxAgainstParameters(help, sections[1].Line);
+            }
+
             return help;
         }
 
