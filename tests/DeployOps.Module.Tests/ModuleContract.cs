@@ -65,6 +65,22 @@ public static class ModuleContract
         }
 
         var entries = root.Elements(Command + "command").ToLookup(entry => Text(entry.Element(Command + "details")?.Element(Command + "name")));
+        return OneEach(entries, cmdlets, EntryProblems, name => $"help for {name}", "command entries", name => $"help describes '{name}', which the module does not define");
+    }
+
+    /// <summary>
+    /// Pairs help entries with the cmdlets by command name: the problems of each cmdlet's one entry (prefixed with
+    /// <paramref name="about"/>), a line for a cmdlet with none or several, and one for each entry of a command the
+    /// module does not define.
+    /// </summary>
+    private static IReadOnlyList<string> OneEach<T>(
+        ILookup<string, T> entries,
+        IEnumerable<CmdletClass> cmdlets,
+        Func<T, CmdletClass, IEnumerable<string>> problemsOf,
+        Func<string, string> about,
+        string entriesNoun,
+        Func<string, string> stray)
+    {
         var problems = new List<string>();
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var cmdlet in cmdlets)
@@ -73,15 +89,15 @@ public static class ModuleContract
             var found = entries[cmdlet.CommandName].ToList();
             if (found.Count == 1)
             {
-                problems.AddRange(EntryProblems(found[0], cmdlet).Select(problem => $"help for {cmdlet.CommandName}: {problem}"));
+                problems.AddRange(problemsOf(found[0], cmdlet).Select(problem => $"{about(cmdlet.CommandName)}: {problem}"));
             }
             else
             {
-                problems.Add($"help for {cmdlet.CommandName}: {found.Count} command entries, expected 1");
+                problems.Add($"{about(cmdlet.CommandName)}: {found.Count} {entriesNoun}, expected 1");
             }
         }
 
-        problems.AddRange(entries.Where(entry => !names.Contains(entry.Key)).Select(entry => $"help describes '{entry.Key}', which the module does not define"));
+        problems.AddRange(entries.Where(entry => !names.Contains(entry.Key)).Select(entry => stray(entry.Key)));
         return problems;
     }
 
@@ -125,24 +141,7 @@ public static class ModuleContract
     public static IReadOnlyList<string> HelpSourceProblems(IEnumerable<CommandHelp> help, IEnumerable<CmdletClass> cmdlets)
     {
         var sources = help.ToLookup(command => command.Name, StringComparer.Ordinal);
-        var problems = new List<string>();
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var cmdlet in cmdlets)
-        {
-            names.Add(cmdlet.CommandName);
-            var found = sources[cmdlet.CommandName].ToList();
-            if (found.Count == 1)
-            {
-                problems.AddRange(SourceProblems(found[0], cmdlet).Select(problem => $"docs/help/{cmdlet.CommandName}.md: {problem}"));
-            }
-            else
-            {
-                problems.Add($"{cmdlet.CommandName} has {found.Count} help sources, expected 1 (docs/help/{cmdlet.CommandName}.md)");
-            }
-        }
-
-        problems.AddRange(sources.Where(source => !names.Contains(source.Key)).Select(source => $"docs/help/{source.Key}.md documents '{source.Key}', which the module does not define"));
-        return problems;
+        return OneEach(sources, cmdlets, SourceProblems, name => $"docs/help/{name}.md", "help sources", name => $"docs/help/{name}.md documents '{name}', which the module does not define");
     }
 
     private static IEnumerable<string> SourceProblems(CommandHelp help, CmdletClass cmdlet)

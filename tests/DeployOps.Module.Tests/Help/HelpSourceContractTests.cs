@@ -18,8 +18,8 @@ public class HelpSourceContractTests
     [Fact]
     public void EveryCmdletHasOneSourceAndEverySourceACmdlet()
     {
-        Assert.Equal(["Get-Thing has 0 help sources, expected 1 (docs/help/Get-Thing.md)"], ModuleContract.HelpSourceProblems([], [SampleHelp.Cmdlet]));
-        Assert.Equal(["Get-Thing has 2 help sources, expected 1 (docs/help/Get-Thing.md)"], ModuleContract.HelpSourceProblems([SampleHelp.Help, SampleHelp.Help], [SampleHelp.Cmdlet]));
+        Assert.Equal([Prefix + "0 help sources, expected 1"], ModuleContract.HelpSourceProblems([], [SampleHelp.Cmdlet]));
+        Assert.Equal([Prefix + "2 help sources, expected 1"], ModuleContract.HelpSourceProblems([SampleHelp.Help, SampleHelp.Help], [SampleHelp.Cmdlet]));
         Assert.Equal(["docs/help/Get-Thing.md documents 'Get-Thing', which the module does not define"], ModuleContract.HelpSourceProblems([SampleHelp.Help], []));
     }
 
