@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Reflection;
 using System.Xml.Linq;
+using DeployOps.HelpCompiler;
 
 namespace DeployOps.Module.Tests;
 
@@ -15,9 +16,16 @@ public sealed class LaidOutModule
 {
     private static readonly Lazy<LaidOutModule> Instance = new(() => new LaidOutModule());
 
+    /// <summary>The help file PowerShell looks for below the module root (see build/DeployOps.Module.targets).</summary>
+    public const string HelpFile = "en-US/DeployOps.dll-Help.xml";
+
+    /// <summary>The help sources, one Markdown file per cmdlet, that the build compiles into <see cref="HelpFile"/>.</summary>
+    public const string HelpSourceFolder = "docs/help";
+
     private LaidOutModule()
     {
         Root = BuildMetadata("DeployOps.ModuleRoot");
+        HelpSources = HelpMarkdownReader.ReadFolder(PathOf(HelpSourceFolder), Path.GetFileName(HelpFile));
         Manifest = ModuleManifest.Load(PathOf("DeployOps.psd1"));
         Cmdlets = AssemblyReader.ReadCmdlets(PathOf("bin/DeployOps.dll"), SystemManagementAutomationPath);
         PublicEngineTypes = AssemblyReader.ReadPublicTypeNames(PathOf("bin/DeployOps.Engine.dll"));
@@ -35,6 +43,8 @@ public sealed class LaidOutModule
     public IReadOnlyList<CmdletClass> Cmdlets { get; }
 
     public IReadOnlySet<string> PublicEngineTypes { get; }
+
+    public HelpSources HelpSources { get; }
 
     public string PathOf(string relativePath) => Path.Combine(Root, relativePath);
 

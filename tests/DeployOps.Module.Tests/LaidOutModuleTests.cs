@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Xml.Linq;
+using DeployOps.HelpCompiler;
 using Xunit;
 
 namespace DeployOps.Module.Tests;
@@ -31,7 +32,7 @@ public class LaidOutModuleTests
 
     [Fact]
     public void HelpIsWherePowerShellLooksForIt() =>
-        Assert.True(File.Exists(Module.PathOf("en-US/DeployOps.dll-Help.xml")), "en-US/DeployOps.dll-Help.xml is missing below the module root");
+        Assert.True(File.Exists(Module.PathOf(LaidOutModule.HelpFile)), $"{LaidOutModule.HelpFile} is missing below the module root");
 
     [Fact]
     public void BinHoldsTheDependenciesButNeverPowerShell()
@@ -79,7 +80,21 @@ public class LaidOutModuleTests
 
     [Fact]
     public void EveryCmdletHasCompleteHelp() =>
-        AssertNone(ModuleContract.HelpProblems(Module.LoadXml("en-US/DeployOps.dll-Help.xml"), Module.Cmdlets));
+        AssertNone(ModuleContract.HelpProblems(Module.LoadXml(LaidOutModule.HelpFile), Module.Cmdlets));
+
+    [Fact]
+    public void HelpSourcesFollowTheLayout() =>
+        AssertNone(Module.HelpSources.Errors.Select(error => error.ToString()));
+
+    [Fact]
+    public void HelpSourcesDocumentEveryCmdletAsItsClassDeclaresIt() =>
+        AssertNone(ModuleContract.HelpSourceProblems(Module.HelpSources.Commands, Module.Cmdlets));
+
+    [Fact]
+    public void TheLaidOutHelpIsCompiledFromTheSources() =>
+        Assert.True(
+            MamlWriter.Text(MamlWriter.Document(Module.HelpSources.Commands)) == File.ReadAllText(Module.PathOf(LaidOutModule.HelpFile)),
+            $"{LaidOutModule.HelpFile} is not what {LaidOutModule.HelpSourceFolder} compiles to: rebuild (dotnet build DeployOps.sln)");
 
     [Fact]
     public void FormatViewsShowEngineTypesAndCoverEveryOutputType()

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Xml.Linq;
+using DeployOps.HelpCompiler;
 
 namespace DeployOps.Module.Tests;
 
@@ -64,6 +65,22 @@ public static class ModuleContract
         }
 
         var entries = root.Elements(Command + "command").ToLookup(entry => Text(entry.Element(Command + "details")?.Element(Command + "name")));
+        return OneEach(entries, cmdlets, EntryProblems, name => $"help for {name}", "command entries", name => $"help describes '{name}', which the module does not define");
+    }
+
+    /// <summary>
+    /// Pairs help entries with the cmdlets by command name: the problems of each cmdlet's one entry (prefixed with
+    /// <paramref name="about"/>), a line for a cmdlet with none or several, and one for each entry of a command the
+    /// module does not define.
+    /// </summary>
+    private static IReadOnlyList<string> OneEach<T>(
+        ILookup<string, T> entries,
+        IEnumerable<CmdletClass> cmdlets,
+        Func<T, CmdletClass, IEnumerable<string>> problemsOf,
+        Func<string, string> about,
+        string entriesNoun,
+        Func<string, string> stray)
+    {
         var problems = new List<string>();
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var cmdlet in cmdlets)
@@ -72,15 +89,15 @@ public static class ModuleContract
             var found = entries[cmdlet.CommandName].ToList();
             if (found.Count == 1)
             {
-                problems.AddRange(EntryProblems(found[0], cmdlet).Select(problem => $"help for {cmdlet.CommandName}: {problem}"));
+                problems.AddRange(problemsOf(found[0], cmdlet).Select(problem => $"{about(cmdlet.CommandName)}: {problem}"));
             }
             else
             {
-                problems.Add($"help for {cmdlet.CommandName}: {found.Count} command entries, expected 1");
+                problems.Add($"{about(cmdlet.CommandName)}: {found.Count} {entriesNoun}, expected 1");
             }
         }
 
-        problems.AddRange(entries.Where(entry => !names.Contains(entry.Key)).Select(entry => $"help describes '{entry.Key}', which the module does not define"));
+        problems.AddRange(entries.Where(entry => !names.Contains(entry.Key)).Select(entry => stray(entry.Key)));
         return problems;
     }
 
@@ -106,9 +123,112 @@ public static class ModuleContract
             .Where(parameter => Text(parameter.Element(Maml + "description")) != "")
             .Select(parameter => Text(parameter.Element(Maml + "name")))
             .ToHashSet(StringComparer.OrdinalIgnoreCase);
-        foreach (var parameter in cmdlet.Parameters.Where(parameter => !described.Contains(parameter)))
+        foreach (var parameter in cmdlet.ParameterNames.Where(parameter => !described.Contains(parameter)))
         {
             yield return $"parameter -{parameter} has no description";
+        }
+    }
+
+    /// <summary>Examples a cmdlet's help must have at least.</summary>
+    public const int MinimumExamples = 2;
+
+    /// <summary>
+    /// The help sources (docs/help/Verb-Noun.md) against the cmdlet classes: one source per cmdlet and none for a command
+    /// the module does not define; every parameter documented and no other; each parameter's type, aliases and, set by
+    /// set, whether it is required, its position and its pipeline input as the class declares them; the parameter sets
+    /// and the default one; at least <see cref="MinimumExamples"/> examples.
+    /// </summary>
+    public static IReadOnlyList<string> HelpSourceProblems(IEnumerable<CommandHelp> help, IEnumerable<CmdletClass> cmdlets)
+    {
+        var sources = help.ToLookup(command => command.Name, StringComparer.Ordinal);
+        return OneEach(sources, cmdlets, SourceProblems, name => $"docs/help/{name}.md", "help sources", name => $"docs/help/{name}.md documents '{name}', which the module does not define");
+    }
+
+    private static IEnumerable<string> SourceProblems(CommandHelp help, CmdletClass cmdlet)
+    {
+        if (help.Examples.Count < MinimumExamples)
+        {
+            yield return $"{help.Examples.Count} example(s); every cmdlet needs at least {MinimumExamples}";
+        }
+
+        var helpSets = help.ParameterSets.Order(StringComparer.Ordinal).ToList();
+        var classSets = cmdlet.ParameterSets.Order(StringComparer.Ordinal).ToList();
+        if (!helpSets.SequenceEqual(classSets))
+        {
+            yield return $"the parameter sets are {string.Join(", ", helpSets)}; the cmdlet's are {string.Join(", ", classSets)}";
+            yield break;
+        }
+
+        var defaultSet = help.Syntax.FirstOrDefault(syntax => syntax.IsDefault)?.ParameterSet;
+        if (classSets.Count > 1 && defaultSet != cmdlet.DefaultParameterSet)
+        {
+            yield return $"the SYNTAX marks '{defaultSet}' (Default); the cmdlet's DefaultParameterSetName is '{cmdlet.DefaultParameterSet}'";
+        }
+
+        var documented = help.Parameters.ToDictionary(parameter => parameter.Name, StringComparer.Ordinal);
+        foreach (var parameter in cmdlet.Parameters)
+        {
+            if (!documented.Remove(parameter.Name, out var described))
+            {
+                yield return $"-{parameter.Name} is not documented";
+                continue;
+            }
+
+            foreach (var problem in ParameterProblems(described, parameter, classSets))
+            {
+                yield return $"-{parameter.Name}: {problem}";
+            }
+        }
+
+        foreach (var stray in documented.Keys)
+        {
+            yield return $"-{stray} is documented, but the cmdlet has no such parameter";
+        }
+    }
+
+    private static IEnumerable<string> ParameterProblems(ParameterHelp described, CmdletParameter parameter, IReadOnlyList<string> sets)
+    {
+        if (described.Type != parameter.TypeName)
+        {
+            yield return $"Type is {described.Type}; the cmdlet's is {parameter.TypeName}";
+        }
+
+        if (!described.Aliases.Order(StringComparer.Ordinal).SequenceEqual(parameter.Aliases.Order(StringComparer.Ordinal)))
+        {
+            yield return $"Aliases are '{string.Join(", ", described.Aliases)}'; the cmdlet's are '{string.Join(", ", parameter.Aliases)}'";
+        }
+
+        foreach (var set in sets)
+        {
+            var written = described.MetadataIn(set);
+            var declared = parameter.In(set);
+            if (written is null || declared is null)
+            {
+                if (written is not null || declared is not null)
+                {
+                    yield return written is null
+                        ? $"the cmdlet has it in parameter set {set}, the help does not"
+                        : $"the help has it in parameter set {set}, the cmdlet does not";
+                }
+
+                continue;
+            }
+
+            var pipelineInput = new PipelineInput(declared.ValueFromPipeline, declared.ValueFromPipelineByPropertyName);
+            if (written.Required != declared.Mandatory)
+            {
+                yield return $"in set {set}, Required is {written.Required}; the cmdlet says Mandatory = {declared.Mandatory}";
+            }
+
+            if (written.Position != declared.Position)
+            {
+                yield return $"in set {set}, Position is {written.Position?.ToString() ?? "Named"}; the cmdlet's is {declared.Position?.ToString() ?? "Named"}";
+            }
+
+            if (written.PipelineInput != pipelineInput)
+            {
+                yield return $"in set {set}, Accept pipeline input is {written.PipelineInput}; the cmdlet's is {pipelineInput}";
+            }
         }
     }
 

@@ -10,7 +10,9 @@ public class ModuleContractTests
 {
     private static readonly CmdletClass GetThing = new(
         "DeployOps.Commands", "GetThingCommand", IsPublic: true, IsSealed: true, "Get", "Thing",
-        OutputTypes: ["DeployOps.ThingReport"], Parameters: ["Name", "Region"]);
+        OutputTypes: ["DeployOps.ThingReport"], Parameters: [Optional("Name"), Optional("Region")]);
+
+    private static CmdletParameter Optional(string name) => new(name, "String", [], [new(CmdletParameter.AllSets, false, null, false, false)]);
 
     [Fact]
     public void ExportsMatchingTheAssemblyHaveNoProblem() =>
@@ -78,12 +80,6 @@ public class ModuleContractTests
 
     [Fact]
     public void CompleteHelpHasNoProblem() => Assert.Empty(ModuleContract.HelpProblems(Help(GoodEntry), [GetThing]));
-
-    // The source file (module/en-US), checked against the cmdlets the assembly defines; LaidOutModuleTests checks the copy.
-    [Fact]
-    public void TheRepositoryHelpFileIsValidMaml() =>
-        Assert.Empty(ModuleContract.HelpProblems(
-            XDocument.Load(LaidOutModule.Current.PathOf("module/en-US/DeployOps.dll-Help.xml")), LaidOutModule.Current.Cmdlets));
 
     public static TheoryData<string, string> IncompleteHelp => new()
     {

@@ -10,13 +10,20 @@ namespace DeployOps.Commands
         public string? Region { get; set; }
     }
 
-    [Cmdlet(VerbsDiagnostic.Test, "SampleDeployment", DefaultParameterSetName = "ByName")]
+    [Cmdlet(VerbsDiagnostic.Test, "SampleDeployment", DefaultParameterSetName = "ByName", SupportsShouldProcess = true)]
     [OutputType(typeof(SampleReport))]
     public sealed class TestSampleDeploymentCommand : SampleCmdletBase
     {
-        [Parameter(Mandatory = true, Position = 0, ParameterSetName = "ByName")]
-        [Parameter(Mandatory = true, ParameterSetName = "Other")]
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = "ByName", ValueFromPipeline = true)]
+        [Parameter(Mandatory = true, ParameterSetName = "Other", ValueFromPipelineByPropertyName = true)]
+        [Alias("SampleName", "N")]
         public string Name { get; set; } = "";
+
+        [Parameter(Position = 1, ParameterSetName = "Other")]
+        public int? Limit { get; set; }
+
+        [Parameter]
+        public string[] Tags { get; set; } = [];
 
         [Parameter]
         public SwitchParameter Force { get; set; }
