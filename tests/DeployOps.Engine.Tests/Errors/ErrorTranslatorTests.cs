@@ -54,4 +54,37 @@ public sealed class ErrorTranslatorTests
         Assert.Equal(ErrorIds.ClusterNotFound, error.ErrorId);
         Assert.StartsWith("' ' was not found", error.Message, StringComparison.Ordinal);
     }
+
+    public static TheoryData<Exception> Defects => new()
+    {
+        new NullReferenceException("Object reference not set to an instance of an object."),
+        new InvalidOperationException("Sequence contains more than one element"),
+        new ArgumentOutOfRangeException("index"),
+        new System.Collections.Generic.KeyNotFoundException("The given key was not present."),
+    };
+
+    [Theory]
+    [MemberData(nameof(Defects))]
+    public void An_exception_no_DeployOps_code_expects_is_a_DeployOps_defect_never_an_AWS_failure(Exception defect)
+    {
+        var error = ErrorTranslator.Translate(defect, "lightwave-backend-api-dev");
+
+        Assert.Equal((ErrorIds.DeployOpsDefect, DeployOpsErrorKind.Defect), (error.ErrorId, error.Kind));
+        Assert.StartsWith($"DeployOps defect, not an AWS failure: {defect.GetType().FullName}: ", error.Message, StringComparison.Ordinal);
+        Assert.Same(defect, error.Exception);
+    }
+
+    [Fact]
+    public void Every_AWS_call_failure_keeps_an_AWS_error_id()
+    {
+        var endpoint = new Uri("http://127.0.0.1:9/");
+        var failures = new Exception[]
+        {
+            new AwsServiceException("ECS", "ListServices", "ThrottlingException", 400, null, "Rate exceeded"),
+            new AwsEndpointUnreachableException("ECS", "ListServices", endpoint, AwsUnreachableReason.ConnectionRefused, new System.Net.Http.HttpRequestException("refused")),
+            new AwsOutcomeUnknownException("ECS", "UpdateService", endpoint, new System.IO.IOException("the connection dropped")),
+        };
+
+        Assert.All(failures, failure => Assert.NotEqual(DeployOpsErrorKind.Defect, ErrorTranslator.Translate(failure, "x").Kind));
+    }
 }
