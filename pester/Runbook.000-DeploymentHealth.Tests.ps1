@@ -284,24 +284,27 @@ Describe 'Step 3A: Fix health check configuration' -Tag Integration {
             Clear-SandboxFault -Sandbox $sandbox
         }
 
-        It 'keeps every report right: category A, or a Throttled error when every attempt of a call was throttled' {
+        It 'never loses a report and never claims Healthy: category A, or a report that says it is incomplete' {
             $reports = @()
-            $throttled = @()
+            $errors = @()
             foreach ($attempt in 1..10) {
                 $reports += @(Get-DeploymentHealth @lightwave @aws -ErrorVariable failures -ErrorAction SilentlyContinue)
-                $throttled += @($failures)
+                $errors += @($failures)
             }
 
+            # One call throttled past its retries is a gap on that report ("Not read: ..."), never a lost report.
+            $errors | Should -BeNullOrEmpty
+            $reports | Should -HaveCount 10
             foreach ($report in $reports) {
-                [string]$report.Category | Should -Be 'HealthCheckMismatch'
+                if ($report.Complete) {
+                    [string]$report.Category | Should -Be 'HealthCheckMismatch'
+                }
+                else {
+                    [string]$report.Status | Should -Not -Be 'Healthy'
+                    @($report.Evidence | Where-Object { [string]$_.Source -eq 'NotRead' }) | Should -Not -BeNullOrEmpty
+                }
             }
 
-            foreach ($failure in $throttled) {
-                $failure.FullyQualifiedErrorId | Should -Be 'Throttled,DeployOps.Commands.GetDeploymentHealthCommand'
-                [string]$failure.CategoryInfo.Category | Should -Be 'LimitsExceeded'
-            }
-
-            $reports.Count | Should -BeGreaterOrEqual 7
             @((Get-SandboxFault -Sandbox $sandbox).injected).Count | Should -BeGreaterThan 0 -Because 'the sandbox really throttled'
         }
 

@@ -107,7 +107,8 @@ public sealed class HealthEvidence
     /// <summary>The same evidence with secrets taken out of its resource and detail.</summary>
     public HealthEvidence Redacted(SecretRedactor redactor) => new(SourceKind, redactor.Redact(Resource), redactor.Redact(Detail));
 
-    public override string ToString() => $"{Source}: {Detail}";
+    /// <summary>The line a report shows: "TargetHealth: 2 target(s) unhealthy: ...", or "Not read: ..." for a gap.</summary>
+    public override string ToString() => SourceKind == EvidenceSource.NotRead ? Detail : $"{Source}: {Detail}";
 }
 
 /// <summary>A registered target and its health, as DescribeTargetHealth reports it.</summary>
