@@ -295,7 +295,7 @@ BeforeDiscovery {
         @{ Command = 'Get-DeploymentHealth'; Label = 'a cluster that does not exist'; Server = 'sandbox'
             Arguments = @{ Cluster = 'no-such-cluster'; Region = 'us-east-1'; EndpointUrl = '{Sandbox}' }
             ErrorId = 'ClusterNotFound'; Category = 'ObjectNotFound'; Terminating = $false
-            Message = "^'no-such-cluster' was not found: Cluster not found" }
+            Message = "^Cluster 'no-such-cluster' does not exist in region 'us-east-1'\.$" }
         @{ Command = 'Get-DeploymentHealth'; Label = 'a blank -Service'; Server = 'sandbox'
             Arguments = @{ Cluster = $lightwaveCluster; Service = @(' '); Region = 'us-east-1'; EndpointUrl = '{Sandbox}' }
             ErrorId = 'ServiceNotFound'; Category = 'ObjectNotFound'; Terminating = $false
@@ -311,7 +311,7 @@ BeforeDiscovery {
         @{ Command = 'Restart-EcsService'; Label = 'a blank -Service'; Server = 'sandbox'
             Arguments = @{ Cluster = $lightwaveCluster; Service = @(' '); Region = 'us-east-1'; EndpointUrl = '{Sandbox}'; Force = $true }
             ErrorId = 'ServiceNotFound'; Category = 'ObjectNotFound'; Terminating = $false
-            Message = "^Service ' ' does not exist in cluster 'lightwave-dev-ecs-cluster'\.$" }
+            Message = "^Service ' ' does not exist in cluster 'lightwave-dev-ecs-cluster'\. List the cluster's services with" }
         @{ Command = 'Wait-EcsDeployment'; Label = 'a cluster that does not exist'; Server = 'sandbox'
             Arguments = @{ Cluster = 'no-such-cluster'; Service = $lightwaveService; Region = 'us-east-1'; EndpointUrl = '{Sandbox}' }
             ErrorId = 'ClusterNotFound'; Category = 'ObjectNotFound'; Terminating = $false
@@ -319,7 +319,7 @@ BeforeDiscovery {
         @{ Command = 'Wait-EcsDeployment'; Label = 'a service that does not exist'; Server = 'sandbox'
             Arguments = @{ Cluster = $lightwaveCluster; Service = 'no-such-service'; Region = 'us-east-1'; EndpointUrl = '{Sandbox}' }
             ErrorId = 'ServiceNotFound'; Category = 'ObjectNotFound'; Terminating = $false
-            Message = "^Service 'no-such-service' does not exist in cluster 'lightwave-dev-ecs-cluster'\.$" }
+            Message = "^Service 'no-such-service' does not exist in cluster 'lightwave-dev-ecs-cluster'\. List the cluster's services with" }
         @{ Command = 'Repair-TargetGroupHealthCheck'; Label = 'a target group that does not exist'; Server = 'sandbox'
             Arguments = @{ TargetGroupArn = '{MissingTargetGroupArn}'; HealthCheckPath = '/health'; Region = 'us-east-1'; EndpointUrl = '{Sandbox}'; Force = $true }
             ErrorId = 'TargetGroupNotFound'; Category = 'ObjectNotFound'; Terminating = $false
@@ -331,7 +331,7 @@ BeforeDiscovery {
         @{ Command = 'Repair-TargetGroupHealthCheck'; Label = 'a -Cluster to redeploy in that does not exist'; Server = 'sandbox'
             Arguments = @{ TargetGroupArn = '{TargetGroupArn}'; HealthCheckPath = '/api/v1/health/health/'; Redeploy = $true; Cluster = 'no-such-cluster'; Service = @($lightwaveService); Region = 'us-east-1'; EndpointUrl = '{Sandbox}'; WhatIf = $true }
             ErrorId = 'ClusterNotFound'; Category = 'ObjectNotFound'; Terminating = $false
-            Message = "^'no-such-cluster' was not found: Cluster not found" }
+            Message = "^Cluster 'no-such-cluster' does not exist in region 'us-east-1'\.$" }
     )
 
     $offlineCases = @($badInputs | Where-Object { $_.Server -eq 'none' })

@@ -5,6 +5,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using DeployOps.Errors;
 using DeployOps.Operations;
+using DeployOps.Redaction;
 
 namespace DeployOps.Commands;
 
@@ -193,15 +194,16 @@ public abstract class DeployOpsCmdlet : PSCmdlet, IDisposable
             ? LanguagePrimitives.IsTrue(whatIf)
             : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
 
+    // Every report of the engine is written through here: secrets are taken out of it first.
     private void Deliver(PumpMessage message)
     {
         switch (message.Kind)
         {
             case PumpMessageKind.Verbose:
-                WriteVerbose(message.Text);
+                WriteVerbose(SecretRedactor.Patterns.Redact(message.Text));
                 break;
             case PumpMessageKind.Warning:
-                WriteWarning(message.Text);
+                WriteWarning(SecretRedactor.Patterns.Redact(message.Text));
                 break;
             case PumpMessageKind.Progress:
                 WriteProgress(ToProgressRecord(message.Progress!));
@@ -210,7 +212,7 @@ public abstract class DeployOpsCmdlet : PSCmdlet, IDisposable
     }
 
     private static ProgressRecord ToProgressRecord(OperationProgress progress) =>
-        new(Math.Max(0, progress.ActivityId), NonEmpty(progress.Activity), NonEmpty(progress.Status))
+        new(Math.Max(0, progress.ActivityId), NonEmpty(SecretRedactor.Patterns.Redact(progress.Activity)), NonEmpty(SecretRedactor.Patterns.Redact(progress.Status)))
         {
             PercentComplete = Math.Min(100, Math.Max(-1, progress.PercentComplete)),
             SecondsRemaining = progress.SecondsRemaining,

@@ -244,7 +244,7 @@ public sealed class HealthCheckRepairer
                 : await ServiceRedeployer.Translated(() => _facts.Services.ListNamesAsync(clusterArn, cancellationToken), AwsArn.LastSegment(clusterArn)).ConfigureAwait(false);
             if (names.Count > 0)
             {
-                var described = await ServiceRedeployer.Translated(() => _facts.Session.Ecs.DescribeServicesAsync(clusterArn, names, cancellationToken), AwsArn.LastSegment(clusterArn))
+                var described = await ServiceRedeployer.Translated(() => _facts.Services.DescribeAllAsync(clusterArn, names, cancellationToken), AwsArn.LastSegment(clusterArn))
                     .ConfigureAwait(false);
                 found.AddRange(described.Found.Where(s => s.AcceptsDeployments));
             }

@@ -6,6 +6,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using DeployOps.Errors;
 using DeployOps.Operations;
+using DeployOps.Redaction;
 
 namespace DeployOps.Endpoints;
 
@@ -61,7 +62,7 @@ public sealed class EndpointTester
         {
             if (attempt > 1)
             {
-                _observer.Verbose($"{url}: attempt {attempt - 1} gave {Describe(result)}; trying again in {request.RetryInterval.TotalSeconds:0.#} s.");
+                _observer.Verbose($"{Shown(url)}: attempt {attempt - 1} gave {Describe(result)}; trying again in {request.RetryInterval.TotalSeconds:0.#} s.");
                 await Task.Delay(request.RetryInterval, cancellationToken).ConfigureAwait(false);
             }
 
@@ -92,6 +93,9 @@ public sealed class EndpointTester
         return new DeployOpsError(ErrorIds.EndpointCheckFailed, kind, $"'{result.Url}' failed the check after {result.Attempts} attempt(s): {why}.", result.Url);
     }
 
+    /// <summary>A URL as DeployOps shows it: its password and query values taken out (a health URL may carry a token).</summary>
+    public static string Shown(Uri url) => SecretRedactor.Patterns.Redact(url.ToString());
+
     /// <summary>The URL to test; throws <see cref="DeployOpsException"/> (InvalidUrl) naming the value when it is not an absolute http(s) URL.</summary>
     public static Uri ParseUrl(string text)
     {
@@ -100,8 +104,9 @@ public sealed class EndpointTester
             return url;
         }
 
+        var shown = SecretRedactor.Patterns.Redact(text);
         throw new DeployOpsException(new DeployOpsError(ErrorIds.InvalidUrl, DeployOpsErrorKind.InvalidArgument,
-            $"'{text}' is not a URL to test; expected an absolute http:// or https:// URL such as https://api.example.com/health/.", text));
+            $"'{shown}' is not a URL to test; expected an absolute http:// or https:// URL such as https://api.example.com/health/.", shown));
     }
 
     private async Task<EndpointTestResult> AttemptAsync(Uri url, EndpointTestRequest request, int attempt, CancellationToken cancellationToken)
@@ -128,7 +133,7 @@ public sealed class EndpointTester
                 : CorsVerdict.Mismatch;
             return new EndpointTestResult
             {
-                Url = url.ToString(),
+                Url = Shown(url),
                 StatusCode = status,
                 ExpectedStatusCode = request.ExpectedStatusCode,
                 Success = status == request.ExpectedStatusCode && cors is CorsVerdict.NotChecked or CorsVerdict.Allowed,
@@ -144,7 +149,7 @@ public sealed class EndpointTester
         {
             return new EndpointTestResult
             {
-                Url = url.ToString(),
+                Url = Shown(url),
                 ExpectedStatusCode = request.ExpectedStatusCode,
                 LatencyMs = Math.Round(clock.Elapsed.TotalMilliseconds, 1),
                 Attempts = attempt,

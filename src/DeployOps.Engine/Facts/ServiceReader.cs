@@ -53,6 +53,13 @@ public sealed class ServiceReader
         return batches.Zip(read, (batch, described) => batch.Select(name => Lookup(name, described))).SelectMany(x => x).ToList();
     }
 
+    /// <summary>
+    /// Every service ECS describes among <paramref name="names"/>, deleted ones included (for a runbook searching clusters);
+    /// a cluster that does not exist is <see cref="DeployOpsException"/> ClusterNotFound, other failures the AWS error.
+    /// </summary>
+    public Task<EcsDescribeResult<EcsService>> DescribeAllAsync(string cluster, IReadOnlyList<string> names, CancellationToken cancellationToken) =>
+        InCluster(cluster, () => _facts.Session.Ecs.DescribeServicesAsync(cluster, names, cancellationToken));
+
     /// <summary>One live service, for a runbook that changes it; throws <see cref="DeployOpsException"/> ServiceNotFound, or the AWS error.</summary>
     public async Task<EcsService> RequireAsync(string cluster, string service, CancellationToken cancellationToken)
     {

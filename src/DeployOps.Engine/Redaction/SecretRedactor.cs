@@ -30,7 +30,7 @@ public sealed class SecretRedactor
     private static readonly Regex QueryValue = new(@"(?<=\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s?#""'<>]*\?(?:[^\s#""'<>]*[&;])?)(?<name>[^\s=&;#""'<>]+)=(?<value>[^\s&;#""'<>]*)", RegexOptions.Compiled);
 
     private static readonly Regex SecretPair = new(
-        @"(?<name>\b[\w.-]*(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credential|auth)[\w.-]*|\bkey)(?<sep>[""']?\s*[=:]\s*[""']?)(?<value>[^\s""',;&}]+)",
+        @"(?<name>\b[\w.-]*(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key)[\w.-]*|\bkey)(?<sep>[""']?\s*[=:]\s*[""']?)(?<value>[^\s""',;&}]+)",
         RegexOptions.Compiled | RegexOptions.IgnoreCase);
 
     private static readonly Regex AccessKeyId = new(@"\b(?<prefix>AKIA|ASIA|AIDA|AROA|AIPA|ANPA|ANVA|AGPA|ABIA|ACCA)[A-Z0-9]{12,}\b", RegexOptions.Compiled);
@@ -38,8 +38,9 @@ public sealed class SecretRedactor
     private static readonly Regex Jwt = new(@"\beyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]{8,}", RegexOptions.Compiled);
 
     // 32+ characters drawn from a key alphabet with upper case, lower case and a digit: keys and tokens, not the
-    // lowercase hex of task ids and hashes, nor the digits of deployment ids.
-    private static readonly Regex SecretShaped = new(@"(?<![A-Za-z0-9/+=_-])(?=[A-Za-z0-9/+=_-]*[a-z])(?=[A-Za-z0-9/+=_-]*[A-Z])(?=[A-Za-z0-9/+=_-]*[0-9])[A-Za-z0-9/+=_-]{32,}(?![A-Za-z0-9/+=_-])", RegexOptions.Compiled);
+    // lowercase hex of task ids and hashes, nor the digits of deployment ids. Never the resource part of an ARN (it
+    // follows a colon: role/LightwaveEcsTaskExecutionRole2023 is a name, not a secret).
+    private static readonly Regex SecretShaped = new(@"(?<![:A-Za-z0-9/+=_-])(?=[A-Za-z0-9/+=_-]*[a-z])(?=[A-Za-z0-9/+=_-]*[A-Z])(?=[A-Za-z0-9/+=_-]*[0-9])[A-Za-z0-9/+=_-]{32,}(?![A-Za-z0-9/+=_-])", RegexOptions.Compiled);
 
     private readonly object _gate = new();
     private string[] _known = Array.Empty<string>();

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using DeployOps.Errors;
+using DeployOps.Redaction;
 
 namespace DeployOps.Commands;
 
@@ -14,9 +15,11 @@ internal static class ErrorRecords
     public static ErrorRecord Create(DeployOpsError error)
     {
         var exception = error.Exception ?? new DeployOpsException(error);
-        return new ErrorRecord(exception, error.ErrorId, CategoryOf(error), error.Target)
+        var redact = SecretRedactor.Patterns;
+        var target = error.Target is string text ? redact.Redact(text) : error.Target;
+        return new ErrorRecord(exception, error.ErrorId, CategoryOf(error), target)
         {
-            ErrorDetails = new ErrorDetails(error.Message) { RecommendedAction = error.RecommendedAction ?? string.Empty },
+            ErrorDetails = new ErrorDetails(redact.Redact(error.Message)) { RecommendedAction = redact.Redact(error.RecommendedAction ?? string.Empty) },
         };
     }
 
@@ -33,6 +36,7 @@ internal static class ErrorRecords
         DeployOpsErrorKind.DeploymentFailed or DeployOpsErrorKind.OutcomeUnknown => ErrorCategory.InvalidResult,
         DeployOpsErrorKind.Configuration when error.ErrorId is ErrorIds.NoCredentials or ErrorIds.ProfileNotFound => ErrorCategory.AuthenticationError,
         DeployOpsErrorKind.Configuration => ErrorCategory.InvalidOperation,
+        DeployOpsErrorKind.Defect => ErrorCategory.NotSpecified,
         _ => ErrorCategory.NotSpecified,
     };
 }
