@@ -31,14 +31,9 @@ public sealed class AwsServiceException : AwsCallException
     {
     }
 
+    // The public constructors classify, then come here.
     private AwsServiceException(
-        string service,
-        string operation,
-        string errorCode,
-        int httpStatus,
-        string? requestId,
-        string errorMessage,
-        (AwsErrorClassification Classification, AwsErrorRule? Rule) classified)
+        string service, string operation, string errorCode, int httpStatus, string? requestId, string errorMessage, (AwsErrorClassification Classification, AwsErrorRule? Rule) classified)
         : base(service, operation, Describe(service, operation, errorCode, httpStatus, requestId, errorMessage), null)
     {
         ErrorCode = errorCode;

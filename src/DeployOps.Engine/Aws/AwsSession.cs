@@ -16,8 +16,8 @@ namespace DeployOps.Aws;
 
 /// <summary>
 /// One cmdlet invocation's connection to AWS: resolved credentials, region and endpoints, one retry quota, one
-/// request limit, one call counter, and the service clients, built on first use. Create it once per invocation (BeginProcessing)
-/// and dispose it at the end.
+/// request limit, one call counter, one clock correction, and the service clients, built on first use. Create it once
+/// per invocation (BeginProcessing) and dispose it at the end.
 /// </summary>
 public sealed class AwsSession : IDisposable
 {
@@ -139,10 +139,12 @@ public sealed class AwsSession : IDisposable
         _endpoints.TryGetValue(service.ServiceId, out var endpoint) ? endpoint : ResolveEndpoint(service);
 
     /// <summary>A JSON protocol client for a service without a typed client (e.g. <see cref="AwsServices.Lightsail"/>).</summary>
-    public AwsJsonClient CreateJsonClient(AwsServiceDescription service) => (AwsJsonClient)ProtocolClient(service);
+    public AwsJsonClient CreateJsonClient(AwsServiceDescription service) =>
+        ProtocolClient(service) as AwsJsonClient ?? throw new ArgumentException($"{service.ServiceId} speaks {service.Protocol}, not JSON.", nameof(service));
 
     /// <summary>A query protocol client for a service without a typed client (e.g. <see cref="AwsServices.CloudFormation"/>).</summary>
-    public AwsQueryClient CreateQueryClient(AwsServiceDescription service) => (AwsQueryClient)ProtocolClient(service);
+    public AwsQueryClient CreateQueryClient(AwsServiceDescription service) =>
+        ProtocolClient(service) as AwsQueryClient ?? throw new ArgumentException($"{service.ServiceId} speaks {service.Protocol}, not query.", nameof(service));
 
     /// <inheritdoc />
     public void Dispose() => _pipeline.Dispose();

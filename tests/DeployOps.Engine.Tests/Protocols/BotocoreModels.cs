@@ -16,12 +16,29 @@ internal static class BotocoreModels
 {
     private static readonly Lazy<string> DataDirectory = new(FindDataDirectory);
 
-    /// <summary>The model's <c>metadata</c> block.</summary>
-    public static JsonElement Metadata(string service, string version) => Load(service, version, "service-2").GetProperty("metadata");
+    /// <summary>The botocore model (folder and version) each registered service is described from, by service id.</summary>
+    public static IReadOnlyDictionary<string, (string Name, string Version)> ByServiceId { get; } = new Dictionary<string, (string, string)>
+    {
+        ["ECS"] = ("ecs", "2014-11-13"),
+        ["Elastic Load Balancing v2"] = ("elbv2", "2015-12-01"),
+        ["EC2"] = ("ec2", "2016-11-15"),
+        ["CloudWatch Logs"] = ("logs", "2014-03-28"),
+        ["STS"] = ("sts", "2011-06-15"),
+        ["CloudFormation"] = ("cloudformation", "2010-05-15"),
+        ["RDS"] = ("rds", "2014-10-31"),
+        ["CloudWatch"] = ("cloudwatch", "2010-08-01"),
+        ["Lightsail"] = ("lightsail", "2016-11-28"),
+        ["WAFV2"] = ("wafv2", "2019-07-29"),
+        ["SNS"] = ("sns", "2010-03-31"),
+        ["Secrets Manager"] = ("secretsmanager", "2017-10-17"),
+    };
+
+    /// <summary>The model's <c>metadata</c> block of the service whose id is <paramref name="serviceId"/>.</summary>
+    public static JsonElement Metadata(string serviceId) => Load(serviceId, "service-2").GetProperty("metadata");
 
     /// <summary>Every error shape's wire code (its <c>error.code</c>, else the shape name) and HTTP status (0 when the model gives none).</summary>
-    public static IReadOnlyList<(string Code, int Status)> ErrorCodes(string service, string version) =>
-        Load(service, version, "service-2").GetProperty("shapes").EnumerateObject()
+    public static IReadOnlyList<(string Code, int Status)> ErrorCodes(string serviceId) =>
+        Load(serviceId, "service-2").GetProperty("shapes").EnumerateObject()
             .Where(shape => shape.Value.TryGetProperty("exception", out var exception) && exception.GetBoolean())
             .Select(shape => shape.Value.TryGetProperty("error", out var error)
                 ? (error.TryGetProperty("code", out var code) ? code.GetString()! : shape.Name, error.TryGetProperty("httpStatusCode", out var status) ? status.GetInt32() : 0)
@@ -30,12 +47,13 @@ internal static class BotocoreModels
             .ToList();
 
     /// <summary>An operation's entry of <c>paginators-1.json</c>, or null when the operation does not page.</summary>
-    public static JsonElement? Paginator(string service, string version, string operation) =>
-        Load(service, version, "paginators-1").GetProperty("pagination").TryGetProperty(operation, out var entry) ? entry : null;
+    public static JsonElement? Paginator(string serviceId, string operation) =>
+        Load(serviceId, "paginators-1").GetProperty("pagination").TryGetProperty(operation, out var entry) ? entry : null;
 
-    private static JsonElement Load(string service, string version, string file)
+    private static JsonElement Load(string serviceId, string file)
     {
-        var folder = Path.Combine(DataDirectory.Value, service, version);
+        var (name, version) = ByServiceId[serviceId];
+        var folder = Path.Combine(DataDirectory.Value, name, version);
         var plain = Path.Combine(folder, file + ".json");
         using var stream = File.Exists(plain)
             ? (Stream)File.OpenRead(plain)

@@ -22,42 +22,27 @@ public sealed class ServiceRegistryTests : IClassFixture<MotoFixture>
 
     public ServiceRegistryTests(MotoFixture moto) => _moto = moto;
 
-    /// <summary>Each registered service and the botocore model it is described from.</summary>
-    public static TheoryData<string, string, string> Models => new()
-    {
-        { "ECS", "ecs", "2014-11-13" },
-        { "Elastic Load Balancing v2", "elbv2", "2015-12-01" },
-        { "EC2", "ec2", "2016-11-15" },
-        { "CloudWatch Logs", "logs", "2014-03-28" },
-        { "STS", "sts", "2011-06-15" },
-        { "CloudFormation", "cloudformation", "2010-05-15" },
-        { "RDS", "rds", "2014-10-31" },
-        { "CloudWatch", "cloudwatch", "2010-08-01" },
-        { "Lightsail", "lightsail", "2016-11-28" },
-        { "WAFV2", "wafv2", "2019-07-29" },
-        { "SNS", "sns", "2010-03-31" },
-        { "Secrets Manager", "secretsmanager", "2017-10-17" },
-    };
+    public static TheoryData<string> RegisteredServices => new(AwsServices.Registry.Select(r => r.Service.ServiceId));
 
     [Fact]
     public void EveryRegisteredServiceIsCheckedAgainstItsModel() =>
         Assert.Equal(
             AwsServices.Registry.Select(r => r.Service.ServiceId).OrderBy(id => id, StringComparer.Ordinal),
-            Models.Select(row => (string)row[0]).OrderBy(id => id, StringComparer.Ordinal));
+            BotocoreModels.ByServiceId.Keys.OrderBy(id => id, StringComparer.Ordinal));
 
     [Theory]
-    [MemberData(nameof(Models))]
-    public void TheDescriptionIsTheModelsMetadata(string serviceId, string model, string version)
+    [MemberData(nameof(RegisteredServices))]
+    public void TheDescriptionIsTheModelsMetadata(string serviceId)
     {
         var service = AwsServices.Find(serviceId)!;
-        var metadata = BotocoreModels.Metadata(model, version);
+        var metadata = BotocoreModels.Metadata(serviceId);
         var endpointPrefix = metadata.GetProperty("endpointPrefix").GetString()!;
         var protocols = metadata.TryGetProperty("protocols", out var list)
             ? list.EnumerateArray().Select(p => p.GetString()).ToList()
             : new() { metadata.GetProperty("protocol").GetString() };
 
         Assert.Equal(
-            (metadata.GetProperty("serviceId").GetString(), endpointPrefix, Optional(metadata, "signingName") ?? endpointPrefix, version),
+            (metadata.GetProperty("serviceId").GetString(), endpointPrefix, Optional(metadata, "signingName") ?? endpointPrefix, metadata.GetProperty("apiVersion").GetString()),
             (service.ServiceId, service.EndpointPrefix, service.SigningName, service.ApiVersion));
         Assert.Contains(service.Protocol switch { AwsProtocol.Json => "json", AwsProtocol.Query => "query", _ => "ec2" }, protocols);
         Assert.Equal(service.Protocol == AwsProtocol.Json ? Optional(metadata, "targetPrefix") : null, service.TargetPrefix);
@@ -74,8 +59,8 @@ public sealed class ServiceRegistryTests : IClassFixture<MotoFixture>
             .ToList();
 
         var mismatches = declared
-            .Select(found => (found.Operation.Name, Model: ModelOf(found.Client), found.Operation.Paginator))
-            .Where(found => !Same(BotocoreModels.Paginator(found.Model.Name, found.Model.Version, found.Name), found.Paginator!))
+            .Select(found => (found.Operation.Name, ServiceId: ServiceOf(found.Client), found.Operation.Paginator))
+            .Where(found => !Same(BotocoreModels.Paginator(found.ServiceId, found.Name), found.Paginator!))
             .Select(found => found.Name);
 
         Assert.True(declared.Count >= 9, $"Only {declared.Count} paged operations were found.");
@@ -109,13 +94,9 @@ public sealed class ServiceRegistryTests : IClassFixture<MotoFixture>
         Assert.Throws<ArgumentException>(() => registry.Add(AwsServiceRegistration.Describe(AwsServices.Rds)));
     }
 
-    private static (string Name, string Version) ModelOf(Type client)
-    {
-        var serviceId = AwsServices.Registry.FindClient(client)?.Service.ServiceId
-                        ?? throw new InvalidOperationException($"{client.Name} declares a paged operation but is no registered client.");
-        var row = Models.Single(r => (string)r[0] == serviceId);
-        return ((string)row[1], (string)row[2]);
-    }
+    private static string ServiceOf(Type client) =>
+        AwsServices.Registry.FindClient(client)?.Service.ServiceId
+        ?? throw new InvalidOperationException($"{client.Name} declares a paged operation but is no registered client.");
 
     private static bool Same(JsonElement? botocore, AwsPaginator declared) =>
         botocore is { } entry
