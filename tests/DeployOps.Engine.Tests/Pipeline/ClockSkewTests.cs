@@ -34,7 +34,7 @@ public sealed class ClockSkewTests : IClassFixture<MotoFixture>
     {
         await using var front = StrictFront(Rejection.JsonSignatureExpired);
         var delay = new RecordingDelay();
-        using var session = Session(front, TimeSpan.FromHours(-1), delay);
+        using var session = front.Session(delay, TimeSpan.FromHours(-1));
 
         await session.Ecs.ListClustersAsync();
         var afterFirst = session.Calls.TotalAttempts;
@@ -49,7 +49,7 @@ public sealed class ClockSkewTests : IClassFixture<MotoFixture>
     public async Task AClockAheadIsCorrectedFromTheTimeInTheMessageWhenThereIsNoDateHeader()
     {
         await using var front = StrictFront(Rejection.QuerySignatureNotYetCurrentWithoutDate);
-        using var session = Session(front, TimeSpan.FromHours(2));
+        using var session = front.Session(clockError: TimeSpan.FromHours(2));
 
         var identity = await session.Sts.GetCallerIdentityAsync();
 
@@ -61,7 +61,7 @@ public sealed class ClockSkewTests : IClassFixture<MotoFixture>
     public async Task ANonIdempotentCallIsResentTooBecauseAwsRejectedItBeforeDoingAnything()
     {
         await using var front = StrictFront(Rejection.Ec2RequestExpired);
-        using var session = Session(front, TimeSpan.FromMinutes(-30));
+        using var session = front.Session(clockError: TimeSpan.FromMinutes(-30));
         var name = MotoSessions.UniqueName("skew");
 
         await session.Ec2.Protocol.CallAsync(
@@ -75,7 +75,7 @@ public sealed class ClockSkewTests : IClassFixture<MotoFixture>
     {
         // The server blames the clock, but its Date says the clocks agree: re-signing cannot help.
         await using var front = MotoFront.Start(_moto.Url, (_, _) => Task.FromResult(Rejection.JsonSignatureExpired(DateTimeOffset.UtcNow)));
-        using var session = Session(front, TimeSpan.Zero);
+        using var session = front.Session();
 
         var error = await Assert.ThrowsAsync<AwsServiceException>(() => session.Ecs.ListClustersAsync());
 
@@ -88,7 +88,7 @@ public sealed class ClockSkewTests : IClassFixture<MotoFixture>
     {
         // Its clock runs an hour ahead of whatever the request says.
         await using var front = MotoFront.Start(_moto.Url, (request, _) => Task.FromResult(Rejection.JsonSignatureExpired(SignedAt(request) + TimeSpan.FromHours(1))));
-        using var session = Session(front, TimeSpan.Zero);
+        using var session = front.Session();
 
         await Assert.ThrowsAsync<AwsServiceException>(() => session.Ecs.ListClustersAsync());
 
@@ -130,17 +130,6 @@ public sealed class ClockSkewTests : IClassFixture<MotoFixture>
 
     private static DateTimeOffset SignedAt(MiniHttpRequest request) =>
         DateTimeOffset.ParseExact(request.Header("X-Amz-Date")!, "yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
-
-    private static AwsSession Session(MotoFront front, TimeSpan clockError, RecordingDelay? delay = null) =>
-        AwsSession.Create(
-            new AwsSessionOptions { Region = MotoSessions.Region, EndpointUrl = front.Url, Credential = new BasicAWSCredentials("testing", "testing") },
-            new AwsRuntime
-            {
-                Environment = new FixedAwsEnvironment(),
-                MachineCredentials = NoMachineCredentials.Instance,
-                Delay = (delay ?? new RecordingDelay()).WaitAsync,
-                UtcNow = () => DateTimeOffset.UtcNow + clockError,
-            });
 
     /// <summary>Clock-skew errors in each protocol's real shape.</summary>
     private static class Rejection

@@ -6,6 +6,10 @@ using System.Net.Http;
 using System.Net.Http.Headers;
 using System.Threading;
 using System.Threading.Tasks;
+using Amazon.Runtime;
+using DeployOps.Aws;
+using DeployOps.Aws.Configuration;
+using DeployOps.Engine.Tests.Support;
 using DeployOps.Sandbox.Http;
 
 namespace DeployOps.Engine.Tests.Pipeline;
@@ -57,6 +61,21 @@ internal sealed class MotoFront : IAsyncDisposable
             return Response(Interlocked.Increment(ref seen) <= count ? change(answer) : answer);
         });
     }
+
+    /// <summary>
+    /// A session whose endpoint is this front; its clock is the machine's plus <paramref name="clockError"/>, its retry
+    /// delays are recorded in <paramref name="delay"/>, never slept.
+    /// </summary>
+    public AwsSession Session(RecordingDelay? delay = null, TimeSpan clockError = default) =>
+        AwsSession.Create(
+            new AwsSessionOptions { Region = MotoSessions.Region, EndpointUrl = Url, Credential = new BasicAWSCredentials("testing", "testing") },
+            new AwsRuntime
+            {
+                Environment = new FixedAwsEnvironment(),
+                MachineCredentials = NoMachineCredentials.Instance,
+                Delay = (delay ?? new RecordingDelay()).WaitAsync,
+                UtcNow = () => DateTimeOffset.UtcNow + clockError,
+            });
 
     /// <summary>The response that sends <paramref name="answer"/> as it is, with extra <paramref name="headers"/>.</summary>
     public static MiniHttpResponse Response(MotoAnswer answer, params (string Name, string Value)[] headers) =>

@@ -35,7 +35,7 @@ public sealed class UnreadableAnswerTests : IClassFixture<MotoFixture>
         var cluster = await CreateClusterAsync();
         await using var front = MotoFront.ChangingFirst(_moto.Url, 1, answer => answer with { Body = answer.Body.Take(answer.Body.Length / 2).ToArray() });
         var delay = new RecordingDelay();
-        using var session = Session(front, delay);
+        using var session = front.Session(delay);
 
         var clusters = await session.Ecs.ListClustersAsync();
 
@@ -48,7 +48,7 @@ public sealed class UnreadableAnswerTests : IClassFixture<MotoFixture>
     public async Task AnHtmlPageEveryTimeEndsInAnErrorSayingSo()
     {
         await using var front = MotoFront.ChangingFirst(_moto.Url, int.MaxValue, answer => answer with { ContentType = "text/html", Body = Encoding.UTF8.GetBytes(HtmlPage) });
-        using var session = Session(front);
+        using var session = front.Session();
 
         var error = await Assert.ThrowsAsync<AwsUnexpectedResponseException>(() => session.Ecs.ListClustersAsync());
         var translated = ErrorTranslator.Translate(error, null);
@@ -65,7 +65,7 @@ public sealed class UnreadableAnswerTests : IClassFixture<MotoFixture>
         var family = MotoSessions.UniqueName("empty");
         await RegisterTaskDefinitionAsync(family);
         await using var front = MotoFront.ChangingFirst(_moto.Url, int.MaxValue, answer => answer with { Body = Array.Empty<byte>() });
-        using var session = Session(front);
+        using var session = front.Session();
 
         var error = await Assert.ThrowsAsync<AwsUnexpectedResponseException>(() => session.Ecs.DescribeTaskDefinitionAsync(family));
 
@@ -78,7 +78,7 @@ public sealed class UnreadableAnswerTests : IClassFixture<MotoFixture>
     {
         var (cluster, service) = await CreateServiceAsync();
         await using var front = MotoFront.ChangingFirst(_moto.Url, int.MaxValue, answer => answer with { Body = Array.Empty<byte>() });
-        using var session = Session(front);
+        using var session = front.Session();
 
         var error = await Assert.ThrowsAsync<AwsOutcomeUnknownException>(
             () => session.Ecs.UpdateServiceAsync(new EcsUpdateServiceRequest(cluster, service) { DesiredCount = 3 }));
@@ -96,8 +96,8 @@ public sealed class UnreadableAnswerTests : IClassFixture<MotoFixture>
     {
         await using var once = MotoFront.ChangingFirst(_moto.Url, 1, CutXml);
         await using var always = MotoFront.ChangingFirst(_moto.Url, int.MaxValue, CutXml);
-        using var recovering = Session(once);
-        using var failing = Session(always);
+        using var recovering = once.Session();
+        using var failing = always.Session();
 
         await recovering.LoadBalancing.DescribeAllLoadBalancersAsync();
         var error = await Assert.ThrowsAsync<AwsUnexpectedResponseException>(() => failing.LoadBalancing.DescribeAllLoadBalancersAsync());
@@ -107,11 +107,6 @@ public sealed class UnreadableAnswerTests : IClassFixture<MotoFixture>
     }
 
     private static MotoAnswer CutXml(MotoAnswer answer) => answer with { Body = answer.Body.Take(answer.Body.Length - 40).ToArray() };
-
-    private static AwsSession Session(MotoFront front, RecordingDelay? delay = null) =>
-        AwsSession.Create(
-            new AwsSessionOptions { Region = MotoSessions.Region, EndpointUrl = front.Url, Credential = new BasicAWSCredentials("testing", "testing") },
-            MotoSessions.Runtime(new FixedAwsEnvironment(), delay));
 
     private async Task<string> CreateClusterAsync()
     {
