@@ -90,6 +90,7 @@ internal sealed class AwsRequestPipeline : IDisposable
 
             if (!clockCorrected && outcome.ServerTimeAfterSkew is { } serverTime && _clock.TryCorrect(outcome.SignedAt, serverTime))
             {
+                // Re-signed with the corrected clock and sent again, once; that resend is not one of the policy's attempts.
                 clockCorrected = true;
                 attempt--;
                 continue;
