@@ -23,80 +23,121 @@ public enum AwsErrorClassification
 
     /// <summary>Anything else.</summary>
     Other,
+
+    /// <summary>The resource's current state forbids the request: an update in progress, a resource in use (ResourceBusy).</summary>
+    Conflict,
+
+    /// <summary>A quota or limit of the account or resource is reached; waiting does not help (QuotaExceeded).</summary>
+    LimitExceeded,
+
+    /// <summary>A resource with that name or id already exists (ResourceExists).</summary>
+    AlreadyExists,
 }
 
 /// <summary>The error codes AWS uses, grouped the way retries and classification need them.</summary>
 public static class AwsErrorCodes
 {
     /// <summary>Throttling codes of the SDKs' standard retry mode, plus EC2's own.</summary>
-    private static readonly HashSet<string> ThrottlingCodes = Set(
+    internal static readonly IReadOnlyList<string> ThrottlingCodes = new[]
+    {
         "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException",
         "TooManyRequestsException", "ProvisionedThroughputExceededException", "TransactionInProgressException",
         "RequestLimitExceeded", "BandwidthLimitExceeded", "LimitExceededException", "RequestThrottled",
-        "SlowDown", "PriorRequestNotComplete", "EC2ThrottledException");
-
-    /// <summary>Transient codes of the standard retry mode: the service failed, the request may be retried.</summary>
-    private static readonly HashSet<string> TransientCodes = Set(
-        "RequestTimeout", "RequestTimeoutException", "InternalError");
+        "SlowDown", "PriorRequestNotComplete", "EC2ThrottledException",
+    };
 
     /// <summary>Codes that mean the caller is not allowed or is not who it claims to be.</summary>
-    private static readonly HashSet<string> AccessDeniedCodes = Set(
+    internal static readonly IReadOnlyList<string> AccessDeniedCodes = new[]
+    {
         "AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "UnauthorizedException",
         "UnrecognizedClientException", "InvalidClientTokenId", "SignatureDoesNotMatch", "IncompleteSignature",
         "InvalidSignatureException", "ExpiredToken", "ExpiredTokenException", "AuthFailure",
-        "MissingAuthenticationToken", "OptInRequired");
+        "MissingAuthenticationToken", "OptInRequired", "NotAuthorized", "RequestExpired",
+    };
 
     /// <summary>Codes that mean the service itself failed.</summary>
-    private static readonly HashSet<string> UnavailableCodes = Set(
+    internal static readonly IReadOnlyList<string> UnavailableCodes = new[]
+    {
         "ServiceUnavailable", "ServiceUnavailableException", "InternalError", "InternalFailure",
-        "InternalServerError", "ServerException", "RequestTimeout", "RequestTimeoutException", "HealthUnavailable");
+        "InternalServerError", "ServerException", "RequestTimeout", "RequestTimeoutException", "HealthUnavailable",
+    };
+
+    private static readonly HashSet<string> Throttling = new(ThrottlingCodes, StringComparer.Ordinal);
+
+    /// <summary>Transient codes of the standard retry mode: the service failed, the request may be retried.</summary>
+    private static readonly HashSet<string> Transient = new(new[] { "RequestTimeout", "RequestTimeoutException", "InternalError" }, StringComparer.Ordinal);
+
+    private static readonly HashSet<string> AccessDenied = new(AccessDeniedCodes, StringComparer.Ordinal);
+
+    private static readonly HashSet<string> Unavailable = new(UnavailableCodes, StringComparer.Ordinal);
 
     /// <summary>ECS's reason for a name in <c>failures[]</c> that matches nothing.</summary>
     public const string EcsMissingReason = "MISSING";
 
     /// <summary>True for a throttling code: the request was not applied.</summary>
-    public static bool IsThrottling(string code) => ThrottlingCodes.Contains(code);
+    public static bool IsThrottling(string code) => Throttling.Contains(code);
 
     /// <summary>True for a transient code of the standard retry mode.</summary>
-    public static bool IsTransient(string code) => TransientCodes.Contains(code);
+    public static bool IsTransient(string code) => Transient.Contains(code);
 
     /// <summary>True for a code that means the caller is not allowed.</summary>
-    public static bool IsAccessDenied(string code) => AccessDeniedCodes.Contains(code);
+    public static bool IsAccessDenied(string code) => AccessDenied.Contains(code);
 
     /// <summary>True for a code that means the service itself failed.</summary>
-    public static bool IsUnavailable(string code) => UnavailableCodes.Contains(code);
-
-    private static HashSet<string> Set(params string[] codes) => new(codes, StringComparer.Ordinal);
+    public static bool IsUnavailable(string code) => Unavailable.Contains(code);
 }
 
-/// <summary>Classifies an AWS error from its code, HTTP status and message.</summary>
+/// <summary>
+/// The codes every service may answer with (AWS's "common errors", the standard retry mode's throttling codes) and
+/// the naming conventions services share; a service's own <see cref="AwsServiceDescription.Errors"/> are tried first.
+/// </summary>
+public static class AwsCommonErrors
+{
+    /// <summary>The common table.</summary>
+    public static AwsErrorTable Table { get; } = Build();
+
+    private static AwsErrorTable Build()
+    {
+        var table = new AwsErrorTable();
+        foreach (var code in AwsErrorCodes.ThrottlingCodes)
+        {
+            table.Add(code, AwsErrorClassification.Throttling);
+        }
+
+        foreach (var code in AwsErrorCodes.AccessDeniedCodes)
+        {
+            table.Add(code, AwsErrorClassification.AccessDenied);
+        }
+
+        foreach (var code in AwsErrorCodes.UnavailableCodes)
+        {
+            table.Add(code, AwsErrorClassification.ServiceUnavailable);
+        }
+
+        // ResourceNotFoundException, TargetGroupNotFound, InvalidGroup.NotFound, NoSuchEntity.
+        table.Add(AwsErrorRule.ForCodes("(NotFound|NotFoundException|NotFoundFault)$|^NoSuch", AwsErrorClassification.NotFound));
+        table.Add(AwsErrorRule.ForCodes("^(Invalid|Validation|Malformed|Missing)", AwsErrorClassification.Validation));
+        return table;
+    }
+}
+
+/// <summary>Classifies an AWS error from its service, code, HTTP status and message.</summary>
 public static class AwsErrorClassifier
 {
-    /// <summary>Classifies one error response.</summary>
-    public static AwsErrorClassification Classify(string errorCode, int httpStatus, string? errorMessage)
+    /// <summary>
+    /// Classifies one error response of <paramref name="service"/>: its own table, then the common codes, then the HTTP
+    /// status. The rule that decided is returned too (null when only the status did), for its DeployOps error id.
+    /// </summary>
+    public static (AwsErrorClassification Classification, AwsErrorRule? Rule) Classify(
+        AwsServiceDescription? service, string errorCode, int httpStatus, string? errorMessage)
     {
-        if (AwsErrorCodes.IsThrottling(errorCode) || httpStatus == 429)
-        {
-            return AwsErrorClassification.Throttling;
-        }
-
-        if (AwsErrorCodes.IsAccessDenied(errorCode) || httpStatus is 401 or 403)
-        {
-            return AwsErrorClassification.AccessDenied;
-        }
-
-        if (IsNotFound(errorCode, errorMessage) || httpStatus == 404)
-        {
-            return AwsErrorClassification.NotFound;
-        }
-
-        if (AwsErrorCodes.IsUnavailable(errorCode) || httpStatus >= 500)
-        {
-            return AwsErrorClassification.ServiceUnavailable;
-        }
-
-        return IsValidation(errorCode) ? AwsErrorClassification.Validation : AwsErrorClassification.Other;
+        var rule = service?.Errors.Match(errorCode, errorMessage) ?? AwsCommonErrors.Table.Match(errorCode, errorMessage);
+        return (rule?.Classification ?? FromStatus(httpStatus), rule);
     }
+
+    /// <summary>Classifies an error of a service DeployOps has no description of: the common codes, then the HTTP status.</summary>
+    public static AwsErrorClassification Classify(string errorCode, int httpStatus, string? errorMessage) =>
+        Classify(null, errorCode, httpStatus, errorMessage).Classification;
 
     /// <summary>Classifies an ECS <c>failures[]</c> reason (MISSING means not found).</summary>
     public static AwsErrorClassification ClassifyEcsFailure(string reason) =>
@@ -104,23 +145,13 @@ public static class AwsErrorClassifier
             ? AwsErrorClassification.NotFound
             : AwsErrorClassification.Other;
 
-    // ClusterNotFoundException, TargetGroupNotFound, InvalidGroup.NotFound, ResourceNotFoundException, NoSuchEntity.
-    // ECS answers a missing task definition with the catch-all ClientException, so its message decides.
-    private static bool IsNotFound(string code, string? message) =>
-        code.EndsWith("NotFound", StringComparison.Ordinal)
-        || code.EndsWith("NotFoundException", StringComparison.Ordinal)
-        || code is "NoSuchEntity" or "ServiceNotActiveException"
-        || (code == "ClientException" && message is not null && MentionsMissing(message));
-
-    private static bool MentionsMissing(string message) =>
-        message.IndexOf("not found", StringComparison.OrdinalIgnoreCase) >= 0
-        || message.IndexOf("Unable to describe task definition", StringComparison.OrdinalIgnoreCase) >= 0
-        || message.IndexOf("is missing", StringComparison.OrdinalIgnoreCase) >= 0;
-
-    private static bool IsValidation(string code) =>
-        code.StartsWith("Invalid", StringComparison.Ordinal)
-        || code.StartsWith("Validation", StringComparison.Ordinal)
-        || code.StartsWith("Malformed", StringComparison.Ordinal)
-        || code.StartsWith("Missing", StringComparison.Ordinal)
-        || code == "ClientException";
+    private static AwsErrorClassification FromStatus(int httpStatus) => httpStatus switch
+    {
+        429 => AwsErrorClassification.Throttling,
+        401 or 403 => AwsErrorClassification.AccessDenied,
+        404 => AwsErrorClassification.NotFound,
+        409 => AwsErrorClassification.Conflict,
+        >= 500 => AwsErrorClassification.ServiceUnavailable,
+        _ => AwsErrorClassification.Other,
+    };
 }

@@ -8,7 +8,7 @@ using DeployOps.Aws.Http;
 namespace DeployOps.Aws;
 
 /// <summary>
-/// What a session takes from the machine: environment, machine credential sources, HTTP, the clock's delay and
+/// What a session takes from the machine: environment, machine credential sources, HTTP, the clock, delays and
 /// randomness. <see cref="Default"/> is the real machine; tests swap parts so they never read the user's state or sleep.
 /// </summary>
 public sealed class AwsRuntime
@@ -30,6 +30,9 @@ public sealed class AwsRuntime
 
     /// <summary>Waits before a retry; tests pass one that records instead of sleeping.</summary>
     public Func<TimeSpan, CancellationToken, Task> Delay { get; init; } = Task.Delay;
+
+    /// <summary>The machine's clock; requests are signed with it (corrected by any clock skew AWS reported).</summary>
+    public Func<DateTimeOffset> UtcNow { get; init; } = () => DateTimeOffset.UtcNow;
 
     /// <summary>Returns values in [0, 1) for retry jitter.</summary>
     public Func<double> Random { get; init; } = NextSharedDouble;

@@ -14,8 +14,10 @@ public enum AwsProtocol
 }
 
 /// <summary>
-/// What the AWS layer needs to know to call one service: how to find its endpoint, how to sign for it
-/// and how to frame requests. Values come from the botocore model's <c>metadata</c> block.
+/// What the AWS layer needs to know to call one service: how to find its endpoint, how to sign for it, how to frame
+/// requests, and what its error codes mean. Values come from the botocore model's <c>metadata</c> block and its
+/// <c>errors</c>. Each service's folder declares its own (e.g. <c>CloudFormation/CloudFormationApi.cs</c>) and
+/// <see cref="AwsServices.Registry"/> lists them.
 /// </summary>
 /// <param name="ServiceId">The model's <c>serviceId</c>, e.g. <c>Elastic Load Balancing v2</c>; it names the endpoint variable.</param>
 /// <param name="SigningName">The SigV4 service name (<c>signingName</c>, else <c>endpointPrefix</c>).</param>
@@ -29,42 +31,26 @@ public sealed record AwsServiceDescription(
     AwsProtocol Protocol,
     string ProtocolVersion)
 {
+    /// <summary>The model's <c>apiVersion</c>, e.g. <c>2010-05-15</c>; for query services it is the <c>Version</c> sent.</summary>
+    public string ApiVersion { get; init; } = Protocol == AwsProtocol.Json ? string.Empty : ProtocolVersion;
+
+    /// <summary>The JSON <c>targetPrefix</c> (<c>X-Amz-Target: prefix.Operation</c>); null for query services.</summary>
+    public string? TargetPrefix => Protocol == AwsProtocol.Json ? ProtocolVersion : null;
+
+    /// <summary>What this service's error codes (and, for generic codes, messages) mean; codes it does not list fall to <see cref="AwsCommonErrors"/>.</summary>
+    public AwsErrorTable Errors { get; init; } = AwsErrorTable.Empty;
+
     /// <summary>The service-specific endpoint variable, e.g. <c>AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2</c>.</summary>
     public string EndpointVariable => "AWS_ENDPOINT_URL_" + ServiceId.ToUpperInvariant().Replace(' ', '_');
-}
 
-/// <summary>The services DeployOps calls. Adding one is one line here plus a thin typed client.</summary>
-public static class AwsServices
-{
-    /// <summary>Amazon ECS (JSON 1.1).</summary>
-    public static readonly AwsServiceDescription Ecs =
-        new("ECS", "ecs", "ecs", AwsProtocol.Json, "AmazonEC2ContainerServiceV20141113");
+    /// <summary>A JSON 1.1 service; <paramref name="signingName"/> defaults to the endpoint prefix, as in botocore.</summary>
+    public static AwsServiceDescription Json(string serviceId, string endpointPrefix, string apiVersion, string targetPrefix, string? signingName = null) =>
+        new(serviceId, signingName ?? endpointPrefix, endpointPrefix, AwsProtocol.Json, targetPrefix) { ApiVersion = apiVersion };
 
-    /// <summary>Elastic Load Balancing v2: application and network load balancers (query).</summary>
-    public static readonly AwsServiceDescription ElasticLoadBalancingV2 =
-        new("Elastic Load Balancing v2", "elasticloadbalancing", "elasticloadbalancing", AwsProtocol.Query, "2015-12-01");
+    /// <summary>A query service; <paramref name="signingName"/> defaults to the endpoint prefix, as in botocore.</summary>
+    public static AwsServiceDescription Query(string serviceId, string endpointPrefix, string apiVersion, string? signingName = null) =>
+        new(serviceId, signingName ?? endpointPrefix, endpointPrefix, AwsProtocol.Query, apiVersion);
 
-    /// <summary>Amazon EC2 (EC2 query dialect).</summary>
-    public static readonly AwsServiceDescription Ec2 =
-        new("EC2", "ec2", "ec2", AwsProtocol.Ec2Query, "2016-11-15");
-
-    /// <summary>Amazon CloudWatch Logs (JSON 1.1).</summary>
-    public static readonly AwsServiceDescription CloudWatchLogs =
-        new("CloudWatch Logs", "logs", "logs", AwsProtocol.Json, "Logs_20140328");
-
-    /// <summary>AWS Security Token Service (query).</summary>
-    public static readonly AwsServiceDescription Sts =
-        new("STS", "sts", "sts", AwsProtocol.Query, "2011-06-15");
-
-    /// <summary>AWS CloudFormation (query); no typed client yet.</summary>
-    public static readonly AwsServiceDescription CloudFormation =
-        new("CloudFormation", "cloudformation", "cloudformation", AwsProtocol.Query, "2010-05-15");
-
-    /// <summary>Amazon Lightsail (JSON 1.1); no typed client yet.</summary>
-    public static readonly AwsServiceDescription Lightsail =
-        new("Lightsail", "lightsail", "lightsail", AwsProtocol.Json, "Lightsail_20161128");
-
-    /// <summary>Amazon RDS (query); no typed client yet.</summary>
-    public static readonly AwsServiceDescription Rds =
-        new("RDS", "rds", "rds", AwsProtocol.Query, "2014-10-31");
+    /// <summary>The service id, e.g. <c>ECS</c>.</summary>
+    public override string ToString() => ServiceId;
 }

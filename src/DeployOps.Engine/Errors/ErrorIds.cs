@@ -28,6 +28,7 @@ public static class ErrorIds
     public const string ServiceNotFound = nameof(ServiceNotFound);
     public const string NoServicesFound = nameof(NoServicesFound);
     public const string TargetGroupNotFound = nameof(TargetGroupNotFound);
+    public const string StackNotFound = nameof(StackNotFound);
     public const string InvalidTargetGroupArn = nameof(InvalidTargetGroupArn);
     public const string InvalidHealthCheckPath = nameof(InvalidHealthCheckPath);
     public const string InvalidMatcher = nameof(InvalidMatcher);

@@ -89,34 +89,39 @@ public static class ErrorTranslator
         return new DeployOpsError(id, kind, exception.Message, exception.FilePath, exception);
     }
 
+    /// <summary>
+    /// An AWS error: the id comes from the service's error table (<see cref="AwsServiceException.ErrorId"/>, e.g.
+    /// ClusterNotFound, StackNotFound), else the kind's default; the kind from its classification.
+    /// </summary>
     private static DeployOpsError FromService(AwsServiceException exception, object? target)
     {
-        switch (exception.Classification)
+        var classification = exception.Classification;
+        var id = exception.ErrorId ?? classification switch
         {
-            case AwsErrorClassification.NotFound:
-                var id = exception.ErrorCode switch
-                {
-                    "ClusterNotFoundException" => ErrorIds.ClusterNotFound,
-                    "ServiceNotFoundException" or "ServiceNotActiveException" => ErrorIds.ServiceNotFound,
-                    "TargetGroupNotFound" => ErrorIds.TargetGroupNotFound,
-                    _ => ErrorIds.AwsRequestFailed,
-                };
-                var message = target is null ? exception.Message : $"'{target}' was not found: {exception.ErrorMessage} ({exception.Service} {exception.Operation}, {exception.ErrorCode}).";
-                return new DeployOpsError(id, DeployOpsErrorKind.NotFound, message, target, exception);
-            case AwsErrorClassification.AccessDenied:
-                return new DeployOpsError(ErrorIds.AccessDenied, DeployOpsErrorKind.PermissionDenied, exception.Message, target, exception)
-                {
-                    RecommendedAction = $"Grant the credentials {exception.Service}:{exception.Operation}, or use a profile that has it (-ProfileName).",
-                };
-            case AwsErrorClassification.Throttling:
-                return new DeployOpsError(ErrorIds.Throttled, DeployOpsErrorKind.LimitsExceeded, exception.Message, target, exception)
-                {
-                    RecommendedAction = "AWS throttled every attempt. Try again later, or allow more attempts with AWS_MAX_ATTEMPTS.",
-                };
-            case AwsErrorClassification.Validation:
-                return new DeployOpsError(ErrorIds.AwsRequestFailed, DeployOpsErrorKind.InvalidArgument, exception.Message, target, exception);
-            default:
-                return new DeployOpsError(ErrorIds.AwsRequestFailed, DeployOpsErrorKind.Other, exception.Message, target, exception);
-        }
+            AwsErrorClassification.AccessDenied => ErrorIds.AccessDenied,
+            AwsErrorClassification.Throttling => ErrorIds.Throttled,
+            _ => ErrorIds.AwsRequestFailed,
+        };
+        var kind = classification switch
+        {
+            AwsErrorClassification.NotFound => DeployOpsErrorKind.NotFound,
+            AwsErrorClassification.AccessDenied => DeployOpsErrorKind.PermissionDenied,
+            AwsErrorClassification.Throttling or AwsErrorClassification.LimitExceeded => DeployOpsErrorKind.LimitsExceeded,
+            AwsErrorClassification.Validation => DeployOpsErrorKind.InvalidArgument,
+            _ => DeployOpsErrorKind.Other,
+        };
+        var message = classification == AwsErrorClassification.NotFound && target is not null
+            ? $"'{target}' was not found: {exception.ErrorMessage} ({exception.Service} {exception.Operation}, {exception.ErrorCode})."
+            : exception.Message;
+        return new DeployOpsError(id, kind, message, target, exception) { RecommendedAction = RecommendedAction(exception) };
     }
+
+    private static string? RecommendedAction(AwsServiceException exception) => exception.Classification switch
+    {
+        AwsErrorClassification.AccessDenied => $"Grant the credentials {exception.Service}:{exception.Operation}, or use a profile that has it (-ProfileName).",
+        AwsErrorClassification.Throttling => "AWS throttled every attempt. Try again later, or allow more attempts with AWS_MAX_ATTEMPTS.",
+        AwsErrorClassification.LimitExceeded => "A quota of the account or resource is reached: free some capacity, or ask for a higher quota (Service Quotas).",
+        AwsErrorClassification.Conflict => "The resource is busy or in a state that does not allow this: wait for the operation in progress to finish, then try again.",
+        _ => null,
+    };
 }

@@ -142,8 +142,6 @@ public sealed class WireFormatTests
     [InlineData("TargetGroupNotFound", 400, null, AwsErrorClassification.NotFound)]
     [InlineData("InvalidGroup.NotFound", 400, null, AwsErrorClassification.NotFound)]
     [InlineData("ResourceNotFoundException", 400, null, AwsErrorClassification.NotFound)]
-    [InlineData("ClientException", 400, "Unable to describe task definition.", AwsErrorClassification.NotFound)]
-    [InlineData("ClientException", 400, "Some other problem.", AwsErrorClassification.Validation)]
     [InlineData("AccessDeniedException", 400, null, AwsErrorClassification.AccessDenied)]
     [InlineData("UnauthorizedOperation", 403, null, AwsErrorClassification.AccessDenied)]
     [InlineData("ExpiredToken", 403, null, AwsErrorClassification.AccessDenied)]
@@ -153,7 +151,7 @@ public sealed class WireFormatTests
     [InlineData("ServerException", 500, null, AwsErrorClassification.ServiceUnavailable)]
     [InlineData("Http503", 503, null, AwsErrorClassification.ServiceUnavailable)]
     [InlineData("DuplicateTargetGroupName", 400, null, AwsErrorClassification.Other)]
-    public void ErrorsAreClassified(string code, int status, string? message, AwsErrorClassification expected) =>
+    public void ErrorsOfAServiceWithoutATableAreClassifiedByTheCommonCodesAndTheStatus(string code, int status, string? message, AwsErrorClassification expected) =>
         Assert.Equal(expected, AwsErrorClassifier.Classify(code, status, message));
 
     [Fact]

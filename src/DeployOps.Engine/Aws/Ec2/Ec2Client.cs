@@ -14,8 +14,14 @@ public sealed class Ec2Client
     /// <summary>Ids per describe call. EC2 documents no limit for id lists; 200 is its limit for filter values.</summary>
     public const int DescribeBatchSize = 200;
 
-    private static readonly AwsOperation DescribeSecurityGroupsOperation = AwsOperation.Idempotent("DescribeSecurityGroups");
-    private static readonly AwsOperation DescribeSubnetsOperation = AwsOperation.Idempotent("DescribeSubnets");
+    // Paginators as in botocore's ec2/2016-11-15/paginators-1.json, with the model's locationName of each response member.
+    private static readonly AwsOperation DescribeSecurityGroupsOperation = AwsOperation.Idempotent("DescribeSecurityGroups")
+        .Paged(AwsPaginator.Of(inputToken: "NextToken", outputToken: "NextToken", limitKey: "MaxResults", "SecurityGroups")
+            .WithLocationNames(("NextToken", "nextToken"), ("SecurityGroups", "securityGroupInfo")));
+
+    private static readonly AwsOperation DescribeSubnetsOperation = AwsOperation.Idempotent("DescribeSubnets")
+        .Paged(AwsPaginator.Of(inputToken: "NextToken", outputToken: "NextToken", limitKey: "MaxResults", "Subnets")
+            .WithLocationNames(("NextToken", "nextToken"), ("Subnets", "subnetSet")));
 
     internal Ec2Client(AwsQueryClient protocol)
     {
@@ -27,30 +33,22 @@ public sealed class Ec2Client
 
     /// <summary>DescribeSecurityGroups by id. An unknown id fails with InvalidGroup.NotFound (NotFound).</summary>
     public Task<IReadOnlyList<Ec2SecurityGroup>> DescribeSecurityGroupsAsync(IReadOnlyList<string> groupIds, CancellationToken cancellationToken = default) =>
-        DescribeByIdsAsync(DescribeSecurityGroupsOperation, "GroupId", groupIds, "securityGroupInfo", Ec2SecurityGroup.Read, cancellationToken);
+        DescribeByIdsAsync(DescribeSecurityGroupsOperation, "GroupId", groupIds, Ec2SecurityGroup.Read, cancellationToken);
 
     /// <summary>DescribeSubnets by id. An unknown id fails with InvalidSubnetID.NotFound (NotFound).</summary>
     public Task<IReadOnlyList<Ec2Subnet>> DescribeSubnetsAsync(IReadOnlyList<string> subnetIds, CancellationToken cancellationToken = default) =>
-        DescribeByIdsAsync(DescribeSubnetsOperation, "SubnetId", subnetIds, "subnetSet", Ec2Subnet.Read, cancellationToken);
+        DescribeByIdsAsync(DescribeSubnetsOperation, "SubnetId", subnetIds, Ec2Subnet.Read, cancellationToken);
 
-    // The id list's wire name is the model's locationName (GroupId.N, SubnetId.N); the response list is e.g. securityGroupInfo/item.
+    // The id list's wire name is the model's locationName (GroupId.N, SubnetId.N). No page size: EC2 refuses MaxResults with ids.
     private Task<IReadOnlyList<T>> DescribeByIdsAsync<T>(
         AwsOperation operation,
         string idMember,
         IReadOnlyList<string> ids,
-        string listMember,
         Func<XElement, T> read,
         CancellationToken cancellationToken) =>
         AwsPaging.CollectBatchesAsync(
             ids,
             DescribeBatchSize,
-            (batch, ct) => AwsPaging.CollectAsync(
-                async (token, pageCt) =>
-                {
-                    var parameters = new AwsParameters { { idMember, batch }, { "NextToken", token } };
-                    var result = await Protocol.CallAsync(operation, parameters, pageCt).ConfigureAwait(false);
-                    return new AwsPage<T>(result.List(listMember, read), result.Text("nextToken"));
-                },
-                ct),
+            (batch, ct) => Protocol.PaginateAllAsync(operation, new AwsParameters { { idMember, batch } }, read, default, ct),
             cancellationToken);
 }

@@ -17,12 +17,21 @@ public sealed class EcsClient
     /// <summary>DescribeTasks takes at most 100 tasks per call.</summary>
     public const int DescribeTasksBatchSize = 100;
 
-    private static readonly AwsOperation ListClustersOperation = AwsOperation.Idempotent("ListClusters");
-    private static readonly AwsOperation ListServicesOperation = AwsOperation.Idempotent("ListServices");
+    // Paginators as in botocore's ecs/2014-11-13/paginators-1.json.
+    private static readonly AwsOperation ListClustersOperation = AwsOperation.Idempotent("ListClusters")
+        .Paged(AwsPaginator.Of(inputToken: "nextToken", outputToken: "nextToken", limitKey: "maxResults", "clusterArns"));
+
+    private static readonly AwsOperation ListServicesOperation = AwsOperation.Idempotent("ListServices")
+        .Paged(AwsPaginator.Of(inputToken: "nextToken", outputToken: "nextToken", limitKey: "maxResults", "serviceArns"));
+
+    private static readonly AwsOperation ListTaskDefinitionsOperation = AwsOperation.Idempotent("ListTaskDefinitions")
+        .Paged(AwsPaginator.Of(inputToken: "nextToken", outputToken: "nextToken", limitKey: "maxResults", "taskDefinitionArns"));
+
+    private static readonly AwsOperation ListTasksOperation = AwsOperation.Idempotent("ListTasks")
+        .Paged(AwsPaginator.Of(inputToken: "nextToken", outputToken: "nextToken", limitKey: "maxResults", "taskArns"));
+
     private static readonly AwsOperation DescribeServicesOperation = AwsOperation.Idempotent("DescribeServices");
     private static readonly AwsOperation DescribeTaskDefinitionOperation = AwsOperation.Idempotent("DescribeTaskDefinition");
-    private static readonly AwsOperation ListTaskDefinitionsOperation = AwsOperation.Idempotent("ListTaskDefinitions");
-    private static readonly AwsOperation ListTasksOperation = AwsOperation.Idempotent("ListTasks");
     private static readonly AwsOperation DescribeTasksOperation = AwsOperation.Idempotent("DescribeTasks");
 
     // With forceNewDeployment every call starts another deployment: never resent when the outcome is unknown.
@@ -41,11 +50,11 @@ public sealed class EcsClient
 
     /// <summary>ListClusters: every cluster ARN.</summary>
     public Task<IReadOnlyList<string>> ListClustersAsync(CancellationToken cancellationToken = default) =>
-        ListAllAsync(ListClustersOperation, () => new AwsParameters(), "clusterArns", cancellationToken);
+        ListAllAsync(ListClustersOperation, new AwsParameters(), cancellationToken);
 
     /// <summary>ListServices: every service ARN in <paramref name="cluster"/>.</summary>
     public Task<IReadOnlyList<string>> ListServicesAsync(string cluster, CancellationToken cancellationToken = default) =>
-        ListAllAsync(ListServicesOperation, () => new AwsParameters { { "cluster", cluster } }, "serviceArns", cancellationToken);
+        ListAllAsync(ListServicesOperation, new AwsParameters { { "cluster", cluster } }, cancellationToken);
 
     /// <summary>DescribeServices in batches of 10, run concurrently; names ECS does not know come back in <c>Failures</c>.</summary>
     public Task<EcsDescribeResult<EcsService>> DescribeServicesAsync(
@@ -56,12 +65,12 @@ public sealed class EcsClient
             DescribeServicesOperation, cluster, "services", services, DescribeServicesBatchSize, EcsService.Read, cancellationToken);
 
     /// <summary>DescribeTaskDefinition: <paramref name="taskDefinition"/> is a family, family:revision or ARN.</summary>
-    public async Task<EcsTaskDefinition> DescribeTaskDefinitionAsync(string taskDefinition, CancellationToken cancellationToken = default)
-    {
-        var response = await Protocol.CallAsync(
-            DescribeTaskDefinitionOperation, new AwsParameters { { "taskDefinition", taskDefinition } }, cancellationToken).ConfigureAwait(false);
-        return EcsTaskDefinition.Read(response.Required("taskDefinition"));
-    }
+    public Task<EcsTaskDefinition> DescribeTaskDefinitionAsync(string taskDefinition, CancellationToken cancellationToken = default) =>
+        Protocol.CallAsync(
+            DescribeTaskDefinitionOperation,
+            new AwsParameters { { "taskDefinition", taskDefinition } },
+            response => EcsTaskDefinition.Read(response.Required("taskDefinition")),
+            cancellationToken);
 
     /// <summary>ListTaskDefinitions: every matching task definition ARN.</summary>
     public Task<IReadOnlyList<string>> ListTaskDefinitionsAsync(
@@ -70,7 +79,7 @@ public sealed class EcsClient
         EcsTaskDefinitionStatus? status = null,
         CancellationToken cancellationToken = default)
     {
-        AwsParameters Filters() => new()
+        var filters = new AwsParameters
         {
             { "familyPrefix", familyPrefix },
             { "sort", sort switch { EcsSortOrder.Ascending => "ASC", EcsSortOrder.Descending => "DESC", _ => null } },
@@ -83,20 +92,20 @@ public sealed class EcsClient
                 }
             },
         };
-        return ListAllAsync(ListTaskDefinitionsOperation, Filters, "taskDefinitionArns", cancellationToken);
+        return ListAllAsync(ListTaskDefinitionsOperation, filters, cancellationToken);
     }
 
     /// <summary>ListTasks: every matching task ARN.</summary>
     public Task<IReadOnlyList<string>> ListTasksAsync(EcsListTasksRequest request, CancellationToken cancellationToken = default)
     {
-        AwsParameters Filters() => new()
+        var filters = new AwsParameters
         {
             { "cluster", request.Cluster },
             { "serviceName", request.ServiceName },
             { "desiredStatus", request.DesiredStatus?.ToString().ToUpperInvariant() },
             { "startedBy", request.StartedBy },
         };
-        return ListAllAsync(ListTasksOperation, Filters, "taskArns", cancellationToken);
+        return ListAllAsync(ListTasksOperation, filters, cancellationToken);
     }
 
     /// <summary>DescribeTasks in batches of 100, run concurrently; unknown tasks come back in <c>Failures</c>.</summary>
@@ -107,27 +116,11 @@ public sealed class EcsClient
         DescribeBatchedAsync(DescribeTasksOperation, cluster, "tasks", tasks, DescribeTasksBatchSize, EcsTask.Read, cancellationToken);
 
     /// <summary>UpdateService. Not idempotent: retried only when throttled or never sent; otherwise an unknown outcome is reported.</summary>
-    public async Task<EcsService> UpdateServiceAsync(EcsUpdateServiceRequest request, CancellationToken cancellationToken = default)
-    {
-        var response = await Protocol.CallAsync(UpdateServiceOperation, request.ToParameters(), cancellationToken).ConfigureAwait(false);
-        return EcsService.Read(response.Required("service"));
-    }
+    public Task<EcsService> UpdateServiceAsync(EcsUpdateServiceRequest request, CancellationToken cancellationToken = default) =>
+        Protocol.CallAsync(UpdateServiceOperation, request.ToParameters(), response => EcsService.Read(response.Required("service")), cancellationToken);
 
-    private Task<IReadOnlyList<string>> ListAllAsync(
-        AwsOperation operation,
-        Func<AwsParameters> filters,
-        string listMember,
-        CancellationToken cancellationToken) =>
-        AwsPaging.CollectAsync(
-            async (token, ct) =>
-            {
-                var parameters = filters();
-                parameters.Add("nextToken", token);
-                parameters.Add("maxResults", PageSize);
-                var response = await Protocol.CallAsync(operation, parameters, ct).ConfigureAwait(false);
-                return new AwsPage<string>(response.Strings(listMember), response.String("nextToken"));
-            },
-            cancellationToken);
+    private Task<IReadOnlyList<string>> ListAllAsync(AwsOperation operation, AwsParameters filters, CancellationToken cancellationToken) =>
+        Protocol.PaginateAllAsync(operation, filters, JsonRead.StringValue, new AwsPageLimits(PageSize), cancellationToken);
 
     private async Task<EcsDescribeResult<T>> DescribeBatchedAsync<T>(
         AwsOperation operation,
@@ -138,13 +131,17 @@ public sealed class EcsClient
         Func<JsonElement, T> read,
         CancellationToken cancellationToken)
     {
-        var responses = await AwsPaging.BatchAsync(
+        var batches = await AwsPaging.BatchAsync(
             names,
             batchSize,
-            (batch, ct) => Protocol.CallAsync(operation, new AwsParameters { { "cluster", cluster }, { listMember, batch } }, ct),
+            (batch, ct) => Protocol.CallAsync(
+                operation,
+                new AwsParameters { { "cluster", cluster }, { listMember, batch } },
+                response => (Items: response.List(listMember, read), Failures: response.List("failures", EcsFailure.Read)),
+                ct),
             cancellationToken).ConfigureAwait(false);
         return new EcsDescribeResult<T>(
-            responses.SelectMany(response => response.List(listMember, read)).ToList(),
-            responses.SelectMany(response => response.List("failures", EcsFailure.Read)).ToList());
+            batches.SelectMany(batch => batch.Items).ToList(),
+            batches.SelectMany(batch => batch.Failures).ToList());
     }
 }

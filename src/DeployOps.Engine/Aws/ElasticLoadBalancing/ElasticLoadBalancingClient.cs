@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -17,10 +18,17 @@ public sealed class ElasticLoadBalancingClient
     /// </summary>
     public const int DescribeBatchSize = 20;
 
-    private static readonly AwsOperation DescribeTargetGroupsOperation = AwsOperation.Idempotent("DescribeTargetGroups");
+    // Paginators as in botocore's elbv2/2015-12-01/paginators-1.json.
+    private static readonly AwsOperation DescribeTargetGroupsOperation = AwsOperation.Idempotent("DescribeTargetGroups")
+        .Paged(AwsPaginator.Of(inputToken: "Marker", outputToken: "NextMarker", limitKey: "PageSize", "TargetGroups"));
+
+    private static readonly AwsOperation DescribeLoadBalancersOperation = AwsOperation.Idempotent("DescribeLoadBalancers")
+        .Paged(AwsPaginator.Of(inputToken: "Marker", outputToken: "NextMarker", limitKey: "PageSize", "LoadBalancers"));
+
+    private static readonly AwsOperation DescribeListenersOperation = AwsOperation.Idempotent("DescribeListeners")
+        .Paged(AwsPaginator.Of(inputToken: "Marker", outputToken: "NextMarker", limitKey: "PageSize", "Listeners"));
+
     private static readonly AwsOperation DescribeTargetHealthOperation = AwsOperation.Idempotent("DescribeTargetHealth");
-    private static readonly AwsOperation DescribeLoadBalancersOperation = AwsOperation.Idempotent("DescribeLoadBalancers");
-    private static readonly AwsOperation DescribeListenersOperation = AwsOperation.Idempotent("DescribeListeners");
     private static readonly AwsOperation DescribeTargetGroupAttributesOperation = AwsOperation.Idempotent("DescribeTargetGroupAttributes");
 
     // Sets absolute values: sending it twice leaves the same state.
@@ -39,87 +47,74 @@ public sealed class ElasticLoadBalancingClient
 
     /// <summary>DescribeTargetGroups by ARN. An unknown ARN fails with TargetGroupNotFound (NotFound).</summary>
     public Task<IReadOnlyList<ElbTargetGroup>> DescribeTargetGroupsAsync(IReadOnlyList<string> targetGroupArns, CancellationToken cancellationToken = default) =>
-        DescribeBatchedAsync(DescribeTargetGroupsOperation, "TargetGroupArns", targetGroupArns, "TargetGroups", ElbTargetGroup.Read, cancellationToken);
+        DescribeBatchedAsync(DescribeTargetGroupsOperation, "TargetGroupArns", targetGroupArns, ElbTargetGroup.Read, cancellationToken);
 
     /// <summary>DescribeTargetGroups by name.</summary>
     public Task<IReadOnlyList<ElbTargetGroup>> DescribeTargetGroupsByNameAsync(IReadOnlyList<string> names, CancellationToken cancellationToken = default) =>
-        DescribeBatchedAsync(DescribeTargetGroupsOperation, "Names", names, "TargetGroups", ElbTargetGroup.Read, cancellationToken);
+        DescribeBatchedAsync(DescribeTargetGroupsOperation, "Names", names, ElbTargetGroup.Read, cancellationToken);
 
     /// <summary>DescribeTargetGroups of one load balancer.</summary>
     public Task<IReadOnlyList<ElbTargetGroup>> DescribeTargetGroupsOfLoadBalancerAsync(string loadBalancerArn, CancellationToken cancellationToken = default) =>
-        DescribeAllPagesAsync(
-            DescribeTargetGroupsOperation, () => new AwsParameters { { "LoadBalancerArn", loadBalancerArn } }, "TargetGroups", ElbTargetGroup.Read, cancellationToken);
+        DescribeAllPagesAsync(DescribeTargetGroupsOperation, new AwsParameters { { "LoadBalancerArn", loadBalancerArn } }, ElbTargetGroup.Read, cancellationToken);
 
     /// <summary>DescribeTargetHealth: every registered target of a group.</summary>
-    public async Task<IReadOnlyList<ElbTargetHealth>> DescribeTargetHealthAsync(string targetGroupArn, CancellationToken cancellationToken = default)
-    {
-        var result = await Protocol.CallAsync(
-            DescribeTargetHealthOperation, new AwsParameters { { "TargetGroupArn", targetGroupArn } }, cancellationToken).ConfigureAwait(false);
-        return result.List("TargetHealthDescriptions", ElbTargetHealth.Read);
-    }
+    public Task<IReadOnlyList<ElbTargetHealth>> DescribeTargetHealthAsync(string targetGroupArn, CancellationToken cancellationToken = default) =>
+        Protocol.CallAsync(
+            DescribeTargetHealthOperation,
+            new AwsParameters { { "TargetGroupArn", targetGroupArn } },
+            result => result.List("TargetHealthDescriptions", ElbTargetHealth.Read),
+            cancellationToken);
 
     /// <summary>ModifyTargetGroup: changes the health-check settings that are set in <paramref name="changes"/>; returns the group as it now is.</summary>
-    public async Task<ElbTargetGroup> ModifyTargetGroupAsync(string targetGroupArn, ElbHealthCheck changes, CancellationToken cancellationToken = default)
-    {
-        var result = await Protocol.CallAsync(ModifyTargetGroupOperation, changes.ToModifyParameters(targetGroupArn), cancellationToken)
-            .ConfigureAwait(false);
-        return result.List("TargetGroups", ElbTargetGroup.Read).Single();
-    }
+    public Task<ElbTargetGroup> ModifyTargetGroupAsync(string targetGroupArn, ElbHealthCheck changes, CancellationToken cancellationToken = default) =>
+        Protocol.CallAsync(
+            ModifyTargetGroupOperation,
+            changes.ToModifyParameters(targetGroupArn),
+            result => result.List("TargetGroups", ElbTargetGroup.Read).FirstOrDefault() ?? throw new InvalidDataException("The response has no target group."),
+            cancellationToken);
 
     /// <summary>DescribeLoadBalancers by ARN.</summary>
     public Task<IReadOnlyList<ElbLoadBalancer>> DescribeLoadBalancersAsync(IReadOnlyList<string> loadBalancerArns, CancellationToken cancellationToken = default) =>
-        DescribeBatchedAsync(DescribeLoadBalancersOperation, "LoadBalancerArns", loadBalancerArns, "LoadBalancers", ElbLoadBalancer.Read, cancellationToken);
+        DescribeBatchedAsync(DescribeLoadBalancersOperation, "LoadBalancerArns", loadBalancerArns, ElbLoadBalancer.Read, cancellationToken);
 
     /// <summary>DescribeLoadBalancers by name.</summary>
     public Task<IReadOnlyList<ElbLoadBalancer>> DescribeLoadBalancersByNameAsync(IReadOnlyList<string> names, CancellationToken cancellationToken = default) =>
-        DescribeBatchedAsync(DescribeLoadBalancersOperation, "Names", names, "LoadBalancers", ElbLoadBalancer.Read, cancellationToken);
+        DescribeBatchedAsync(DescribeLoadBalancersOperation, "Names", names, ElbLoadBalancer.Read, cancellationToken);
 
     /// <summary>DescribeLoadBalancers: every load balancer in the region.</summary>
     public Task<IReadOnlyList<ElbLoadBalancer>> DescribeAllLoadBalancersAsync(CancellationToken cancellationToken = default) =>
-        DescribeAllPagesAsync(DescribeLoadBalancersOperation, () => new AwsParameters(), "LoadBalancers", ElbLoadBalancer.Read, cancellationToken);
+        DescribeAllPagesAsync(DescribeLoadBalancersOperation, new AwsParameters(), ElbLoadBalancer.Read, cancellationToken);
 
     /// <summary>DescribeListeners of one load balancer.</summary>
     public Task<IReadOnlyList<ElbListener>> DescribeListenersAsync(string loadBalancerArn, CancellationToken cancellationToken = default) =>
-        DescribeAllPagesAsync(
-            DescribeListenersOperation, () => new AwsParameters { { "LoadBalancerArn", loadBalancerArn } }, "Listeners", ElbListener.Read, cancellationToken);
+        DescribeAllPagesAsync(DescribeListenersOperation, new AwsParameters { { "LoadBalancerArn", loadBalancerArn } }, ElbListener.Read, cancellationToken);
 
     /// <summary>DescribeTargetGroupAttributes: key to value, e.g. <c>deregistration_delay.timeout_seconds</c>.</summary>
-    public async Task<IReadOnlyDictionary<string, string>> DescribeTargetGroupAttributesAsync(string targetGroupArn, CancellationToken cancellationToken = default)
-    {
-        var result = await Protocol.CallAsync(
-            DescribeTargetGroupAttributesOperation, new AwsParameters { { "TargetGroupArn", targetGroupArn } }, cancellationToken).ConfigureAwait(false);
-        return result.Items("Attributes")
-            .Where(attribute => attribute.Text("Key") is not null)
-            .ToDictionary(attribute => attribute.Text("Key")!, attribute => attribute.Text("Value") ?? string.Empty, StringComparer.Ordinal);
-    }
+    public Task<IReadOnlyDictionary<string, string>> DescribeTargetGroupAttributesAsync(string targetGroupArn, CancellationToken cancellationToken = default) =>
+        Protocol.CallAsync<IReadOnlyDictionary<string, string>>(
+            DescribeTargetGroupAttributesOperation,
+            new AwsParameters { { "TargetGroupArn", targetGroupArn } },
+            result => result.Items("Attributes")
+                .Where(attribute => attribute.Text("Key") is not null)
+                .ToDictionary(attribute => attribute.Text("Key")!, attribute => attribute.Text("Value") ?? string.Empty, StringComparer.Ordinal),
+            cancellationToken);
 
     private Task<IReadOnlyList<T>> DescribeAllPagesAsync<T>(
         AwsOperation operation,
-        Func<AwsParameters> filters,
-        string listMember,
+        AwsParameters filters,
         Func<XElement, T> read,
         CancellationToken cancellationToken) =>
-        AwsPaging.CollectAsync(
-            async (marker, ct) =>
-            {
-                var parameters = filters();
-                parameters.Add("Marker", marker);
-                parameters.Add("PageSize", PageSize);
-                var result = await Protocol.CallAsync(operation, parameters, ct).ConfigureAwait(false);
-                return new AwsPage<T>(result.List(listMember, read), result.Text("NextMarker"));
-            },
-            cancellationToken);
+        Protocol.PaginateAllAsync(operation, filters, read, new AwsPageLimits(PageSize), cancellationToken);
 
     private Task<IReadOnlyList<T>> DescribeBatchedAsync<T>(
         AwsOperation operation,
         string filterMember,
         IReadOnlyList<string> values,
-        string listMember,
         Func<XElement, T> read,
         CancellationToken cancellationToken) =>
         AwsPaging.CollectBatchesAsync(
             values,
             DescribeBatchSize,
-            (batch, ct) => DescribeAllPagesAsync(operation, () => new AwsParameters { { filterMember, batch } }, listMember, read, ct),
+            (batch, ct) => DescribeAllPagesAsync(operation, new AwsParameters { { filterMember, batch } }, read, ct),
             cancellationToken);
 }

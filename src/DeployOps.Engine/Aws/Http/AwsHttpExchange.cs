@@ -11,8 +11,8 @@ internal sealed record AwsHttpRequest(
     string ContentType,
     string? Target);
 
-/// <summary>A response as text, with the request id AWS put in its headers (if any).</summary>
-internal sealed record AwsHttpResponse(int StatusCode, string Body, string? RequestId)
+/// <summary>A response as text, with the request id AWS put in its headers (if any) and the server's Date header.</summary>
+internal sealed record AwsHttpResponse(int StatusCode, string Body, string? RequestId, DateTimeOffset? ServerDate = null)
 {
     public bool IsSuccess => StatusCode is >= 200 and < 300;
 }

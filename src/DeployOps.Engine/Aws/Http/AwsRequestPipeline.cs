@@ -11,8 +11,11 @@ namespace DeployOps.Aws.Http;
 
 /// <summary>
 /// The one path every AWS call takes: count, bound concurrency, sign, send with a per-attempt timeout, read the
-/// error, and retry as the <see cref="RetryPolicy"/> decides. Both protocol clients go through it. An error status
-/// whose body is no AWS error document is an <see cref="AwsUnexpectedResponseException"/>, never an AWS error code.
+/// answer or the error, and retry as the <see cref="RetryPolicy"/> decides. Both protocol clients go through it. An
+/// error status whose body is no AWS error document is an <see cref="AwsUnexpectedResponseException"/>, never an AWS
+/// error code; so is a 2xx body that cannot be read, after it was retried like a transient error (an idempotent call
+/// only: for another, the outcome is unknown). A clock-skew error corrects the session's clock and is re-signed and
+/// sent again once, outside the retry policy: AWS rejected it before doing anything.
 /// </summary>
 internal sealed class AwsRequestPipeline : IDisposable
 {
@@ -24,6 +27,7 @@ internal sealed class AwsRequestPipeline : IDisposable
     private readonly SemaphoreSlim _concurrency;
     private readonly Func<TimeSpan, CancellationToken, Task> _delay;
     private readonly TimeSpan _attemptTimeout;
+    private readonly ClockCorrection _clock;
 
     public AwsRequestPipeline(
         AwsSigner signer,
@@ -33,7 +37,8 @@ internal sealed class AwsRequestPipeline : IDisposable
         AwsCallCounter counter,
         int maxConcurrency,
         Func<TimeSpan, CancellationToken, Task> delay,
-        TimeSpan attemptTimeout)
+        TimeSpan attemptTimeout,
+        Func<DateTimeOffset> utcNow)
     {
         _signer = signer;
         _region = region;
@@ -43,28 +48,52 @@ internal sealed class AwsRequestPipeline : IDisposable
         _concurrency = new SemaphoreSlim(maxConcurrency, maxConcurrency);
         _delay = delay;
         _attemptTimeout = attemptTimeout;
+        _clock = new ClockCorrection(utcNow);
     }
 
+    /// <summary>How far the machine's clock is behind AWS's, as learnt from a clock-skew error; zero until one.</summary>
+    public TimeSpan ClockOffset => _clock.Offset;
+
     /// <summary>
-    /// Sends <paramref name="request"/> until it succeeds or the policy gives up; returns the 2xx response.
-    /// <paramref name="readError"/> reads an error response, or returns null when its body is no AWS error document.
+    /// Sends <paramref name="request"/> until it succeeds and its body reads, or the policy gives up; returns what
+    /// <paramref name="read"/> made of the 2xx response. <paramref name="readError"/> reads an error response, or returns
+    /// null when its body is no AWS error document.
     /// </summary>
-    public async Task<AwsHttpResponse> SendAsync(
+    public async Task<T> SendAsync<T>(
         AwsHttpRequest request,
         Func<AwsHttpResponse, AwsErrorDetails?> readError,
+        Func<AwsHttpResponse, T> read,
         CancellationToken cancellationToken)
     {
         var service = request.Service.ServiceId;
         var operation = request.Operation.Name;
         _counter.RecordCall(service, operation);
         int? lastRetryCost = null;
+        var clockCorrected = false;
         for (var attempt = 1; ; attempt++)
         {
             var outcome = await AttemptAsync(request, readError, cancellationToken).ConfigureAwait(false);
-            if (outcome.Response is not null)
+            if (outcome.Response is { } response)
             {
-                _retryPolicy.Quota.RecordSuccess(lastRetryCost);
-                return outcome.Response;
+                try
+                {
+                    var value = read(response);
+                    _retryPolicy.Quota.RecordSuccess(lastRetryCost);
+                    return value;
+                }
+                catch (Exception ex) when (UnreadableBody.IsReadFailure(ex))
+                {
+                    var problem = UnreadableBody.Describe(response.Body, ex, request.Service.Protocol);
+                    outcome = AttemptOutcome.Failure(FailureKind.Transient, Unexpected(request, response.StatusCode, ex, problem));
+                }
+            }
+
+            if (!clockCorrected && outcome.ServerTimeAfterSkew is { } serverTime && _clock.TryCorrect(outcome.SignedAt, serverTime))
+            {
+                // Re-signed with the corrected clock and sent again, once; that resend is not one of the policy's attempts.
+                clockCorrected = true;
+                attempt--;
+                continue;
             }
 
             var decision = _retryPolicy.Decide(outcome.Kind, attempt, request.Operation.IsIdempotent);
@@ -92,7 +121,8 @@ internal sealed class AwsRequestPipeline : IDisposable
         await _concurrency.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            using var message = await CreateMessageAsync(request, cancellationToken).ConfigureAwait(false);
+            var signedAt = _clock.Now;
+            using var message = await CreateMessageAsync(request, signedAt, cancellationToken).ConfigureAwait(false);
             _counter.RecordAttempt(request.Service.ServiceId, request.Operation.Name);
             using var attemptTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             attemptTimeout.CancelAfter(_attemptTimeout);
@@ -101,8 +131,8 @@ internal sealed class AwsRequestPipeline : IDisposable
                 using var httpResponse = await _http.SendAsync(message, HttpCompletionOption.ResponseContentRead, attemptTimeout.Token)
                     .ConfigureAwait(false);
                 var body = await httpResponse.Content.ReadAsStringAsync().ConfigureAwait(false);
-                var response = new AwsHttpResponse((int)httpResponse.StatusCode, body, RequestIdOf(httpResponse));
-                return response.IsSuccess ? AttemptOutcome.Success(response) : ErrorOutcome(request, response, readError);
+                var response = new AwsHttpResponse((int)httpResponse.StatusCode, body, RequestIdOf(httpResponse), httpResponse.Headers.Date);
+                return response.IsSuccess ? AttemptOutcome.Success(response) : ErrorOutcome(request, response, readError) with { SignedAt = signedAt };
             }
             catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
             {
@@ -120,7 +150,7 @@ internal sealed class AwsRequestPipeline : IDisposable
         }
     }
 
-    private async Task<HttpRequestMessage> CreateMessageAsync(AwsHttpRequest request, CancellationToken cancellationToken)
+    private async Task<HttpRequestMessage> CreateMessageAsync(AwsHttpRequest request, DateTimeOffset signedAt, CancellationToken cancellationToken)
     {
         var headers = new Dictionary<string, string> { ["Content-Type"] = request.ContentType };
         if (request.Target is not null)
@@ -128,7 +158,7 @@ internal sealed class AwsRequestPipeline : IDisposable
             headers["X-Amz-Target"] = request.Target;
         }
 
-        var signedHeaders = await _signer.SignAsync(request, headers, cancellationToken).ConfigureAwait(false);
+        var signedHeaders = await _signer.SignAsync(request, headers, cancellationToken, signedAt.UtcDateTime).ConfigureAwait(false);
         var message = new HttpRequestMessage(HttpMethod.Post, request.Endpoint) { Content = new ByteArrayContent(request.Body) };
         foreach (var header in signedHeaders)
         {
@@ -145,9 +175,9 @@ internal sealed class AwsRequestPipeline : IDisposable
         return message;
     }
 
-    /// <summary>The answer that is not AWS's, for <paramref name="request"/>: what the protocol clients throw for a body they cannot read.</summary>
-    public AwsUnexpectedResponseException Unexpected(AwsHttpRequest request, int httpStatus, Exception? inner = null) =>
-        new(request.Service.ServiceId, request.Operation.Name, request.Endpoint, httpStatus, _region, inner);
+    /// <summary>The answer that is not AWS's, for <paramref name="request"/>; <paramref name="bodyProblem"/> says what was wrong with a 2xx body.</summary>
+    private AwsUnexpectedResponseException Unexpected(AwsHttpRequest request, int httpStatus, Exception? inner = null, string? bodyProblem = null) =>
+        new(request.Service.ServiceId, request.Operation.Name, request.Endpoint, httpStatus, _region, bodyProblem, inner);
 
     private AttemptOutcome ErrorOutcome(
         AwsHttpRequest request,
@@ -161,13 +191,16 @@ internal sealed class AwsRequestPipeline : IDisposable
         }
 
         var error = new AwsServiceException(
-            request.Service.ServiceId,
+            request.Service,
             request.Operation.Name,
             details.Code,
             response.StatusCode,
             response.RequestId ?? details.RequestId,
             details.Message);
-        return AttemptOutcome.Failure(FailureKinds.FromErrorResponse(details.Code, response.StatusCode), error);
+        var serverTimeAfterSkew = ClockCorrection.IsClockSkewError(details.Code, details.Message)
+            ? ClockCorrection.ServerTime(response.ServerDate, details.Message)
+            : null;
+        return AttemptOutcome.Failure(FailureKinds.FromErrorResponse(details.Code, response.StatusCode), error) with { ServerTimeAfterSkew = serverTimeAfterSkew };
     }
 
     private static AwsEndpointUnreachableException Unreachable(AwsHttpRequest request, AwsUnreachableReason reason, Exception cause) =>
@@ -188,6 +221,12 @@ internal sealed class AwsRequestPipeline : IDisposable
 
     private sealed record AttemptOutcome(AwsHttpResponse? Response, FailureKind Kind, Exception? Error)
     {
+        /// <summary>When the request was signed.</summary>
+        public DateTimeOffset SignedAt { get; init; }
+
+        /// <summary>For a clock-skew error, the server's time at the answer; else null.</summary>
+        public DateTimeOffset? ServerTimeAfterSkew { get; init; }
+
         public static AttemptOutcome Success(AwsHttpResponse response) => new(response, FailureKind.NotRetryable, null);
 
         public static AttemptOutcome Failure(FailureKind kind, Exception error) => new(null, kind, error);

@@ -12,7 +12,10 @@ public sealed class CloudWatchLogsClient
 {
     private const int MaxLimit = 10000;
 
-    private static readonly AwsOperation FilterLogEventsOperation = AwsOperation.Idempotent("FilterLogEvents");
+    // Paginator as in botocore's logs/2014-03-28/paginators-1.json.
+    private static readonly AwsOperation FilterLogEventsOperation = AwsOperation.Idempotent("FilterLogEvents")
+        .Paged(AwsPaginator.Of(inputToken: "nextToken", outputToken: "nextToken", limitKey: "limit", "events", "searchedLogStreams"));
+
     private static readonly AwsOperation GetLogEventsOperation = AwsOperation.Idempotent("GetLogEvents");
 
     internal CloudWatchLogsClient(AwsJsonClient protocol)
@@ -34,35 +37,21 @@ public sealed class CloudWatchLogsClient
             throw new ArgumentOutOfRangeException(nameof(request), request.MaxEvents, "MaxEvents must be 1 or more.");
         }
 
-        var truncated = false;
-        var collected = 0;
-        var events = await AwsPaging.CollectAsync(
-            async (token, ct) =>
-            {
-                var parameters = new AwsParameters
-                {
-                    { "logGroupName", request.LogGroupName },
-                    { "logStreamNames", request.LogStreamNames },
-                    { "filterPattern", request.FilterPattern },
-                    { "startTime", request.StartTime?.ToUnixTimeMilliseconds() },
-                    { "endTime", request.EndTime?.ToUnixTimeMilliseconds() },
-                    { "limit", Math.Min(request.MaxEvents - collected, PageSize) },
-                    { "nextToken", token },
-                };
-                var response = await Protocol.CallAsync(FilterLogEventsOperation, parameters, ct).ConfigureAwait(false);
-                var next = response.String("nextToken");
-                var page = response.List("events", LogEvent.Read);
-                collected += page.Count;
-                truncated = !string.IsNullOrEmpty(next);
-                return new AwsPage<LogEvent>(page, next);
-            },
-            cancellationToken,
-            request.MaxEvents).ConfigureAwait(false);
-        return new LogsFilterResult(events, truncated && events.Count >= request.MaxEvents);
+        var parameters = new AwsParameters
+        {
+            { "logGroupName", request.LogGroupName },
+            { "logStreamNames", request.LogStreamNames },
+            { "filterPattern", request.FilterPattern },
+            { "startTime", request.StartTime?.ToUnixTimeMilliseconds() },
+            { "endTime", request.EndTime?.ToUnixTimeMilliseconds() },
+        };
+        var events = await Protocol.PaginateAsync(
+            FilterLogEventsOperation, parameters, LogEvent.Read, new AwsPageLimits(PageSize, request.MaxEvents), cancellationToken).ConfigureAwait(false);
+        return new LogsFilterResult(events.Items, events.Truncated);
     }
 
     /// <summary>GetLogEvents: one page of a stream, oldest first when <paramref name="startFromHead"/>, else the newest.</summary>
-    public async Task<IReadOnlyList<LogEvent>> GetLogEventsAsync(
+    public Task<IReadOnlyList<LogEvent>> GetLogEventsAsync(
         string logGroupName,
         string logStreamName,
         bool startFromHead = false,
@@ -76,7 +65,6 @@ public sealed class CloudWatchLogsClient
             { "startFromHead", startFromHead },
             { "limit", limit },
         };
-        var response = await Protocol.CallAsync(GetLogEventsOperation, parameters, cancellationToken).ConfigureAwait(false);
-        return response.List("events", LogEvent.Read).ToList();
+        return Protocol.CallAsync(GetLogEventsOperation, parameters, response => response.List("events", LogEvent.Read), cancellationToken);
     }
 }

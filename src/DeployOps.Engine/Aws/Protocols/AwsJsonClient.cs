@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
@@ -13,7 +14,7 @@ namespace DeployOps.Aws.Protocols;
 /// The AWS JSON 1.1 protocol: <c>POST /</c> with <c>Content-Type: application/x-amz-json-1.1</c> and
 /// <c>X-Amz-Target: &lt;targetPrefix&gt;.&lt;Operation&gt;</c>; errors carry <c>__type</c> and <c>message</c>.
 /// </summary>
-public sealed class AwsJsonClient : AwsProtocolClient
+public sealed class AwsJsonClient : AwsProtocolClient<JsonElement>
 {
     private const string ContentType = "application/x-amz-json-1.1";
 
@@ -22,16 +23,31 @@ public sealed class AwsJsonClient : AwsProtocolClient
     {
     }
 
-    /// <summary>Calls <paramref name="operation"/> and returns the response document's root object.</summary>
-    public Task<JsonElement> CallAsync(AwsOperation operation, AwsParameters parameters, CancellationToken cancellationToken) =>
+    /// <inheritdoc />
+    public override Task<T> CallAsync<T>(AwsOperation operation, AwsParameters parameters, Func<JsonElement, T> read, CancellationToken cancellationToken) =>
         SendAsync(
             operation,
             Serialize(parameters),
             ContentType,
             Service.ProtocolVersion + "." + operation.Name,
             ReadError,
-            Parse,
+            body => read(Parse(body)),
             cancellationToken);
+
+    /// <inheritdoc />
+    internal override AwsPage<T> ReadPage<T>(JsonElement document, AwsPaginator paginator, string resultKey, Func<JsonElement, T> read, string? sentToken) =>
+        ReadJsonPage(document, paginator, resultKey, read, sentToken);
+
+    /// <summary>One page of a JSON response: the entries of <paramref name="resultKey"/>, and the next token.</summary>
+    internal static AwsPage<T> ReadJsonPage<T>(JsonElement document, AwsPaginator paginator, string resultKey, Func<JsonElement, T> read, string? sentToken)
+    {
+        var items = document.Path(paginator.WirePath(resultKey)) is { ValueKind: JsonValueKind.Array } list
+            ? list.EnumerateArray().Select(read).ToList()
+            : new List<T>();
+        var token = document.Path(paginator.WirePath(paginator.OutputToken)) is { ValueKind: JsonValueKind.String } text ? text.GetString() : null;
+        var more = paginator.MoreResults is null ? null : document.Path(paginator.WirePath(paginator.MoreResults)) is { ValueKind: JsonValueKind.True or JsonValueKind.False } flag ? flag.GetBoolean() : (bool?)null;
+        return new AwsPage<T>(items, AwsPager.NextToken(paginator, token, more, sentToken));
+    }
 
     /// <summary>The request body: the parameters as one JSON object.</summary>
     internal static byte[] Serialize(AwsParameters parameters)
@@ -110,6 +126,18 @@ public sealed class AwsJsonClient : AwsProtocolClient
                 break;
             case bool flag:
                 writer.WriteBooleanValue(flag);
+                break;
+            case double number when double.IsNaN(number) || double.IsInfinity(number):
+                writer.WriteStringValue(AwsWireValues.FormatDouble(number));
+                break;
+            case double number:
+                writer.WriteNumberValue(number);
+                break;
+            case AwsTimestampValue { Format: null or AwsTimestampFormat.UnixTimestamp } timestamp:
+                writer.WriteNumberValue(timestamp.Value.ToUnixTimeMilliseconds() / 1000m);
+                break;
+            case AwsTimestampValue timestamp:
+                writer.WriteStringValue(AwsWireValues.FormatTimestamp(timestamp.Value, timestamp.Format!.Value));
                 break;
             case AwsParameters structure:
                 WriteObject(writer, structure);

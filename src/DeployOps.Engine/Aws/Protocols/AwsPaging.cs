@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
 using System.Linq;
 using System.Runtime.ExceptionServices;
 using System.Threading;
@@ -8,40 +7,9 @@ using System.Threading.Tasks;
 
 namespace DeployOps.Aws.Protocols;
 
-/// <summary>One page of a paginated response and the token for the next (null or empty on the last page).</summary>
-public readonly record struct AwsPage<T>(IReadOnlyList<T> Items, string? NextToken);
-
-/// <summary>Pagination and batching shared by the typed clients.</summary>
+/// <summary>Batching shared by the typed clients: describe calls that take a bounded list of names or ids.</summary>
 public static class AwsPaging
 {
-    /// <summary>
-    /// Fetches pages until the service returns no next token, or until <paramref name="maxItems"/> items are in hand.
-    /// <paramref name="fetchPage"/> gets the token to send (null for the first page).
-    /// </summary>
-    public static async Task<IReadOnlyList<T>> CollectAsync<T>(
-        Func<string?, CancellationToken, Task<AwsPage<T>>> fetchPage,
-        CancellationToken cancellationToken,
-        int? maxItems = null)
-    {
-        var items = new List<T>();
-        string? token = null;
-        do
-        {
-            var page = await fetchPage(token, cancellationToken).ConfigureAwait(false);
-            items.AddRange(page.Items);
-            var next = string.IsNullOrEmpty(page.NextToken) ? null : page.NextToken;
-            if (next is not null && next == token)
-            {
-                throw new InvalidDataException("The service returned the page token it was sent; paging stopped to avoid an endless loop.");
-            }
-
-            token = next;
-        }
-        while (token is not null && (maxItems is null || items.Count < maxItems));
-
-        return maxItems is { } cap && items.Count > cap ? items.Take(cap).ToList() : items;
-    }
-
     /// <summary>
     /// Splits <paramref name="items"/> (duplicates removed) into batches of at most <paramref name="batchSize"/>, calls
     /// them concurrently (the session's request limit bounds how many run at once) and returns the results in batch

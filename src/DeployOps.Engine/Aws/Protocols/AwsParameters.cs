@@ -1,3 +1,4 @@
+using System;
 using System.Collections;
 using System.Collections.Generic;
 using System.Linq;
@@ -29,6 +30,19 @@ public sealed class AwsParameters : IEnumerable<KeyValuePair<string, object>>
     /// <summary>Adds a boolean member.</summary>
     public void Add(string name, bool? value) => AddValue(name, value);
 
+    /// <summary>Adds a double member (CloudWatch values and statistics); NaN and the infinities are written as the protocols spell them.</summary>
+    public void Add(string name, double? value) => AddValue(name, value);
+
+    /// <summary>
+    /// Adds a timestamp member, written in the protocol's default form (JSON: epoch seconds; query: ISO 8601) unless the
+    /// model gives the member its own <c>timestampFormat</c>.
+    /// </summary>
+    public void Add(string name, DateTimeOffset? value, AwsTimestampFormat? format = null) =>
+        AddValue(name, value is null ? null : new AwsTimestampValue(value.Value, format));
+
+    /// <summary>Adds a list of doubles; a null list is left out, an empty one is sent.</summary>
+    public void Add(string name, IEnumerable<double>? values) => AddValue(name, values?.Cast<object>().ToList());
+
     /// <summary>Adds a list of strings; a null list is left out, an empty one is sent.</summary>
     public void Add(string name, IEnumerable<string>? values) => AddValue(name, values?.ToList());
 
@@ -37,6 +51,14 @@ public sealed class AwsParameters : IEnumerable<KeyValuePair<string, object>>
 
     /// <summary>Adds a list of structures; a null list is left out.</summary>
     public void Add(string name, IEnumerable<AwsParameters>? structures) => AddValue(name, structures?.ToList());
+
+    /// <summary>A copy of these members without <paramref name="name"/>; the pager replaces token and page size so.</summary>
+    public AwsParameters Without(string name)
+    {
+        var copy = new AwsParameters();
+        copy._members.AddRange(_members.Where(member => member.Key != name));
+        return copy;
+    }
 
     /// <inheritdoc />
     public IEnumerator<KeyValuePair<string, object>> GetEnumerator() => _members.GetEnumerator();

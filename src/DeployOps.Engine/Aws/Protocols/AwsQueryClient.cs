@@ -16,7 +16,7 @@ namespace DeployOps.Aws.Protocols;
 /// parameters (<c>A.B</c> for nested members; lists <c>Name.member.N</c>, or <c>Name.N</c> for EC2). Responses are XML
 /// read without regard to namespaces; errors are <c>ErrorResponse/Error</c> or EC2's <c>Response/Errors/Error</c>.
 /// </summary>
-public sealed class AwsQueryClient : AwsProtocolClient
+public sealed class AwsQueryClient : AwsProtocolClient<XElement>
 {
     private const string ContentType = "application/x-www-form-urlencoded; charset=utf-8";
 
@@ -26,15 +26,29 @@ public sealed class AwsQueryClient : AwsProtocolClient
     }
 
     /// <summary>
-    /// Calls <paramref name="operation"/> and returns the result element: <c>&lt;OperationResult&gt;</c> for the query
-    /// protocol (the root when the operation has none), the root element for EC2.
+    /// Calls <paramref name="operation"/> and returns what <paramref name="read"/> makes of the result element:
+    /// <c>&lt;OperationResult&gt;</c> for the query protocol (the root when the operation has none), the root for EC2.
     /// </summary>
-    public async Task<XElement> CallAsync(AwsOperation operation, AwsParameters parameters, CancellationToken cancellationToken)
+    public override Task<T> CallAsync<T>(AwsOperation operation, AwsParameters parameters, Func<XElement, T> read, CancellationToken cancellationToken)
     {
         var fields = Flatten(Service, operation.Name, parameters);
         var body = Encoding.UTF8.GetBytes(string.Join("&", fields.Select(f => Escape(f.Key) + "=" + Escape(f.Value))));
-        var root = await SendAsync(operation, body, ContentType, null, ReadError, Parse, cancellationToken).ConfigureAwait(false);
-        return Service.Protocol == AwsProtocol.Ec2Query ? root : root.Child(operation.Name + "Result") ?? root;
+        return SendAsync(operation, body, ContentType, null, ReadError, text => read(ResultOf(Parse(text), operation)), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    internal override AwsPage<T> ReadPage<T>(XElement document, AwsPaginator paginator, string resultKey, Func<XElement, T> read, string? sentToken) =>
+        ReadXmlPage(document, paginator, resultKey, read, sentToken);
+
+    /// <summary>One page of a query or EC2 result: the entries of <paramref name="resultKey"/>, and the next token.</summary>
+    internal static AwsPage<T> ReadXmlPage<T>(XElement result, AwsPaginator paginator, string resultKey, Func<XElement, T> read, string? sentToken)
+    {
+        var items = result.Path(paginator.WirePath(resultKey))?.Elements().Select(read).ToList() ?? new List<T>();
+        var token = result.Path(paginator.WirePath(paginator.OutputToken))?.Value;
+        var more = paginator.MoreResults is null ? null : result.Path(paginator.WirePath(paginator.MoreResults))?.Value is { } flag
+            ? string.Equals(flag.Trim(), "true", StringComparison.OrdinalIgnoreCase)
+            : (bool?)null;
+        return new AwsPage<T>(items, AwsPager.NextToken(paginator, token, more, sentToken));
     }
 
     /// <summary>The form fields of a request, in order: Action, Version, then the parameters.</summary>
@@ -90,6 +104,12 @@ public sealed class AwsQueryClient : AwsProtocolClient
             case bool flag:
                 fields.Add(new(name, flag ? "true" : "false"));
                 break;
+            case double number:
+                fields.Add(new(name, AwsWireValues.FormatDouble(number)));
+                break;
+            case AwsTimestampValue timestamp:
+                fields.Add(new(name, AwsWireValues.FormatTimestamp(timestamp.Value, timestamp.Format ?? AwsTimestampFormat.Iso8601)));
+                break;
             case string text:
                 fields.Add(new(name, text));
                 break;
@@ -111,4 +131,7 @@ public sealed class AwsQueryClient : AwsProtocolClient
 
     private static XElement Parse(string body) =>
         XDocument.Parse(body).Root ?? throw new XmlException("The response has no root element.");
+
+    private XElement ResultOf(XElement root, AwsOperation operation) =>
+        Service.Protocol == AwsProtocol.Ec2Query ? root : root.Child(operation.Name + "Result") ?? root;
 }

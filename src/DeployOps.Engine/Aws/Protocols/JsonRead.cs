@@ -19,6 +19,10 @@ public static class JsonRead
     public static JsonElement Required(this JsonElement element, string name) =>
         element.Member(name) ?? throw new InvalidDataException($"The response has no '{name}' member.");
 
+    /// <summary>The element itself as a string, e.g. one entry of a list of ARNs; <see cref="InvalidDataException"/> when it is none.</summary>
+    public static string StringValue(JsonElement element) =>
+        element.ValueKind == JsonValueKind.String ? element.GetString()! : throw new InvalidDataException($"A list entry is {element.ValueKind}, not a string.");
+
     /// <summary>A string member.</summary>
     public static string? String(this JsonElement element, string name) =>
         element.Member(name) is { ValueKind: JsonValueKind.String } value ? value.GetString() : null;
@@ -35,11 +39,32 @@ public static class JsonRead
     public static bool? Bool(this JsonElement element, string name) =>
         element.Member(name) is { ValueKind: JsonValueKind.True or JsonValueKind.False } value ? value.GetBoolean() : null;
 
+    /// <summary>
+    /// A double member: a JSON number, or the strings <c>NaN</c>, <c>Infinity</c>, <c>-Infinity</c> the JSON protocols
+    /// use for what JSON cannot write. Null when missing; <see cref="InvalidDataException"/> when it is anything else.
+    /// </summary>
+    public static double? Double(this JsonElement element, string name) => element.Member(name) is { } value ? DoubleOf(value, name) : null;
+
+    /// <summary>An array of doubles (empty when missing), e.g. GetMetricData's <c>Values</c>.</summary>
+    public static IReadOnlyList<double> Doubles(this JsonElement element, string name) =>
+        element.Items(name).Select(item => DoubleOf(item, name)).ToList();
+
+    /// <summary>
+    /// A timestamp member. The JSON protocols write epoch seconds (possibly fractional) unless the model gives the
+    /// member another <c>timestampFormat</c>; a string in any of the three forms is read too, as botocore does.
+    /// Null when missing; <see cref="InvalidDataException"/> when it is no timestamp.
+    /// </summary>
+    public static DateTimeOffset? Timestamp(this JsonElement element, string name, AwsTimestampFormat format = AwsTimestampFormat.UnixTimestamp) =>
+        element.Member(name) switch
+        {
+            null => null,
+            { ValueKind: JsonValueKind.Number } number => AwsWireValues.FromEpochSeconds(number.GetDouble()),
+            { ValueKind: JsonValueKind.String } text => AwsWireValues.ParseTimestamp(text.GetString()!, format),
+            _ => throw new InvalidDataException($"The response's '{name}' is not a timestamp."),
+        };
+
     /// <summary>A timestamp member in the JSON protocol's form: epoch seconds, possibly fractional.</summary>
-    public static DateTimeOffset? EpochSeconds(this JsonElement element, string name) =>
-        element.Member(name) is { ValueKind: JsonValueKind.Number } value
-            ? DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(value.GetDouble() * 1000))
-            : null;
+    public static DateTimeOffset? EpochSeconds(this JsonElement element, string name) => element.Timestamp(name);
 
     /// <summary>A long member holding epoch milliseconds (CloudWatch Logs event times).</summary>
     public static DateTimeOffset? EpochMilliseconds(this JsonElement element, string name) =>
@@ -68,7 +93,26 @@ public static class JsonRead
         return map;
     }
 
+    /// <summary>The member at a path of member names (<c>EngineDefaults.Marker</c>), or null when any step is missing.</summary>
+    public static JsonElement? Path(this JsonElement element, IEnumerable<string> members)
+    {
+        JsonElement? current = element;
+        foreach (var member in members)
+        {
+            current = current?.Member(member);
+        }
+
+        return current;
+    }
+
     /// <summary>A list built from an array member, one item per element.</summary>
     public static IReadOnlyList<T> List<T>(this JsonElement element, string name, Func<JsonElement, T> read) =>
         element.Items(name).Select(read).ToList();
+
+    private static double DoubleOf(JsonElement value, string name) => value.ValueKind switch
+    {
+        JsonValueKind.Number => value.GetDouble(),
+        JsonValueKind.String => AwsWireValues.ParseDouble(value.GetString()!),
+        _ => throw new InvalidDataException($"The response's '{name}' is not a number."),
+    };
 }
