@@ -73,6 +73,12 @@ public enum DeployOpsErrorKind
     /// <summary>Anything else AWS answered with an error (NotSpecified).</summary>
     Other,
 
+    /// <summary>The resource is busy with another change (an update in progress): wait, then try again (ResourceBusy).</summary>
+    Conflict,
+
+    /// <summary>The resource to create already exists (ResourceExists).</summary>
+    AlreadyExists,
+
     /// <summary>A bug in DeployOps itself (an exception no DeployOps code expects): stops the command (NotSpecified).</summary>
     Defect,
 }

@@ -41,6 +41,8 @@ public static class ErrorIds
     public const string EndpointUnreachable = nameof(EndpointUnreachable);
     public const string UnexpectedEndpointResponse = nameof(UnexpectedEndpointResponse);
     public const string AwsRequestFailed = nameof(AwsRequestFailed);
+    public const string ResourceBusy = nameof(ResourceBusy);
+    public const string AlreadyExists = nameof(AlreadyExists);
     public const string OutcomeUnknown = nameof(OutcomeUnknown);
 
     // Deployments.

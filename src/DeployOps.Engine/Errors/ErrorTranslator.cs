@@ -100,6 +100,8 @@ public static class ErrorTranslator
         {
             AwsErrorClassification.AccessDenied => ErrorIds.AccessDenied,
             AwsErrorClassification.Throttling => ErrorIds.Throttled,
+            AwsErrorClassification.Conflict => ErrorIds.ResourceBusy,
+            AwsErrorClassification.AlreadyExists => ErrorIds.AlreadyExists,
             _ => ErrorIds.AwsRequestFailed,
         };
         var kind = classification switch
@@ -108,6 +110,8 @@ public static class ErrorTranslator
             AwsErrorClassification.AccessDenied => DeployOpsErrorKind.PermissionDenied,
             AwsErrorClassification.Throttling or AwsErrorClassification.LimitExceeded => DeployOpsErrorKind.LimitsExceeded,
             AwsErrorClassification.Validation => DeployOpsErrorKind.InvalidArgument,
+            AwsErrorClassification.Conflict => DeployOpsErrorKind.Conflict,
+            AwsErrorClassification.AlreadyExists => DeployOpsErrorKind.AlreadyExists,
             _ => DeployOpsErrorKind.Other,
         };
         var message = classification == AwsErrorClassification.NotFound && target is not null

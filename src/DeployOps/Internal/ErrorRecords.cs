@@ -37,6 +37,8 @@ internal static class ErrorRecords
         DeployOpsErrorKind.Configuration when error.ErrorId is ErrorIds.NoCredentials or ErrorIds.ProfileNotFound => ErrorCategory.AuthenticationError,
         DeployOpsErrorKind.Configuration => ErrorCategory.InvalidOperation,
         DeployOpsErrorKind.Defect => ErrorCategory.NotSpecified,
+        DeployOpsErrorKind.Conflict => ErrorCategory.ResourceBusy,
+        DeployOpsErrorKind.AlreadyExists => ErrorCategory.ResourceExists,
         _ => ErrorCategory.NotSpecified,
     };
 }
