@@ -148,7 +148,7 @@ public sealed class ErrorClassificationTests
 
     [Theory]
     [InlineData("ECS", "ClusterNotFoundException", ErrorIds.ClusterNotFound, DeployOpsErrorKind.NotFound)]
-    [InlineData("ECS", "UpdateInProgressException", ErrorIds.AwsRequestFailed, DeployOpsErrorKind.Other)]
+    [InlineData("ECS", "UpdateInProgressException", ErrorIds.ResourceBusy, DeployOpsErrorKind.Conflict)]
     [InlineData("RDS", "StorageQuotaExceeded", ErrorIds.AwsRequestFailed, DeployOpsErrorKind.LimitsExceeded)]
     [InlineData("EC2", "UnauthorizedOperation", ErrorIds.AccessDenied, DeployOpsErrorKind.PermissionDenied)]
     [InlineData("EC2", "RequestLimitExceeded", ErrorIds.Throttled, DeployOpsErrorKind.LimitsExceeded)]
