@@ -50,6 +50,12 @@ public sealed class ScenarioLoader
             // One step more, so the world's own calls (target registrations, logs) have reached moto
             // before the scenario counts as loaded.
             await _world.TickAsync(cancellationToken).ConfigureAwait(false);
+            if (await DeleteTargetGroupsAsync(scenario, region, targetGroups, cancellationToken).ConfigureAwait(false))
+            {
+                // And one more, so the world has seen the deletion.
+                _world.InvalidateConfiguration(region);
+                await _world.TickAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (MotoCallException ex) when (ex.Status >= 500)
         {
@@ -154,6 +160,18 @@ public sealed class ScenarioLoader
                 ], region, cancellationToken).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>Deletes the target groups marked <c>deleteAfterLoad</c>, now that the services naming them exist; true when there were any.</summary>
+    private async Task<bool> DeleteTargetGroupsAsync(ScenarioDefinition scenario, string region, Dictionary<string, string> targetGroups, CancellationToken cancellationToken)
+    {
+        var doomed = scenario.TargetGroups.Where(t => t.DeleteAfterLoad).ToList();
+        foreach (var group in doomed)
+        {
+            await _moto.ElbAsync("DeleteTargetGroup", [new("TargetGroupArn", targetGroups[group.Name])], region, cancellationToken).ConfigureAwait(false);
+        }
+
+        return doomed.Count > 0;
     }
 
     private async Task CreateEcsAsync(ScenarioDefinition scenario, string region, Dictionary<string, string> subnets, Dictionary<string, string> groups,
