@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Net;
 using System.Net.Sockets;
@@ -20,7 +21,7 @@ public sealed class LoopbackAddresses
 {
     private readonly object _gate = new();
     private readonly byte _block;
-    private readonly Dictionary<(string Address, int Port), NetworkPlacement> _placements = new();
+    private readonly ConcurrentDictionary<(string Address, int Port), NetworkPlacement> _placements = new();
     private int _next;
 
     public LoopbackAddresses()
@@ -36,53 +37,35 @@ public sealed class LoopbackAddresses
     /// <summary>An address and port for a task whose application listens on <paramref name="appPort"/>, placed at <paramref name="placement"/>.</summary>
     public (string Address, int Port) Allocate(int appPort, NetworkPlacement placement)
     {
-        lock (_gate)
-        {
-            var (address, port) = SharesOneAddress ? ("127.0.0.1", Moto.FreeTcpPort.Next()) : (NextFreeAddress(appPort), appPort);
-            _placements[Key(address, port)] = placement;
-            return (address, port);
-        }
+        var (address, port) = SharesOneAddress ? ("127.0.0.1", Moto.FreeTcpPort.Next()) : NextFreeAddress(appPort);
+        _placements[Key(address, port)] = placement;
+        return (address, port);
     }
 
     /// <summary>The address is no longer used (its task stopped).</summary>
-    public void Release(string address, int port)
-    {
-        lock (_gate)
-        {
-            _placements.Remove(Key(address, port));
-        }
-    }
+    public void Release(string address, int port) => _placements.TryRemove(Key(address, port), out _);
 
     /// <summary>Forgets every placement (the world was reset).</summary>
-    public void ReleaseAll()
-    {
-        lock (_gate)
-        {
-            _placements.Clear();
-        }
-    }
+    public void ReleaseAll() => _placements.Clear();
 
     /// <summary>Who sits at a target's address and port; null for an address no task of the world uses.</summary>
-    public NetworkPlacement? PlacementAt(string address, int port)
-    {
-        lock (_gate)
-        {
-            return _placements.GetValueOrDefault(Key(address, port));
-        }
-    }
+    public NetworkPlacement? PlacementAt(string address, int port) => _placements.GetValueOrDefault(Key(address, port));
 
     /// <summary>Tasks with addresses of their own are found by address alone (a target may use another port); sharing 127.0.0.1 they differ by port.</summary>
     private (string, int) Key(string address, int port) => (address, SharesOneAddress ? port : 0);
 
-    private string NextFreeAddress(int appPort)
+    private (string Address, int Port) NextFreeAddress(int appPort)
     {
-        for (var attempt = 0; attempt < 65000; attempt++)
+        lock (_gate)
         {
-            _next = (_next % 64000) + 1;
-            var address = new IPAddress(new byte[] { 127, _block, (byte)(_next / 250), (byte)((_next % 250) + 1) });
-            if (CanBind(address, appPort))
+            for (var attempt = 0; attempt < 65000; attempt++)
             {
-                return address.ToString();
+                _next = (_next % 64000) + 1;
+                var address = new IPAddress(new byte[] { 127, _block, (byte)(_next / 250), (byte)((_next % 250) + 1) });
+                if (CanBind(address, appPort))
+                {
+                    return (address.ToString(), appPort);
+                }
             }
         }
 

@@ -47,7 +47,7 @@ public sealed class MotoConfiguration : IDisposable
     }
 
     /// <summary>Re-reads moto when a write made the copy stale (or it is older than <see cref="ConfigSnapshot.MaxAge"/>); <paramref name="onRead"/> hears of each region read.</summary>
-    public async Task RefreshAsync(Func<string, ConfigSnapshot, Task> onRead, CancellationToken cancellationToken)
+    public async Task RefreshAsync(Action<string, ConfigSnapshot> onRead, CancellationToken cancellationToken)
     {
         await _refreshGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -80,7 +80,7 @@ public sealed class MotoConfiguration : IDisposable
                 }
 
                 ImmutableInterlocked.Update(ref _snapshots, snapshots => snapshots.SetItem(region, snapshot));
-                await onRead(region, snapshot).ConfigureAwait(false);
+                onRead(region, snapshot);
             }
         }
         finally

@@ -25,7 +25,7 @@ public sealed class SandboxWorld : IAsyncDisposable
 
     private readonly CancellationTokenSource _stop = new();
 
-    // One tick at a time: the loop's and the scenario loader's.
+    // One tick at a time (the loop's and the scenario loader's), and none during a reset.
     private readonly SemaphoreSlim _tickGate = new(1, 1);
     private readonly WorldContext _world;
     private readonly IReadOnlyList<Simulator> _simulators;
@@ -114,26 +114,36 @@ public sealed class SandboxWorld : IAsyncDisposable
     }
 
     private Task RefreshConfigurationAsync(CancellationToken cancellationToken) =>
-        _world.Configuration.RefreshAsync(async (region, snapshot) =>
+        _world.Configuration.RefreshAsync((region, snapshot) =>
         {
             foreach (var simulator in _simulators)
             {
-                await simulator.OnConfigurationReadAsync(region, snapshot).ConfigureAwait(false);
+                simulator.ConfigurationRead(region, snapshot);
             }
         }, cancellationToken);
 
-    /// <summary>Forgets everything (moto is reset separately) and gives every simulator the new scenario.</summary>
-    public Task ResetAsync(ScenarioDefinition scenario) =>
-        _world.Configuration.ResetAsync(scenario.Region, async () =>
+    /// <summary>Forgets everything (moto is reset separately) and gives every simulator the new scenario; no tick runs meanwhile.</summary>
+    public async Task ResetAsync(ScenarioDefinition scenario)
+    {
+        await _tickGate.WaitAsync().ConfigureAwait(false);
+        try
         {
-            ScenarioName = scenario.Name;
-            ScenarioDescription = scenario.Description;
-            _world.Addresses.ReleaseAll();
-            foreach (var simulator in _simulators)
+            await _world.Configuration.ResetAsync(scenario.Region, async () =>
             {
-                await simulator.ResetAsync(scenario).ConfigureAwait(false);
-            }
-        });
+                ScenarioName = scenario.Name;
+                ScenarioDescription = scenario.Description;
+                _world.Addresses.ReleaseAll();
+                foreach (var simulator in _simulators)
+                {
+                    await simulator.ResetAsync(scenario).ConfigureAwait(false);
+                }
+            }).ConfigureAwait(false);
+        }
+        finally
+        {
+            _tickGate.Release();
+        }
+    }
 
     /// <summary>The state, after re-reading moto's configuration if a write made it stale, so a change is visible as soon as its call returned.</summary>
     public async Task<JsonObject> DescribeStateAsync(CancellationToken cancellationToken)

@@ -90,26 +90,45 @@ public abstract class Simulator : IAsyncDisposable
     }
 
     /// <summary>moto's configuration of <paramref name="region"/> was read again.</summary>
-    public virtual Task OnConfigurationReadAsync(string region, ConfigSnapshot snapshot) => Task.CompletedTask;
-
-    /// <summary>Forgets everything (moto is reset separately) and takes what it needs of the new scenario.</summary>
-    public async Task ResetAsync(ScenarioDefinition scenario)
+    public void ConfigurationRead(string region, ConfigSnapshot snapshot)
     {
         lock (Gate)
         {
-            _effects.Clear();
+            OnConfigurationRead(region, snapshot);
         }
-
-        await ResetStateAsync(scenario).ConfigureAwait(false);
     }
 
-    /// <summary>Clears the simulator's own state for <paramref name="scenario"/> (and closes what it had open).</summary>
-    protected abstract Task ResetStateAsync(ScenarioDefinition scenario);
+    /// <summary>Brings the state in line with moto's configuration; called under <see cref="Gate"/> (closing what is gone is an effect).</summary>
+    protected virtual void OnConfigurationRead(string region, ConfigSnapshot snapshot)
+    {
+    }
+
+    /// <summary>Forgets everything (moto is reset separately), takes what it needs of the new scenario, and closes what it had open.</summary>
+    public Task ResetAsync(ScenarioDefinition scenario) => ForgetAsync(scenario);
+
+    /// <summary>
+    /// Clears the simulator's state, under <see cref="Gate"/>, for the <paramref name="next"/> scenario (null when the world
+    /// stops); what it had open (listeners) it closes as effects.
+    /// </summary>
+    protected abstract void Forget(ScenarioDefinition? next);
 
     /// <summary>Adds this simulator's part to the state <c>GET /_sandbox/state</c> reports.</summary>
     public virtual void DescribeState(JsonObject state)
     {
     }
 
-    public virtual ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    /// <summary>Forgets everything and closes what it had open; a simulator that owns more (HTTP clients) disposes it after this.</summary>
+    public virtual ValueTask DisposeAsync() => new(ForgetAsync(next: null));
+
+    private async Task ForgetAsync(ScenarioDefinition? next)
+    {
+        lock (Gate)
+        {
+            // Work queued for the old account is dropped; what Forget queues (closing listeners) runs next.
+            _effects.Clear();
+            Forget(next);
+        }
+
+        await RunEffectsAsync().ConfigureAwait(false);
+    }
 }

@@ -51,32 +51,32 @@ public sealed class AlbListenersSimulator : Simulator
         }
     }
 
-    /// <summary>Opens a loopback listener for each HTTP listener moto has in the region and closes those moto no longer has.</summary>
-    public override async Task OnConfigurationReadAsync(string region, ConfigSnapshot snapshot)
+    /// <summary>Opens a loopback listener for each HTTP listener moto has in the region and closes (as an effect) those moto no longer has.</summary>
+    protected override void OnConfigurationRead(string region, ConfigSnapshot snapshot)
     {
         var wanted = snapshot.LoadBalancers.Values.SelectMany(lb => lb.Listeners.Select(l => (LoadBalancer: lb, Listener: l)))
             .Where(x => x.Listener.Protocol is "HTTP" or "HTTPS").ToList();
-        var retired = new List<LoadBalancerListener>();
-        lock (Gate)
+        foreach (var (arn, listener) in _listeners.ToList())
         {
-            foreach (var (arn, listener) in _listeners.ToList())
+            if (listener.Region == region && wanted.All(w => w.Listener.Arn != arn))
             {
-                if (listener.Region == region && wanted.All(w => w.Listener.Arn != arn))
-                {
-                    _listeners.Remove(arn);
-                    retired.Add(listener);
-                }
-            }
-
-            foreach (var (lb, listener) in wanted.Where(w => !_listeners.ContainsKey(w.Listener.Arn)))
-            {
-                var listenerArn = listener.Arn;
-                var server = MiniHttpServer.Start(new IPEndPoint(IPAddress.Loopback, 0), (request, token) => ProxyAsync(region, listenerArn, request, token));
-                _listeners[listener.Arn] = new LoadBalancerListener(listener.Arn, lb.Arn, region, listener.Port, server);
+                Close(listener);
             }
         }
 
-        await CloseAsync(retired).ConfigureAwait(false);
+        foreach (var (lb, listener) in wanted.Where(w => !_listeners.ContainsKey(w.Listener.Arn)))
+        {
+            var listenerArn = listener.Arn;
+            var server = MiniHttpServer.Start(new IPEndPoint(IPAddress.Loopback, 0), (request, token) => ProxyAsync(region, listenerArn, request, token));
+            _listeners[listener.Arn] = new LoadBalancerListener(listener.Arn, lb.Arn, region, listener.Port, server);
+        }
+    }
+
+    /// <summary>Stops serving a listener: it leaves the state now, its port closes as an effect. Under <see cref="Simulator.Gate"/>.</summary>
+    private void Close(LoadBalancerListener listener)
+    {
+        _listeners.Remove(listener.ListenerArn);
+        Effect(() => listener.Server.DisposeAsync().AsTask());
     }
 
     /// <summary>Routes a request arriving at an ALB listener to a healthy target of its default target group.</summary>
@@ -88,14 +88,14 @@ public sealed class AlbListenersSimulator : Simulator
         var healthy = group is null ? [] : _targets.HealthyTargets(group.Arn);
         if (healthy.Count == 0)
         {
-            return MiniHttpResponse.Text(503, "<html><body><center><h1>503 Service Temporarily Unavailable</h1></center></body></html>", "text/html");
+            return ErrorPage(503, "Service Temporarily Unavailable");
         }
 
         var (id, port) = healthy[(int)((uint)Interlocked.Increment(ref _roundRobin) % healthy.Count)];
         if (!Reachability.FromLoadBalancers(snapshot, group!, World.Addresses.PlacementAt(id, port), port))
         {
             await Task.Delay(World.Clock.ToWall(10), cancellationToken).ConfigureAwait(false);
-            return MiniHttpResponse.Text(504, "<html><body><center><h1>504 Gateway Time-out</h1></center></body></html>", "text/html");
+            return ErrorPage(504, "Gateway Time-out");
         }
 
         using var forward = new HttpRequestMessage(new HttpMethod(request.Method), $"http://{id}:{port}{request.Target}");
@@ -126,15 +126,25 @@ public sealed class AlbListenersSimulator : Simulator
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return MiniHttpResponse.Text(504, "<html><body><center><h1>504 Gateway Time-out</h1></center></body></html>", "text/html");
+            return ErrorPage(504, "Gateway Time-out");
         }
         catch (HttpRequestException)
         {
-            return MiniHttpResponse.Text(502, "<html><body><center><h1>502 Bad Gateway</h1></center></body></html>", "text/html");
+            return ErrorPage(502, "Bad Gateway");
         }
     }
 
-    protected override Task ResetStateAsync(ScenarioDefinition scenario) => CloseAllAsync();
+    /// <summary>The page an ALB answers itself with when it cannot route a request.</summary>
+    private static MiniHttpResponse ErrorPage(int status, string title) =>
+        MiniHttpResponse.Text(status, $"<html><body><center><h1>{status} {title}</h1></center></body></html>", "text/html");
+
+    protected override void Forget(ScenarioDefinition? next)
+    {
+        foreach (var listener in _listeners.Values.ToList())
+        {
+            Close(listener);
+        }
+    }
 
     /// <summary>Adds <c>loadBalancers</c>: each ALB listener's load balancer name, DNS name, port and loopback URL.</summary>
     public override void DescribeState(JsonObject state) =>
@@ -148,27 +158,7 @@ public sealed class AlbListenersSimulator : Simulator
 
     public override async ValueTask DisposeAsync()
     {
-        await CloseAllAsync().ConfigureAwait(false);
+        await base.DisposeAsync().ConfigureAwait(false);
         _proxyClient.Dispose();
-    }
-
-    private async Task CloseAllAsync()
-    {
-        List<LoadBalancerListener> listeners;
-        lock (Gate)
-        {
-            listeners = _listeners.Values.ToList();
-            _listeners.Clear();
-        }
-
-        await CloseAsync(listeners).ConfigureAwait(false);
-    }
-
-    private static async Task CloseAsync(IEnumerable<LoadBalancerListener> listeners)
-    {
-        foreach (var listener in listeners)
-        {
-            await listener.Server.DisposeAsync().ConfigureAwait(false);
-        }
     }
 }

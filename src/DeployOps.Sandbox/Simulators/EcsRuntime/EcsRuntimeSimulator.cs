@@ -55,7 +55,20 @@ public sealed partial class EcsRuntimeSimulator : Simulator
         }
     }
 
-    protected override Task ResetStateAsync(ScenarioDefinition scenario) => ForgetEverythingAsync(scenario);
+    /// <summary>Forgets every service, task and task definition, takes the applications and timings of the <paramref name="next"/> scenario, and closes the tasks' listeners as effects.</summary>
+    protected override void Forget(ScenarioDefinition? next)
+    {
+        foreach (var task in _tasks.Values)
+        {
+            Effect(() => StopListenerAsync(task));
+        }
+
+        _tasks.Clear();
+        _services.Clear();
+        _taskDefinitions.Clear();
+        _applications = next?.Applications ?? _applications;
+        _timings = next?.Timings ?? _timings;
+    }
 
     /// <summary>Adds <c>services</c>: each service's counts, deployments and tasks.</summary>
     public override void DescribeState(JsonObject state)
@@ -90,28 +103,6 @@ public sealed partial class EcsRuntimeSimulator : Simulator
                     ["stoppedReason"] = t.StoppedReason,
                 }).ToArray()),
             }).ToArray());
-        }
-    }
-
-    public override ValueTask DisposeAsync() => new(ForgetEverythingAsync(next: null));
-
-    /// <summary>Forgets every service, task and task definition (taking the applications and timings of the <paramref name="next"/> scenario) and closes the tasks' listeners.</summary>
-    private async Task ForgetEverythingAsync(ScenarioDefinition? next)
-    {
-        List<WorldTask> tasks;
-        lock (Gate)
-        {
-            tasks = _tasks.Values.ToList();
-            _tasks.Clear();
-            _services.Clear();
-            _taskDefinitions.Clear();
-            _applications = next?.Applications ?? _applications;
-            _timings = next?.Timings ?? _timings;
-        }
-
-        foreach (var task in tasks)
-        {
-            await StopListenerAsync(task).ConfigureAwait(false);
         }
     }
 }

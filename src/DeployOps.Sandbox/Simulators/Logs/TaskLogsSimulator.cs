@@ -53,15 +53,10 @@ public sealed class TaskLogsSimulator : Simulator
         Effect(() => FlushAsync(batches));
     }
 
-    protected override Task ResetStateAsync(ScenarioDefinition scenario)
+    protected override void Forget(ScenarioDefinition? next)
     {
-        lock (Gate)
-        {
-            _pending.Clear();
-        }
-
+        _pending.Clear();
         _createdStreams.Clear();
-        return Task.CompletedTask;
     }
 
     /// <summary>Sends the batches. A group that does not exist drops its lines, as the awslogs driver would fail.</summary>

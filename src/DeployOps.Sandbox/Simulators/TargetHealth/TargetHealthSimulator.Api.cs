@@ -44,14 +44,9 @@ public sealed partial class TargetHealthSimulator
 
     private void OnTargetGroupModified(AwsRequest request)
     {
-        if (request.FormValue("TargetGroupArn") is not { } arn)
+        if (request.FormValue("TargetGroupArn") is { } arn)
         {
-            return;
-        }
-
-        lock (Gate)
-        {
-            _modifications[arn] = _modifications.GetValueOrDefault(arn) + 1;
+            _modifications.AddOrUpdate(arn, 1, (_, count) => count + 1);
         }
     }
 

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
@@ -24,7 +25,7 @@ public sealed partial class TargetHealthSimulator : Simulator
     private readonly HealthProber _prober = new();
 
     /// <summary>ModifyTargetGroup calls applied, by target group ARN: what a test counts to prove a change was not applied twice.</summary>
-    private readonly Dictionary<string, int> _modifications = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _modifications = new(StringComparer.Ordinal);
 
     public TargetHealthSimulator(WorldContext world)
         : base(world)
@@ -144,29 +145,16 @@ public sealed partial class TargetHealthSimulator : Simulator
     }
 
     /// <summary>Brings the book in line with the targets moto lists.</summary>
-    public override Task OnConfigurationReadAsync(string region, ConfigSnapshot snapshot)
-    {
-        lock (Gate)
-        {
-            _book.Reconcile(snapshot, World.Clock.Now);
-        }
-
-        return Task.CompletedTask;
-    }
+    protected override void OnConfigurationRead(string region, ConfigSnapshot snapshot) => _book.Reconcile(snapshot, World.Clock.Now);
 
     private static string RegionOf(string arn) => arn.Split(':') is { Length: > 3 } parts ? parts[3] : "us-east-1";
 
     // ---------------------------------------------------------------- the world's life
 
-    protected override Task ResetStateAsync(ScenarioDefinition scenario)
+    protected override void Forget(ScenarioDefinition? next)
     {
-        lock (Gate)
-        {
-            _book.Clear();
-            _modifications.Clear();
-        }
-
-        return Task.CompletedTask;
+        _book.Clear();
+        _modifications.Clear();
     }
 
     /// <summary>Adds <c>targetGroups</c>: each group moto has, its health check, its targets' health and the ModifyTargetGroup calls applied to it.</summary>
@@ -190,9 +178,9 @@ public sealed partial class TargetHealthSimulator : Simulator
         }
     }
 
-    public override ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
+        await base.DisposeAsync().ConfigureAwait(false);
         _prober.Dispose();
-        return ValueTask.CompletedTask;
     }
 }
