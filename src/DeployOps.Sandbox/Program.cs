@@ -5,6 +5,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using DeployOps.Sandbox.Moto;
 using DeployOps.Sandbox.Scenarios;
+using DeployOps.Sandbox.Simulators.AlbListeners;
 using Microsoft.Extensions.Logging;
 
 namespace DeployOps.Sandbox;
@@ -76,7 +77,7 @@ public static class Program
 
         await using (host.ConfigureAwait(false))
         {
-            foreach (var lb in host.World.LoadBalancerUrls())
+            foreach (var lb in host.World.Simulator<AlbListenersSimulator>().Urls())
             {
                 Console.Error.WriteLine($"load balancer {lb.LoadBalancerName} ({lb.DnsName}:{lb.ListenerPort}) -> {lb.Url}");
             }

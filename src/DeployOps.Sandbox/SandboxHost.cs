@@ -147,7 +147,7 @@ public sealed class SandboxHost : IAsyncDisposable
         var log = _app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("DeployOps.Sandbox");
         _world = new SandboxWorld(_moto, new WorldClock(_options.Speed), log);
         _loader = new ScenarioLoader(_moto, _world);
-        var front = new AwsFront(_moto, _world, Faults);
+        var front = new AwsFront(_moto, _world.Routes, Faults);
         // Everything outside /_sandbox/ is an AWS request; the control API's endpoints get the rest.
         _app.Use((context, next) => context.Request.Path.StartsWithSegments("/_sandbox") ? next(context) : front.HandleAsync(context));
         MapControlApi(_app);

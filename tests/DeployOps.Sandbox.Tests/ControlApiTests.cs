@@ -51,7 +51,7 @@ public sealed class ControlApiTests : IClassFixture<SandboxFixture>
             var state = await _sandbox.StateAsync();
 
             var group = state["targetGroups"]!.AsArray().Single(g => (string?)g!["arn"] == arn)!;
-            Assert.Equal((round, path), (round, (string?)group["healthCheckPath"]));
+            Assert.Equal((round, path, round + 1), (round, (string?)group["healthCheckPath"], (int)group["modifications"]!));
         }
     }
 

@@ -68,6 +68,58 @@ public sealed class FaultInjectionTests : IClassFixture<SandboxFixture>
     }
 
     [Fact]
+    public async Task An_update_applied_before_its_answer_is_lost_starts_exactly_one_deployment()
+    {
+        await _sandbox.LoadScenarioAsync("healthy");
+        var before = await DeploymentsStartedAsync();
+        await SetFaultsAsync("""{"seed": 1, "rules": [{"service": "ecs", "operation": "UpdateService", "kind": "appliedThenError", "rate": 1.0}]}""");
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => AwsCli.RunOnceAsync(_sandbox.Url,
+            "ecs", "update-service", "--cluster", Lightwave.Cluster, "--service", Lightwave.Service, "--force-new-deployment"));
+
+        Assert.Contains("(ServerException)", error.Message, StringComparison.Ordinal);
+        Assert.Equal(before + 1, await DeploymentsStartedAsync());
+        var injected = Assert.Single((await FaultsAsync())["injected"]!.AsArray())!;
+        Assert.Equal(("ecs", "UpdateService", "AppliedThenError", true),
+            ((string?)injected["service"], (string?)injected["operation"], (string?)injected["kind"], (bool?)injected["applied"]));
+    }
+
+    [Fact]
+    public async Task A_target_group_change_applied_before_the_connection_drops_counts_once()
+    {
+        await _sandbox.LoadScenarioAsync("health-check-mismatch");
+        var arn = await Aws.TargetGroupArnAsync();
+        await SetFaultsAsync("""{"seed": 1, "rules": [{"service": "elbv2", "operation": "ModifyTargetGroup", "kind": "appliedThenDrop", "rate": 1.0}]}""");
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => AwsCli.RunOnceAsync(_sandbox.Url,
+            "elbv2", "modify-target-group", "--target-group-arn", arn, "--health-check-path", Lightwave.HealthPath));
+
+        Assert.Contains("Connection was closed", error.Message, StringComparison.Ordinal);
+        var group = (await _sandbox.StateAsync())["targetGroups"]!.AsArray().Single(g => (string?)g!["arn"] == arn)!;
+        Assert.Equal((1, Lightwave.HealthPath), ((int)group["modifications"]!, (string?)group["healthCheckPath"]));
+        Assert.True((bool)Assert.Single((await FaultsAsync())["injected"]!.AsArray())!["applied"]!);
+    }
+
+    [Fact]
+    public async Task A_request_that_failed_before_its_answer_is_lost_is_recorded_as_not_applied()
+    {
+        await _sandbox.LoadScenarioAsync("healthy");
+        await SetFaultsAsync("""{"seed": 1, "rules": [{"service": "ecs", "operation": "UpdateService", "kind": "appliedThenError", "rate": 1.0, "status": 503}]}""");
+
+        var error = await Assert.ThrowsAsync<MotoCallException>(() => Aws.EcsAsync("UpdateService",
+            new JsonObject { ["cluster"] = Lightwave.Cluster, ["service"] = "no-such-service", ["forceNewDeployment"] = true }, Lightwave.Region, default));
+
+        Assert.Equal((503, "ServiceUnavailable"), (error.Status, error.Code));
+        Assert.False((bool)Assert.Single((await FaultsAsync())["injected"]!.AsArray())!["applied"]!);
+    }
+
+    private async Task<int> DeploymentsStartedAsync() =>
+        (int)(await _sandbox.StateAsync())["services"]!.AsArray().Single(s => (string?)s!["service"] == Lightwave.Service)!["deploymentsStarted"]!;
+
+    private async Task<JsonObject> FaultsAsync() =>
+        JsonNode.Parse(await _sandbox.Http.GetStringAsync(new Uri(_sandbox.Url, "_sandbox/faults")))!.AsObject();
+
+    [Fact]
     public async Task Added_latency_delays_the_answer()
     {
         await _sandbox.LoadScenarioAsync("healthy");
@@ -137,7 +189,12 @@ public sealed class FaultInjectionTests : IClassFixture<SandboxFixture>
     {
         var settings = new FaultSettings
         {
-            Rules = [new FaultRule { Service = "ecz", Kind = FaultKind.Throttle, Rate = 1.5 }, new FaultRule { Kind = FaultKind.Latency, Rate = 1 }],
+            Rules =
+            [
+                new FaultRule { Service = "ecz", Kind = FaultKind.Throttle, Rate = 1.5 },
+                new FaultRule { Kind = FaultKind.Latency, Rate = 1 },
+                new FaultRule { Kind = FaultKind.AppliedThenError, Rate = 1, Status = 404 },
+            ],
         };
 
         var problems = settings.Validate();
@@ -145,6 +202,7 @@ public sealed class FaultInjectionTests : IClassFixture<SandboxFixture>
         Assert.Contains(problems, p => p.Contains("rules[0].rate is 1.5", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.Contains("rules[0].service is 'ecz'", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.Contains("rules[1].latencyMs", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("rules[2].status is 404", StringComparison.Ordinal));
     }
 
     [Fact]

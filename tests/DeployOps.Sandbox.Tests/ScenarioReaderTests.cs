@@ -22,8 +22,9 @@ public sealed class ScenarioReaderTests : IDisposable
     {
         var scenario = ScenarioReader.Read(name, ScenarioReader.DefaultDirectory);
 
-        var service = Assert.Single(scenario.Services);
-        Assert.Equal((Lightwave.Cluster, Lightwave.Service), (service.Cluster, service.Name));
+        // Every scenario has the backend, once, in the dev cluster; a few add services of their own (tested below).
+        var service = Assert.Single(scenario.Services, s => s.Name == Lightwave.Service);
+        Assert.Equal(Lightwave.Cluster, service.Cluster);
         Assert.Contains(scenario.TargetGroups, t => t.Name == Lightwave.TargetGroup);
         Assert.Contains(Lightwave.LogGroup, scenario.LogGroups);
         Assert.False(string.IsNullOrWhiteSpace(scenario.Description));
@@ -32,7 +33,46 @@ public sealed class ScenarioReaderTests : IDisposable
     [Fact]
     public void The_contract_scenarios_are_shipped() =>
         Assert.Subset(ScenarioReader.List(ScenarioReader.DefaultDirectory).ToHashSet(),
-            new[] { "healthy", "health-check-mismatch", "app-not-starting", "network-timeout", "no-targets" }.ToHashSet());
+            new[]
+            {
+                "healthy", "health-check-mismatch", "app-not-starting", "network-timeout", "no-targets",
+                Lightwave.TwoClusters.Scenario, Lightwave.TargetGroupDeleted.Scenario, Lightwave.Secrets.Scenario,
+            }.ToHashSet());
+
+    [Fact]
+    public void The_scenarios_with_more_services_name_them_as_the_contract_says()
+    {
+        var twoClusters = ScenarioReader.Read(Lightwave.TwoClusters.Scenario, ScenarioReader.DefaultDirectory);
+        var deleted = ScenarioReader.Read(Lightwave.TargetGroupDeleted.Scenario, ScenarioReader.DefaultDirectory);
+
+        // The dev cluster's service comes first, so the loader creates that cluster first.
+        Assert.Equal(
+            [(Lightwave.Cluster, Lightwave.Service), (Lightwave.TwoClusters.WorkersCluster, Lightwave.TwoClusters.WorkerService)],
+            twoClusters.Services.Select(s => (s.Cluster, s.Name)));
+        var workerGroup = Assert.Single(twoClusters.TargetGroups, t => t.Name == Lightwave.TwoClusters.WorkerTargetGroup);
+        Assert.Equal(Lightwave.WrongHealthPath, workerGroup.HealthCheck.Path);
+        Assert.Equal(
+            [(Lightwave.Cluster, Lightwave.Service), (Lightwave.Cluster, Lightwave.TargetGroupDeleted.FrontendService)],
+            deleted.Services.Select(s => (s.Cluster, s.Name)));
+        Assert.Equal([Lightwave.TargetGroupDeleted.FrontendTargetGroup], deleted.TargetGroups.Where(t => t.DeleteAfterLoad).Select(t => t.Name));
+    }
+
+    [Fact]
+    public void The_secrets_scenario_seeds_the_contract_s_values()
+    {
+        var scenario = ScenarioReader.Read(Lightwave.Secrets.Scenario, ScenarioReader.DefaultDirectory);
+
+        var revision = scenario.TaskDefinitions.Single(t => $"{t.Family}:{t.Revision}" == Lightwave.Secrets.TaskDefinition);
+        var environment = Assert.Single(revision.Containers).Environment;
+        Assert.Equal(Lightwave.Secrets.DatabaseUrl, environment["DATABASE_URL"]);
+        Assert.Equal(Lightwave.Secrets.ApiToken, environment["API_TOKEN"]);
+        var application = scenario.Applications[Assert.Single(revision.Containers).Image];
+        Assert.Equal(
+            [Lightwave.Secrets.ApiTokenLogLine, Lightwave.Secrets.AccessKeyLogLine, Lightwave.Secrets.DatabaseLogLine],
+            application.Failure.Logs);
+        Assert.Equal((AppFailureKind.Crash, 1), (application.Failure.Kind, application.Failure.ExitCode));
+        Assert.Equal(Lightwave.Secrets.HealthCheckPath, Assert.Single(scenario.TargetGroups).HealthCheck.Path);
+    }
 
     [Fact]
     public void Extends_merges_maps_and_a_null_removes_a_key()
@@ -48,12 +88,65 @@ public sealed class ScenarioReaderTests : IDisposable
         Assert.Contains("DJANGO_SETTINGS_MODULE", revision2.Containers[0].Environment.Keys);
     }
 
+    [Fact]
+    public void A_null_in_a_child_removes_a_variable_that_a_from_revision_would_bring_back()
+    {
+        // The parent's revision 2 starts from revision 1 (which sets SECRET_KEY and DATABASE_URL) and sets DATABASE_URL
+        // itself; the child removes both. Neither may come back through 'from: 1' once the files are merged.
+        File.Copy(Path.Combine(ScenarioReader.DefaultDirectory, "healthy.yaml"), Path.Combine(_folder, "healthy.yaml"));
+        File.WriteAllText(Path.Combine(_folder, "parent.yaml"), """
+            extends: healthy
+            taskDefinitions:
+              lightwave-backend-dev:
+                2:
+                  from: 1
+                  containers:
+                    backend:
+                      environment:
+                        DEBUG: "1"
+                        DATABASE_URL: postgres://parent@db:5432/lightwave
+            """);
+        File.WriteAllText(Path.Combine(_folder, "child.yaml"), """
+            extends: parent
+            taskDefinitions:
+              lightwave-backend-dev:
+                2:
+                  containers:
+                    backend:
+                      environment:
+                        SECRET_KEY: ~
+                        DATABASE_URL: ~
+            """);
+
+        var parent = ScenarioReader.Read("parent", _folder).TaskDefinitions.Single(t => t.Revision == 2).Containers[0].Environment;
+        var child = ScenarioReader.Read("child", _folder).TaskDefinitions.Single(t => t.Revision == 2).Containers[0].Environment;
+
+        Assert.Equal(["DATABASE_URL", "DEBUG", "DJANGO_SETTINGS_MODULE", "SECRET_KEY"], parent.Keys.Order());
+        Assert.Equal(["DEBUG", "DJANGO_SETTINGS_MODULE"], child.Keys.Order());
+    }
+
+    [Fact]
+    public void A_null_in_a_child_still_names_a_known_key_and_leaves_the_default()
+    {
+        File.Copy(Path.Combine(ScenarioReader.DefaultDirectory, "healthy.yaml"), Path.Combine(_folder, "healthy.yaml"));
+        File.WriteAllText(Path.Combine(_folder, "child.yaml"),
+            "extends: healthy\ntargetGroups:\n  lightwave-dev-backend-tg:\n    healthCheck:\n      path: ~\n      colour: ~\n");
+
+        var error = Assert.Throws<ScenarioException>(() => ScenarioReader.Read("child", _folder));
+        Assert.Contains("unknown key 'colour'", error.Message, StringComparison.Ordinal);
+
+        File.WriteAllText(Path.Combine(_folder, "child.yaml"), "extends: healthy\ntargetGroups:\n  lightwave-dev-backend-tg:\n    healthCheck:\n      path: ~\n");
+        Assert.Equal("/", Assert.Single(ScenarioReader.Read("child", _folder).TargetGroups).HealthCheck.Path);
+    }
+
     [Theory]
     [InlineData("targetGroups:\n  tg:\n    port: eighty\n", "bad.yaml line 3, column 11: targetGroups.tg.port: expected a whole number from 1 to 65535, found 'eighty'.")]
     [InlineData("targetGroups:\n  tg:\n    port: 80\n    colour: blue\n", "bad.yaml line 4, column 13: targetGroups.tg.colour: unknown key 'colour'")]
     [InlineData("loadBalancers:\n  lb:\n    listeners:\n      - { port: 80, targetGroup: nope }\n", "'nope' is not a target group defined in this scenario")]
     [InlineData("targetGroups: [\n", "bad.yaml line ")]
     [InlineData("region: us-east-1\nregion: eu-west-1\n", "bad.yaml line 2, column 1: not valid YAML")]
+    [InlineData("targetGroups:\n  tg:\n    port: 80\n    deleteAfterLoad: true\nloadBalancers:\n  lb:\n    listeners:\n      - { port: 80, targetGroup: tg }\n",
+        "bad.yaml line 8, column 7: loadBalancers.lb.listeners: target group 'tg' has deleteAfterLoad: true, so no listener may forward to it")]
     public void Mistakes_name_the_file_the_line_and_what_was_expected(string yaml, string expected)
     {
         File.WriteAllText(Path.Combine(_folder, "bad.yaml"), yaml);

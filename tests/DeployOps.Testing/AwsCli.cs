@@ -13,7 +13,15 @@ namespace DeployOps.Testing;
 public static class AwsCli
 {
     /// <summary>Runs <c>aws ARGS</c> against <paramref name="endpoint"/>; returns standard output, throws with standard error on failure.</summary>
-    public static async Task<string> RunAsync(Uri endpoint, params string[] arguments)
+    public static Task<string> RunAsync(Uri endpoint, params string[] arguments) => RunAsync(endpoint, maxAttempts: null, arguments);
+
+    /// <summary>
+    /// Runs <c>aws ARGS</c> with one attempt (<c>AWS_MAX_ATTEMPTS=1</c>): the CLI does not retry a 5xx or a dropped
+    /// connection, so a test sees the first answer and knows the request was sent once.
+    /// </summary>
+    public static Task<string> RunOnceAsync(Uri endpoint, params string[] arguments) => RunAsync(endpoint, maxAttempts: 1, arguments);
+
+    private static async Task<string> RunAsync(Uri endpoint, int? maxAttempts, string[] arguments)
     {
         var start = new ProcessStartInfo("aws") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in arguments)
@@ -28,6 +36,11 @@ public static class AwsCli
         start.Environment["AWS_CONFIG_FILE"] = "/dev/null";
         start.Environment["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null";
         start.Environment["AWS_PAGER"] = "";
+        if (maxAttempts is { } attempts)
+        {
+            start.Environment["AWS_MAX_ATTEMPTS"] = attempts.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         using var process = Process.Start(start) ?? throw new InvalidOperationException("aws did not start.");
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();

@@ -20,6 +20,18 @@ public enum FaultKind
 
     /// <summary>The connection is dropped without an answer.</summary>
     Drop,
+
+    /// <summary>The request is applied (by a simulator or moto), then the client gets a 5xx in the protocol's error shape: the answer was lost.</summary>
+    AppliedThenError,
+
+    /// <summary>The request is applied (by a simulator or moto), then the connection is dropped without an answer.</summary>
+    AppliedThenDrop,
+}
+
+public static class FaultKinds
+{
+    /// <summary>True for the kinds that strike after the request was applied, false for those that strike instead of it.</summary>
+    public static bool StrikesAfterApplying(this FaultKind kind) => kind is FaultKind.AppliedThenError or FaultKind.AppliedThenDrop;
 }
 
 /// <summary>One rule: for requests to <see cref="Service"/>/<see cref="Operation"/>, inject <see cref="Kind"/> at <see cref="Rate"/>.</summary>
@@ -39,7 +51,7 @@ public sealed record FaultRule
     /// <summary>For <see cref="FaultKind.Latency"/>: milliseconds added.</summary>
     public int LatencyMs { get; init; }
 
-    /// <summary>For <see cref="FaultKind.Error"/>: the status (500 or 503); 500 by default.</summary>
+    /// <summary>For <see cref="FaultKind.Error"/> and <see cref="FaultKind.AppliedThenError"/>: the status (500 or 503); 500 by default.</summary>
     public int Status { get; init; } = 500;
 }
 
@@ -73,7 +85,7 @@ public sealed record FaultSettings
                 problems.Add($"rules[{i}].latencyMs is {rule.LatencyMs}; expected a positive number of milliseconds for a latency rule.");
             }
 
-            if (rule.Kind == FaultKind.Error && rule.Status is < 500 or > 599)
+            if (rule.Kind is FaultKind.Error or FaultKind.AppliedThenError && rule.Status is < 500 or > 599)
             {
                 problems.Add($"rules[{i}].status is {rule.Status}; expected a 5xx status for an error rule.");
             }
@@ -126,7 +138,7 @@ public sealed class FaultInjector
 
     public void Clear() => Configure(new FaultSettings());
 
-    /// <summary>The faults injected since the last configuration, oldest first (at most the last 1000).</summary>
+    /// <summary>The faults injected since the last configuration, in the order they struck (at most the last 1000).</summary>
     public IReadOnlyList<FaultRecord> History
     {
         get
@@ -138,7 +150,10 @@ public sealed class FaultInjector
         }
     }
 
-    /// <summary>Draws for one request. Every matching rule draws, so later requests see the same stream position.</summary>
+    /// <summary>
+    /// Draws for one request. Every matching rule draws, so later requests see the same stream position. A fault that
+    /// strikes instead of the request is recorded now; one that strikes after it is recorded by <see cref="RecordAfterApplying"/>.
+    /// </summary>
     public IReadOnlyList<FaultDecision> Decide(string service, string operation)
     {
         lock (_gate)
@@ -161,10 +176,9 @@ public sealed class FaultInjector
                 if (_streams[i].NextDouble() < rule.Rate)
                 {
                     (decisions ??= []).Add(new FaultDecision(rule.Kind, rule, sequence));
-                    _history.Enqueue(new FaultRecord(sequence, service, operation, rule.Kind));
-                    if (_history.Count > HistoryLimit)
+                    if (!rule.Kind.StrikesAfterApplying())
                     {
-                        _history.Dequeue();
+                        Record(new FaultRecord(sequence, service, operation, rule.Kind, Applied: false));
                     }
                 }
             }
@@ -173,9 +187,30 @@ public sealed class FaultInjector
         }
     }
 
+    /// <summary>Records a fault that struck after its request was handled; <paramref name="applied"/> says whether the request took effect.</summary>
+    public void RecordAfterApplying(FaultDecision decision, string service, string operation, bool applied)
+    {
+        lock (_gate)
+        {
+            Record(new FaultRecord(decision.Sequence, service, operation, decision.Kind, applied));
+        }
+    }
+
+    private void Record(FaultRecord record)
+    {
+        _history.Enqueue(record);
+        if (_history.Count > HistoryLimit)
+        {
+            _history.Dequeue();
+        }
+    }
+
     private static bool Matches(string pattern, string value) =>
         pattern == "*" || string.Equals(pattern, value, StringComparison.OrdinalIgnoreCase);
 }
 
-/// <summary>One injected fault: the request's sequence number among requests seen while rules were set.</summary>
-public sealed record FaultRecord(long Sequence, string Service, string Operation, FaultKind Kind);
+/// <summary>
+/// One injected fault: the request's sequence number among requests seen while rules were set, and whether the request
+/// was applied (true only for the kinds that strike after applying, when the request succeeded before its answer was lost).
+/// </summary>
+public sealed record FaultRecord(long Sequence, string Service, string Operation, FaultKind Kind, bool Applied);

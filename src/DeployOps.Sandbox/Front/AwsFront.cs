@@ -7,25 +7,25 @@ using System.Threading;
 using System.Threading.Tasks;
 using DeployOps.Sandbox.Faults;
 using DeployOps.Sandbox.Moto;
-using DeployOps.Sandbox.World;
 using Microsoft.AspNetCore.Http;
 
 namespace DeployOps.Sandbox.Front;
 
 /// <summary>
-/// The AWS endpoint clients talk to. Each request may first meet an injected fault; then the world
-/// answers what it owns (tasks, deployments, events, target health) and moto answers the rest.
+/// The AWS endpoint clients talk to. Each request may first meet an injected fault; then the simulator that registered
+/// its operation in <see cref="AwsRoutes"/> answers it, or moto does, and the write listeners hear of writes. A fault of a
+/// kind that strikes after applying replaces the answer of a request that was handled.
 /// </summary>
 public sealed class AwsFront
 {
     private readonly MotoClient _moto;
-    private readonly SandboxWorld _world;
+    private readonly AwsRoutes _routes;
     private readonly FaultInjector _faults;
 
-    public AwsFront(MotoClient moto, SandboxWorld world, FaultInjector faults)
+    public AwsFront(MotoClient moto, AwsRoutes routes, FaultInjector faults)
     {
         _moto = moto;
-        _world = world;
+        _routes = routes;
         _faults = faults;
     }
 
@@ -38,7 +38,8 @@ public sealed class AwsFront
         var request = AwsRequest.Parse(context.Request.Method, context.Request.Path.Value ?? "/", context.Request.QueryString.Value ?? "", headers, body.ToArray());
 
         var protocol = request.Protocol;
-        foreach (var fault in _faults.Decide(request.Service, request.Operation))
+        var faults = _faults.Decide(request.Service, request.Operation);
+        foreach (var fault in faults.Where(f => !f.Kind.StrikesAfterApplying()))
         {
             switch (fault.Kind)
             {
@@ -52,8 +53,7 @@ public sealed class AwsFront
                     await WriteAsync(context, AwsResponse.Error(protocol, protocol.ThrottlingStatus, protocol.ThrottlingCode, "Rate exceeded")).ConfigureAwait(false);
                     return;
                 case FaultKind.Error when protocol is not null:
-                    await WriteAsync(context, AwsResponse.Error(protocol, fault.Rule.Status, fault.Rule.Status == 503 ? "ServiceUnavailable" : protocol.ServerErrorCode,
-                        "The sandbox injected this error.")).ConfigureAwait(false);
+                    await WriteAsync(context, InjectedError(protocol, fault.Rule, "The sandbox injected this error.")).ConfigureAwait(false);
                     return;
             }
         }
@@ -61,12 +61,7 @@ public sealed class AwsFront
         AwsResponse response;
         try
         {
-            response = request.Service switch
-            {
-                "ecs" => await _world.HandleEcsAsync(request, cancellationToken).ConfigureAwait(false),
-                "elasticloadbalancing" => await _world.HandleElbAsync(request, cancellationToken).ConfigureAwait(false),
-                _ => null,
-            } ?? await _moto.ForwardAsync(request, cancellationToken).ConfigureAwait(false);
+            response = await _routes.DispatchAsync(request, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is BadMotoAnswerException or HttpRequestException && !cancellationToken.IsCancellationRequested)
         {
@@ -77,13 +72,28 @@ public sealed class AwsFront
                 : AwsResponse.Error(protocol, StatusCodes.Status500InternalServerError, protocol.ServerErrorCode, message);
         }
 
-        if (!request.IsReadOnly && request.Service is "elasticloadbalancing" or "ec2" or "logs")
+        _routes.NotifyWrite(request);
+        if (faults.FirstOrDefault(f => f.Kind.StrikesAfterApplying()) is { } lostAnswer)
         {
-            _world.InvalidateConfiguration(request.Region);
+            // The request has taken effect (or failed on its own); the client never learns which.
+            _faults.RecordAfterApplying(lostAnswer, request.Service, request.Operation, applied: response.IsSuccess);
+            if (lostAnswer.Kind == FaultKind.AppliedThenDrop)
+            {
+                context.Abort();
+                return;
+            }
+
+            if (protocol is not null)
+            {
+                response = InjectedError(protocol, lostAnswer.Rule, "The sandbox injected this error after applying the request.");
+            }
         }
 
         await WriteAsync(context, response).ConfigureAwait(false);
     }
+
+    private static AwsResponse InjectedError(AwsServiceProtocol protocol, FaultRule rule, string message) =>
+        AwsResponse.Error(protocol, rule.Status, rule.Status == 503 ? "ServiceUnavailable" : protocol.ServerErrorCode, message);
 
     private static async Task WriteAsync(HttpContext context, AwsResponse response)
     {

@@ -58,7 +58,9 @@ public sealed record HealthCheckDefinition
     public int UnhealthyThreshold { get; init; } = 2;
 }
 
-public sealed record TargetGroupDefinition(string Name, int Port, string Protocol, string TargetType, int DeregistrationDelaySeconds, HealthCheckDefinition HealthCheck);
+/// <param name="DeleteAfterLoad">Deleted once the services are created (their load balancer mappings still name it), as if someone deleted it by hand.</param>
+public sealed record TargetGroupDefinition(string Name, int Port, string Protocol, string TargetType, int DeregistrationDelaySeconds, HealthCheckDefinition HealthCheck,
+    bool DeleteAfterLoad);
 
 public sealed record ListenerDefinition(int Port, string Protocol, string TargetGroup);
 

@@ -7,6 +7,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using System.Xml.Linq;
 using DeployOps.Sandbox.Moto;
+using DeployOps.Sandbox.Simulators.EcsRuntime;
 using DeployOps.Sandbox.World;
 
 namespace DeployOps.Sandbox.Scenarios;
@@ -30,7 +31,7 @@ public sealed class ScenarioLoader
     public async Task LoadAsync(ScenarioDefinition scenario, CancellationToken cancellationToken)
     {
         await _moto.ResetAsync(cancellationToken).ConfigureAwait(false);
-        await _world.ResetAsync(scenario.Name, scenario.Description, scenario.Region, scenario.Applications, scenario.Timings).ConfigureAwait(false);
+        await _world.ResetAsync(scenario).ConfigureAwait(false);
         var region = scenario.Region;
         try
         {
@@ -49,6 +50,12 @@ public sealed class ScenarioLoader
             // One step more, so the world's own calls (target registrations, logs) have reached moto
             // before the scenario counts as loaded.
             await _world.TickAsync(cancellationToken).ConfigureAwait(false);
+            if (await DeleteTargetGroupsAsync(scenario, region, targetGroups, cancellationToken).ConfigureAwait(false))
+            {
+                // And one more, so the world has seen the deletion.
+                _world.InvalidateConfiguration(region);
+                await _world.TickAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (MotoCallException ex) when (ex.Status >= 500)
         {
@@ -155,6 +162,18 @@ public sealed class ScenarioLoader
         }
     }
 
+    /// <summary>Deletes the target groups marked <c>deleteAfterLoad</c>, now that the services naming them exist; true when there were any.</summary>
+    private async Task<bool> DeleteTargetGroupsAsync(ScenarioDefinition scenario, string region, Dictionary<string, string> targetGroups, CancellationToken cancellationToken)
+    {
+        var doomed = scenario.TargetGroups.Where(t => t.DeleteAfterLoad).ToList();
+        foreach (var group in doomed)
+        {
+            await _moto.ElbAsync("DeleteTargetGroup", [new("TargetGroupArn", targetGroups[group.Name])], region, cancellationToken).ConfigureAwait(false);
+        }
+
+        return doomed.Count > 0;
+    }
+
     private async Task CreateEcsAsync(ScenarioDefinition scenario, string region, Dictionary<string, string> subnets, Dictionary<string, string> groups,
         Dictionary<string, string> targetGroups, CancellationToken cancellationToken)
     {
@@ -168,6 +187,7 @@ public sealed class ScenarioLoader
             await _moto.EcsAsync("RegisterTaskDefinition", TaskDefinitionRequest(taskDefinition, region), region, cancellationToken).ConfigureAwait(false);
         }
 
+        var ecs = _world.Simulator<EcsRuntimeSimulator>();
         foreach (var service in scenario.Services)
         {
             var request = ServiceRequest(service, subnets, groups, targetGroups);
@@ -175,12 +195,12 @@ public sealed class ScenarioLoader
             request["taskDefinition"] = first;
             var reply = await _moto.EcsAsync("CreateService", request, region, cancellationToken).ConfigureAwait(false);
             var start = service.PreviousTaskDefinition is null ? service.Start : ServiceStart.Steady;
-            await _world.OnServiceCreatedAsync(request, reply, region, start, cancellationToken).ConfigureAwait(false);
+            await ecs.OnServiceCreatedAsync(request, reply, region, start, cancellationToken).ConfigureAwait(false);
             if (service.PreviousTaskDefinition is not null)
             {
                 var update = new JsonObject { ["cluster"] = service.Cluster, ["service"] = service.Name, ["taskDefinition"] = service.TaskDefinition };
                 var updated = await _moto.EcsAsync("UpdateService", update, region, cancellationToken).ConfigureAwait(false);
-                await _world.OnServiceUpdatedAsync(update, updated, region, cancellationToken).ConfigureAwait(false);
+                await ecs.OnServiceUpdatedAsync(update, updated, region, cancellationToken).ConfigureAwait(false);
             }
         }
     }

@@ -107,8 +107,11 @@ public sealed class ScenarioNode
     private static string Join(string path, string key) => path.Length == 0 ? key : path + "." + key;
 
     /// <summary>
-    /// Lays <paramref name="overlay"/> over <paramref name="baseNode"/>: maps merge key by key, a null
-    /// value removes the key, anything else replaces. Every node keeps its own position.
+    /// Lays <paramref name="overlay"/> over <paramref name="baseNode"/>: maps merge key by key, anything else replaces.
+    /// A null value stays in the result as a removal: readers see the key as absent (<see cref="this[string]"/>,
+    /// <see cref="AsMap"/>), and where binding lays the map over a template of its own (a revision's <c>from:</c>) the
+    /// removal still reaches it (<see cref="AsMapWithRemovals"/>). Dropping it here would lose a removal whose key
+    /// only arrives from the template. Every node keeps its own position.
     /// </summary>
     public static ScenarioNode Merge(ScenarioNode baseNode, ScenarioNode overlay)
     {
@@ -121,20 +124,13 @@ public sealed class ScenarioNode
         foreach (var (key, value) in overlay.Map)
         {
             var index = merged.FindIndex(e => e.Key == key);
-            if (value.IsNull)
+            if (index < 0)
             {
-                if (index >= 0)
-                {
-                    merged.RemoveAt(index);
-                }
-            }
-            else if (index >= 0)
-            {
-                merged[index] = new(key, Merge(merged[index].Value, value));
+                merged.Add(new(key, value));
             }
             else
             {
-                merged.Add(new(key, value));
+                merged[index] = new(key, value.IsNull ? value : Merge(merged[index].Value, value));
             }
         }
 
@@ -145,11 +141,17 @@ public sealed class ScenarioNode
     public ScenarioNode Without(string key) =>
         Map is null ? this : new ScenarioNode(Position, Path, null, Map.Where(e => e.Key != key).ToList(), null);
 
-    public ScenarioNode? this[string key] => Map?.FirstOrDefault(e => e.Key == key).Value;
+    /// <summary>The value of <paramref name="key"/>; null when the map has no such key or a <c>~</c> removed it.</summary>
+    public ScenarioNode? this[string key] => Map?.FirstOrDefault(e => e.Key == key).Value is { IsNull: false } value ? value : null;
 
     // ---- typed readers: each names the file, line and what was expected ----
 
-    public IReadOnlyList<KeyValuePair<string, ScenarioNode>> AsMap(string what = "a mapping of names to values")
+    /// <summary>The entries of a map, without those a <c>~</c> removed.</summary>
+    public IReadOnlyList<KeyValuePair<string, ScenarioNode>> AsMap(string what = "a mapping of names to values") =>
+        AsMapWithRemovals(what).Where(e => !e.Value.IsNull).ToList();
+
+    /// <summary>The entries of a map, a removal (<c>~</c>) included as a null value: for maps laid over a template.</summary>
+    public IReadOnlyList<KeyValuePair<string, ScenarioNode>> AsMapWithRemovals(string what = "a mapping of names to values")
     {
         if (IsNull)
         {
@@ -231,7 +233,7 @@ public sealed class ScenarioNode
     /// <summary>Fails on keys this reader does not know, so a typo is an error rather than silently ignored.</summary>
     public void AllowOnly(params string[] keys)
     {
-        foreach (var (key, value) in AsMap())
+        foreach (var (key, value) in AsMapWithRemovals())
         {
             if (Array.IndexOf(keys, key) < 0)
             {

@@ -141,7 +141,7 @@ public static partial class ScenarioReader
 
     private static TargetGroupDefinition ReadTargetGroup(string name, ScenarioNode node)
     {
-        node.AllowOnly("port", "protocol", "targetType", "deregistrationDelaySeconds", "healthCheck");
+        node.AllowOnly("port", "protocol", "targetType", "deregistrationDelaySeconds", "healthCheck", "deleteAfterLoad");
         var check = node["healthCheck"];
         var healthCheck = new HealthCheckDefinition();
         if (check is not null)
@@ -166,7 +166,8 @@ public static partial class ScenarioReader
             node["protocol"]?.AsEnum(("HTTP", "HTTP"), ("HTTPS", "HTTPS")) ?? "HTTP",
             node["targetType"]?.AsEnum(("ip", "ip"), ("instance", "instance")) ?? "ip",
             node["deregistrationDelaySeconds"]?.AsInt(0, 3600) ?? 300,
-            healthCheck);
+            healthCheck,
+            node["deleteAfterLoad"]?.AsBool() ?? false);
     }
 
     private static LoadBalancerDefinition ReadLoadBalancer(string name, ScenarioNode node)
@@ -203,7 +204,7 @@ public static partial class ScenarioReader
                     ? byRevision.GetValueOrDefault(from.AsInt(1, revision - 1)) ?? throw from.Expected("an earlier revision of this family")
                     : null;
                 var containers = template?.Containers.ToDictionary(c => c.Name) ?? new Dictionary<string, ContainerDefinition>();
-                foreach (var (containerName, containerNode) in revisionNode["containers"]?.AsMap() ?? [])
+                foreach (var (containerName, containerNode) in revisionNode["containers"]?.AsMapWithRemovals() ?? [])
                 {
                     if (containerNode.IsNull)
                     {
@@ -252,7 +253,7 @@ public static partial class ScenarioReader
     private static Dictionary<string, string> MergeStrings(IReadOnlyDictionary<string, string>? template, ScenarioNode? node)
     {
         var result = template?.ToDictionary(e => e.Key, e => e.Value) ?? new Dictionary<string, string>();
-        foreach (var (key, value) in node?.AsMap("a mapping of names to values") ?? [])
+        foreach (var (key, value) in node?.AsMapWithRemovals("a mapping of names to values") ?? [])
         {
             if (value.IsNull)
             {
@@ -387,12 +388,19 @@ public static partial class ScenarioReader
             Check(root["securityGroups"]?[group.Name], group.Ingress.Where(r => r.SourceGroup is not null).Select(r => r.SourceGroup!), groups, "security group");
         }
 
+        var deletedAfterLoad = scenario.TargetGroups.Where(t => t.DeleteAfterLoad).Select(t => t.Name).ToHashSet();
         foreach (var lb in scenario.LoadBalancers)
         {
             var node = root["loadBalancers"]?[lb.Name];
             Check(node?["subnets"], lb.Subnets, subnets, "subnet");
             Check(node?["securityGroups"], lb.SecurityGroups, groups, "security group");
             Check(node?["listeners"], lb.Listeners.Select(l => l.TargetGroup), targetGroups, "target group");
+            if (lb.Listeners.FirstOrDefault(l => deletedAfterLoad.Contains(l.TargetGroup)) is { } listener)
+            {
+                // moto, like AWS, refuses to delete a target group a listener forwards to.
+                throw ScenarioException.At(node!["listeners"]!.Position,
+                    $"{node["listeners"]!.Path}: target group '{listener.TargetGroup}' has deleteAfterLoad: true, so no listener may forward to it (a target group in use cannot be deleted).");
+            }
         }
 
         foreach (var service in scenario.Services)

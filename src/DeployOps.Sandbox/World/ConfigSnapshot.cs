@@ -80,6 +80,9 @@ public sealed class ConfigSnapshot
 
     public static readonly ConfigSnapshot Empty = new([], [], [], [], []);
 
+    /// <summary>The services (signing names) <see cref="ReadAsync"/> reads: a write to any of them makes a snapshot stale.</summary>
+    public static readonly IReadOnlyList<string> SourceServices = ["elasticloadbalancing", "ec2", "logs"];
+
     public ConfigSnapshot(IReadOnlyList<TargetGroupConfig> targetGroups, IReadOnlyList<LoadBalancerConfig> loadBalancers,
         IReadOnlyList<SecurityGroupConfig> securityGroups, IReadOnlyList<SubnetConfig> subnets, IReadOnlyList<string> logGroups)
     {

@@ -16,6 +16,27 @@ public sealed record NetworkEndpoint(IReadOnlyList<string> SecurityGroupIds, IRe
 /// </summary>
 public static class Reachability
 {
+    /// <summary>
+    /// Whether any of a target group's load balancers may reach a target placed at <paramref name="target"/> on
+    /// <paramref name="port"/> (health checks and requests come from the ALB's nodes). A target no task of the world
+    /// placed is reachable.
+    /// </summary>
+    public static bool FromLoadBalancers(ConfigSnapshot snapshot, TargetGroupConfig group, NetworkPlacement? target, int port)
+    {
+        if (target is null)
+        {
+            return true;
+        }
+
+        var subnet = snapshot.Subnets.GetValueOrDefault(target.SubnetId)?.Cidr;
+        var destination = new NetworkEndpoint(target.SecurityGroupIds, subnet is null ? [] : [subnet]);
+        return group.LoadBalancerArns
+            .Select(arn => snapshot.LoadBalancers.GetValueOrDefault(arn))
+            .Where(lb => lb is not null)
+            .Select(lb => new NetworkEndpoint(lb!.SecurityGroups, lb.SubnetIds.Select(s => snapshot.Subnets.GetValueOrDefault(s)?.Cidr ?? "").Where(c => c.Length > 0).ToList()))
+            .Any(source => Allows(snapshot, source, destination, port));
+    }
+
     public static bool Allows(ConfigSnapshot snapshot, NetworkEndpoint source, NetworkEndpoint destination, int port) =>
         AnyPermits(snapshot, destination.SecurityGroupIds, g => g.Ingress, source, port) &&
         AnyPermits(snapshot, source.SecurityGroupIds, g => g.Egress, destination, port);

@@ -2,79 +2,68 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Net.Http;
+using System.Text.Json.Nodes;
 using System.Threading;
 using System.Threading.Tasks;
+using DeployOps.Sandbox.Front;
 using DeployOps.Sandbox.Moto;
 using DeployOps.Sandbox.Scenarios;
+using DeployOps.Sandbox.Simulators;
 using Microsoft.Extensions.Logging;
 
 namespace DeployOps.Sandbox.World;
 
 /// <summary>
-/// The runtime world on top of moto's control plane. moto holds configuration; the world owns
-/// what moto cannot do: tasks that run, deployments that roll out or fail, service events and
-/// target health from real HTTP probes. All state changes happen under one lock; network I/O
-/// (moto calls, probes, listeners) happens outside it, as "effects" queued while the lock is held.
+/// The runtime world on top of moto's control plane: the simulators (<see cref="SimulatorList"/>), the shared pieces
+/// they use (<see cref="WorldContext"/>), the routes they answer through, and the tick that moves them: every 50 ms it
+/// re-reads moto's configuration when a write made it stale, steps each simulator under its own lock, then runs the
+/// network I/O each one queued.
 /// </summary>
-public sealed partial class SandboxWorld : IAsyncDisposable
+public sealed class SandboxWorld : IAsyncDisposable
 {
-    public const string AccountId = "123456789012";
     private static readonly TimeSpan TickInterval = TimeSpan.FromMilliseconds(50);
 
-    private readonly object _gate = new();
-    private readonly MotoClient _moto;
-    private readonly ILogger _log;
-    private readonly LogSink _logs = new();
-    private readonly HealthProber _prober = new();
-    private readonly LoopbackAddresses _addresses = new();
-    private readonly List<Func<Task>> _effects = new();
-    private readonly Dictionary<string, WorldService> _services = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, WorldTask> _tasks = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, TaskDefinitionSpec> _taskDefinitions = new(StringComparer.Ordinal);
-    private readonly TargetHealthBook _targets = new();
-    private readonly HashSet<string> _regions = new(StringComparer.Ordinal) { "us-east-1" };
-    private readonly Dictionary<string, ConfigSnapshot> _snapshots = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stop = new();
 
-    // One refresh of the snapshots at a time (the tick, the state endpoint, a reset), so an older read of moto never
-    // overwrites a newer one.
-    private readonly SemaphoreSlim _refreshGate = new(1, 1);
+    // One tick at a time (the loop's and the scenario loader's), and none during a reset.
+    private readonly SemaphoreSlim _tickGate = new(1, 1);
+    private readonly WorldContext _world;
+    private readonly IReadOnlyList<Simulator> _simulators;
     private Task? _loop;
-    private int _snapshotDirty = 1;
-    private DateTime _snapshotReadAt = DateTime.MinValue;
-    private IReadOnlyDictionary<string, AppProfile> _applications = new Dictionary<string, AppProfile>();
-    private WorldTimings _timings = new();
 
     public SandboxWorld(MotoClient moto, WorldClock clock, ILogger log)
     {
-        _moto = moto;
-        Clock = clock;
-        _log = log;
+        _world = new WorldContext(moto, clock, log, _stop.Token);
+        _simulators = SimulatorList.Create(_world);
+        Routes = new AwsRoutes(moto);
+        foreach (var service in ConfigSnapshot.SourceServices)
+        {
+            Routes.OnWrite(service, request => _world.Configuration.Invalidate(request.Region));
+        }
+
+        foreach (var simulator in _simulators)
+        {
+            simulator.Register(Routes);
+        }
     }
 
-    public WorldClock Clock { get; }
+    /// <summary>The operations the simulators answer; the AWS endpoint dispatches through it.</summary>
+    public AwsRoutes Routes { get; }
+
+    public WorldClock Clock => _world.Clock;
 
     public string ScenarioName { get; private set; } = "";
 
     public string ScenarioDescription { get; private set; } = "";
 
+    /// <summary>The simulator of type <typeparamref name="T"/>.</summary>
+    public T Simulator<T>()
+        where T : Simulator => _simulators.OfType<T>().Single();
+
     public void Start() => _loop = Task.Run(() => RunAsync(_stop.Token));
 
-    /// <summary>Called for every request that changes ELB, EC2 or Logs configuration: re-read moto before the next step.</summary>
-    public void InvalidateConfiguration(string region)
-    {
-        lock (_gate)
-        {
-            _regions.Add(region);
-        }
-
-        Interlocked.Exchange(ref _snapshotDirty, 1);
-    }
-
-    private ConfigSnapshot Snapshot(string region) => _snapshots.GetValueOrDefault(region) ?? ConfigSnapshot.Empty;
-
-    /// <summary>Queues network work to run once the lock is released. Call only while holding the lock.</summary>
-    private void Effect(Func<Task> effect) => _effects.Add(effect);
+    /// <summary>Something in <paramref name="region"/> changed behind the routes' back (the scenario loader): re-read moto before the next step.</summary>
+    public void InvalidateConfiguration(string region) => _world.Configuration.Invalidate(region);
 
     private async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -92,165 +81,88 @@ public sealed partial class SandboxWorld : IAsyncDisposable
             catch (Exception ex) when (ex is MotoException or HttpRequestException)
             {
                 // One bad step must not stop the world; it is logged (moto's failure says all there is to say) and the next tick tries again.
-                _log.LogError("World step failed: {Message}", ex.Message);
+                _world.Log.LogError("World step failed: {Message}", ex.Message);
             }
             catch (Exception ex)
             {
-                _log.LogError(ex, "World step failed");
+                _world.Log.LogError(ex, "World step failed");
             }
         }
     }
 
-    /// <summary>One step of the world: refresh configuration if needed, advance tasks, services and probes, then do the I/O.</summary>
+    /// <summary>One step of the world: refresh configuration if needed, step every simulator, then do their I/O.</summary>
     public async Task TickAsync(CancellationToken cancellationToken)
     {
-        await RefreshSnapshotsAsync(cancellationToken).ConfigureAwait(false);
-        List<(TargetHealthEntry Entry, TargetGroupConfig Group, bool Reachable, double StartedAt)> probes;
-        lock (_gate)
-        {
-            var now = Clock.Now;
-            _targets.PruneDrained(now);
-            StepTasks(now);
-            foreach (var service in _services.Values.ToList())
-            {
-                if (now >= service.NextScheduleAt)
-                {
-                    service.NextScheduleAt = now + _timings.SchedulerIntervalSeconds;
-                    Schedule(service, now);
-                }
-            }
-
-            probes = DueProbes(now);
-        }
-
-        foreach (var probe in probes)
-        {
-            _ = RunProbeAsync(probe.Entry, probe.Group, probe.Reachable, probe.StartedAt, cancellationToken);
-        }
-
-        await RunEffectsAsync().ConfigureAwait(false);
-        await _logs.FlushAsync(_moto, cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task RunEffectsAsync()
-    {
-        List<Func<Task>> effects;
-        lock (_gate)
-        {
-            if (_effects.Count == 0)
-            {
-                return;
-            }
-
-            effects = _effects.ToList();
-            _effects.Clear();
-        }
-
-        foreach (var effect in effects)
-        {
-            try
-            {
-                await effect().ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is MotoException or HttpRequestException or System.Net.Sockets.SocketException)
-            {
-                _log.LogWarning("World effect failed: {Message}", ex.Message);
-            }
-        }
-    }
-
-    /// <summary>Re-reads moto's configuration when a write made it stale (or it is older than <see cref="ConfigSnapshot.MaxAge"/>).</summary>
-    private async Task RefreshSnapshotsAsync(CancellationToken cancellationToken)
-    {
-        await _refreshGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _tickGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            // Read under the gate: a refresh that cleared the flag has finished, so its snapshot is no older than the last write.
-            var stale = DateTime.UtcNow - _snapshotReadAt > ConfigSnapshot.MaxAge;
-            if (Interlocked.Exchange(ref _snapshotDirty, 0) == 0 && !stale)
+            await RefreshConfigurationAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var simulator in _simulators)
             {
-                return;
+                simulator.Step();
             }
 
-            _snapshotReadAt = DateTime.UtcNow;
-            string[] regions;
-            lock (_gate)
+            foreach (var simulator in _simulators)
             {
-                regions = _regions.ToArray();
-            }
-
-            foreach (var region in regions)
-            {
-                ConfigSnapshot snapshot;
-                try
-                {
-                    snapshot = await ConfigSnapshot.ReadAsync(_moto, region, cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is MotoException or HttpRequestException)
-                {
-                    _log.LogWarning("Reading moto's configuration for {Region} failed: {Message}", region, ex.Message);
-                    if (ex is MotoCallException)
-                    {
-                        // A refusal may pass: try again next step. A broken or silent moto is tried again after MaxAge (or the next write), not every step.
-                        Interlocked.Exchange(ref _snapshotDirty, 1);
-                    }
-
-                    continue;
-                }
-
-                lock (_gate)
-                {
-                    _snapshots[region] = snapshot;
-                    _targets.Reconcile(snapshot, Clock.Now);
-                }
-
-                await ReconcileLoadBalancerListenersAsync(region, snapshot).ConfigureAwait(false);
+                await simulator.RunEffectsAsync().ConfigureAwait(false);
             }
         }
         finally
         {
-            _refreshGate.Release();
+            _tickGate.Release();
         }
     }
 
-    /// <summary>Forgets everything (moto is reset separately) and sets the applications and timings of a new scenario.</summary>
-    public async Task ResetAsync(string scenarioName, string description, string region, IReadOnlyDictionary<string, AppProfile> applications, WorldTimings timings)
+    private Task RefreshConfigurationAsync(CancellationToken cancellationToken) =>
+        _world.Configuration.RefreshAsync((region, snapshot) =>
+        {
+            foreach (var simulator in _simulators)
+            {
+                simulator.ConfigurationRead(region, snapshot);
+            }
+        }, cancellationToken);
+
+    /// <summary>Forgets everything (moto is reset separately) and gives every simulator the new scenario; no tick runs meanwhile.</summary>
+    public async Task ResetAsync(ScenarioDefinition scenario)
     {
-        // Under the refresh gate, so that no read of the old account lands after the reset.
-        await _refreshGate.WaitAsync().ConfigureAwait(false);
+        await _tickGate.WaitAsync().ConfigureAwait(false);
         try
         {
-            List<WorldTask> tasks;
-            lock (_gate)
+            await _world.Configuration.ResetAsync(scenario.Region, async () =>
             {
-                tasks = _tasks.Values.ToList();
-                _tasks.Clear();
-                _services.Clear();
-                _taskDefinitions.Clear();
-                _snapshots.Clear();
-                _effects.Clear();
-                _regions.Clear();
-                _regions.Add(region);
-                _targets.Clear();
-                _applications = applications;
-                _timings = timings;
-                ScenarioName = scenarioName;
-                ScenarioDescription = description;
-            }
-
-            _logs.Reset();
-            foreach (var task in tasks)
-            {
-                await StopListenerAsync(task).ConfigureAwait(false);
-            }
-
-            await CloseLoadBalancerListenersAsync().ConfigureAwait(false);
-            Interlocked.Exchange(ref _snapshotDirty, 1);
+                ScenarioName = scenario.Name;
+                ScenarioDescription = scenario.Description;
+                _world.Addresses.ReleaseAll();
+                foreach (var simulator in _simulators)
+                {
+                    await simulator.ResetAsync(scenario).ConfigureAwait(false);
+                }
+            }).ConfigureAwait(false);
         }
         finally
         {
-            _refreshGate.Release();
+            _tickGate.Release();
         }
+    }
+
+    /// <summary>The state, after re-reading moto's configuration if a write made it stale, so a change is visible as soon as its call returned.</summary>
+    public async Task<JsonObject> DescribeStateAsync(CancellationToken cancellationToken)
+    {
+        await RefreshConfigurationAsync(cancellationToken).ConfigureAwait(false);
+        var state = new JsonObject
+        {
+            ["scenario"] = ScenarioName,
+            ["description"] = ScenarioDescription,
+            ["motoUrl"] = _world.Moto.BaseUrl.GetLeftPart(UriPartial.Authority),
+            ["clock"] = new JsonObject { ["speed"] = Clock.Speed, ["worldSeconds"] = Math.Round(Clock.Now, 3) },
+            ["sharedLoopbackAddress"] = _world.Addresses.SharesOneAddress,
+        };
+        foreach (var simulator in _simulators)
+        {
+            simulator.DescribeState(state);
+        }
+
+        return state;
     }
 
     public async ValueTask DisposeAsync()
@@ -261,20 +173,13 @@ public sealed partial class SandboxWorld : IAsyncDisposable
             await _loop.ConfigureAwait(false);
         }
 
-        List<WorldTask> tasks;
-        lock (_gate)
+        foreach (var simulator in _simulators.Reverse())
         {
-            tasks = _tasks.Values.ToList();
+            await simulator.DisposeAsync().ConfigureAwait(false);
         }
 
-        foreach (var task in tasks)
-        {
-            await StopListenerAsync(task).ConfigureAwait(false);
-        }
-
-        await CloseLoadBalancerListenersAsync().ConfigureAwait(false);
-        _prober.Dispose();
+        _world.Configuration.Dispose();
+        _tickGate.Dispose();
         _stop.Dispose();
-        _refreshGate.Dispose();
     }
 }

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Text.Json.Nodes;
 
-namespace DeployOps.Sandbox.World;
+namespace DeployOps.Sandbox.Simulators.EcsRuntime;
 
 /// <summary>A container definition as the world needs it, read from moto's task definition.</summary>
 public sealed record ContainerSpec(

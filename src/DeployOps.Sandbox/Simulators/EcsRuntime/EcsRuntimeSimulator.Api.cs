@@ -9,65 +9,34 @@ using System.Threading.Tasks;
 using DeployOps.Sandbox.Front;
 using DeployOps.Sandbox.Moto;
 using DeployOps.Sandbox.Scenarios;
+using DeployOps.Sandbox.World;
 
-namespace DeployOps.Sandbox.World;
+namespace DeployOps.Sandbox.Simulators.EcsRuntime;
 
-/// <summary>The ECS operations the world answers or overlays; everything else goes to moto untouched.</summary>
-public sealed partial class SandboxWorld
+/// <summary>The ECS operations the runtime answers or overlays; moto answers every other one untouched.</summary>
+public sealed partial class EcsRuntimeSimulator
 {
-    /// <summary>Answers an ECS request when the world has something to say; null lets the request pass to moto.</summary>
-    public async Task<AwsResponse?> HandleEcsAsync(AwsRequest request, CancellationToken cancellationToken)
+    public override void Register(AwsRoutes routes)
     {
-        switch (request.Operation)
-        {
-            case "CreateService":
-                return await PassThenAsync(request, (reply, token) => OnServiceCreatedAsync(request.Json, reply, request.Region, ServiceStart.Deploy, token), cancellationToken).ConfigureAwait(false);
-            case "UpdateService":
-                return await PassThenAsync(request, (reply, token) => OnServiceUpdatedAsync(request.Json, reply, request.Region, token), cancellationToken).ConfigureAwait(false);
-            case "DeleteService":
-                return await PassThenAsync(request, (reply, _) => Task.FromResult(OnServiceDeleted(reply)), cancellationToken).ConfigureAwait(false);
-            case "DescribeServices":
-                return await PassThenAsync(request, (reply, _) => Task.FromResult(OverlayServices(reply)), cancellationToken).ConfigureAwait(false);
-            case "ListTasks":
-                return await ListTasksAsync(request, cancellationToken).ConfigureAwait(false);
-            case "DescribeTasks":
-                return await DescribeTasksAsync(request, cancellationToken).ConfigureAwait(false);
-            case "StopTask":
-                return StopTask(request);
-            default:
-                return null;
-        }
-    }
-
-    /// <summary>Sends the request to moto; when moto accepts it, lets the world act and reshape the answer.</summary>
-    private async Task<AwsResponse> PassThenAsync(AwsRequest request, Func<JsonObject, CancellationToken, Task<JsonObject>> then, CancellationToken cancellationToken)
-    {
-        var reply = await _moto.ForwardAsync(request, cancellationToken).ConfigureAwait(false);
-        if (!reply.IsSuccess || JsonNode.Parse(reply.Body) is not JsonObject json)
-        {
-            return reply;
-        }
-
-        return AwsResponse.Json(await then(json, cancellationToken).ConfigureAwait(false));
+        routes.AnswerAfterMoto(Service, "CreateService", (request, reply, token) => OnServiceCreatedAsync(request.Json, reply, request.Region, ServiceStart.Deploy, token));
+        routes.AnswerAfterMoto(Service, "UpdateService", (request, reply, token) => OnServiceUpdatedAsync(request.Json, reply, request.Region, token));
+        routes.AnswerAfterMoto(Service, "DeleteService", (_, reply, _) => Task.FromResult(OnServiceDeleted(reply)));
+        routes.AnswerAfterMoto(Service, "DescribeServices", (_, reply, _) => Task.FromResult(OverlayServices(reply)));
+        routes.Answer(Service, "ListTasks", ListTasksAsync);
+        routes.Answer(Service, "DescribeTasks", DescribeTasksAsync);
+        routes.Answer(Service, "StopTask", (request, _) => Task.FromResult(StopTask(request)));
     }
 
     private async Task<TaskDefinitionSpec> ResolveTaskDefinitionAsync(string reference, string region, CancellationToken cancellationToken)
     {
-        lock (_gate)
+        if (_taskDefinitions.TryGetValue(reference, out var known))
         {
-            if (_taskDefinitions.TryGetValue(reference, out var known))
-            {
-                return known;
-            }
+            return known;
         }
 
-        var reply = await _moto.EcsAsync("DescribeTaskDefinition", new JsonObject { ["taskDefinition"] = reference }, region, cancellationToken).ConfigureAwait(false);
+        var reply = await World.Moto.EcsAsync("DescribeTaskDefinition", new JsonObject { ["taskDefinition"] = reference }, region, cancellationToken).ConfigureAwait(false);
         var spec = TaskDefinitionSpec.FromJson(reply["taskDefinition"]!.AsObject());
-        lock (_gate)
-        {
-            _taskDefinitions[spec.Arn] = spec;
-        }
-
+        _taskDefinitions[spec.Arn] = spec;
         return spec;
     }
 
@@ -88,11 +57,10 @@ public sealed partial class SandboxWorld
             LaunchType = request["launchType"]?.GetValue<string>() ?? "FARGATE",
         };
         ApplyServiceSettings(service, request);
-        lock (_gate)
+        lock (Gate)
         {
-            _regions.Add(region);
             _services[arn] = service;
-            var now = Clock.Now;
+            var now = World.Clock.Now;
             if (start == ServiceStart.Steady)
             {
                 SettleService(service, taskDefinition, now);
@@ -105,7 +73,7 @@ public sealed partial class SandboxWorld
             service.Overlay(serviceJson, TasksOf(service).ToList());
         }
 
-        Interlocked.Exchange(ref _snapshotDirty, 1);
+        World.Configuration.Invalidate(region);
         return reply;
     }
 
@@ -174,7 +142,7 @@ public sealed partial class SandboxWorld
                 task.ListensAt = task.ListensAt is null ? null : now;
             }
 
-            RegisterTargets(task, now, startHealthy: true);
+            RegisterTargets(task, startHealthy: true);
         }
 
         service.AddEvent($"has started {tasks.Count} tasks: {string.Join(" ", tasks.Select(t => $"(task {t.Id})"))}.", anHourAgo);
@@ -191,7 +159,7 @@ public sealed partial class SandboxWorld
         var reference = request["taskDefinition"]?.GetValue<string>();
         var taskDefinition = reference is null ? null : await ResolveTaskDefinitionAsync(reference, region, cancellationToken).ConfigureAwait(false);
         bool normalize;
-        lock (_gate)
+        lock (Gate)
         {
             if (!_services.TryGetValue(arn, out var service))
             {
@@ -219,7 +187,7 @@ public sealed partial class SandboxWorld
         if (normalize)
         {
             // moto stores "family:revision" literally; keep its configuration in full ARNs as ECS does.
-            await _moto.EcsAsync("UpdateService", new JsonObject
+            await World.Moto.EcsAsync("UpdateService", new JsonObject
             {
                 ["cluster"] = serviceJson["clusterArn"]!.GetValue<string>(),
                 ["service"] = arn,
@@ -234,13 +202,13 @@ public sealed partial class SandboxWorld
     {
         if (reply["service"] is JsonObject serviceJson && serviceJson["serviceArn"]?.GetValue<string>() is { } arn)
         {
-            lock (_gate)
+            lock (Gate)
             {
                 if (_services.Remove(arn, out var service))
                 {
                     service.Deleted = true;
                     service.DesiredCount = 0;
-                    var now = Clock.Now;
+                    var now = World.Clock.Now;
                     foreach (var task in TasksOf(service).Where(t => t.IsAlive).ToList())
                     {
                         BeginStop(task, now, "ServiceSchedulerInitiated", "Service deleted", failed: false);
@@ -254,7 +222,7 @@ public sealed partial class SandboxWorld
 
     private JsonObject OverlayServices(JsonObject reply)
     {
-        lock (_gate)
+        lock (Gate)
         {
             foreach (var serviceJson in (reply["services"]?.AsArray() ?? []).OfType<JsonObject>())
             {
@@ -275,7 +243,7 @@ public sealed partial class SandboxWorld
         return cluster[(cluster.LastIndexOf('/') + 1)..];
     }
 
-    private async Task<AwsResponse> ListTasksAsync(AwsRequest request, CancellationToken cancellationToken)
+    private async Task<AwsResponse?> ListTasksAsync(AwsRequest request, CancellationToken cancellationToken)
     {
         var json = request.Json;
         var cluster = ClusterName(json);
@@ -285,7 +253,7 @@ public sealed partial class SandboxWorld
         var family = json["family"]?.GetValue<string>();
         List<string> arns;
         bool serviceKnown;
-        lock (_gate)
+        lock (Gate)
         {
             serviceKnown = serviceName is not null && _services.Values.Any(s => s.ClusterName == cluster && s.Name == serviceName && s.Region == request.Region);
             arns = _tasks.Values
@@ -301,7 +269,7 @@ public sealed partial class SandboxWorld
         if (!serviceKnown)
         {
             // Tasks moto started (RunTask) and moto's own validation (unknown cluster or service) still count.
-            var fromMoto = await _moto.ForwardAsync(request, cancellationToken).ConfigureAwait(false);
+            var fromMoto = await World.Moto.ForwardAsync(request, cancellationToken).ConfigureAwait(false);
             if (!fromMoto.IsSuccess)
             {
                 return fromMoto;
@@ -340,14 +308,14 @@ public sealed partial class SandboxWorld
         }
     }
 
-    private async Task<AwsResponse> DescribeTasksAsync(AwsRequest request, CancellationToken cancellationToken)
+    private async Task<AwsResponse?> DescribeTasksAsync(AwsRequest request, CancellationToken cancellationToken)
     {
         var json = request.Json;
         var cluster = ClusterName(json);
         var wanted = (json["tasks"]?.AsArray() ?? []).Select(t => t!.GetValue<string>()).ToList();
         var found = new JsonArray();
         var unknown = new List<string>();
-        lock (_gate)
+        lock (Gate)
         {
             foreach (var reference in wanted)
             {
@@ -369,7 +337,7 @@ public sealed partial class SandboxWorld
             var forwarded = new JsonObject { ["cluster"] = cluster, ["tasks"] = new JsonArray(unknown.Select(u => (JsonNode)u).ToArray()) };
             try
             {
-                var fromMoto = await _moto.EcsAsync("DescribeTasks", forwarded, request.Region, cancellationToken).ConfigureAwait(false);
+                var fromMoto = await World.Moto.EcsAsync("DescribeTasks", forwarded, request.Region, cancellationToken).ConfigureAwait(false);
                 foreach (var task in fromMoto["tasks"]?.AsArray() ?? [])
                 {
                     found.Add(task!.DeepClone());
@@ -394,7 +362,7 @@ public sealed partial class SandboxWorld
     {
         var json = request.Json;
         var reference = json["task"]?.GetValue<string>() ?? "";
-        lock (_gate)
+        lock (Gate)
         {
             var task = _tasks.Values.FirstOrDefault(t => t.Region == request.Region && (t.Arn == reference || t.Id == reference));
             if (task is null)
@@ -402,7 +370,7 @@ public sealed partial class SandboxWorld
                 return null;
             }
 
-            BeginStop(task, Clock.Now, "UserInitiated", json["reason"]?.GetValue<string>() ?? "Task stopped by user", failed: false);
+            BeginStop(task, World.Clock.Now, "UserInitiated", json["reason"]?.GetValue<string>() ?? "Task stopped by user", failed: false);
             return AwsResponse.Json(new JsonObject { ["task"] = task.ToJson() });
         }
     }

@@ -6,7 +6,7 @@ using System.Text.Json.Nodes;
 using DeployOps.Sandbox.Http;
 using DeployOps.Sandbox.Scenarios;
 
-namespace DeployOps.Sandbox.World;
+namespace DeployOps.Sandbox.Simulators.EcsRuntime;
 
 /// <summary>
 /// A task the world runs for a service: its lifecycle (PROVISIONING, PENDING, RUNNING, then

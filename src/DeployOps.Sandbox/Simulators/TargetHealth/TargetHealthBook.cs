@@ -5,8 +5,9 @@ using System.Net.Http;
 using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
+using DeployOps.Sandbox.World;
 
-namespace DeployOps.Sandbox.World;
+namespace DeployOps.Sandbox.Simulators.TargetHealth;
 
 /// <summary>The outcome of one health-check probe, in ELB's terms.</summary>
 public readonly record struct ProbeResult(bool Passed, string? Reason, string? Description)

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Text.Json.Nodes;
 
-namespace DeployOps.Sandbox.World;
+namespace DeployOps.Sandbox.Simulators.EcsRuntime;
 
 /// <summary>
 /// What the world keeps for an ECS service beyond moto's configuration: deployments, events,

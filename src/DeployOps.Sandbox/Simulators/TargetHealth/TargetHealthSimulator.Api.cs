@@ -1,4 +1,3 @@
-using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
@@ -9,31 +8,45 @@ using System.Threading.Tasks;
 using System.Xml.Linq;
 using DeployOps.Sandbox.Front;
 using DeployOps.Sandbox.Moto;
+using DeployOps.Sandbox.World;
 
-namespace DeployOps.Sandbox.World;
+namespace DeployOps.Sandbox.Simulators.TargetHealth;
 
-/// <summary>The ELBv2 operations the world answers: target health, and registrations it must hear about.</summary>
-public sealed partial class SandboxWorld
+/// <summary>The ELBv2 operations target health answers or hears about; moto answers every other one.</summary>
+public sealed partial class TargetHealthSimulator
 {
     private const string ElbNamespace = "http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/";
 
-    /// <summary>Answers an ELBv2 request when the world has something to say; null lets the request pass to moto.</summary>
-    public async Task<AwsResponse?> HandleElbAsync(AwsRequest request, CancellationToken cancellationToken)
+    public override void Register(AwsRoutes routes)
     {
-        switch (request.Operation)
-        {
-            case "DescribeTargetHealth":
-                return await DescribeTargetHealthAsync(request, cancellationToken).ConfigureAwait(false);
-            case "DeregisterTargets":
-                var reply = await _moto.ForwardAsync(request, cancellationToken).ConfigureAwait(false);
-                if (reply.IsSuccess && request.FormValue("TargetGroupArn") is { } arn)
-                {
-                    OnTargetsDeregistered(arn, RequestedTargets(request).Select(t => (t.Id, t.Port)));
-                }
+        routes.Answer(Service, "DescribeTargetHealth", DescribeTargetHealthAsync);
+        routes.ObserveAfterMoto(Service, "DeregisterTargets", OnTargetsDeregistered);
+        routes.ObserveAfterMoto(Service, "ModifyTargetGroup", OnTargetGroupModified);
+    }
 
-                return reply;
-            default:
-                return null;
+    /// <summary>Someone deregistered targets through the API: they drain like the world's own.</summary>
+    private void OnTargetsDeregistered(AwsRequest request)
+    {
+        if (request.FormValue("TargetGroupArn") is not { } arn)
+        {
+            return;
+        }
+
+        lock (Gate)
+        {
+            var group = World.Configuration.Snapshot(RegionOf(arn)).TargetGroups.GetValueOrDefault(arn);
+            foreach (var (id, port) in RequestedTargets(request))
+            {
+                _book.Deregister(arn, id, port ?? group?.Port ?? 80, World.Clock.Now, group?.DeregistrationDelaySeconds ?? 300);
+            }
+        }
+    }
+
+    private void OnTargetGroupModified(AwsRequest request)
+    {
+        if (request.FormValue("TargetGroupArn") is { } arn)
+        {
+            _modifications.AddOrUpdate(arn, 1, (_, count) => count + 1);
         }
     }
 
@@ -49,15 +62,15 @@ public sealed partial class SandboxWorld
     }
 
     /// <summary>
-    /// moto validates the request and lists the registered targets; the world supplies their health
+    /// moto validates the request and lists the registered targets; target health supplies their health
     /// (and the targets still draining, which moto has already forgotten).
     /// </summary>
-    private async Task<AwsResponse> DescribeTargetHealthAsync(AwsRequest request, CancellationToken cancellationToken)
+    private async Task<AwsResponse?> DescribeTargetHealthAsync(AwsRequest request, CancellationToken cancellationToken)
     {
         var arn = request.FormValue("TargetGroupArn");
         if (arn is null)
         {
-            return await _moto.ForwardAsync(request, cancellationToken).ConfigureAwait(false);
+            return null;
         }
 
         // moto checks the group exists and lists what is registered (asked without Targets, so that
@@ -65,7 +78,7 @@ public sealed partial class SandboxWorld
         XElement registrations;
         try
         {
-            registrations = await _moto.ElbAsync("DescribeTargetHealth", [new("TargetGroupArn", arn)], request.Region, cancellationToken).ConfigureAwait(false);
+            registrations = await World.Moto.ElbAsync("DescribeTargetHealth", [new("TargetGroupArn", arn)], request.Region, cancellationToken).ConfigureAwait(false);
         }
         catch (MotoCallException ex)
         {
@@ -79,13 +92,13 @@ public sealed partial class SandboxWorld
             .ToList();
         var requested = RequestedTargets(request);
         var rows = new StringBuilder();
-        lock (_gate)
+        lock (Gate)
         {
-            var group = Snapshot(request.Region).TargetGroups.GetValueOrDefault(arn);
-            var now = Clock.Now;
-            var known = _targets.ForGroup(arn);
+            var group = World.Configuration.Snapshot(request.Region).TargetGroups.GetValueOrDefault(arn);
+            var now = World.Clock.Now;
+            var known = _book.ForGroup(arn);
             var listed = registered.Select(r => known.FirstOrDefault(e => e.Id == r.Id && e.Port == r.Port)
-                    ?? _targets.Register(arn, r.Id, r.Port, r.Zone, now, startHealthy: false, group?.HealthyThreshold ?? 5))
+                    ?? _book.Register(arn, r.Id, r.Port, r.Zone, now, startHealthy: false, group?.HealthyThreshold ?? 5))
                 .Concat(known.Where(e => e.IsDraining))
                 .Distinct()
                 .ToList();

@@ -7,7 +7,7 @@ using System.Threading.Tasks;
 using DeployOps.Sandbox.Http;
 using DeployOps.Sandbox.Scenarios;
 
-namespace DeployOps.Sandbox.World;
+namespace DeployOps.Sandbox.Simulators.EcsRuntime;
 
 /// <summary>
 /// Answers HTTP requests the way a task's application profile says: its routes, its default

@@ -1,0 +1,29 @@
+using System.Collections.Generic;
+using DeployOps.Sandbox.Simulators.AlbListeners;
+using DeployOps.Sandbox.Simulators.EcsRuntime;
+using DeployOps.Sandbox.Simulators.Logs;
+using DeployOps.Sandbox.Simulators.TargetHealth;
+using DeployOps.Sandbox.World;
+
+namespace DeployOps.Sandbox.Simulators;
+
+/// <summary>
+/// The simulators of the world, built once with what each needs of the others. Their order is the order they step and
+/// report their state in: one that others feed (target health, logs) steps after them in the same tick. Adding a
+/// simulated service is a folder under <c>Simulators/</c> and a line here.
+/// </summary>
+public static class SimulatorList
+{
+    public static IReadOnlyList<Simulator> Create(WorldContext world)
+    {
+        var targetHealth = new TargetHealthSimulator(world);
+        var logs = new TaskLogsSimulator(world);
+        return
+        [
+            new EcsRuntimeSimulator(world, targetHealth, logs),
+            targetHealth,
+            new AlbListenersSimulator(world, targetHealth),
+            logs,
+        ];
+    }
+}
