@@ -224,8 +224,8 @@ public sealed class DeploymentHealthInspector
             Category = verdict.Category.ToString(),
             Evidence = verdict.Evidence.Select(e => e.Redacted(redact)).ToPrintableList(),
             RecommendedAction = verdict.RecommendedAction,
-            Checks = verdict.Checks.ToPrintableList(),
-            TargetGroups = facts.TargetGroups.ToPrintableList(),
+            Checks = verdict.Checks.Select(c => c.Redacted(redact)).ToPrintableList(),
+            TargetGroups = facts.TargetGroups.Select(g => g with { HealthCheckPath = redact.Redact(g.HealthCheckPath) }).ToPrintableList(),
             TargetGroupArn = TargetGroupArns(service).ToPrintableList(),
             Deployments = service.Deployments.Select(d => new DeploymentInfo
             {

@@ -63,6 +63,9 @@ public sealed class HealthCheckResult
 
     public string Message { get; }
 
+    /// <summary>The same result with secrets taken out of its message.</summary>
+    public HealthCheckResult Redacted(SecretRedactor redactor) => new(Name, OutcomeKind, redactor.Redact(Message));
+
     public override string ToString() => $"[{Outcome}] {Name}: {Message}";
 }
 
@@ -133,7 +136,7 @@ public sealed class TargetHealthInfo
 }
 
 /// <summary>A target group with its health-check settings and its targets.</summary>
-public sealed class TargetGroupHealth
+public sealed record TargetGroupHealth
 {
     public string TargetGroupArn { get; init; } = "";
 
