@@ -22,9 +22,27 @@ public static class Program
             case "sandbox-resources":
                 await SandboxResources.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 20);
                 return 0;
+            // Issue 7's benchmarks.
+            case "sweep":
+                await Sweep.RunAsync(services: Number(args, 1, 200), clusters: Number(args, 2, 4), cliServices: Number(args, 3, 8), rounds: 5);
+                return 0;
+            case "faults":
+                await FaultedDiagnoses.RunAsync(diagnoses: Number(args, 1, 100), seed: Number(args, 2, 7), only: args.Length > 3 ? args[3] : null);
+                return 0;
+            case "lost-answers":
+                await LostAnswers.RunAsync(runs: Number(args, 1, 100), rate: 0.3, seed: Number(args, 2, 5));
+                return 0;
+            case "import":
+                await ModuleImport.RunAsync(runs: Number(args, 1, 10));
+                return 0;
             default:
                 Console.Error.WriteLine("Usage: DeployOps.Benchmarks sandbox-resources [services] | sandbox-timings | health-diagnosis [services]");
+                Console.Error.WriteLine("       | sweep [services clusters cli-services] | faults [diagnoses seed [scenario]] | lost-answers [runs seed] | import [runs]");
                 return 2;
         }
     }
+
+    /// <summary>The whole number at <paramref name="index"/> of the arguments, or <paramref name="fallback"/> when there is none.</summary>
+    private static int Number(string[] args, int index, int fallback) =>
+        args.Length > index ? int.Parse(args[index], System.Globalization.CultureInfo.InvariantCulture) : fallback;
 }
