@@ -146,6 +146,28 @@ public sealed class DeploymentHistory
         }
     }
 
+    /// <summary>
+    /// The history of <paramref name="store"/> for a report that can do without it: empty when there is no store or no
+    /// file; a file that cannot be read is a gap in <paramref name="gaps"/> (the report then uses DeployOps' defaults).
+    /// </summary>
+    public static DeploymentHistoryDocument ReadOrEmpty(DeploymentStore? store, List<string> gaps)
+    {
+        if (store is null)
+        {
+            return new DeploymentHistoryDocument();
+        }
+
+        try
+        {
+            return new DeploymentHistory(store).Read();
+        }
+        catch (DeployOpsException ex) when (ex.Error.ErrorId == ErrorIds.HistoryFileInvalid)
+        {
+            gaps.Add(new Facts.Gap("the deployment history", ex.Message).ToString());
+            return new DeploymentHistoryDocument();
+        }
+    }
+
     /// <summary>Adds the operations not there yet (by id), recomputes the averages, writes; returns the document and how many were added.</summary>
     public async Task<(DeploymentHistoryDocument Document, int Added)> MergeAsync(IReadOnlyList<HistoryDeployment> collected, DateTimeOffset now, CancellationToken cancellationToken)
     {
