@@ -678,19 +678,24 @@ internal sealed class CustomResourceProvider : ResourceProvider
         var stream = $"{date:yyyy'/'MM'/'dd}/[$LATEST]{Guid.NewGuid():N}";
         var all = new List<string> { $"START RequestId: {requestId} Version: $LATEST" };
         all.AddRange(lines.Select(l => l.Replace("{requestId}", requestId, StringComparison.Ordinal)));
-        for (var i = 0; i < all.Count; i++)
-        {
-            context.Simulator.Logs.Write(context.Region, group, stream, all[i], context.Simulator.Clock.Timestamp(context.At + i));
-        }
-
+        var stamped = all.Select((line, i) => (Line: line, At: context.Simulator.Clock.Timestamp(context.At + i))).ToList();
+        var region = context.Region;
+        var simulator = context.Simulator;
         context.Call(async cancellation =>
         {
             try
             {
-                await context.Simulator.Moto.LogsAsync("CreateLogGroup", new JsonObject { ["logGroupName"] = group }, context.Region, cancellation).ConfigureAwait(false);
+                await simulator.Moto.LogsAsync("CreateLogGroup", new JsonObject { ["logGroupName"] = group }, region, cancellation).ConfigureAwait(false);
             }
             catch (MotoCallException ex) when (ex.Code == "ResourceAlreadyExistsException")
             {
+            }
+
+            // Only once the group exists: the logs simulator drops lines it cannot put (as the awslogs driver would), and
+            // its flush may come before this call (a scenario loaded over another).
+            foreach (var (line, at) in stamped)
+            {
+                simulator.Logs.Write(region, group, stream, line, at);
             }
 
             return null;
