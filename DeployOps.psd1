@@ -23,6 +23,13 @@
         'Restart-EcsService'
         'Test-DeploymentEndpoint'
         'Wait-EcsDeployment'
+        'Get-CfnStackDiagnosis'
+        'Stop-CfnStackUpdate'
+        'Resume-CfnStackRollback'
+        'Remove-CfnStack'
+        'Wait-CfnStack'
+        'Update-DeploymentHistory'
+        'Get-DeploymentEstimate'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -275,6 +275,56 @@ BeforeDiscovery {
             ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Terminating = $true
             Message = "parameter 'Origin'\. The argument is null or empty" }
 
+        # ---------------------------------------------------------------- CloudFormation cmdlets (runbook 001): parameters
+        @{ Command = 'Get-CfnStackDiagnosis'; Label = 'an empty -StackName'; Server = 'none'
+            Arguments = @{ StackName = '' } + $offline
+            ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Terminating = $true
+            Message = "parameter 'StackName'\. The argument is null or empty" }
+        @{ Command = 'Get-CfnStackDiagnosis'; Label = 'a -StackName with an underscore'; Server = 'none'
+            Arguments = @{ StackName = 'lightwave_dev' } + $offline
+            ErrorId = 'InvalidStackName'; Category = 'InvalidArgument'; Terminating = $false
+            Message = "^'lightwave_dev' is not a stack name: expected a letter, then letters, digits and hyphens" }
+        @{ Command = 'Stop-CfnStackUpdate'; Label = 'a -StackName starting with a digit'; Server = 'none'
+            Arguments = @{ StackName = '1stack'; Force = $true } + $offline
+            ErrorId = 'InvalidStackName'; Category = 'InvalidArgument'; Terminating = $false
+            Message = "^'1stack' is not a stack name" }
+        @{ Command = 'Resume-CfnStackRollback'; Label = 'a -StackName with a space'; Server = 'none'
+            Arguments = @{ StackName = 'lightwave dev'; Force = $true } + $offline
+            ErrorId = 'InvalidStackName'; Category = 'InvalidArgument'; Terminating = $false
+            Message = "^'lightwave dev' is not a stack name" }
+        @{ Command = 'Remove-CfnStack'; Label = 'an empty -RetainResources'; Server = 'none'
+            Arguments = @{ StackName = 's'; RetainResources = @(); Force = $true } + $offline
+            ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Terminating = $true
+            Message = "parameter 'RetainResources'\. The argument is null, empty" }
+        @{ Command = 'Remove-CfnStack'; Label = 'a -Timeout of 0'; Server = 'none'
+            Arguments = @{ StackName = 's'; Wait = $true; Timeout = 0; Force = $true } + $offline
+            ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Terminating = $true
+            Message = "parameter 'Timeout'\. The 0 argument is less than the minimum allowed range of 1" }
+        @{ Command = 'Wait-CfnStack'; Label = 'a -PollInterval of 301'; Server = 'none'
+            Arguments = @{ StackName = 's'; PollInterval = 301 } + $offline
+            ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Terminating = $true
+            Message = "parameter 'PollInterval'\. The 301 argument is greater than the maximum allowed range of 300" }
+        @{ Command = 'Wait-CfnStack'; Label = 'a -QuietWarning of 0'; Server = 'none'
+            Arguments = @{ StackName = 's'; QuietWarning = 0 } + $offline
+            ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Terminating = $true
+            Message = "parameter 'QuietWarning'\. The 0 argument is less than the minimum allowed range of 1" }
+        @{ Command = 'Wait-CfnStack'; Label = 'a stack id that is not an ARN'; Server = 'none'
+            Arguments = @{ StackName = 'arn:aws:cloudformation:us-east-1:123:stack/x' } + $offline
+            ErrorId = 'InvalidStackName'; Category = 'InvalidArgument'; Terminating = $false
+            Message = "^'arn:aws:cloudformation:us-east-1:123:stack/x' is not a stack name: .* or a stack id" }
+        @{ Command = 'Get-DeploymentEstimate'; Label = 'an empty -RegistryPath'; Server = 'none'
+            Arguments = @{ StackName = 's'; RegistryPath = '' } + $offline
+            ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Terminating = $true
+            Message = "parameter 'RegistryPath'\. The argument is null or empty" }
+        @{ Command = 'Get-DeploymentEstimate'; Label = 'a -StackName with a slash'; Server = 'none'
+            Arguments = @{ StackName = 'lightwave/dev' } + $offline
+            ErrorId = 'InvalidStackName'; Category = 'InvalidArgument'; Terminating = $false
+            Message = "^'lightwave/dev' is not a stack name" }
+        @{ Command = 'Update-DeploymentHistory'; Label = 'an empty -StackName'; Server = 'none'
+            Arguments = @{ StackName = @('') } + $offline
+            ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Terminating = $true
+            Message = "parameter 'StackName'\. The argument is null, empty" }
+
         # ---------------------------------------------------------------- against the sandbox
         @{ Command = 'Get-DeploymentHealth'; Label = 'an -EndpointUrl with a path'; Server = 'sandbox'
             Arguments = @{ Cluster = $lightwaveCluster; Region = 'us-east-1'; EndpointUrl = '{Sandbox}/some/path' }
@@ -332,6 +382,23 @@ BeforeDiscovery {
             Arguments = @{ TargetGroupArn = '{TargetGroupArn}'; HealthCheckPath = '/api/v1/health/health/'; Redeploy = $true; Cluster = 'no-such-cluster'; Service = @($lightwaveService); Region = 'us-east-1'; EndpointUrl = '{Sandbox}'; WhatIf = $true }
             ErrorId = 'ClusterNotFound'; Category = 'ObjectNotFound'; Terminating = $false
             Message = "^Cluster 'no-such-cluster' does not exist in region 'us-east-1'\.$" }
+        # ---------------------------------------------------------------- CloudFormation cmdlets (runbook 001): against the sandbox
+        @{ Command = 'Get-CfnStackDiagnosis'; Label = 'a stack that does not exist'; Server = 'sandbox'
+            Arguments = @{ StackName = 'no-such-stack'; Region = 'us-east-1'; EndpointUrl = '{Sandbox}' }
+            ErrorId = 'StackNotFound'; Category = 'ObjectNotFound'; Terminating = $false
+            Message = "^Stack 'no-such-stack' does not exist in region 'us-east-1'" }
+        @{ Command = 'Stop-CfnStackUpdate'; Label = 'a stack that does not exist'; Server = 'sandbox'
+            Arguments = @{ StackName = 'no-such-stack'; Region = 'us-east-1'; EndpointUrl = '{Sandbox}'; Force = $true }
+            ErrorId = 'StackNotFound'; Category = 'ObjectNotFound'; Terminating = $false
+            Message = "^Stack 'no-such-stack' does not exist in region 'us-east-1'" }
+        @{ Command = 'Wait-CfnStack'; Label = 'a stack that does not exist'; Server = 'sandbox'
+            Arguments = @{ StackName = 'no-such-stack'; Region = 'us-east-1'; EndpointUrl = '{Sandbox}' }
+            ErrorId = 'StackNotFound'; Category = 'ObjectNotFound'; Terminating = $false
+            Message = "^Stack 'no-such-stack' does not exist in region 'us-east-1'" }
+        @{ Command = 'Get-DeploymentEstimate'; Label = 'a stack that does not exist'; Server = 'sandbox'
+            Arguments = @{ StackName = 'no-such-stack'; Region = 'us-east-1'; EndpointUrl = '{Sandbox}' }
+            ErrorId = 'StackNotFound'; Category = 'ObjectNotFound'; Terminating = $false
+            Message = "^Stack 'no-such-stack' does not exist in region 'us-east-1'" }
     )
 
     $offlineCases = @($badInputs | Where-Object { $_.Server -eq 'none' })

@@ -174,3 +174,69 @@ Describe 'Output that scripts can use' -Tag Integration {
         ($waited | ConvertTo-Json | ConvertFrom-Json).Outcome | Should -Be 'Completed'
     }
 }
+
+Describe 'CloudFormation results (runbook 001) at 80 columns' -Tag Integration {
+    BeforeAll {
+        $stack = @{ StackName = 'lightwave-dev-stack' } + $aws
+        $registry = Join-Path -Path $awsFolder -ChildPath '.deployment-registry'
+        $null = Set-SandboxScenario -Sandbox $sandbox -Name 'stack-stuck-rds'
+        $stuck = Get-CfnStackDiagnosis @stack
+        $history = Update-DeploymentHistory -RegistryPath $registry @aws
+        $estimate = Get-DeploymentEstimate -RegistryPath $registry @stack
+        $null = Set-SandboxScenario -Sandbox $sandbox -Name 'stack-rollback-failed'
+        $rollbackFailed = Get-CfnStackDiagnosis @stack
+        $resumed = Resume-CfnStackRollback @stack -Force
+        $null = Set-SandboxScenario -Sandbox $sandbox -Name 'stack-delete-failed'
+        $deleteFailed = Remove-CfnStack @stack -Force -Wait -PollInterval 1 -Timeout 300 -ErrorAction SilentlyContinue
+    }
+
+    It 'Get-CfnStackDiagnosis shows the stuck resources, the symptoms and the legal commands whole' {
+        $text = Get-ScreenText -InputObject $stuck
+        $text | Should -Match 'lightwave-dev-stack: CREATE_IN_PROGRESS'
+        $text | Should -Match (Get-WrappedPattern -Fact 'Database (AWS::RDS::DBInstance) CREATE_IN_PROGRESS')
+        $text | Should -Match (Get-WrappedPattern -Fact 'No new stack events for')
+        $text | Should -Match (Get-WrappedPattern -Fact ('Remove-CfnStack -StackName lightwave-dev-stack -Wait -Region us-east-1 -EndpointUrl ' + $sandbox.Url))
+        Get-LongestLine -InputObject $stuck | Should -BeLessOrEqual 80
+    }
+
+    It 'Get-CfnStackDiagnosis shows the root cause, the rollback failure and the skip list' {
+        $text = Get-ScreenText -InputObject $rollbackFailed
+        $text | Should -Match (Get-WrappedPattern -Fact 'Root cause: DatabaseMigration')
+        $text | Should -Match (Get-WrappedPattern -Fact 'Failed to apply migration 0043')
+        $text | Should -Match (Get-WrappedPattern -Fact 'Rollback failed: Database')
+        $text | Should -Match (Get-WrappedPattern -Fact '-ResourcesToSkip Database')
+        Get-LongestLine -InputObject $rollbackFailed | Should -BeLessOrEqual 80
+    }
+
+    It 'Resume-CfnStackRollback shows the action, the statuses and what it skipped' {
+        $text = Get-ScreenText -InputObject $resumed
+        $text | Should -Match (Get-WrappedPattern -Fact 'lightwave-dev-stack: ContinueRollback (UPDATE_ROLLBACK_FAILED ->')
+        $text | Should -Match 'skipping Database'
+        Get-LongestLine -InputObject $resumed | Should -BeLessOrEqual 80
+    }
+
+    It 'a failed deletion''s wait result shows the outcome and the first failure''s reason' {
+        $text = Get-ScreenText -InputObject $deleteFailed
+        $text | Should -Match 'lightwave-dev-stack\s+Failed'
+        $text | Should -Match (Get-WrappedPattern -Fact 'First failure: AssetsBucket (AWS::S3::Bucket) DELETE_FAILED')
+        $text | Should -Match (Get-WrappedPattern -Fact 'The bucket you tried to delete is not empty')
+        Get-LongestLine -InputObject $deleteFailed | Should -BeLessOrEqual 80
+        ($deleteFailed | ConvertTo-Json -Depth 3 | ConvertFrom-Json).Outcome | Should -Be 'Failed'
+    }
+
+    It 'Get-DeploymentEstimate shows the range and its accuracy' {
+        $text = Get-ScreenText -InputObject $estimate
+        [string]$estimate | Should -Match '^lightwave-dev-stack CREATE_IN_PROGRESS: about [\d.]+ min left \([\d.]+-[\d.]+ min\), \d+ of \d+ resources done$'
+        $text | Should -Match (Get-WrappedPattern -Fact ([string]$estimate))
+        $text | Should -Match (Get-WrappedPattern -Fact ('Accuracy: ' + $estimate.Accuracy))
+        Get-LongestLine -InputObject $estimate | Should -BeLessOrEqual 80
+    }
+
+    It 'Update-DeploymentHistory shows the file, the counts, the accuracy and the averages' {
+        $text = Get-ScreenText -InputObject $history
+        $text | Should -Match (Get-WrappedPattern -Fact ('{0}: {1} deployments ({1} new)' -f $history.Path, $history.Deployments))
+        $text | Should -Match 'Accuracy: mean absolute error'
+        $text | Should -Match 'AWS::RDS::DBInstance CREATE: [\d.]+ min'
+        Get-LongestLine -InputObject $history | Should -BeLessOrEqual 80
+    }
+}

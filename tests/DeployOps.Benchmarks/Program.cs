@@ -35,9 +35,15 @@ public static class Program
             case "import":
                 await ModuleImport.RunAsync(runs: Number(args, 1, 10));
                 return 0;
+            // Issue 10's benchmarks.
+            case "estimate-accuracy":
+                await DeploymentEstimateAccuracy.RunAsync();
+                return 0;
             default:
-                Console.Error.WriteLine("Usage: DeployOps.Benchmarks sandbox-resources [services] | sandbox-timings | health-diagnosis [services]");
-                Console.Error.WriteLine("       | sweep [services clusters cli-services] | faults [diagnoses seed [scenario]] | lost-answers [runs seed] | import [runs]");
+                Console.Error.WriteLine("Usage: DeployOps.Benchmarks <verb> [arguments]");
+                Console.Error.WriteLine("  sandbox-resources [services] | sandbox-timings | health-diagnosis [services]");
+                Console.Error.WriteLine("  sweep [services clusters cli-services] | faults [diagnoses seed [scenario]] | lost-answers [runs seed] | import [runs]");
+                Console.Error.WriteLine("  estimate-accuracy");
                 return 2;
         }
     }

@@ -57,4 +57,15 @@ public static class ErrorIds
     // Endpoints.
     public const string InvalidUrl = nameof(InvalidUrl);
     public const string EndpointCheckFailed = nameof(EndpointCheckFailed);
+
+    // CloudFormation stacks (runbook 001).
+    public const string StackActionNotAllowed = nameof(StackActionNotAllowed);
+    public const string InvalidResourcesToSkip = nameof(InvalidResourcesToSkip);
+    public const string InvalidRetainResources = nameof(InvalidRetainResources);
+    public const string StackOperationFailed = nameof(StackOperationFailed);
+    public const string StackRollingBack = nameof(StackRollingBack);
+    public const string StackWaitTimedOut = nameof(StackWaitTimedOut);
+    public const string InvalidStackName = nameof(InvalidStackName);
+    public const string HistoryFileInvalid = nameof(HistoryFileInvalid);
+    public const string NoDeploymentHistory = nameof(NoDeploymentHistory);
 }

@@ -24,6 +24,8 @@ public sealed class AwsFacts
         TaskDefinitions = new TaskDefinitionReader(this);
         Logs = new ApplicationLogReader(this);
         Network = new NetworkPathReader(this);
+        Stacks = new StackReader(this);
+        Databases = new RdsReader(this);
     }
 
     public AwsSession Session { get; }
@@ -55,4 +57,10 @@ public sealed class AwsFacts
 
     /// <summary>The network path from a load balancer to a service's tasks (security groups, subnets).</summary>
     public NetworkPathReader Network { get; }
+
+    /// <summary>CloudFormation stacks: status, resources, template, events, nested stacks.</summary>
+    public StackReader Stacks { get; }
+
+    /// <summary>RDS instances and clusters, their events, their subnet groups' free addresses.</summary>
+    public RdsReader Databases { get; }
 }

@@ -108,6 +108,9 @@ public sealed class MotoClient : IDisposable
     public Task<XElement> Ec2Async(string action, IEnumerable<KeyValuePair<string, string>> form, string region, CancellationToken cancellationToken) =>
         QueryAsync("ec2", action, "2016-11-15", form, region, cancellationToken);
 
+    public Task<XElement> RdsAsync(string action, IEnumerable<KeyValuePair<string, string>> form, string region, CancellationToken cancellationToken) =>
+        QueryAsync("rds", action, "2014-10-31", form, region, cancellationToken);
+
     private async Task<JsonObject> JsonAsync(string service, string targetPrefix, string operation, JsonObject body, string region, CancellationToken cancellationToken)
     {
         using var message = new HttpRequestMessage(HttpMethod.Post, "");

@@ -31,9 +31,19 @@ public sealed record ScenarioDefinition
     public IReadOnlyList<ServiceDefinition> Services { get; init; } = [];
 
     public WorldTimings Timings { get; init; } = new();
+
+    /// <summary>CloudFormation templates by name (<c>scenarios/templates/NAME.yaml</c> or <c>.json</c>), for stacks and TemplateURLs.</summary>
+    public IReadOnlyDictionary<string, string> Templates { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Stacks: the ones with a template are built at load, with their past; every one's resources behave as declared.</summary>
+    public IReadOnlyList<StackDefinition> Stacks { get; init; } = [];
+
+    /// <summary>How RDS DB instances behave, by identifier, whoever creates them.</summary>
+    public IReadOnlyDictionary<string, DatabaseBehaviour> Databases { get; init; } = new Dictionary<string, DatabaseBehaviour>();
 }
 
-public sealed record SubnetDefinition(string Name, string Cidr, string AvailabilityZone);
+/// <param name="UsedAddresses">Addresses already taken in the subnet (network interfaces of other resources), so it has fewer free.</param>
+public sealed record SubnetDefinition(string Name, string Cidr, string AvailabilityZone, int UsedAddresses = 0);
 
 public sealed record IngressRuleDefinition(string Protocol, int FromPort, int ToPort, string? Cidr, string? SourceGroup);
 
@@ -206,3 +216,89 @@ public sealed record AppProfile
 
     public AppFailure Failure { get; init; } = new();
 }
+
+/// <summary>What a stack does to a resource: the actions a scenario can make slow, stuck or failing.</summary>
+public enum ResourceActionKind
+{
+    Create,
+    Update,
+    Delete,
+
+    /// <summary>What a rollback does to it (an update undone, or a delete after a failed create).</summary>
+    Rollback,
+}
+
+/// <summary>How one resource of a stack behaves (<c>stacks.NAME.resources.LOGICAL_ID</c>).</summary>
+public sealed record ResourceBehaviour
+{
+    public static ResourceBehaviour Default { get; } = new();
+
+    /// <summary>World seconds each action takes; null for the resource type's usual time.</summary>
+    public double? Seconds { get; init; }
+
+    /// <summary>Actions that never finish (CloudFormation waits, as for an RDS instance that stays creating).</summary>
+    public IReadOnlySet<ResourceActionKind> Stuck { get; init; } = new HashSet<ResourceActionKind>();
+
+    /// <summary>Actions that fail, with CloudFormation's status reason; a failure stays (a retry fails again).</summary>
+    public IReadOnlyDictionary<ResourceActionKind, string> Failures { get; init; } = new Dictionary<ResourceActionKind, string>();
+
+    /// <summary>For a custom resource: the lines its function logs in /aws/lambda/NAME each time it runs.</summary>
+    public IReadOnlyList<string> FunctionLogs { get; init; } = [];
+}
+
+/// <summary>A stack of a scenario (<c>stacks.NAME</c>).</summary>
+public sealed record StackDefinition
+{
+    public required string Name { get; init; }
+
+    /// <summary>The template it is created from at load; null for a stack whose resources' behaviour is all that is declared.</summary>
+    public string? Template { get; init; }
+
+    /// <summary>Parameter values; <c>{subnet:NAME}</c>, <c>{securityGroup:NAME}</c>, <c>{targetGroup:NAME}</c> and <c>{vpc}</c> name the scenario's resources.</summary>
+    public IReadOnlyDictionary<string, string> Parameters { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>World seconds before the load at which CreateStack was called.</summary>
+    public double CreatedSecondsAgo { get; init; }
+
+    public bool DisableRollback { get; init; }
+
+    /// <summary>Updates after the create, oldest first.</summary>
+    public IReadOnlyList<StackUpdateDefinition> Updates { get; init; } = [];
+
+    /// <summary>World seconds before the load at which DeleteStack was called; null when it was not.</summary>
+    public double? DeletedSecondsAgo { get; init; }
+
+    public IReadOnlyDictionary<string, ResourceBehaviour> Resources { get; init; } = new Dictionary<string, ResourceBehaviour>();
+
+    /// <summary>Past incarnations of the stack (created, then deleted), for deployment history; null for none.</summary>
+    public StackHistoryDefinition? History { get; init; }
+}
+
+/// <summary>An update of a scenario's stack: its template (null keeps the stack's), parameters laid over the stack's, and when.</summary>
+public sealed record StackUpdateDefinition(string? Template, IReadOnlyDictionary<string, string> Parameters, double SecondsAgo);
+
+/// <param name="Deployments">How many past incarnations.</param>
+/// <param name="HoursApart">World hours between two of them; the newest was deleted that long before the stack's create.</param>
+/// <param name="Jitter">How much each resource's duration varies around its usual time (0.2 = up to 20% either way).</param>
+/// <param name="Seed">The seed of the durations, so the history is the same at every load.</param>
+public sealed record StackHistoryDefinition(int Deployments, double HoursApart, double Jitter, int Seed);
+
+/// <summary>How an RDS DB instance behaves (<c>databases.IDENTIFIER</c>).</summary>
+public sealed record DatabaseBehaviour
+{
+    public required string Identifier { get; init; }
+
+    /// <summary>World seconds from CreateDBInstance to available (RDS's usual 15 minutes by default).</summary>
+    public double CreateSeconds { get; init; } = 900;
+
+    /// <summary>It stays creating.</summary>
+    public bool Stuck { get; init; }
+
+    /// <summary>It ends failed after <see cref="CreateSeconds"/>, with this event message.</summary>
+    public string? FailureReason { get; init; }
+
+    /// <summary>Events RDS reports along the way, world seconds after the create.</summary>
+    public IReadOnlyList<ScriptedDatabaseEvent> Events { get; init; } = [];
+}
+
+public sealed record ScriptedDatabaseEvent(double AfterSeconds, string Message, string Category);

@@ -7,6 +7,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using System.Xml.Linq;
 using DeployOps.Sandbox.Moto;
+using DeployOps.Sandbox.Simulators.CloudFormation;
 using DeployOps.Sandbox.Simulators.EcsRuntime;
 using DeployOps.Sandbox.World;
 
@@ -47,6 +48,9 @@ public sealed class ScenarioLoader
             await _world.TickAsync(cancellationToken).ConfigureAwait(false);
             await CreateEcsAsync(scenario, region, subnets, groups, targetGroups, cancellationToken).ConfigureAwait(false);
 
+            // Stacks last: their templates use the network, the load balancing and the clusters above.
+            await CreateStacksAsync(scenario, region, subnets, groups, targetGroups, cancellationToken).ConfigureAwait(false);
+
             // One step more, so the world's own calls (target registrations, logs) have reached moto
             // before the scenario counts as loaded.
             await _world.TickAsync(cancellationToken).ConfigureAwait(false);
@@ -82,6 +86,11 @@ public sealed class ScenarioLoader
                 [new("VpcId", vpcId), new("CidrBlock", subnet.Cidr), new("AvailabilityZone", subnet.AvailabilityZone), .. NameTag("subnet", subnet.Name)],
                 region, cancellationToken).ConfigureAwait(false);
             subnets[subnet.Name] = await RequiredAsync(reply, "subnetId", "ec2", "CreateSubnet", cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < subnet.UsedAddresses; i++)
+            {
+                // Other resources' network interfaces take the subnet's addresses (what leaves an RDS instance without one).
+                await _moto.Ec2Async("CreateNetworkInterface", [new("SubnetId", subnets[subnet.Name]), new("Description", $"in use ({subnet.Name})")], region, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         var groups = new Dictionary<string, string>();
@@ -202,6 +211,43 @@ public sealed class ScenarioLoader
                 var updated = await _moto.EcsAsync("UpdateService", update, region, cancellationToken).ConfigureAwait(false);
                 await ecs.OnServiceUpdatedAsync(update, updated, region, cancellationToken).ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>
+    /// Builds the scenario's stacks with their past (history, create, updates, delete) through the CloudFormation simulator;
+    /// a stack parameter may name the scenario's resources: <c>{subnet:NAME}</c>, <c>{securityGroup:NAME}</c>,
+    /// <c>{targetGroup:NAME}</c>, <c>{vpc}</c>.
+    /// </summary>
+    private async Task CreateStacksAsync(ScenarioDefinition scenario, string region, Dictionary<string, string> subnets, Dictionary<string, string> groups,
+        Dictionary<string, string> targetGroups, CancellationToken cancellationToken)
+    {
+        if (scenario.Stacks.All(s => s.Template is null))
+        {
+            return;
+        }
+
+        var vpc = await _moto.Ec2Async("DescribeVpcs", [new("Filter.1.Name", "cidr"), new("Filter.1.Value.1", scenario.VpcCidr)], region, cancellationToken).ConfigureAwait(false);
+        var names = new Dictionary<string, string>(StringComparer.Ordinal) { ["vpc"] = vpc.Find("vpcId")?.Value ?? "" };
+        foreach (var (kind, ids) in new[] { ("subnet", subnets), ("securityGroup", groups), ("targetGroup", targetGroups) })
+        {
+            foreach (var (name, id) in ids)
+            {
+                names[$"{kind}:{name}"] = id;
+            }
+        }
+
+        string Expand(string value) => System.Text.RegularExpressions.Regex.Replace(value, @"\{(?<name>[A-Za-z]+(:[^}]+)?)\}", match =>
+            names.TryGetValue(match.Groups["name"].Value, out var id)
+                ? id
+                : throw new ScenarioException($"{scenario.Name}.yaml: a stack parameter names '{match.Value}', which is not a subnet, security group or target group of the scenario (or {{vpc}})."));
+
+        _world.InvalidateConfiguration(region);
+        await _world.TickAsync(cancellationToken).ConfigureAwait(false);
+        var cloudFormation = _world.Simulator<CloudFormationSimulator>();
+        foreach (var stack in scenario.Stacks.Where(s => s.Template is not null))
+        {
+            await cloudFormation.ReplayAsync(stack, region, Expand, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -29,7 +29,7 @@ public static partial class ScenarioReader
         }
 
         var root = ReadWithExtends(name, directory, []);
-        return Bind(name, root);
+        return Bind(name, root, directory);
     }
 
     [GeneratedRegex("^[a-z0-9][a-z0-9-]*$")]
@@ -62,10 +62,10 @@ public static partial class ScenarioReader
         return ScenarioNode.Merge(parent, node.Without("extends"));
     }
 
-    private static ScenarioDefinition Bind(string name, ScenarioNode root)
+    private static ScenarioDefinition Bind(string name, ScenarioNode root, string directory)
     {
         root.AllowOnly("description", "region", "applications", "network", "securityGroups", "targetGroups", "loadBalancers",
-            "logGroups", "taskDefinitions", "clusters", "timings");
+            "logGroups", "taskDefinitions", "clusters", "timings", "stacks", "databases");
         var subnets = ReadSubnets(root["network"]);
         var securityGroups = root["securityGroups"]?.AsMap().Select(e => ReadSecurityGroup(e.Key, e.Value)).ToList() ?? [];
         var targetGroups = root["targetGroups"]?.AsMap().Select(e => ReadTargetGroup(e.Key, e.Value)).ToList() ?? [];
@@ -85,6 +85,9 @@ public static partial class ScenarioReader
             TaskDefinitions = taskDefinitions,
             Services = (root["clusters"]?.AsMap() ?? []).SelectMany(c => ReadCluster(c.Key, c.Value)).ToList(),
             Timings = ReadTimings(root["timings"]),
+            Templates = ReadTemplates(directory),
+            Stacks = root["stacks"]?.AsMap().Select(e => ReadStack(e.Key, e.Value)).ToList() ?? [],
+            Databases = (root["databases"]?.AsMap() ?? []).ToDictionary(e => e.Key, e => ReadDatabase(e.Key, e.Value)),
         };
         CheckReferences(scenario, root);
         return scenario;
@@ -100,8 +103,9 @@ public static partial class ScenarioReader
         network.AllowOnly("vpcCidr", "subnets");
         return (network["subnets"]?.AsMap() ?? []).Select(e =>
         {
-            e.Value.AllowOnly("cidr", "availabilityZone");
-            return new SubnetDefinition(e.Key, ReadCidr(Required(e.Value, "cidr")), Required(e.Value, "availabilityZone").AsString("an availability zone such as us-east-1a"));
+            e.Value.AllowOnly("cidr", "availabilityZone", "usedAddresses");
+            return new SubnetDefinition(e.Key, ReadCidr(Required(e.Value, "cidr")), Required(e.Value, "availabilityZone").AsString("an availability zone such as us-east-1a"),
+                e.Value["usedAddresses"]?.AsInt(0, 250) ?? 0);
         }).ToList();
     }
 
@@ -412,6 +416,8 @@ public static partial class ScenarioReader
             Check(node?["taskDefinition"], [service.TaskDefinition], taskDefinitions, "task definition revision");
             Check(node?["previousTaskDefinition"], service.PreviousTaskDefinition is null ? [] : [service.PreviousTaskDefinition], taskDefinitions, "task definition revision");
         }
+
+        CheckStacks(scenario, root);
     }
 
     private static ScenarioNode Required(ScenarioNode node, string key) =>

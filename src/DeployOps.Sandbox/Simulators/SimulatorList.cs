@@ -1,7 +1,9 @@
 using System.Collections.Generic;
 using DeployOps.Sandbox.Simulators.AlbListeners;
+using DeployOps.Sandbox.Simulators.CloudFormation;
 using DeployOps.Sandbox.Simulators.EcsRuntime;
 using DeployOps.Sandbox.Simulators.Logs;
+using DeployOps.Sandbox.Simulators.Rds;
 using DeployOps.Sandbox.Simulators.TargetHealth;
 using DeployOps.Sandbox.World;
 
@@ -18,11 +20,15 @@ public static class SimulatorList
     {
         var targetHealth = new TargetHealthSimulator(world);
         var logs = new TaskLogsSimulator(world);
+        var ecs = new EcsRuntimeSimulator(world, targetHealth, logs);
+        var rds = new RdsSimulator(world);
         return
         [
-            new EcsRuntimeSimulator(world, targetHealth, logs),
+            new CloudFormationSimulator(world, ecs, rds, logs),
+            ecs,
             targetHealth,
             new AlbListenersSimulator(world, targetHealth),
+            rds,
             logs,
         ];
     }
