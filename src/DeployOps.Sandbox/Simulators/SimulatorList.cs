@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using DeployOps.Sandbox.Simulators.AlbListeners;
 using DeployOps.Sandbox.Simulators.EcsRuntime;
+using DeployOps.Sandbox.Simulators.Lightsail;
 using DeployOps.Sandbox.Simulators.Logs;
 using DeployOps.Sandbox.Simulators.TargetHealth;
 using DeployOps.Sandbox.World;
@@ -24,6 +25,7 @@ public static class SimulatorList
             targetHealth,
             new AlbListenersSimulator(world, targetHealth),
             logs,
+            new LightsailSimulator(world),
         ];
     }
 }
