@@ -117,10 +117,25 @@ public static class VerificationChecks
                 $"Deploy the expected image from the running configuration: Publish-LightsailDeployment -Image {expected} (Lightsail), or a new task definition revision (ECS).");
     }
 
-    /// <summary>True when <paramref name="image"/> is <paramref name="expected"/>, or ends with it after '.', ':' or '@'.</summary>
-    public static bool TagMatches(string image, string expected) =>
-        string.Equals(image, expected, StringComparison.Ordinal)
-        || (image.EndsWith(expected, StringComparison.Ordinal) && image.Length > expected.Length && image[image.Length - expected.Length - 1] is '.' or ':' or '@');
+    /// <summary>
+    /// True when <paramref name="image"/> is <paramref name="expected"/>, or ends with it after ':' or '@' (a docker tag or
+    /// digest), or after '.' in a pushed Lightsail image (<c>:api.soft-launch-32.165</c> has the tags 165 and soft-launch-32.165).
+    /// </summary>
+    public static bool TagMatches(string image, string expected)
+    {
+        if (string.Equals(image, expected, StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        if (!image.EndsWith(expected, StringComparison.Ordinal) || image.Length <= expected.Length)
+        {
+            return false;
+        }
+
+        var separator = image[image.Length - expected.Length - 1];
+        return separator is ':' or '@' || (separator == '.' && Aws.Lightsail.LightsailImageReference.IsPushed(image) && image.IndexOf(':', 1) < 0);
+    }
 
     /// <summary>
     /// The required names are set (a pattern with <c>*</c> needs at least one match) and the expected values match, compared by
@@ -157,7 +172,9 @@ public static class VerificationChecks
         }
 
         var compared = expected.Count - uncompared.Count;
-        var message = $"{required.Count + expected.Count(e => !required.Contains(e.Key))} expected name(s) set" +
+        // A pattern an expected name already matches (AI_MAX_TOKENS_* and AI_MAX_TOKENS_INPUT) names no further variable.
+        var named = expected.Count + required.Count(pattern => !expected.Keys.Any(name => NameMatches(name, pattern)));
+        var message = $"{named} expected name(s) set" +
                       (compared > 0 ? $"; {compared} value(s) match by SHA-256 digest" : "") +
                       (uncompared.Count > 0 ? $"; {string.Join(", ", uncompared)} come from secrets and were not compared" : "") + ".";
         return new DeploymentFinding(Environment, uncompared.Count > 0 ? VerificationOutcome.Warning : VerificationOutcome.Pass, message);

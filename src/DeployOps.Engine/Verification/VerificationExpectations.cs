@@ -16,7 +16,7 @@ namespace DeployOps.Verification;
 public sealed record VerificationExpectations
 {
     /// <summary>The phases checked when none are configured: a start, then the line every server logs once it listens.</summary>
-    public static readonly IReadOnlyList<string> DefaultStartupPhases = new[] { "/Starting/", "Listening on port" };
+    public static readonly IReadOnlyList<string> DefaultStartupPhases = new[] { "Starting", "Listening on port" };
 
     private static readonly Regex VariableName = new(@"^[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant);
     private static readonly Regex VariablePattern = new(@"^[A-Za-z_*][A-Za-z0-9_*]*$", RegexOptions.CultureInvariant);
