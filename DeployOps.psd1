@@ -23,6 +23,11 @@
         'Restart-EcsService'
         'Test-DeploymentEndpoint'
         'Wait-EcsDeployment'
+        'Get-LightsailDeployment'
+        'Publish-LightsailDeployment'
+        'Invoke-LightsailRollback'
+        'Set-LightsailContainerService'
+        'Test-DeploymentVerification'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
