@@ -30,6 +30,11 @@
         'Wait-CfnStack'
         'Update-DeploymentHistory'
         'Get-DeploymentEstimate'
+        'Get-LightsailDeployment'
+        'Publish-LightsailDeployment'
+        'Invoke-LightsailRollback'
+        'Set-LightsailContainerService'
+        'Test-DeploymentVerification'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -399,6 +399,88 @@ BeforeDiscovery {
             Arguments = @{ StackName = 'no-such-stack'; Region = 'us-east-1'; EndpointUrl = '{Sandbox}' }
             ErrorId = 'StackNotFound'; Category = 'ObjectNotFound'; Terminating = $false
             Message = "^Stack 'no-such-stack' does not exist in region 'us-east-1'" }
+
+        # ---------------------------------------------------------------- runbook 003: Lightsail and post-deploy verification
+        @{ Command = 'Get-LightsailDeployment'; Label = 'an empty -ServiceName'; Server = 'none'
+            Arguments = @{ ServiceName = @('') } + $offline
+            ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Terminating = $true
+            Message = "parameter 'ServiceName'\. The argument is null, empty" }
+        @{ Command = 'Get-LightsailDeployment'; Label = 'a -Version of 0'; Server = 'none'
+            Arguments = @{ ServiceName = @('api'); Version = 0 } + $offline
+            ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Terminating = $true
+            Message = "parameter 'Version'\. The 0 argument is less than the minimum allowed range of 1" }
+        @{ Command = 'Publish-LightsailDeployment'; Label = 'an -Image with a space'; Server = 'none'
+            Arguments = @{ ServiceName = 'api'; Image = 'api 165'; Force = $true } + $offline
+            ErrorId = 'InvalidImageReference'; Category = 'InvalidArgument'; Terminating = $true
+            Message = "^'api 165' is not an image reference; expected a pushed image such as :api\.soft-launch-32\.165" }
+        @{ Command = 'Publish-LightsailDeployment'; Label = 'an -Image pushed to another service'; Server = 'none'
+            Arguments = @{ ServiceName = 'api'; Image = ':web.soft-launch-32.165'; Force = $true } + $offline
+            ErrorId = 'InvalidImageReference'; Category = 'InvalidArgument'; Terminating = $true
+            Message = "^':web\.soft-launch-32\.165' was pushed to container service 'web', not 'api'" }
+        @{ Command = 'Publish-LightsailDeployment'; Label = 'a -SetEnvironment name with a space'; Server = 'none'
+            Arguments = @{ ServiceName = 'api'; Image = ':api.soft-launch-32.165'; SetEnvironment = @{ 'AI MAX' = 'x' }; Force = $true } + $offline
+            ErrorId = 'InvalidEnvironmentName'; Category = 'InvalidArgument'; Terminating = $true
+            Message = "^'AI MAX' \(from -SetEnvironment\) is not an environment variable name; expected letters, digits and _" }
+        @{ Command = 'Publish-LightsailDeployment'; Label = 'a -HealthCheckPath without a leading /'; Server = 'none'
+            Arguments = @{ ServiceName = 'api'; Image = ':api.soft-launch-32.165'; HealthCheckPath = 'health/ready'; Force = $true } + $offline
+            ErrorId = 'InvalidHealthCheckPath'; Category = 'InvalidArgument'; Terminating = $true
+            Message = "^'health/ready' \(from -HealthCheckPath\) is not a health path; expected a path that starts with /" }
+        @{ Command = 'Publish-LightsailDeployment'; Label = 'a -Timeout of 0'; Server = 'none'
+            Arguments = @{ ServiceName = 'api'; Image = ':api.soft-launch-32.165'; Timeout = 0; Force = $true } + $offline
+            ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Terminating = $true
+            Message = "parameter 'Timeout'\. The 0 argument is less than the minimum allowed range of 1" }
+        @{ Command = 'Invoke-LightsailRollback'; Label = 'a -Version of 0'; Server = 'none'
+            Arguments = @{ ServiceName = 'api'; Version = 0; Force = $true } + $offline
+            ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Terminating = $true
+            Message = "parameter 'Version'\. The 0 argument is less than the minimum allowed range of 1" }
+        @{ Command = 'Set-LightsailContainerService'; Label = 'a -Scale of 0'; Server = 'none'
+            Arguments = @{ ServiceName = 'api'; Scale = 0; Force = $true } + $offline
+            ErrorId = 'InvalidCapacity'; Category = 'InvalidArgument'; Terminating = $true
+            Message = "^0 is not a scale; expected 1 to 20 nodes" }
+        @{ Command = 'Set-LightsailContainerService'; Label = 'an unknown -Power'; Server = 'none'
+            Arguments = @{ ServiceName = 'api'; Power = 'huge'; Force = $true } + $offline
+            ErrorId = 'InvalidCapacity'; Category = 'InvalidArgument'; Terminating = $true
+            Message = "^'huge' is not a container service power; expected one of nano, micro, small, medium, large, xlarge" }
+        @{ Command = 'Test-DeploymentVerification'; Label = 'an -Origin with a path'; Server = 'none'
+            Arguments = @{ ServiceName = @('api'); Origin = @('https://app.example.com/login') } + $offline
+            ErrorId = 'InvalidUrl'; Category = 'InvalidArgument'; Terminating = $true
+            Message = "^'https://app\.example\.com/login' is not an origin; expected a scheme and host without a path" }
+        @{ Command = 'Test-DeploymentVerification'; Label = 'a blank -ExpectedImageTag'; Server = 'none'
+            Arguments = @{ ServiceName = @('api'); ExpectedImageTag = ' ' } + $offline
+            ErrorId = 'InvalidImageReference'; Category = 'InvalidArgument'; Terminating = $true
+            Message = "^' ' is not an image tag; expected a tag such as 165" }
+        @{ Command = 'Test-DeploymentVerification'; Label = 'a -StartupPhase pattern that does not compile'; Server = 'none'
+            Arguments = @{ ServiceName = @('api'); StartupPhase = @('/Listening on (port/') } + $offline
+            ErrorId = 'InvalidStartupPhase'; Category = 'InvalidArgument'; Terminating = $true
+            Message = "^'/Listening on \(port/' is not a startup phase: the regular expression does not compile" }
+        @{ Command = 'Test-DeploymentVerification'; Label = 'a -RequiredEnvironment name with a dash'; Server = 'none'
+            Arguments = @{ Cluster = 'c'; Service = @('s'); RequiredEnvironment = @('AI-MAX') } + $offline
+            ErrorId = 'InvalidEnvironmentName'; Category = 'InvalidArgument'; Terminating = $true
+            Message = "^'AI-MAX' \(from -RequiredEnvironment\) is not an environment variable name" }
+        @{ Command = 'Get-LightsailDeployment'; Label = 'a container service that does not exist'; Server = 'sandbox'
+            Arguments = @{ ServiceName = @('no-such-service'); Region = 'us-east-2'; EndpointUrl = '{Sandbox}' }
+            ErrorId = 'LightsailServiceNotFound'; Category = 'ObjectNotFound'; Terminating = $false
+            Message = "^Container service 'no-such-service' does not exist in region 'us-east-2'\. List the region's container services with" }
+        @{ Command = 'Publish-LightsailDeployment'; Label = 'a container service that does not exist'; Server = 'sandbox'
+            Arguments = @{ ServiceName = 'no-such-service'; Image = 'nginx:1.25'; Region = 'us-east-2'; EndpointUrl = '{Sandbox}'; Force = $true }
+            ErrorId = 'LightsailServiceNotFound'; Category = 'ObjectNotFound'; Terminating = $false
+            Message = "^Container service 'no-such-service' does not exist in region 'us-east-2'\." }
+        @{ Command = 'Invoke-LightsailRollback'; Label = 'a container service that does not exist'; Server = 'sandbox'
+            Arguments = @{ ServiceName = 'no-such-service'; Region = 'us-east-2'; EndpointUrl = '{Sandbox}'; Force = $true }
+            ErrorId = 'LightsailServiceNotFound'; Category = 'ObjectNotFound'; Terminating = $false
+            Message = "^Container service 'no-such-service' does not exist in region 'us-east-2'\." }
+        @{ Command = 'Set-LightsailContainerService'; Label = 'a container service that does not exist'; Server = 'sandbox'
+            Arguments = @{ ServiceName = 'no-such-service'; Scale = 2; Region = 'us-east-2'; EndpointUrl = '{Sandbox}'; Force = $true }
+            ErrorId = 'LightsailServiceNotFound'; Category = 'ObjectNotFound'; Terminating = $false
+            Message = "^Container service 'no-such-service' does not exist in region 'us-east-2'\." }
+        @{ Command = 'Test-DeploymentVerification'; Label = 'a container service that does not exist'; Server = 'sandbox'
+            Arguments = @{ ServiceName = @('no-such-service'); Region = 'us-east-2'; EndpointUrl = '{Sandbox}' }
+            ErrorId = 'LightsailServiceNotFound'; Category = 'ObjectNotFound'; Terminating = $false
+            Message = "^Container service 'no-such-service' does not exist in region 'us-east-2'\." }
+        @{ Command = 'Test-DeploymentVerification'; Label = 'an ECS service that does not exist'; Server = 'sandbox'
+            Arguments = @{ Cluster = $lightwaveCluster; Service = @('no-such-service'); Region = 'us-east-1'; EndpointUrl = '{Sandbox}' }
+            ErrorId = 'ServiceNotFound'; Category = 'ObjectNotFound'; Terminating = $false
+            Message = "^Service 'no-such-service' does not exist in cluster 'lightwave-dev-ecs-cluster'\." }
     )
 
     $offlineCases = @($badInputs | Where-Object { $_.Server -eq 'none' })

@@ -240,3 +240,54 @@ Describe 'CloudFormation results (runbook 001) at 80 columns' -Tag Integration {
         Get-LongestLine -InputObject $history | Should -BeLessOrEqual 80
     }
 }
+
+Describe 'Lightsail deployments and verification results at 80 columns' -Tag Integration {
+    BeforeAll {
+        $lightsail = @{ Region = 'us-east-2'; EndpointUrl = $sandbox.Url }
+        $null = Set-SandboxScenario -Sandbox $sandbox -Name 'lightsail-failed-deployment'
+        $null = Wait-SandboxCondition -Because 'deployment 3 of api to fail' -ScriptBlock {
+            @(Get-LightsailDeployment -ServiceName 'api' @lightsail | Where-Object State -eq 'FAILED').Count -eq 1
+        }
+        $deployments = Get-LightsailDeployment -ServiceName 'api' @lightsail
+        $registry = Join-Path -Path $awsFolder -ChildPath 'registry-views'
+        $failed = Publish-LightsailDeployment -ServiceName 'api' -Image ':api.soft-launch-32.164' -RegistryPath $registry @lightsail -Force -ErrorAction SilentlyContinue
+        $verification = Test-DeploymentVerification -ServiceName 'api' -ReadyPath '/health/ready' -Origin 'https://app.lightwave.example' -RegistryPath $registry @lightsail -ErrorAction SilentlyContinue
+        $service = Set-LightsailContainerService -ServiceName 'api' @lightsail
+    }
+
+    It 'Get-LightsailDeployment shows each version, its state and its whole image' {
+        $text = Get-ScreenText -InputObject $deployments
+        $text | Should -Match '\b2\s+ACTIVE\b'
+        $text | Should -Match '\b3\s+FAILED\b'
+        $text | Should -Match (Get-WrappedPattern -Fact ':api.soft-launch-32.163')
+        $text | Should -Match (Get-WrappedPattern -Fact 'check /health/ready')
+        Get-LongestLine -InputObject $deployments | Should -BeLessOrEqual 80
+    }
+
+    It 'a failed Publish-LightsailDeployment shows the outcome and the log line that says why' {
+        $text = Get-ScreenText -InputObject $failed
+        $text | Should -Match 'Failed'
+        $text | Should -Match (Get-WrappedPattern -Fact 'Error: connect ECONNREFUSED 10.0.4.12:6379')
+        Get-LongestLine -InputObject $failed | Should -BeLessOrEqual 80
+    }
+
+    It 'Test-DeploymentVerification shows the verdict and every check with its message' {
+        $text = Get-ScreenText -InputObject $verification
+        $text | Should -Match 'Lightsail api \(2\): Failed'
+        $text | Should -Match '\[Fail\] ImageTag'
+        $text | Should -Match (Get-WrappedPattern -Fact ($verification.Findings | Where-Object Check -eq 'ImageTag').Message)
+        Get-LongestLine -InputObject $verification | Should -BeLessOrEqual 80
+    }
+
+    It 'Set-LightsailContainerService shows the state, scale and URL' {
+        $text = Get-ScreenText -InputObject $service
+        $text | Should -Match '\bRUNNING\s+2\s+small\b'
+        $text | Should -Match (Get-WrappedPattern -Fact $service.Url)
+        Get-LongestLine -InputObject $service | Should -BeLessOrEqual 80
+    }
+
+    It 'ConvertTo-Json writes the outcome and verification status as names' {
+        ($failed | ConvertTo-Json -Depth 4 | ConvertFrom-Json).Outcome | Should -Be 'Failed'
+        ($verification | ConvertTo-Json -Depth 4 | ConvertFrom-Json).Status | Should -Be 'Failed'
+    }
+}

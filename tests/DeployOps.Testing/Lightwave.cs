@@ -63,4 +63,76 @@ public static class Lightwave
         public const string AccessKeyLogLine = "[DEBUG] boto3 credentials: " + AccessKeyId + " / " + SecretAccessKey;
         public const string HealthCheckPath = HealthPath + "?token=" + ApiToken;
     }
+
+    /// <summary>
+    /// The Lightsail scenarios of runbook 003: container service <see cref="Service"/> in <see cref="Region"/>, one container
+    /// <see cref="Container"/> on <see cref="Port"/>, pushed images <c>:api.soft-launch-32.N</c>. Every deployment sets
+    /// <see cref="DatabaseUrl"/> and <see cref="JwtSecret"/> (seeded secrets that must never appear in an output).
+    /// </summary>
+    public static class Lightsail
+    {
+        public const string Region = "us-east-2";
+        public const string Service = "api";
+        public const string Container = "api";
+        public const int Port = 3697;
+        public const string Label = "soft-launch-32";
+        public const string LivenessPath = "/health/live";
+        public const string ReadinessPath = "/health/ready";
+        public const string Origin = "https://app.lightwave.example";
+        public const string DatabasePassword = "Ls-S3cret-Pa55-Seed";
+        public const string DatabaseUrl = "postgres://lightwave:" + DatabasePassword + "@db.lightwave.internal:5432/lightwave";
+        public const string JwtSecret = "jwt_SEEDED_4b7d1e9a2c5f8036";
+        public const string StartingLine = "Starting Nest application";
+        public const string ListeningLine = "Listening on port 3697";
+
+        /// <summary>The variables image .165 needs (it exits without them).</summary>
+        public static readonly string[] TokenBudgetVariables = { "AI_MAX_TOKENS_INPUT", "AI_MAX_TOKENS_OUTPUT" };
+
+        /// <summary>A pushed image's reference.</summary>
+        public static string Image(int number) => $":{Service}.{Label}.{number}";
+
+        /// <summary><c>lightsail-healthy</c>: scale 2, deployment 2 (.165, every variable, health check /health/ready) ACTIVE, deployment 1 (.163) INACTIVE.</summary>
+        public static class Healthy
+        {
+            public const string Scenario = "lightsail-healthy";
+            public const int ActiveVersion = 2;
+            public const int ActiveImage = 165;
+            public const int PreviousImage = 163;
+        }
+
+        /// <summary>
+        /// <c>lightsail-stale-config</c>: scale 1; .162 and .165 pushed; deployment 1 runs .162 (no AI_MAX_TOKENS_*, health check
+        /// /health/live), which never logs <see cref="ListeningLine"/>: /health/live 200, /health/ready and the API 503.
+        /// </summary>
+        public static class StaleConfig
+        {
+            public const string Scenario = "lightsail-stale-config";
+            public const int ActiveVersion = 1;
+            public const int StaleImage = 162;
+            public const int FreshImage = 165;
+        }
+
+        /// <summary>
+        /// <c>lightsail-failed-deployment</c>: deployment 1 ran .160, deployment 2 (.163) is ACTIVE, deployment 3 (.164) starts at
+        /// load and FAILS its health checks (<see cref="FailureLogLine"/>); .166 activates but never becomes ready.
+        /// </summary>
+        public static class FailedDeployment
+        {
+            public const string Scenario = "lightsail-failed-deployment";
+            public const int ActiveVersion = 2;
+            public const int FailedVersion = 3;
+            public const int FirstImage = 160;
+            public const int ActiveImage = 163;
+            public const int FailingImage = 164;
+            public const int NeverReadyImage = 166;
+            public const string FailureLogLine = "Error: connect ECONNREFUSED 10.0.4.12:6379";
+        }
+
+        /// <summary><c>lightsail-scale-one</c>: .165 healthy on one node, health check on the liveness path /health/live.</summary>
+        public static class ScaleOne
+        {
+            public const string Scenario = "lightsail-scale-one";
+            public const int ActiveVersion = 2;
+        }
+    }
 }

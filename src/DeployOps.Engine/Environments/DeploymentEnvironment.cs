@@ -26,6 +26,10 @@ public sealed record DeploymentEnvironment
     public IReadOnlyDictionary<string, ServiceSettings> Services { get; init; } =
         new Dictionary<string, ServiceSettings>(StringComparer.Ordinal);
 
+    /// <summary><c>lightsail</c>: what DeployOps expects of each Lightsail container service, by service name.</summary>
+    public IReadOnlyDictionary<string, VerificationSettings> LightsailServices { get; init; } =
+        new Dictionary<string, VerificationSettings>(StringComparer.Ordinal);
+
     /// <summary>The file the environment was read from.</summary>
     public string SourceFile { get; init; } = string.Empty;
 
@@ -53,4 +57,27 @@ public sealed record DeploymentEnvironment
 /// <param name="Name">The ECS service name.</param>
 /// <param name="HealthCheckPath">The path the target group's health check should use, e.g. <c>/health</c>.</param>
 /// <param name="PublicHealthUrl">The URL users reach the service's health endpoint at; null for internal services.</param>
-public sealed record ServiceSettings(string Name, string HealthCheckPath, Uri? PublicHealthUrl);
+public sealed record ServiceSettings(string Name, string HealthCheckPath, Uri? PublicHealthUrl)
+{
+    /// <summary>What a post-deploy verification of the service expects (runbook 003).</summary>
+    public VerificationSettings Verification { get; init; } = new();
+}
+
+/// <summary>
+/// What a post-deploy verification (runbook 003's verify-deployment.sh) expects of a service, from the settings file:
+/// <c>readyPath</c>, <c>requiredEnvironment</c>, <c>corsOrigins</c>, <c>startupPhases</c>.
+/// </summary>
+public sealed record VerificationSettings
+{
+    /// <summary><c>readyPath</c>: the deep health path, e.g. <c>/health/ready</c>.</summary>
+    public string? ReadyPath { get; init; }
+
+    /// <summary><c>requiredEnvironment</c>: variable names the running image needs (<c>*</c> matches any characters).</summary>
+    public IReadOnlyList<string> RequiredEnvironment { get; init; } = Array.Empty<string>();
+
+    /// <summary><c>corsOrigins</c>: origins whose requests CORS must allow.</summary>
+    public IReadOnlyList<string> CorsOrigins { get; init; } = Array.Empty<string>();
+
+    /// <summary><c>startupPhases</c>: the log lines of the startup, in order.</summary>
+    public IReadOnlyList<string> StartupPhases { get; init; } = Array.Empty<string>();
+}

@@ -68,4 +68,18 @@ public static class ErrorIds
     public const string InvalidStackName = nameof(InvalidStackName);
     public const string HistoryFileInvalid = nameof(HistoryFileInvalid);
     public const string NoDeploymentHistory = nameof(NoDeploymentHistory);
+    // Lightsail container services and post-deploy verification (runbook 003).
+    public const string LightsailServiceNotFound = nameof(LightsailServiceNotFound);
+    public const string LightsailContainerNotFound = nameof(LightsailContainerNotFound);
+    public const string LightsailImageNotFound = nameof(LightsailImageNotFound);
+    public const string LightsailDeploymentNotFound = nameof(LightsailDeploymentNotFound);
+    public const string LightsailServiceBusy = nameof(LightsailServiceBusy);
+    public const string InvalidImageReference = nameof(InvalidImageReference);
+    public const string InvalidEnvironmentName = nameof(InvalidEnvironmentName);
+    public const string RequiredEnvironmentMissing = nameof(RequiredEnvironmentMissing);
+    public const string NothingToRollBackTo = nameof(NothingToRollBackTo);
+    public const string VerificationFailed = nameof(VerificationFailed);
+    public const string VerificationIncomplete = nameof(VerificationIncomplete);
+    public const string InvalidStartupPhase = nameof(InvalidStartupPhase);
+    public const string InvalidCapacity = nameof(InvalidCapacity);
 }

@@ -26,6 +26,7 @@ public sealed class AwsFacts
         Network = new NetworkPathReader(this);
         Stacks = new StackReader(this);
         Databases = new RdsReader(this);
+        Lightsail = new LightsailReader(this);
     }
 
     public AwsSession Session { get; }
@@ -63,4 +64,6 @@ public sealed class AwsFacts
 
     /// <summary>RDS instances and clusters, their events, their subnet groups' free addresses.</summary>
     public RdsReader Databases { get; }
+    /// <summary>Lightsail container services: the service, its deployments, pushed images and container logs.</summary>
+    public LightsailReader Lightsail { get; }
 }

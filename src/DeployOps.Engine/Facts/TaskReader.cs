@@ -41,12 +41,19 @@ public sealed class TaskReader
     }
 
     /// <summary>The stopped tasks one deployment started (ListTasks startedBy, then DescribeTasks).</summary>
-    public async Task<Fact<IReadOnlyList<EcsTask>>> StoppedOfDeploymentAsync(string cluster, string deploymentId, CancellationToken cancellationToken)
+    public Task<Fact<IReadOnlyList<EcsTask>>> StoppedOfDeploymentAsync(string cluster, string deploymentId, CancellationToken cancellationToken) =>
+        OfDeploymentAsync(cluster, deploymentId, EcsDesiredStatus.Stopped, $"stopped tasks of deployment {deploymentId}", cancellationToken);
+
+    /// <summary>The running tasks one deployment started (ListTasks startedBy, then DescribeTasks): whose startup a verification reads.</summary>
+    public Task<Fact<IReadOnlyList<EcsTask>>> RunningOfDeploymentAsync(string cluster, string deploymentId, CancellationToken cancellationToken) =>
+        OfDeploymentAsync(cluster, deploymentId, EcsDesiredStatus.Running, $"running tasks of deployment {deploymentId}", cancellationToken);
+
+    private async Task<Fact<IReadOnlyList<EcsTask>>> OfDeploymentAsync(string cluster, string deploymentId, EcsDesiredStatus status, string what, CancellationToken cancellationToken)
     {
-        var arns = await _facts.Policy.ReadAsync($"stopped tasks of deployment {deploymentId}",
-            () => _facts.Session.Ecs.ListTasksAsync(new EcsListTasksRequest(cluster) { StartedBy = deploymentId, DesiredStatus = EcsDesiredStatus.Stopped }, cancellationToken))
+        var arns = await _facts.Policy.ReadAsync(what,
+            () => _facts.Session.Ecs.ListTasksAsync(new EcsListTasksRequest(cluster) { StartedBy = deploymentId, DesiredStatus = status }, cancellationToken))
             .ConfigureAwait(false);
-        return arns.IsRead ? await DescribeAsync(cluster, arns.Value, $"stopped tasks of deployment {deploymentId}", cancellationToken).ConfigureAwait(false)
+        return arns.IsRead ? await DescribeAsync(cluster, arns.Value, what, cancellationToken).ConfigureAwait(false)
             : arns.Select(_ => (IReadOnlyList<EcsTask>)Array.Empty<EcsTask>());
     }
 

@@ -102,6 +102,10 @@ public sealed class MotoClient : IDisposable
     public Task<JsonObject> LogsAsync(string operation, JsonObject body, string region, CancellationToken cancellationToken) =>
         JsonAsync("logs", LogsTarget, operation, body, region, cancellationToken);
 
+    /// <summary>A Lightsail call (the sandbox's Lightsail simulator answers; moto has none).</summary>
+    public Task<JsonObject> LightsailAsync(string operation, JsonObject body, string region, CancellationToken cancellationToken) =>
+        JsonAsync("lightsail", "Lightsail_20161128", operation, body, region, cancellationToken);
+
     public Task<XElement> ElbAsync(string action, IEnumerable<KeyValuePair<string, string>> form, string region, CancellationToken cancellationToken) =>
         QueryAsync("elasticloadbalancing", action, "2015-12-01", form, region, cancellationToken);
 

@@ -40,6 +40,8 @@ public sealed record ScenarioDefinition
 
     /// <summary>How RDS DB instances behave, by identifier, whoever creates them.</summary>
     public IReadOnlyDictionary<string, DatabaseBehaviour> Databases { get; init; } = new Dictionary<string, DatabaseBehaviour>();
+    /// <summary>Lightsail container services (the Lightsail simulator's part; moto has no Lightsail).</summary>
+    public LightsailDefinition Lightsail { get; init; } = new();
 }
 
 /// <param name="UsedAddresses">Addresses already taken in the subnet (network interfaces of other resources), so it has fewer free.</param>
@@ -302,3 +304,98 @@ public sealed record DatabaseBehaviour
 }
 
 public sealed record ScriptedDatabaseEvent(double AfterSeconds, string Message, string Category);
+/// <summary>The Lightsail part of a scenario: container services and how long Lightsail takes for each step.</summary>
+public sealed record LightsailDefinition
+{
+    public IReadOnlyList<LightsailServiceDefinition> ContainerServices { get; init; } = [];
+
+    public LightsailTimings Timings { get; init; } = new();
+}
+
+/// <summary>A container service: its power and scale, the images pushed to it, its deployment history and a deployment to start at load.</summary>
+public sealed record LightsailServiceDefinition
+{
+    public required string Name { get; init; }
+
+    /// <summary>nano, micro, small, medium, large or xlarge.</summary>
+    public string Power { get; init; } = "nano";
+
+    public int Scale { get; init; } = 1;
+
+    public IReadOnlyList<LightsailImageDefinition> Images { get; init; } = [];
+
+    /// <summary>The deployments it has run, oldest first (versions 1, 2, ...): the last that did not fail is ACTIVE and runs steadily, the others are INACTIVE or FAILED.</summary>
+    public IReadOnlyList<LightsailDeploymentDefinition> Deployments { get; init; } = [];
+
+    /// <summary>A deployment that starts when the scenario loads (the next version), or null.</summary>
+    public LightsailDeploymentDefinition? Deploy { get; init; }
+}
+
+/// <summary>A pushed image, <c>:&lt;service&gt;.&lt;label&gt;.&lt;number&gt;</c>, and the application profile it runs.</summary>
+public sealed record LightsailImageDefinition(string Label, int Number, string Application, string Digest);
+
+/// <summary>One deployment's specification: its containers and public endpoint; <see cref="Failed"/> for history that failed.</summary>
+public sealed record LightsailDeploymentDefinition
+{
+    public IReadOnlyList<LightsailContainerDefinition> Containers { get; init; } = [];
+
+    public required LightsailEndpointDefinition PublicEndpoint { get; init; }
+
+    public bool Failed { get; init; }
+}
+
+/// <summary>A container of a deployment: its image (a pushed <c>:service.label.n</c> or an application's name), environment and ports.</summary>
+public sealed record LightsailContainerDefinition
+{
+    public required string Name { get; init; }
+
+    public required string Image { get; init; }
+
+    public IReadOnlyList<string> Command { get; init; } = [];
+
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Port to protocol (HTTP, HTTPS, TCP, UDP).</summary>
+    public IReadOnlyDictionary<int, string> Ports { get; init; } = new Dictionary<int, string>();
+}
+
+/// <summary>The container and port the service's public endpoint serves, and its health check (Lightsail's defaults when not given).</summary>
+public sealed record LightsailEndpointDefinition(string ContainerName, int ContainerPort, LightsailHealthCheckDefinition HealthCheck);
+
+/// <summary>A public endpoint's health check; Lightsail's defaults: healthy 2, unhealthy 2, timeout 2 s, interval 5 s, path /, success codes 200-499.</summary>
+public sealed record LightsailHealthCheckDefinition
+{
+    public int HealthyThreshold { get; init; } = 2;
+
+    public int UnhealthyThreshold { get; init; } = 2;
+
+    public int TimeoutSeconds { get; init; } = 2;
+
+    public int IntervalSeconds { get; init; } = 5;
+
+    public string Path { get; init; } = "/";
+
+    public string SuccessCodes { get; init; } = "200-499";
+}
+
+/// <summary>How long the world's Lightsail takes for each step, in world seconds.</summary>
+public sealed record LightsailTimings
+{
+    /// <summary>A new service's PENDING time before it is READY (or starts its deployment).</summary>
+    public double ProvisioningSeconds { get; init; } = 30;
+
+    /// <summary>CREATING_DEPLOYMENT: from CreateContainerServiceDeployment until the nodes' containers start (pulls included).</summary>
+    public double CreatingSeconds { get; init; } = 15;
+
+    /// <summary>ACTIVATING_DEPLOYMENT: from every node healthy until the deployment is ACTIVE.</summary>
+    public double ActivatingSeconds { get; init; } = 10;
+
+    /// <summary>A deployment whose nodes are not all healthy this long after their containers started FAILS.</summary>
+    public double ActivationTimeoutSeconds { get; init; } = 300;
+
+    /// <summary>UPDATING after a power change, or before re-enabling a disabled service settles.</summary>
+    public double UpdatingSeconds { get; init; } = 10;
+
+    /// <summary>DELETING before the service is gone.</summary>
+    public double DeletingSeconds { get; init; } = 10;
+}

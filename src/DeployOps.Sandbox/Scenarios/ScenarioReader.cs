@@ -65,7 +65,7 @@ public static partial class ScenarioReader
     private static ScenarioDefinition Bind(string name, ScenarioNode root, string directory)
     {
         root.AllowOnly("description", "region", "applications", "network", "securityGroups", "targetGroups", "loadBalancers",
-            "logGroups", "taskDefinitions", "clusters", "timings", "stacks", "databases");
+            "logGroups", "taskDefinitions", "clusters", "timings", "stacks", "databases", "lightsail");
         var subnets = ReadSubnets(root["network"]);
         var securityGroups = root["securityGroups"]?.AsMap().Select(e => ReadSecurityGroup(e.Key, e.Value)).ToList() ?? [];
         var targetGroups = root["targetGroups"]?.AsMap().Select(e => ReadTargetGroup(e.Key, e.Value)).ToList() ?? [];
@@ -89,6 +89,7 @@ public static partial class ScenarioReader
             Stacks = root["stacks"]?.AsMap().Select(e => ReadStack(e.Key, e.Value)).ToList() ?? [],
             Databases = (root["databases"]?.AsMap() ?? []).ToDictionary(e => e.Key, e => ReadDatabase(e.Key, e.Value)),
         };
+        scenario = scenario with { Lightsail = LightsailScenarioReader.Read(root["lightsail"], scenario.Applications) };
         CheckReferences(scenario, root);
         return scenario;
     }
@@ -254,7 +255,7 @@ public static partial class ScenarioReader
     }
 
     /// <summary>Name/value pairs laid over a template's: a null value removes the name.</summary>
-    private static Dictionary<string, string> MergeStrings(IReadOnlyDictionary<string, string>? template, ScenarioNode? node)
+    internal static Dictionary<string, string> MergeStrings(IReadOnlyDictionary<string, string>? template, ScenarioNode? node)
     {
         var result = template?.ToDictionary(e => e.Key, e => e.Value) ?? new Dictionary<string, string>();
         foreach (var (key, value) in node?.AsMapWithRemovals("a mapping of names to values") ?? [])
@@ -420,14 +421,14 @@ public static partial class ScenarioReader
         CheckStacks(scenario, root);
     }
 
-    private static ScenarioNode Required(ScenarioNode node, string key) =>
+    internal static ScenarioNode Required(ScenarioNode node, string key) =>
         node[key] is { IsNull: false } value ? value : throw ScenarioException.At(node.Position, $"{node.Path}: expected a value for '{key}'.");
 
     private static List<string> Names(ScenarioNode? node, string kind) =>
         node?.AsList($"a list of {kind} names").Select(n => n.AsString($"a {kind} name")).ToList() ?? [];
 
     /// <summary>A list of lines, or a single line written as plain text.</summary>
-    private static List<string> Lines(ScenarioNode? node) =>
+    internal static List<string> Lines(ScenarioNode? node) =>
         node?.Scalar is { } single ? [single] : node?.AsList("a list of lines").Select(n => n.AsString()).ToList() ?? [];
 
     private static string ReadCidr(ScenarioNode node)
@@ -443,7 +444,7 @@ public static partial class ScenarioReader
         return text;
     }
 
-    private static string ReadPath(ScenarioNode node, string? text = null)
+    internal static string ReadPath(ScenarioNode node, string? text = null)
     {
         var path = text ?? node.AsString("a URL path starting with /");
         if (!path.StartsWith('/'))
@@ -454,7 +455,7 @@ public static partial class ScenarioReader
         return path;
     }
 
-    private static string ReadMatcher(ScenarioNode node)
+    internal static string ReadMatcher(ScenarioNode node)
     {
         var matcher = node.AsString("HTTP codes such as 200, 200,302 or 200-299");
         if (!MatcherPattern().IsMatch(matcher))

@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using DeployOps.Sandbox.Simulators.AlbListeners;
 using DeployOps.Sandbox.Simulators.CloudFormation;
 using DeployOps.Sandbox.Simulators.EcsRuntime;
+using DeployOps.Sandbox.Simulators.Lightsail;
 using DeployOps.Sandbox.Simulators.Logs;
 using DeployOps.Sandbox.Simulators.Rds;
 using DeployOps.Sandbox.Simulators.TargetHealth;
@@ -30,6 +31,7 @@ public static class SimulatorList
             new AlbListenersSimulator(world, targetHealth),
             rds,
             logs,
+            new LightsailSimulator(world),
         ];
     }
 }

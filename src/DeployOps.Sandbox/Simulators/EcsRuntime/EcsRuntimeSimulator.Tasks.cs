@@ -256,7 +256,11 @@ public sealed partial class EcsRuntimeSimulator
         try
         {
             task.Listener = MiniHttpServer.Start(new IPEndPoint(IPAddress.Parse(task.IpAddress), task.ListenPort), behaviour.HandleAsync);
-            WriteLog(task, behaviour.Expand(profile.ListeningLog), DateTimeOffset.UtcNow);
+            if (profile.ListeningLog.Length > 0)
+            {
+                // An empty listening line is a startup that never says it completed (runbook 003's partial startup).
+                WriteLog(task, behaviour.Expand(profile.ListeningLog), DateTimeOffset.UtcNow);
+            }
         }
         catch (SocketException)
         {
