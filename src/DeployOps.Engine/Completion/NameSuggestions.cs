@@ -49,6 +49,7 @@ public static class NameSuggestions
     public static Task<IReadOnlyList<string>> StacksAsync(AwsSessionOptions options, CancellationToken cancellationToken) =>
         FromAwsAsync(options, "stacks", async session => (await session.Client<Aws.CloudFormation.CloudFormationClient>().ListStacksAsync(null, cancellationToken).ConfigureAwait(false))
             .Where(s => s.StackStatus != Aws.CloudFormation.CfnStackStatus.DeleteComplete && s.ParentId is null).Select(s => s.StackName).Distinct(StringComparer.Ordinal).ToList());
+
     /// <summary>The Lightsail container services of the region.</summary>
     public static Task<IReadOnlyList<string>> LightsailServicesAsync(AwsSessionOptions options, CancellationToken cancellationToken) =>
         FromAwsAsync(options, "lightsail container services", async session =>

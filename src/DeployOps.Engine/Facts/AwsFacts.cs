@@ -64,6 +64,7 @@ public sealed class AwsFacts
 
     /// <summary>RDS instances and clusters, their events, their subnet groups' free addresses.</summary>
     public RdsReader Databases { get; }
+
     /// <summary>Lightsail container services: the service, its deployments, pushed images and container logs.</summary>
     public LightsailReader Lightsail { get; }
 }
