@@ -179,8 +179,13 @@ Describe 'CloudFormation results (runbook 001) at 80 columns' -Tag Integration {
     BeforeAll {
         $stack = @{ StackName = 'lightwave-dev-stack' } + $aws
         $registry = Join-Path -Path $awsFolder -ChildPath '.deployment-registry'
-        $null = Set-SandboxScenario -Sandbox $sandbox -Name 'stack-stuck-rds'
-        $stuck = Get-CfnStackDiagnosis @stack
+        # Loaded over the ECS scenarios, the stack's database can fail to find its new subnet group (a sandbox race reported
+        # to the lead): load again until the stack is stuck creating, as the scenario says.
+        $stuck = Wait-SandboxCondition -Because 'stack-stuck-rds loads with the stack CREATE_IN_PROGRESS' -TimeoutSec 120 -ScriptBlock {
+            $null = Set-SandboxScenario -Sandbox $sandbox -Name 'stack-stuck-rds'
+            $diagnosis = Get-CfnStackDiagnosis @stack
+            if ($diagnosis.Status -eq 'CREATE_IN_PROGRESS') { $diagnosis }
+        }
         $history = Update-DeploymentHistory -RegistryPath $registry @aws
         $estimate = Get-DeploymentEstimate -RegistryPath $registry @stack
         $null = Set-SandboxScenario -Sandbox $sandbox -Name 'stack-rollback-failed'
