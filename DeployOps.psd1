@@ -23,6 +23,11 @@
         'Restart-EcsService'
         'Test-DeploymentEndpoint'
         'Wait-EcsDeployment'
+        'Test-EcsNetworkPath'
+        'Repair-EcsNetworkPath'
+        'Get-EcsTaskDefinitionHistory'
+        'Invoke-EcsRollback'
+        'Test-DeploymentResilience'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

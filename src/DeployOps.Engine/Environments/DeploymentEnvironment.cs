@@ -26,6 +26,12 @@ public sealed record DeploymentEnvironment
     public IReadOnlyDictionary<string, ServiceSettings> Services { get; init; } =
         new Dictionary<string, ServiceSettings>(StringComparer.Ordinal);
 
+    /// <summary><c>registryPath</c>: the folder of the deployment registry and journal (relative to the current location); null for the default.</summary>
+    public string? RegistryPath { get; init; }
+
+    /// <summary><c>database</c>: the services' database, for Test-EcsNetworkPath's task-to-database hop; null when not set.</summary>
+    public DatabaseSettings? Database { get; init; }
+
     /// <summary>The file the environment was read from.</summary>
     public string SourceFile { get; init; } = string.Empty;
 
@@ -54,3 +60,9 @@ public sealed record DeploymentEnvironment
 /// <param name="HealthCheckPath">The path the target group's health check should use, e.g. <c>/health</c>.</param>
 /// <param name="PublicHealthUrl">The URL users reach the service's health endpoint at; null for internal services.</param>
 public sealed record ServiceSettings(string Name, string HealthCheckPath, Uri? PublicHealthUrl);
+
+/// <summary>An environment's database, as Test-EcsNetworkPath checks the path to it.</summary>
+/// <param name="Name">What to call it (<c>name</c>, else the security group id).</param>
+/// <param name="SecurityGroupId"><c>securityGroupId</c>: the database's security group.</param>
+/// <param name="Port"><c>port</c>: the engine's port, e.g. 5432.</param>
+public sealed record DatabaseSettings(string Name, string SecurityGroupId, int Port);

@@ -56,6 +56,31 @@ public sealed class ApplicationLogReader
             : null);
     }
 
+    /// <summary>
+    /// How long the task's application took to start: seconds from the task's <c>startedAt</c> to the first line of its
+    /// log matching <paramref name="ready"/> (e.g. "Listening on port"); null when the log has no such line or is elsewhere.
+    /// </summary>
+    public async Task<Fact<double?>> StartupSecondsAsync(EcsTask task, Regex ready, CancellationToken cancellationToken)
+    {
+        var definition = await _facts.TaskDefinitions.ReadAsync(task.TaskDefinitionArn ?? "", cancellationToken).ConfigureAwait(false);
+        if (!definition.IsRead)
+        {
+            return definition.Select(_ => (double?)null);
+        }
+
+        var container = definition.Value.ContainerDefinitions.FirstOrDefault(c => c.Essential && c.PortMappings.Count > 0) ?? definition.Value.ContainerDefinitions.FirstOrDefault();
+        if (StreamOf(container, task) is not { } stream || task.StartedAt is not { } started)
+        {
+            return Fact<double?>.Of(null);
+        }
+
+        var events = await _facts.Policy.ReadAsync($"log stream {stream.Group}:{stream.Stream}",
+            () => _facts.Session.Logs.GetLogEventsAsync(stream.Group, stream.Stream, true, 200, cancellationToken)).ConfigureAwait(false);
+        return events.Select(read => read.FirstOrDefault(e => ready.IsMatch(e.Message))?.Timestamp is { } at
+            ? (double?)Math.Max(0, Math.Round((at - started).TotalSeconds, 1))
+            : null);
+    }
+
     /// <summary>The last line matching the most specific pattern, or null.</summary>
     public static string? Explaining(IReadOnlyList<string> lines)
     {

@@ -24,6 +24,7 @@ public sealed class AwsFacts
         TaskDefinitions = new TaskDefinitionReader(this);
         Logs = new ApplicationLogReader(this);
         Network = new NetworkPathReader(this);
+        DeploymentHistory = new DeploymentHistoryReader(this);
     }
 
     public AwsSession Session { get; }
@@ -53,6 +54,9 @@ public sealed class AwsFacts
     /// <summary>Application logs (the awslogs streams of tasks).</summary>
     public ApplicationLogReader Logs { get; }
 
-    /// <summary>The network path from a load balancer to a service's tasks (security groups, subnets).</summary>
+    /// <summary>The network path from a load balancer to a service's tasks (security groups, subnets) and the VPC's routing.</summary>
     public NetworkPathReader Network { get; }
+
+    /// <summary>A service's deployments as ECS still shows them (deployments, events, tasks).</summary>
+    public DeploymentHistoryReader DeploymentHistory { get; }
 }
