@@ -22,7 +22,7 @@ public sealed class ResilienceReport
 
     public string? Environment { get; init; }
 
-    /// <summary>The worst finding: Fail, then Unknown, then Warning, else Pass.</summary>
+    /// <summary>The worst finding: Fail, then Warning, then Unknown, else Pass.</summary>
     public string Status => StatusKind.ToString();
 
     internal FindingOutcome StatusKind { get; init; }
@@ -143,11 +143,19 @@ public sealed class ResilienceInspector
         };
     }
 
-    /// <summary>The worst outcome: Fail, then Unknown, then Warning, else Pass.</summary>
-    public static FindingOutcome Worst(IReadOnlyList<ResilienceFinding> findings) =>
-        new[] { FindingOutcome.Fail, FindingOutcome.Unknown, FindingOutcome.Warning }.FirstOrDefault(o => findings.Any(f => f.OutcomeKind == o)) is var worst && worst != default
-            ? worst
-            : FindingOutcome.Pass;
+    /// <summary>The worst outcome: Fail, then Warning (a definite finding), then Unknown (a check that could not decide), else Pass.</summary>
+    public static FindingOutcome Worst(IReadOnlyList<ResilienceFinding> findings)
+    {
+        foreach (var outcome in new[] { FindingOutcome.Fail, FindingOutcome.Warning, FindingOutcome.Unknown })
+        {
+            if (findings.Any(f => f.OutcomeKind == outcome))
+            {
+                return outcome;
+            }
+        }
+
+        return FindingOutcome.Pass;
+    }
 
     /// <summary>The ready-line pattern, or InvalidReadyPattern naming the value when it is not a regular expression.</summary>
     public static Regex ReadyRegex(string? pattern)
@@ -165,19 +173,24 @@ public sealed class ResilienceInspector
 
     private static int GraceFor(double? startup) => startup is { } seconds ? (int)Math.Ceiling(seconds * 1.5 + 10) : 120;
 
-    /// <summary>How long the newest running task of the PRIMARY deployment took to log its ready line.</summary>
+    /// <summary>
+    /// How long a running task of the PRIMARY deployment took to log its ready line: the newest that logged one, of the
+    /// three newest (one that just started may not be ready yet).
+    /// </summary>
     private async Task<(double? Seconds, string? Where)> ObserveStartupAsync(string cluster, EcsService service, Regex ready, CancellationToken cancellationToken)
     {
         var tasks = await _facts.Tasks.OfServiceAsync(cluster, service.Name, cancellationToken).ConfigureAwait(false);
         var newest = tasks.ValueOr(Array.Empty<EcsTask>())!
             .Where(t => t.LastStatus == "RUNNING" && t.StartedBy == service.Primary?.Id && t.StartedAt is not null)
-            .OrderByDescending(t => t.StartedAt).FirstOrDefault();
-        if (newest is null)
+            .OrderByDescending(t => t.StartedAt).Take(3);
+        foreach (var task in newest)
         {
-            return (null, null);
+            if ((await _facts.Logs.StartupSecondsAsync(task, ready, cancellationToken).ConfigureAwait(false)).ValueOr(null) is { } seconds)
+            {
+                return (seconds, $"task {AwsArn.LastSegment(task.Arn)}");
+            }
         }
 
-        var seconds = await _facts.Logs.StartupSecondsAsync(newest, ready, cancellationToken).ConfigureAwait(false);
-        return (seconds.ValueOr(null), $"task {AwsArn.LastSegment(newest.Arn)}");
+        return (null, null);
     }
 }
