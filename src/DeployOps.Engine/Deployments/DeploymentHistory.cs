@@ -63,8 +63,8 @@ public sealed class DeploymentRecord
 /// <param name="At">When the breaker tripped.</param>
 public sealed record CircuitBreakerRollback(string FailedDeploymentId, string Reason, string? RestoredDeploymentId, EcsDeployment Rollback, DateTimeOffset? At)
 {
-    /// <summary>How far apart the breaker's events and its rollback deployment may be and still belong together.</summary>
-    private static readonly TimeSpan SameMoment = TimeSpan.FromSeconds(60);
+    /// <summary>How far apart the breaker's events and its rollback deployment may be and still belong together (ECS makes them in the same moment).</summary>
+    private static readonly TimeSpan SameMoment = TimeSpan.FromSeconds(5);
 
     /// <summary>True once the rollback deployment is COMPLETED.</summary>
     public bool Completed => Rollback.RolloutState == EcsRolloutState.Completed;
@@ -103,7 +103,7 @@ public sealed record CircuitBreakerRollback(string FailedDeploymentId, string Re
 /// </summary>
 public static class DeploymentHistory
 {
-    private static readonly TimeSpan SameMoment = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan SameMoment = TimeSpan.FromSeconds(5);
 
     /// <summary>Every deployment seen, newest first.</summary>
     public static IReadOnlyList<DeploymentRecord> Assemble(EcsService service, IReadOnlyList<EcsTask> tasks)

@@ -27,8 +27,9 @@ public static class EgressDestinations
     private static readonly Regex EcrImage = new(@"^\d{12}\.dkr\.ecr\.(?<region>[a-z0-9-]+)\.amazonaws\.com/", RegexOptions.CultureInvariant);
 
     /// <summary>
-    /// Secrets Manager, SSM Parameter Store, ECR API, ECR registry, S3 and CloudWatch Logs, each needed or not, then one
-    /// "Image registry" per public registry the images come from.
+    /// In the order a Fargate task needs them: Secrets Manager and SSM Parameter Store (secrets), ECR API (registry auth),
+    /// ECR registry and S3 (the image), one "Image registry" per public registry the images come from, then CloudWatch
+    /// Logs (the log driver, when the container starts); each needed or not.
     /// </summary>
     public static IReadOnlyList<EgressDestination> For(EcsTaskDefinition definition, string region)
     {
@@ -51,10 +52,10 @@ public static class EgressDestinations
             Aws("ECR API", "ecr.api", $"api.ecr.{region}.amazonaws.com", ecr, "registry auth for", "pulls no image from ECR"),
             Aws("ECR registry", "ecr.dkr", ecr.Select(RegistryHost).FirstOrDefault() ?? $"<account>.dkr.ecr.{region}.amazonaws.com", ecr, "image manifests of", "pulls no image from ECR"),
             Aws("S3", "s3", $"prod-{region}-starport-layer-bucket.s3.{region}.amazonaws.com", ecr, "image layers of", "pulls no image from ECR"),
-            Aws("CloudWatch Logs", "logs", $"logs.{region}.amazonaws.com", logs, "awslogs of containers", "sends no container's logs to CloudWatch Logs"),
         };
         destinations.AddRange(images.Where(i => !EcrImage.IsMatch(i)).GroupBy(RegistryHost, StringComparer.Ordinal).Select(registry => new EgressDestination(
             $"Image registry {registry.Key}", null, registry.Key == "docker.io" ? "registry-1.docker.io" : registry.Key, $"pulls {string.Join(", ", registry.Distinct())}", true)));
+        destinations.Add(Aws("CloudWatch Logs", "logs", $"logs.{region}.amazonaws.com", logs, "awslogs of containers", "sends no container's logs to CloudWatch Logs"));
         return destinations;
     }
 

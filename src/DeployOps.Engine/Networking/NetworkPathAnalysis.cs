@@ -301,7 +301,7 @@ public static class NetworkPathAnalysis
         }
 
         var groups = facts.Network.SecurityGroups.Value;
-        var destinationText = $"{database.Name} ({SecurityGroupPath.Describe(groups, database.SecurityGroupIds)}):{database.Port}";
+        var destinationText = $"{SecurityGroupPath.Describe(groups, database.SecurityGroupIds)}:{database.Port}";
         var unknown = database.SecurityGroupIds.Where(id => groups.All(g => g.Id != id)).ToList();
         if (unknown.Count > 0)
         {
@@ -321,7 +321,8 @@ public static class NetworkPathAnalysis
         var gaps = SecurityGroupPath.Gaps(groups, source, destination, database.Port);
         return gaps.Count == 0
             ? Pass(DatabaseHop, HopKind.Database, destinationText, null,
-                $"Security group {SecurityGroupPath.Describe(groups, database.SecurityGroupIds)} of {database.Name} admits the tasks' {SecurityGroupPath.Describe(groups, source.SecurityGroupIds)} on TCP {database.Port} (from {database.Source})")
+                $"Security group {SecurityGroupPath.Describe(groups, database.SecurityGroupIds)} of {database.Name} admits the tasks' {SecurityGroupPath.Describe(groups, source.SecurityGroupIds)} " +
+                $"on TCP {database.Port} (the database from {database.Source})")
             : Fail(DatabaseHop, HopKind.Database, destinationText, gaps, Array.Empty<NetworkAcls.Block>(), groups);
     }
 

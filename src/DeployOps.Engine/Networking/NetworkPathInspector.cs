@@ -123,10 +123,16 @@ public sealed class NetworkPathInspector
                 $"{database.Port} is not a database port; expected a TCP port from 1 to 65535, e.g. 5432 for PostgreSQL or 3306 for MySQL.", database.Port));
         }
 
-        foreach (var id in database.SecurityGroupIds.Where(id => !id.StartsWith("sg-", StringComparison.Ordinal) || id.Length < 4))
+        if (database.SecurityGroupIds.Count == 0)
         {
             throw new DeployOpsException(new DeployOpsError(ErrorIds.InvalidSecurityGroupId, DeployOpsErrorKind.InvalidArgument,
-                $"'{id}' is not a security group id; expected sg- and hex digits, e.g. sg-0123456789abcdef0 (the database's VpcSecurityGroups).", id));
+                $"A database port ({database.Port}) without its security group: give -DatabaseSecurityGroupId too, e.g. sg-0123456789abcdef0 (the database's VpcSecurityGroups).", null));
+        }
+
+        if (database.SecurityGroupIds.FirstOrDefault(id => !id.StartsWith("sg-", StringComparison.Ordinal) || id.Length < 4) is { } bad)
+        {
+            throw new DeployOpsException(new DeployOpsError(ErrorIds.InvalidSecurityGroupId, DeployOpsErrorKind.InvalidArgument,
+                $"'{bad}' is not a security group id; expected sg- and hex digits, e.g. sg-0123456789abcdef0 (the database's VpcSecurityGroups).", bad));
         }
     }
 }

@@ -14,7 +14,7 @@ internal static class NetworkPathRequests
     public static NetworkPathRequest For(string cluster, string service, string[]? groups, int port, bool portGiven, DeploymentEnvironment? environment)
     {
         DatabaseTarget? database = groups is { Length: > 0 } || portGiven
-            ? new DatabaseTarget(groups is { Length: > 0 } ? string.Join(", ", groups) : "(no -DatabaseSecurityGroupId)", groups ?? Array.Empty<string>(), port, "-DatabaseSecurityGroupId")
+            ? new DatabaseTarget("the database", groups ?? Array.Empty<string>(), port, "-DatabaseSecurityGroupId")
             : environment?.Database is { } settings
                 ? new DatabaseTarget(settings.Name, new[] { settings.SecurityGroupId }, settings.Port, $"environment '{environment.Name}'")
                 : null;
