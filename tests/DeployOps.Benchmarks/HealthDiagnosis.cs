@@ -55,10 +55,7 @@ public static class HealthDiagnosis
         Console.WriteLine($"DeployOps engine (Get-DeploymentHealth -Cluster {Fleet.Cluster}), {rounds} rounds after a warm-up:");
         Console.WriteLine($"  reports: {names.Count}, Healthy: {healthy}");
         Console.WriteLine($"  API calls per diagnosis: {calls!.TotalCalls} (minimum needed: {minimum}); HTTP attempts: {calls.TotalAttempts}");
-        foreach (var (service, operation, count, _) in calls.Snapshot().OrderBy(c => c.Service, StringComparer.Ordinal).ThenBy(c => c.Operation, StringComparer.Ordinal))
-        {
-            Console.WriteLine($"    {service + " " + operation,-50} {count,3}");
-        }
+        PrintCalls(calls);
 
         times.Sort();
         Console.WriteLine($"  wall time: median {times[times.Count / 2]:0} ms, min {times[0]:0} ms, max {times[^1]:0} ms");
@@ -69,6 +66,15 @@ public static class HealthDiagnosis
         Console.WriteLine($"  aws CLI invocations: {cli.Invocations} ({cli.Invocations / names.Count} per service)");
         Console.WriteLine($"  wall time: {cli.Elapsed.TotalMilliseconds:0} ms");
         Console.WriteLine($"  speed-up: {cli.Elapsed.TotalMilliseconds / times[times.Count / 2]:0.0}x");
+    }
+
+    /// <summary>One line per AWS operation called, by service then operation, with its count.</summary>
+    internal static void PrintCalls(AwsCallCounter calls)
+    {
+        foreach (var (service, operation, count, _) in calls.Snapshot().OrderBy(c => c.Service, StringComparer.Ordinal).ThenBy(c => c.Operation, StringComparer.Ordinal))
+        {
+            Console.WriteLine($"    {service + " " + operation,-50} {count,3}");
+        }
     }
 
     /// <summary>What the SOP's script does per service: identity, the service, its target group, the group's health.</summary>

@@ -22,8 +22,11 @@ public static class Program
             case "sandbox-resources":
                 await SandboxResources.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 20);
                 return 0;
+            case "rollback":
+                await RollbackTiming.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 3);
+                return 0;
             default:
-                Console.Error.WriteLine("Usage: DeployOps.Benchmarks sandbox-resources [services] | sandbox-timings | health-diagnosis [services]");
+                Console.Error.WriteLine("Usage: DeployOps.Benchmarks sandbox-resources [services] | sandbox-timings | health-diagnosis [services] | rollback [rounds]");
                 return 2;
         }
     }
