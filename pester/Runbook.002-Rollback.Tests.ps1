@@ -22,10 +22,7 @@ BeforeAll {
 
     $awsFolder = Join-Path -Path ([System.IO.Path]::GetTempPath()) -ChildPath ('deployops-runbook002-' + [guid]::NewGuid().ToString('n'))
     $savedAwsEnvironment = Enter-SandboxAwsEnvironment -Path $awsFolder
-    # Wait-EcsDeployment and Invoke-EcsRollback -Wait write the journal to $env:DEPLOYOPS_REGISTRY by default: keep it out of the tree.
-    $savedRegistry = $env:DEPLOYOPS_REGISTRY
-    $env:DEPLOYOPS_REGISTRY = Join-Path -Path $awsFolder -ChildPath 'default-registry'
-    $sandbox = Start-DeployOpsSandbox -Scenario 'circuit-breaker-rollback'
+    $sandbox = Start-DeployOpsSandbox -Scenario 'circuit-breaker-rollback' -TimeoutSec 300
 
     $lightwave = @{ Cluster = 'lightwave-dev-ecs-cluster'; Service = 'lightwave-backend-api-dev' }
     $aws = @{ Region = 'us-east-1'; EndpointUrl = $sandbox.Url }
@@ -73,7 +70,6 @@ AfterAll {
         Stop-DeployOpsSandbox -Sandbox $sandbox
     }
 
-    $env:DEPLOYOPS_REGISTRY = $savedRegistry
     if ($savedAwsEnvironment) {
         Exit-SandboxAwsEnvironment -State $savedAwsEnvironment
     }

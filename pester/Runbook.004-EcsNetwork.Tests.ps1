@@ -19,7 +19,7 @@ BeforeAll {
 
     $awsFolder = Join-Path -Path ([System.IO.Path]::GetTempPath()) -ChildPath ('deployops-runbook004-' + [guid]::NewGuid().ToString('n'))
     $savedAwsEnvironment = Enter-SandboxAwsEnvironment -Path $awsFolder
-    $sandbox = Start-DeployOpsSandbox -Scenario 'healthy'
+    $sandbox = Start-DeployOpsSandbox -Scenario 'healthy' -TimeoutSec 300
 
     $lightwave = @{ Cluster = 'lightwave-dev-ecs-cluster'; Service = 'lightwave-backend-api-dev' }
     $aws = @{ Region = 'us-east-1'; EndpointUrl = $sandbox.Url }
