@@ -182,9 +182,9 @@ Describe 'Network path, task definition history, rollback and resilience at 80 c
         $missing = (@($path.Hops) | Where-Object { $_.Name -eq 'ALB to task' }).MissingRule
         $ruleChange = $path | Repair-EcsNetworkPath @aws -Force
         $null = Set-SandboxScenario -Sandbox $sandbox -Name 'circuit-breaker-rollback'
-        $null = Wait-SandboxCondition -Because 'the circuit breaker to roll back to revision 2' -ScriptBlock {
+        $null = Wait-SandboxCondition -Because 'the circuit breaker''s rollback to revision 2 to complete' -ScriptBlock {
             $service = @((Get-SandboxState -Sandbox $sandbox).services) | Where-Object { $_.service -eq $lightwave.Service }
-            @($service.deployments) | Where-Object { $_.status -eq 'PRIMARY' -and $_.taskDefinition -like '*:2' }
+            @($service.deployments) | Where-Object { $_.status -eq 'PRIMARY' -and $_.taskDefinition -like '*:2' -and $_.rolloutState -eq 'COMPLETED' }
         }
         $history = @(Get-EcsTaskDefinitionHistory @lightwave @aws)
         $rollback = Invoke-EcsRollback @lightwave @aws -TaskDefinition 'lightwave-backend-dev:1' -Force -RegistryPath (Join-Path -Path $awsFolder -ChildPath 'registry')
