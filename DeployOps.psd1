@@ -35,6 +35,11 @@
         'Invoke-LightsailRollback'
         'Set-LightsailContainerService'
         'Test-DeploymentVerification'
+        'Test-EcsNetworkPath'
+        'Repair-EcsNetworkPath'
+        'Get-EcsTaskDefinitionHistory'
+        'Invoke-EcsRollback'
+        'Test-DeploymentResilience'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

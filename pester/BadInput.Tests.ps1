@@ -481,6 +481,63 @@ BeforeDiscovery {
             Arguments = @{ Cluster = $lightwaveCluster; Service = @('no-such-service'); Region = 'us-east-1'; EndpointUrl = '{Sandbox}' }
             ErrorId = 'ServiceNotFound'; Category = 'ObjectNotFound'; Terminating = $false
             Message = "^Service 'no-such-service' does not exist in cluster 'lightwave-dev-ecs-cluster'\." }
+        # ---------------------------------------------------------------- issue 8: network path, history, rollback, resilience
+        @{ Command = 'Test-EcsNetworkPath'; Label = 'an empty -Cluster'; Server = 'none'
+            Arguments = @{ Cluster = '' } + $offline
+            ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Terminating = $true
+            Message = "parameter 'Cluster'\. The argument is null or empty" }
+        @{ Command = 'Test-EcsNetworkPath'; Label = 'a -DatabasePort of 0'; Server = 'none'
+            Arguments = @{ Cluster = 'c'; Service = 's'; DatabaseSecurityGroupId = 'sg-0123456789abcdef0'; DatabasePort = 0 } + $offline
+            ErrorId = 'InvalidDatabasePort'; Category = 'InvalidArgument'; Terminating = $false
+            Message = "^0 is not a database port; expected a TCP port from 1 to 65535" }
+        @{ Command = 'Test-EcsNetworkPath'; Label = 'a -DatabaseSecurityGroupId that is a name'; Server = 'none'
+            Arguments = @{ Cluster = 'c'; Service = 's'; DatabaseSecurityGroupId = 'lightwave-dev-db-sg'; DatabasePort = 5432 } + $offline
+            ErrorId = 'InvalidSecurityGroupId'; Category = 'InvalidArgument'; Terminating = $false
+            Message = "^'lightwave-dev-db-sg' is not a security group id; expected sg- and hex digits" }
+        @{ Command = 'Test-EcsNetworkPath'; Label = 'a -DatabasePort without -DatabaseSecurityGroupId'; Server = 'none'
+            Arguments = @{ Cluster = 'c'; Service = 's'; DatabasePort = 5432 } + $offline
+            ErrorId = 'InvalidSecurityGroupId'; Category = 'InvalidArgument'; Terminating = $false
+            Message = "^A database port \(5432\) without its security group: give -DatabaseSecurityGroupId too" }
+        @{ Command = 'Repair-EcsNetworkPath'; Label = 'a -DatabasePort above 65535'; Server = 'none'
+            Arguments = @{ Cluster = 'c'; Service = 's'; DatabaseSecurityGroupId = 'sg-0123456789abcdef0'; DatabasePort = 70000; Force = $true } + $offline
+            ErrorId = 'InvalidDatabasePort'; Category = 'InvalidArgument'; Terminating = $false
+            Message = "^70000 is not a database port; expected a TCP port from 1 to 65535" }
+        @{ Command = 'Repair-EcsNetworkPath'; Label = 'a service that does not exist'; Server = 'sandbox'
+            Arguments = @{ Cluster = $lightwaveCluster; Service = 'no-such-service'; Region = 'us-east-1'; EndpointUrl = '{Sandbox}'; Force = $true }
+            ErrorId = 'ServiceNotFound'; Category = 'ObjectNotFound'; Terminating = $false
+            Message = "^Service 'no-such-service' does not exist in cluster 'lightwave-dev-ecs-cluster'\. List the cluster's services with" }
+        @{ Command = 'Get-EcsTaskDefinitionHistory'; Label = 'a -MaxRevisions of 0'; Server = 'none'
+            Arguments = @{ Family = 'f'; MaxRevisions = 0 } + $offline
+            ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Terminating = $true
+            Message = "parameter 'MaxRevisions'\. The 0 argument is less than the minimum allowed range of 1" }
+        @{ Command = 'Get-EcsTaskDefinitionHistory'; Label = 'a family with no revision'; Server = 'sandbox'
+            Arguments = @{ Family = 'no-such-family'; Region = 'us-east-1'; EndpointUrl = '{Sandbox}' }
+            ErrorId = 'TaskDefinitionNotFound'; Category = 'ObjectNotFound'; Terminating = $false
+            Message = "^Task definition family 'no-such-family' has no ACTIVE revision in region 'us-east-1'" }
+        @{ Command = 'Invoke-EcsRollback'; Label = 'a -TaskDefinition without a revision'; Server = 'none'
+            Arguments = @{ Cluster = 'c'; Service = 's'; TaskDefinition = 'lightwave-backend-dev'; Force = $true } + $offline
+            ErrorId = 'InvalidTaskDefinition'; Category = 'InvalidArgument'; Terminating = $false
+            Message = "^'lightwave-backend-dev' is not a task definition revision; expected family:revision such as lightwave-backend-dev:2, or its ARN" }
+        @{ Command = 'Invoke-EcsRollback'; Label = 'a -Timeout of 0'; Server = 'none'
+            Arguments = @{ Cluster = 'c'; Service = 's'; ToPrevious = $true; Wait = $true; Timeout = 0; Force = $true } + $offline
+            ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Terminating = $true
+            Message = "parameter 'Timeout'\. The 0 argument is less than the minimum allowed range of 1" }
+        @{ Command = 'Invoke-EcsRollback'; Label = 'a revision that does not exist'; Server = 'sandbox'
+            Arguments = @{ Cluster = $lightwaveCluster; Service = $lightwaveService; TaskDefinition = 'lightwave-backend-dev:99'; Region = 'us-east-1'; EndpointUrl = '{Sandbox}'; Force = $true }
+            ErrorId = 'TaskDefinitionNotFound'; Category = 'ObjectNotFound'; Terminating = $false
+            Message = "^Task definition 'lightwave-backend-dev:99' does not exist in region 'us-east-1'\. List the revisions with Get-EcsTaskDefinitionHistory" }
+        @{ Command = 'Invoke-EcsRollback'; Label = 'the revision already running'; Server = 'sandbox'
+            Arguments = @{ Cluster = $lightwaveCluster; Service = $lightwaveService; TaskDefinition = 'lightwave-backend-dev:1'; Region = 'us-east-1'; EndpointUrl = '{Sandbox}'; Force = $true }
+            ErrorId = 'RollbackTargetRunning'; Category = 'InvalidArgument'; Terminating = $false
+            Message = "^The service already runs lightwave-backend-dev:1; a rollback to it would change nothing" }
+        @{ Command = 'Invoke-EcsRollback'; Label = '-ToPrevious with no earlier revision'; Server = 'sandbox'
+            Arguments = @{ Cluster = $lightwaveCluster; Service = $lightwaveService; ToPrevious = $true; Region = 'us-east-1'; EndpointUrl = '{Sandbox}'; Force = $true }
+            ErrorId = 'NoRollbackTarget'; Category = 'ObjectNotFound'; Terminating = $false
+            Message = "^No revision of lightwave-backend-dev before lightwave-backend-dev:1 to roll back to" }
+        @{ Command = 'Test-DeploymentResilience'; Label = 'a -ReadyPattern that is not a regular expression'; Server = 'none'
+            Arguments = @{ Cluster = 'c'; Service = 's'; ReadyPattern = 'Listening (on' } + $offline
+            ErrorId = 'InvalidReadyPattern'; Category = 'InvalidArgument'; Terminating = $true
+            Message = "^'Listening \(on' is not a regular expression .*expected the text of the line the application logs when it is ready" }
     )
 
     $offlineCases = @($badInputs | Where-Object { $_.Server -eq 'none' })

@@ -294,5 +294,67 @@ Describe 'Lightsail deployments and verification results at 80 columns' -Tag Int
     It 'ConvertTo-Json writes the outcome and verification status as names' {
         ($failed | ConvertTo-Json -Depth 4 | ConvertFrom-Json).Outcome | Should -Be 'Failed'
         ($verification | ConvertTo-Json -Depth 4 | ConvertFrom-Json).Status | Should -Be 'Failed'
+
+Describe 'Network path, task definition history, rollback and resilience at 80 columns' -Tag Integration {
+    BeforeAll {
+        $null = Get-SettledDeploymentHealth -Sandbox $sandbox -Scenario 'network-timeout' -Category 'NetworkInfrastructure' -EvidenceSource 'SecurityGroup'
+        $path = Test-EcsNetworkPath @lightwave @aws
+        $missing = (@($path.Hops) | Where-Object { $_.Name -eq 'ALB to task' }).MissingRule
+        $ruleChange = $path | Repair-EcsNetworkPath @aws -Force
+        $null = Set-SandboxScenario -Sandbox $sandbox -Name 'circuit-breaker-rollback'
+        $null = Wait-SandboxCondition -Because 'the circuit breaker''s rollback to revision 2 to complete' -ScriptBlock {
+            $service = @((Get-SandboxState -Sandbox $sandbox).services) | Where-Object { $_.service -eq $lightwave.Service }
+            @($service.deployments) | Where-Object { $_.status -eq 'PRIMARY' -and $_.taskDefinition -like '*:2' -and $_.rolloutState -eq 'COMPLETED' }
+        }
+        $history = @(Get-EcsTaskDefinitionHistory @lightwave @aws)
+        $rollback = Invoke-EcsRollback @lightwave @aws -TaskDefinition 'lightwave-backend-dev:1' -Force -RegistryPath (Join-Path -Path $awsFolder -ChildPath 'registry')
+        $resilience = Test-DeploymentResilience @lightwave @aws
+    }
+
+    It 'Test-EcsNetworkPath shows the failing hop, its evidence and the whole fix (<View>)' -ForEach @(@{ View = 'Default' }, @{ View = 'List' }) {
+        $text = Get-ScreenText -InputObject $path -Format $View
+        $text | Should -Match "Fail at 'ALB\s*to\s*task'|ALB to task"
+        $text | Should -Match (Get-WrappedPattern -Fact $missing.GroupId)
+        if ($View -eq 'Default') {
+            $text | Should -Match '\[Fail\] ALB to task'
+            $text | Should -Match (Get-WrappedPattern -Fact (@($path.Hops) | Where-Object { $_.Name -eq 'ALB to task' }).Fix)
+            Get-LongestLine -InputObject $path | Should -BeLessOrEqual 80
+        }
+    }
+
+    It 'Repair-EcsNetworkPath shows the rule it added: group, port and source group' {
+        $text = Get-ScreenText -InputObject $ruleChange
+        $text | Should -Match (Get-WrappedPattern -Fact $ruleChange.GroupId)
+        $text | Should -Match (Get-WrappedPattern -Fact $ruleChange.SourceGroupId)
+        $text | Should -Match '\b8000\b'
+        Get-LongestLine -InputObject $ruleChange | Should -BeLessOrEqual 80
+    }
+
+    It 'Get-EcsTaskDefinitionHistory shows each revision with its image and how its last deployment ended' {
+        $text = Get-ScreenText -InputObject $history
+        $text | Should -Match '\b3\b.*RolledBack.*lightwave/backend:1\.5\.0-rc1'
+        $text | Should -Match '\b2\s+yes\b.*Completed.*lightwave/backend:1\.4\.2'
+        Get-LongestLine -InputObject $history | Should -BeLessOrEqual 80
+    }
+
+    It 'Invoke-EcsRollback shows both revisions and the whole deployment id' {
+        $text = Get-ScreenText -InputObject $rollback
+        $text | Should -Match (Get-WrappedPattern -Fact 'lightwave-backend-dev:2 -> lightwave-backend-dev:1')
+        $text | Should -Match (Get-WrappedPattern -Fact $rollback.DeploymentId)
+        Get-LongestLine -InputObject $rollback | Should -BeLessOrEqual 80
+    }
+
+    It 'Test-DeploymentResilience shows each finding and the fix of a warning' {
+        $text = Get-ScreenText -InputObject $resilience
+        $text | Should -Match '\[Pass\] Circuit breaker'
+        $text | Should -Match '\[Warning\] Container health check'
+        $text | Should -Match 'Fix: Add a healthCheck'
+        Get-LongestLine -InputObject $resilience | Should -BeLessOrEqual 80
+    }
+
+    It 'ConvertTo-Json writes hop and finding outcomes as names' {
+        $json = $path | ConvertTo-Json -Depth 4 | ConvertFrom-Json
+        @($json.Hops | ForEach-Object { $_.Outcome }) | Should -Contain 'Fail'
+        ($resilience | ConvertTo-Json -Depth 4 | ConvertFrom-Json).Status | Should -Be 'Warning'
     }
 }

@@ -134,5 +134,74 @@ public static class Lightwave
             public const string Scenario = "lightsail-scale-one";
             public const int ActiveVersion = 2;
         }
+    // ---- Issue 8 (network path, rollback): names the scenarios below and healthy's routing promise.
+
+    /// <summary>
+    /// The network every scenario inherits from <c>healthy</c>: the tasks' private subnets route 0.0.0.0/0 to
+    /// <see cref="NatGateway"/> (in <see cref="PublicSubnetA"/>, whose table routes to <see cref="InternetGateway"/>);
+    /// <see cref="DatabaseSecurityGroup"/> admits <see cref="BackendSecurityGroup"/> on <see cref="DatabasePort"/>.
+    /// </summary>
+    public static class Network
+    {
+        public const string PrivateSubnetA = "lightwave-dev-private-a";
+        public const string PrivateSubnetB = "lightwave-dev-private-b";
+        public const string PublicSubnetA = "lightwave-dev-public-a";
+        public const string PrivateRouteTable = "lightwave-dev-private-rt";
+        public const string PublicRouteTable = "lightwave-dev-public-rt";
+        public const string NatGateway = "lightwave-dev-nat-a";
+        public const string InternetGateway = "lightwave-dev-igw";
+        public const string DatabaseSecurityGroup = "lightwave-dev-db-sg";
+        public const int DatabasePort = 5432;
+        public const int ContainerPort = 8000;
+    }
+
+    /// <summary>
+    /// <c>private-no-egress</c>: <see cref="Network.PrivateRouteTable"/> has no default route, so the service's tasks
+    /// stop with CannotPullContainerError (i/o timeout) and the rollout FAILS under the circuit breaker.
+    /// </summary>
+    public static class PrivateNoEgress
+    {
+        public const string Scenario = "private-no-egress";
+        public const string PullTimeout = "CannotPullContainerError";
+    }
+
+    /// <summary>
+    /// <c>subnet-exhausted</c>: the private subnets (/28) have no free address once the two tasks of :1 run, so the
+    /// deployment of <see cref="TaskDefinition"/> cannot place a task and stays IN_PROGRESS.
+    /// </summary>
+    public static class SubnetExhausted
+    {
+        public const string Scenario = "subnet-exhausted";
+        public const string TaskDefinition = TaskFamily + ":2";
+        public const string PlacementEvent = "was unable to place a task";
+    }
+
+    /// <summary>
+    /// <c>circuit-breaker-rollback</c>: :1 (1.4.1) exists, :2 (1.4.2) ran COMPLETED, :3 (<see cref="FailedImage"/>)
+    /// exits 1 at start; the circuit breaker fails :3 and rolls back to :2.
+    /// </summary>
+    public static class CircuitBreakerRollback
+    {
+        public const string Scenario = "circuit-breaker-rollback";
+        public const int OlderRevision = 1;
+        public const int RestoredRevision = 2;
+        public const int FailedRevision = 3;
+        public const string FailedImage = "lightwave/backend:1.5.0-rc1";
+        public const string FailedLogLine = "ModuleNotFoundError: No module named 'apps.billing'";
+    }
+
+    /// <summary>
+    /// <c>rollback-history</c>: :1 (1.4.0), :2 (1.4.1, <see cref="VerifiedRevision"/>: the journal says so, which tests
+    /// seed through DeploymentJournal as Wait-EcsDeployment would have), :3 (1.4.2, COMPLETED and running, never
+    /// verified), :4 (<see cref="FailingImage"/>, deploying and crashing; no circuit breaker).
+    /// </summary>
+    public static class RollbackHistory
+    {
+        public const string Scenario = "rollback-history";
+        public const int VerifiedRevision = 2;
+        public const string VerifiedImage = "lightwave/backend:1.4.1";
+        public const int CompletedRevision = 3;
+        public const int FailingRevision = 4;
+        public const string FailingImage = "lightwave/backend:1.5.0-rc2";
     }
 }

@@ -30,6 +30,12 @@ public sealed record DeploymentEnvironment
     public IReadOnlyDictionary<string, VerificationSettings> LightsailServices { get; init; } =
         new Dictionary<string, VerificationSettings>(StringComparer.Ordinal);
 
+    /// <summary><c>registryPath</c>: the folder of the deployment registry and journal (relative to the current location); null for the default.</summary>
+    public string? RegistryPath { get; init; }
+
+    /// <summary><c>database</c>: the services' database, for Test-EcsNetworkPath's task-to-database hop; null when not set.</summary>
+    public DatabaseSettings? Database { get; init; }
+
     /// <summary>The file the environment was read from.</summary>
     public string SourceFile { get; init; } = string.Empty;
 
@@ -81,3 +87,9 @@ public sealed record VerificationSettings
     /// <summary><c>startupPhases</c>: the log lines of the startup, in order.</summary>
     public IReadOnlyList<string> StartupPhases { get; init; } = Array.Empty<string>();
 }
+
+/// <summary>An environment's database, as Test-EcsNetworkPath checks the path to it.</summary>
+/// <param name="Name">What to call it (<c>name</c>, else the security group id).</param>
+/// <param name="SecurityGroupId"><c>securityGroupId</c>: the database's security group.</param>
+/// <param name="Port"><c>port</c>: the engine's port, e.g. 5432.</param>
+public sealed record DatabaseSettings(string Name, string SecurityGroupId, int Port);

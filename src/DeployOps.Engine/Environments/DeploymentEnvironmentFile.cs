@@ -183,7 +183,7 @@ public sealed class DeploymentEnvironmentFile
         private DeploymentEnvironment ReadEnvironment(string name, JsonElement element, string path)
         {
             RequireObject(element, path, "an object with region, cluster and services");
-            AllowOnly(element, path, "region", "profile", "endpointUrl", "cluster", "services", "lightsail");
+            AllowOnly(element, path, "region", "profile", "endpointUrl", "cluster", "services", "lightsail", "registryPath", "database");
             var region = RequiredString(element, path, "region", "a region name such as \"us-east-1\"");
             if (!ResolvedRegion.IsWellFormed(region))
             {
@@ -204,8 +204,31 @@ public sealed class DeploymentEnvironmentFile
                     : OptionalString(element, path, "cluster", "the ECS cluster name") ?? string.Empty,
                 Services = services is null ? new Dictionary<string, ServiceSettings>() : ReadServices(services.Value, JsonLineMap.Join(path, "services")),
                 LightsailServices = lightsail is null ? new Dictionary<string, VerificationSettings>() : ReadLightsail(lightsail.Value, JsonLineMap.Join(path, "lightsail")),
+                RegistryPath = OptionalString(element, path, "registryPath", "a folder path, e.g. \".deployment-registry\""),
+                Database = Member(element, "database") is { } database ? ReadDatabase(database, JsonLineMap.Join(path, "database")) : null,
                 SourceFile = _file,
             };
+        }
+
+        private DatabaseSettings ReadDatabase(JsonElement element, string path)
+        {
+            RequireObject(element, path, "an object with securityGroupId and port");
+            AllowOnly(element, path, "name", "securityGroupId", "port");
+            const string groupExpected = "a security group id such as \"sg-0123456789abcdef0\"";
+            var group = RequiredString(element, path, "securityGroupId", groupExpected);
+            if (!group.StartsWith("sg-", StringComparison.Ordinal))
+            {
+                throw Invalid(JsonLineMap.Join(path, "securityGroupId"), groupExpected, Quote(group));
+            }
+
+            const string portExpected = "a TCP port from 1 to 65535, e.g. 5432";
+            var port = Member(element, "port") ?? throw Invalid(JsonLineMap.Join(path, "port"), portExpected, "nothing");
+            if (port.ValueKind != JsonValueKind.Number || !port.TryGetInt32(out var number) || number < 1 || number > 65535)
+            {
+                throw Invalid(JsonLineMap.Join(path, "port"), portExpected, Describe(port));
+            }
+
+            return new DatabaseSettings(OptionalString(element, path, "name", "the database's name") ?? group, group, number);
         }
 
         private Dictionary<string, ServiceSettings> ReadServices(JsonElement element, string path)

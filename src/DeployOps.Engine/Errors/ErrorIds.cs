@@ -82,4 +82,16 @@ public static class ErrorIds
     public const string VerificationIncomplete = nameof(VerificationIncomplete);
     public const string InvalidStartupPhase = nameof(InvalidStartupPhase);
     public const string InvalidCapacity = nameof(InvalidCapacity);
+    // Network path, task definition history, rollback (issue 8).
+    public const string InvalidDatabasePort = nameof(InvalidDatabasePort);
+    public const string InvalidSecurityGroupId = nameof(InvalidSecurityGroupId);
+    public const string InvalidTaskDefinition = nameof(InvalidTaskDefinition);
+    public const string TaskDefinitionNotFound = nameof(TaskDefinitionNotFound);
+    public const string TaskDefinitionInactive = nameof(TaskDefinitionInactive);
+    public const string RollbackTargetRunning = nameof(RollbackTargetRunning);
+    public const string NoRollbackTarget = nameof(NoRollbackTarget);
+    public const string NoVerifiedRevision = nameof(NoVerifiedRevision);
+    public const string JournalUnreadable = nameof(JournalUnreadable);
+    public const string InvalidReadyPattern = nameof(InvalidReadyPattern);
+    public const string MissingService = nameof(MissingService);
 }

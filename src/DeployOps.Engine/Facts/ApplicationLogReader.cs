@@ -81,6 +81,19 @@ public sealed class ApplicationLogReader
             .Select(e => (e.Timestamp ?? DateTimeOffset.MinValue, _facts.Redactor.Redact(e.Message))).ToList());
     }
 
+    /// <summary>
+    /// How long the task's application took to start: seconds from the task's <c>startedAt</c> to the first line of its
+    /// log matching <paramref name="ready"/> (e.g. "Listening on port"); null when the log has no such line or is elsewhere.
+    /// </summary>
+    public async Task<Fact<double?>> StartupSecondsAsync(EcsTask task, Regex ready, CancellationToken cancellationToken)
+    {
+        var lines = await StartupLinesAsync(task, cancellationToken).ConfigureAwait(false);
+        return lines.Select(read => task.StartedAt is { } started
+            && read?.Where(line => ready.IsMatch(line.Message)).Select(line => (DateTimeOffset?)line.Time).FirstOrDefault() is { } at
+                ? (double?)Math.Max(0, Math.Round((at - started).TotalSeconds, 1))
+                : null);
+    }
+
     /// <summary>The last line matching the most specific pattern, or null.</summary>
     public static string? Explaining(IReadOnlyList<string> lines)
     {

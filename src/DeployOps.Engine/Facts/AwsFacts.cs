@@ -27,6 +27,7 @@ public sealed class AwsFacts
         Stacks = new StackReader(this);
         Databases = new RdsReader(this);
         Lightsail = new LightsailReader(this);
+        DeploymentHistory = new DeploymentHistoryReader(this);
     }
 
     public AwsSession Session { get; }
@@ -56,7 +57,7 @@ public sealed class AwsFacts
     /// <summary>Application logs (the awslogs streams of tasks).</summary>
     public ApplicationLogReader Logs { get; }
 
-    /// <summary>The network path from a load balancer to a service's tasks (security groups, subnets).</summary>
+    /// <summary>The network path from a load balancer to a service's tasks (security groups, subnets) and the VPC's routing.</summary>
     public NetworkPathReader Network { get; }
 
     /// <summary>CloudFormation stacks: status, resources, template, events, nested stacks.</summary>
@@ -67,4 +68,7 @@ public sealed class AwsFacts
 
     /// <summary>Lightsail container services: the service, its deployments, pushed images and container logs.</summary>
     public LightsailReader Lightsail { get; }
+
+    /// <summary>A service's deployments as ECS still shows them (deployments, events, tasks).</summary>
+    public DeploymentHistoryReader DeploymentHistory { get; }
 }

@@ -57,6 +57,23 @@ public sealed class TaskReader
             : arns.Select(_ => (IReadOnlyList<EcsTask>)Array.Empty<EcsTask>());
     }
 
+    /// <summary>
+    /// Every task ECS still lists for a service, running and stopped (stopped ones for about an hour): two ListTasks, then
+    /// one batched DescribeTasks. What tells which task definition each deployment ran, once the deployment is gone.
+    /// </summary>
+    public async Task<Fact<IReadOnlyList<EcsTask>>> OfServiceAsync(string cluster, string service, CancellationToken cancellationToken)
+    {
+        var lists = await Task.WhenAll(new[] { EcsDesiredStatus.Running, EcsDesiredStatus.Stopped }.Select(status => _facts.Policy.ReadAsync(
+            $"{status.ToString().ToLowerInvariant()} tasks of {service}",
+            () => _facts.Session.Ecs.ListTasksAsync(new EcsListTasksRequest(cluster) { ServiceName = service, DesiredStatus = status }, cancellationToken)))).ConfigureAwait(false);
+        if (lists.FirstOrDefault(l => !l.IsRead) is { } unread)
+        {
+            return unread.Select(_ => (IReadOnlyList<EcsTask>)Array.Empty<EcsTask>());
+        }
+
+        return await DescribeAsync(cluster, lists.SelectMany(l => l.Value).Distinct(StringComparer.Ordinal).ToList(), $"tasks of {service}", cancellationToken).ConfigureAwait(false);
+    }
+
     private async Task<Fact<IReadOnlyList<EcsTask>>> DescribeAsync(string cluster, IReadOnlyList<string> arns, string what, CancellationToken cancellationToken)
     {
         if (arns.Count == 0)

@@ -85,6 +85,9 @@ public enum EvidenceSource
 
     /// <summary>A fact that could not be read (throttled past the retries, access denied...): the verdict is incomplete.</summary>
     NotRead,
+
+    /// <summary>A hop of the tasks' network path that fails (Test-EcsNetworkPath's analysis).</summary>
+    NetworkPath,
 }
 
 /// <summary>A fact that decided the category, e.g. a reason code, an exit code, a log line.</summary>

@@ -18,6 +18,17 @@ public sealed record ScenarioDefinition
 
     public IReadOnlyList<SubnetDefinition> Subnets { get; init; } = [];
 
+    /// <summary>The internet gateway attached to the VPC (a VPC has at most one), or null for none.</summary>
+    public string? InternetGateway { get; init; }
+
+    public IReadOnlyList<NatGatewayDefinition> NatGateways { get; init; } = [];
+
+    public IReadOnlyList<RouteTableDefinition> RouteTables { get; init; } = [];
+
+    public IReadOnlyList<VpcEndpointDefinition> VpcEndpoints { get; init; } = [];
+
+    public IReadOnlyList<NetworkAclDefinition> NetworkAcls { get; init; } = [];
+
     public IReadOnlyList<SecurityGroupDefinition> SecurityGroups { get; init; } = [];
 
     public IReadOnlyList<TargetGroupDefinition> TargetGroups { get; init; } = [];
@@ -44,12 +55,34 @@ public sealed record ScenarioDefinition
     public LightsailDefinition Lightsail { get; init; } = new();
 }
 
-/// <param name="UsedAddresses">Addresses already taken in the subnet (network interfaces of other resources), so it has fewer free.</param>
-public sealed record SubnetDefinition(string Name, string Cidr, string AvailabilityZone, int UsedAddresses = 0);
+/// <param name="UsedIpAddresses">Addresses other resources already hold in the subnet (the loader gives them to one network interface).</param>
+public sealed record SubnetDefinition(string Name, string Cidr, string AvailabilityZone, int UsedIpAddresses = 0);
 
+/// <summary>A security group rule; <paramref name="SourceGroup"/> is the peer group (the source of an ingress rule, the destination of an egress rule).</summary>
 public sealed record IngressRuleDefinition(string Protocol, int FromPort, int ToPort, string? Cidr, string? SourceGroup);
 
-public sealed record SecurityGroupDefinition(string Name, string Description, IReadOnlyList<IngressRuleDefinition> Ingress);
+/// <param name="Egress">Outbound rules; null keeps EC2's default rule (all traffic to anywhere).</param>
+public sealed record SecurityGroupDefinition(string Name, string Description, IReadOnlyList<IngressRuleDefinition> Ingress, IReadOnlyList<IngressRuleDefinition>? Egress = null);
+
+/// <summary>A public NAT gateway in <paramref name="Subnet"/> (with an Elastic IP of its own).</summary>
+public sealed record NatGatewayDefinition(string Name, string Subnet);
+
+/// <summary>A route: its destination and exactly one target, the VPC's internet gateway or a NAT gateway of the scenario.</summary>
+public sealed record RouteDefinition(string Destination, string? InternetGateway, string? NatGateway);
+
+/// <summary>A route table and the subnets associated with it; a subnet in none uses the VPC's main route table (local routes only).</summary>
+public sealed record RouteTableDefinition(string Name, IReadOnlyList<string> Subnets, IReadOnlyList<RouteDefinition> Routes);
+
+/// <param name="Service">The full service name, e.g. com.amazonaws.us-east-1.logs.</param>
+/// <param name="Type">Interface (in subnets, with security groups) or Gateway (in route tables: s3, dynamodb).</param>
+public sealed record VpcEndpointDefinition(string Name, string Service, string Type, IReadOnlyList<string> Subnets, IReadOnlyList<string> SecurityGroups,
+    IReadOnlyList<string> RouteTables);
+
+/// <param name="Protocol">tcp, udp or -1 (all).</param>
+public sealed record NetworkAclEntryDefinition(int Rule, bool Egress, string Protocol, int FromPort, int ToPort, string Cidr, bool Allow);
+
+/// <summary>A network ACL and the subnets associated with it (the others keep the VPC's default ACL, which allows everything).</summary>
+public sealed record NetworkAclDefinition(string Name, IReadOnlyList<string> Subnets, IReadOnlyList<NetworkAclEntryDefinition> Entries);
 
 public sealed record HealthCheckDefinition
 {
