@@ -134,6 +134,8 @@ public static class Lightwave
             public const string Scenario = "lightsail-scale-one";
             public const int ActiveVersion = 2;
         }
+    }
+
     // ---- Issue 8 (network path, rollback): names the scenarios below and healthy's routing promise.
 
     /// <summary>
