@@ -32,7 +32,7 @@ public static class AwsServices
         AwsServiceRegistration.Query(StsApi.Description, protocol => new StsClient(protocol)),
         AwsServiceRegistration.Describe(CloudFormationApi.Description),
         AwsServiceRegistration.Describe(RdsApi.Description),
-        AwsServiceRegistration.Describe(CloudWatchApi.Description),
+        AwsServiceRegistration.Query(CloudWatchApi.Description, protocol => new CloudWatchClient(protocol)),
         AwsServiceRegistration.Describe(LightsailApi.Description),
         AwsServiceRegistration.Describe(Wafv2Api.Description),
         AwsServiceRegistration.Describe(SnsApi.Description),

@@ -24,6 +24,7 @@ public sealed class AwsFacts
         TaskDefinitions = new TaskDefinitionReader(this);
         Logs = new ApplicationLogReader(this);
         Network = new NetworkPathReader(this);
+        Metrics = new MetricReader(this);
     }
 
     public AwsSession Session { get; }
@@ -55,4 +56,7 @@ public sealed class AwsFacts
 
     /// <summary>The network path from a load balancer to a service's tasks (security groups, subnets).</summary>
     public NetworkPathReader Network { get; }
+
+    /// <summary>CloudWatch metrics: ECS services' CPU and memory utilization.</summary>
+    public MetricReader Metrics { get; }
 }
