@@ -23,6 +23,7 @@ public sealed class MotoClient : IDisposable
 {
     private const string EcsTarget = "AmazonEC2ContainerServiceV20141113";
     private const string LogsTarget = "Logs_20140328";
+    private const string SecretsManagerTarget = "secretsmanager";
 
     private static readonly HashSet<string> HopByHopHeaders = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -107,6 +108,12 @@ public sealed class MotoClient : IDisposable
 
     public Task<XElement> Ec2Async(string action, IEnumerable<KeyValuePair<string, string>> form, string region, CancellationToken cancellationToken) =>
         QueryAsync("ec2", action, "2016-11-15", form, region, cancellationToken);
+
+    public Task<XElement> CloudWatchAsync(string action, IEnumerable<KeyValuePair<string, string>> form, string region, CancellationToken cancellationToken) =>
+        QueryAsync("monitoring", action, "2010-08-01", form, region, cancellationToken);
+
+    public Task<JsonObject> SecretsManagerAsync(string operation, JsonObject body, string region, CancellationToken cancellationToken) =>
+        JsonAsync("secretsmanager", SecretsManagerTarget, operation, body, region, cancellationToken);
 
     private async Task<JsonObject> JsonAsync(string service, string targetPrefix, string operation, JsonObject body, string region, CancellationToken cancellationToken)
     {

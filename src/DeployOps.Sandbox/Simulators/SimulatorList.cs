@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using DeployOps.Sandbox.Simulators.AlbListeners;
 using DeployOps.Sandbox.Simulators.EcsRuntime;
 using DeployOps.Sandbox.Simulators.Logs;
+using DeployOps.Sandbox.Simulators.Metrics;
 using DeployOps.Sandbox.Simulators.TargetHealth;
 using DeployOps.Sandbox.World;
 
@@ -18,12 +19,14 @@ public static class SimulatorList
     {
         var targetHealth = new TargetHealthSimulator(world);
         var logs = new TaskLogsSimulator(world);
+        var metrics = new MetricsSimulator(world);
         return
         [
-            new EcsRuntimeSimulator(world, targetHealth, logs),
+            new EcsRuntimeSimulator(world, targetHealth, logs, metrics),
             targetHealth,
             new AlbListenersSimulator(world, targetHealth),
             logs,
+            metrics,
         ];
     }
 }

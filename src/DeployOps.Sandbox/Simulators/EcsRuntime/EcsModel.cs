@@ -14,7 +14,8 @@ public sealed record ContainerSpec(
     IReadOnlySet<string> VariableNames,
     string? LogGroup,
     string? LogRegion,
-    string? LogStreamPrefix);
+    string? LogStreamPrefix,
+    IReadOnlyDictionary<string, string> Secrets);
 
 /// <summary>A registered task definition, read from moto (the authority for configuration).</summary>
 public sealed record TaskDefinitionSpec(string Arn, string Family, int Revision, string Cpu, string Memory, IReadOnlyList<ContainerSpec> Containers)
@@ -50,7 +51,10 @@ public sealed record TaskDefinitionSpec(string Arn, string Family, int Revision,
                 names,
                 options?["awslogs-group"]?.GetValue<string>(),
                 options?["awslogs-region"]?.GetValue<string>(),
-                options?["awslogs-stream-prefix"]?.GetValue<string>()));
+                options?["awslogs-stream-prefix"]?.GetValue<string>(),
+                (c["secrets"]?.AsArray() ?? []).OfType<JsonObject>()
+                    .Where(s => s["name"] is not null && s["valueFrom"] is not null)
+                    .ToDictionary(s => s["name"]!.GetValue<string>(), s => s["valueFrom"]!.GetValue<string>(), StringComparer.Ordinal)));
         }
 
         return new TaskDefinitionSpec(

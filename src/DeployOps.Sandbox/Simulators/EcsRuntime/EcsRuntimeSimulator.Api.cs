@@ -133,7 +133,7 @@ public sealed partial class EcsRuntimeSimulator
             if (task.Profile is { } application)
             {
                 var behaviour = new AppBehaviour(application, task.Id);
-                foreach (var line in application.StartupLogs.Append(application.ListeningLog))
+                foreach (var line in application.StartupLogs.Append(application.ListeningLog).Where(l => l.Length > 0))
                 {
                     WriteLog(task, behaviour.Expand(line), anHourAgo);
                 }
