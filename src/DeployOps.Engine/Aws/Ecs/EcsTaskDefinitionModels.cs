@@ -75,6 +75,9 @@ public sealed record EcsContainerDefinition
     /// <summary><c>logConfiguration</c>, or null when the container does not set one.</summary>
     public EcsLogConfiguration? LogConfiguration { get; init; }
 
+    /// <summary><c>healthCheck</c>: the container's own health check, or null when it has none.</summary>
+    public EcsContainerHealthCheck? HealthCheck { get; init; }
+
     internal static EcsContainerDefinition Read(JsonElement e) => new()
     {
         Name = e.String("name") ?? string.Empty,
@@ -86,6 +89,7 @@ public sealed record EcsContainerDefinition
         Environment = e.List("environment", EcsEnvironmentVariable.Read),
         Secrets = e.List("secrets", EcsSecret.Read),
         LogConfiguration = e.Member("logConfiguration") is { } log ? EcsLogConfiguration.Read(log) : null,
+        HealthCheck = e.Member("healthCheck") is { } check ? EcsContainerHealthCheck.Read(check) : null,
     };
 }
 
@@ -115,6 +119,24 @@ public sealed record EcsSecret(string Name, string ValueFrom)
 public sealed record EcsLogConfiguration(string LogDriver, IReadOnlyDictionary<string, string> Options)
 {
     internal static EcsLogConfiguration Read(JsonElement e) => new(e.String("logDriver") ?? string.Empty, e.StringMap("options"));
+}
+
+/// <summary>
+/// A container health check (<c>HealthCheck</c>). ECS's defaults apply to members the task definition leaves out:
+/// interval 30 s, timeout 5 s, 3 retries, no start period.
+/// </summary>
+public sealed record EcsContainerHealthCheck(IReadOnlyList<string> Command, int IntervalSeconds, int TimeoutSeconds, int Retries, int StartPeriodSeconds)
+{
+    /// <summary>"CMD-SHELL curl -f http://localhost/ || exit 1, every 30 s, timeout 5 s, 3 retries, start period 0 s".</summary>
+    public override string ToString() =>
+        $"{string.Join(" ", Command)}, every {IntervalSeconds} s, timeout {TimeoutSeconds} s, {Retries} retries, start period {StartPeriodSeconds} s";
+
+    internal static EcsContainerHealthCheck Read(JsonElement e) => new(
+        e.List("command", JsonRead.StringValue),
+        e.Int("interval") ?? 30,
+        e.Int("timeout") ?? 5,
+        e.Int("retries") ?? 3,
+        e.Int("startPeriod") ?? 0);
 }
 
 /// <summary>ListTaskDefinitions <c>sort</c>.</summary>
