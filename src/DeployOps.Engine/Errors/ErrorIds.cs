@@ -57,4 +57,12 @@ public static class ErrorIds
     // Endpoints.
     public const string InvalidUrl = nameof(InvalidUrl);
     public const string EndpointCheckFailed = nameof(EndpointCheckFailed);
+
+    // Task failures, logs, startup and metrics.
+    public const string InvalidTimeWindow = nameof(InvalidTimeWindow);
+    public const string TaskNotFound = nameof(TaskNotFound);
+    public const string NoAwsLogs = nameof(NoAwsLogs);
+    public const string NoStartupPhases = nameof(NoStartupPhases);
+    public const string InvalidStartupPhase = nameof(InvalidStartupPhase);
+    public const string InvalidMetricPeriod = nameof(InvalidMetricPeriod);
 }

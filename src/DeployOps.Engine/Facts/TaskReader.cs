@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using DeployOps.Aws;
 using DeployOps.Aws.Ecs;
 
 namespace DeployOps.Facts;
@@ -50,7 +51,26 @@ public sealed class TaskReader
             : arns.Select(_ => (IReadOnlyList<EcsTask>)Array.Empty<EcsTask>());
     }
 
-    private async Task<Fact<IReadOnlyList<EcsTask>>> DescribeAsync(string cluster, IReadOnlyList<string> arns, string what, CancellationToken cancellationToken)
+    /// <summary>
+    /// Every task ECS still lists (running and stopped, stopped ones for at least an hour) of <paramref name="service"/>, or
+    /// of the whole cluster when it is null: one ListTasks per desired status (every page), then DescribeTasks in batches
+    /// of 100. One gap when any call fails.
+    /// </summary>
+    public async Task<Fact<IReadOnlyList<EcsTask>>> ListedAsync(string cluster, string? service, CancellationToken cancellationToken)
+    {
+        var what = service is null ? $"tasks of cluster {AwsArn.LastSegment(cluster)}" : $"tasks of {service}";
+        var lists = await Task.WhenAll(new[] { EcsDesiredStatus.Stopped, EcsDesiredStatus.Running }.Select(status => _facts.Policy.ReadAsync(what,
+            () => _facts.Session.Ecs.ListTasksAsync(new EcsListTasksRequest(cluster) { ServiceName = service, DesiredStatus = status }, cancellationToken)))).ConfigureAwait(false);
+        if (lists.FirstOrDefault(l => !l.IsRead) is { } failed)
+        {
+            return failed.Select(_ => (IReadOnlyList<EcsTask>)Array.Empty<EcsTask>());
+        }
+
+        return await DescribeAsync(cluster, lists.SelectMany(l => l.Value).Distinct(StringComparer.Ordinal).ToList(), what, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The tasks <paramref name="arns"/> names (ARNs or ids), in DescribeTasks batches of 100; tasks ECS does not know are left out.</summary>
+    public async Task<Fact<IReadOnlyList<EcsTask>>> DescribeAsync(string cluster, IReadOnlyList<string> arns, string what, CancellationToken cancellationToken)
     {
         if (arns.Count == 0)
         {

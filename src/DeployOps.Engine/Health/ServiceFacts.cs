@@ -11,6 +11,9 @@ namespace DeployOps.Health;
 /// <summary>The line from a stopped task's application log that explains why it stopped (already redacted).</summary>
 public sealed record LogFinding(string LogGroup, string LogStream, string Line);
 
+/// <summary>The last lines of one task's log stream, oldest first (already redacted).</summary>
+public sealed record LogExcerpt(string LogGroup, string LogStream, IReadOnlyList<string> Lines);
+
 /// <summary>
 /// Everything the readers learned about one service: the classifier's input. Gathered in two rounds: the facts every
 /// inspection reads (the service, its target groups and their health, the caller's identity), then, only where the
