@@ -53,4 +53,8 @@ public sealed record DeploymentEnvironment
 /// <param name="Name">The ECS service name.</param>
 /// <param name="HealthCheckPath">The path the target group's health check should use, e.g. <c>/health</c>.</param>
 /// <param name="PublicHealthUrl">The URL users reach the service's health endpoint at; null for internal services.</param>
-public sealed record ServiceSettings(string Name, string HealthCheckPath, Uri? PublicHealthUrl);
+public sealed record ServiceSettings(string Name, string HealthCheckPath, Uri? PublicHealthUrl)
+{
+    /// <summary><c>startupPhases</c>: the lines the application logs, in order, as it starts (Test-StartupSequence); empty when not set.</summary>
+    public IReadOnlyList<string> StartupPhases { get; init; } = Array.Empty<string>();
+}

@@ -209,17 +209,51 @@ public sealed class DeploymentEnvironmentFile
             {
                 var servicePath = JsonLineMap.Join(path, service.Name);
                 RequireObject(service.Value, servicePath, "an object with healthCheckPath and publicHealthUrl");
-                AllowOnly(service.Value, servicePath, "healthCheckPath", "publicHealthUrl");
+                AllowOnly(service.Value, servicePath, "healthCheckPath", "publicHealthUrl", "startupPhases");
                 var healthCheckPath = RequiredString(service.Value, servicePath, "healthCheckPath", "a path starting with '/', e.g. \"/health\"");
                 if (!healthCheckPath.StartsWith("/", StringComparison.Ordinal))
                 {
                     throw Invalid(JsonLineMap.Join(servicePath, "healthCheckPath"), "a path starting with '/', e.g. \"/health\"", Quote(healthCheckPath));
                 }
 
-                services[service.Name] = new ServiceSettings(service.Name, healthCheckPath, OptionalUrl(service.Value, servicePath, "publicHealthUrl"));
+                services[service.Name] = new ServiceSettings(service.Name, healthCheckPath, OptionalUrl(service.Value, servicePath, "publicHealthUrl"))
+                {
+                    StartupPhases = ReadStartupPhases(service.Value, servicePath),
+                };
             }
 
             return services;
+        }
+
+        private IReadOnlyList<string> ReadStartupPhases(JsonElement element, string path)
+        {
+            const string expected = "a list of the lines the application logs as it starts, in order, e.g. [\"Starting\", \"Listening on port\"]";
+            var phasesPath = JsonLineMap.Join(path, "startupPhases");
+            var value = Member(element, "startupPhases");
+            if (value is null)
+            {
+                return Array.Empty<string>();
+            }
+
+            if (value.Value.ValueKind != JsonValueKind.Array || value.Value.GetArrayLength() == 0)
+            {
+                throw Invalid(phasesPath, expected, Describe(value.Value));
+            }
+
+            var phases = new List<string>();
+            foreach (var phase in value.Value.EnumerateArray())
+            {
+                var text = phase.ValueKind == JsonValueKind.String ? phase.GetString()! : null;
+                var problem = text is null ? null : Verification.StartupSequence.Problem(text);
+                if (text is null || problem is not null)
+                {
+                    throw Invalid(phasesPath, problem is null ? expected : $"{expected}; {problem}", Describe(phase));
+                }
+
+                phases.Add(text);
+            }
+
+            return phases;
         }
 
         private string RequiredString(JsonElement element, string path, string key, string expected) =>

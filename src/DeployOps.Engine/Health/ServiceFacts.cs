@@ -5,6 +5,7 @@ using DeployOps.Aws.Ecs;
 using DeployOps.Aws.ElasticLoadBalancing;
 using DeployOps.Endpoints;
 using DeployOps.Facts;
+using DeployOps.Verification;
 
 namespace DeployOps.Health;
 
@@ -77,6 +78,15 @@ public sealed class ServiceFacts
     public string? PortMappingFinding { get; set; }
 
     public EndpointTestResult? Endpoint { get; set; }
+
+    /// <summary>The startup of each running task, when the expectation names startup phases (empty otherwise).</summary>
+    public IReadOnlyList<StartupSequenceResult> Startups { get; set; } = Array.Empty<StartupSequenceResult>();
+
+    /// <summary>Running tasks that started but never logged every phase (or nothing at all) in time: category B even while health checks pass.</summary>
+    public IEnumerable<StartupSequenceResult> IncompleteStartups => Startups.Where(s => !s.Passed && s.StatusKind != StartupStatus.Starting);
+
+    /// <summary>True when startup phases are known and the service runs tasks: worth reading their logs.</summary>
+    public bool SuggestsStartupCheck => Expectation.StartupPhases.Count > 0 && Service.RunningCount > 0;
 
     /// <summary>Facts that could not be read: the verdict is incomplete.</summary>
     public IReadOnlyList<Gap> Gaps

@@ -147,7 +147,7 @@ public sealed class TaskFailureAnalyzer
                 $"Task '{requested}' is not in cluster '{cluster}': ECS lists stopped tasks for about an hour. List the cluster's tasks with: aws ecs list-tasks --cluster {cluster} --desired-status STOPPED",
                 requested)));
         var groups = found.GroupBy(ServiceOf, StringComparer.Ordinal).ToList();
-        var serviceNames = groups.Select(g => g.Key).Where(name => found.Any(t => t.Group == "service:" + name)).ToList();
+        var serviceNames = groups.Select(g => g.Key).Where(name => found.Any(t => t.ServiceName == name)).ToList();
         var services = serviceNames.Count == 0 ? Array.Empty<ServiceLookup>() : await _facts.Services.DescribeAsync(request.Cluster, serviceNames, cancellationToken).ConfigureAwait(false);
         var reports = await Task.WhenAll(groups.Select(group =>
         {
@@ -157,9 +157,8 @@ public sealed class TaskFailureAnalyzer
         return reports.Select(ItemOutcome<EcsTaskFailureReport>.Success).Concat(missing).ToList();
     }
 
-    /// <summary>The service a task belongs to (its group is <c>service:name</c>), else its ECS group.</summary>
-    private static string ServiceOf(EcsTask task) =>
-        task.Group is { } group && group.StartsWith("service:", StringComparison.Ordinal) ? group.Substring("service:".Length) : task.Group ?? "(no group)";
+    /// <summary>The service a task belongs to, else its ECS group.</summary>
+    private static string ServiceOf(EcsTask task) => task.ServiceName ?? task.Group ?? "(no group)";
 
     // ------------------------------------------------------------------ one report
 
