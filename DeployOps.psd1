@@ -23,6 +23,10 @@
         'Restart-EcsService'
         'Test-DeploymentEndpoint'
         'Wait-EcsDeployment'
+        'Get-EcsTaskFailure'
+        'Get-DeploymentLog'
+        'Test-StartupSequence'
+        'Get-EcsServiceMetric'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -1,0 +1,39 @@
+using System;
+using System.Globalization;
+using System.Management.Automation;
+using System.Text.RegularExpressions;
+
+namespace DeployOps.Commands;
+
+/// <summary>
+/// Lets a TimeSpan parameter (-Since) take the aws CLI's spans, <c>30m</c>, <c>2h</c>, <c>45s</c>, <c>1d</c>, <c>1w</c>,
+/// besides a TimeSpan or its text (<c>00:30:00</c>). A bare number is refused: PowerShell would read it as ticks.
+/// </summary>
+[AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
+public sealed class TimeSpanTransformationAttribute : ArgumentTransformationAttribute
+{
+    private static readonly Regex Span = new(@"^\s*(?<amount>\d+(\.\d+)?)\s*(?<unit>s|m|h|d|w)\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+
+    public override object Transform(EngineIntrinsics engineIntrinsics, object inputData)
+    {
+        var value = inputData is PSObject wrapped ? wrapped.BaseObject : inputData;
+        switch (value)
+        {
+            case string text when Span.Match(text) is { Success: true } match:
+                var amount = double.Parse(match.Groups["amount"].Value, CultureInfo.InvariantCulture);
+                return match.Groups["unit"].Value.ToLowerInvariant() switch
+                {
+                    "s" => TimeSpan.FromSeconds(amount),
+                    "m" => TimeSpan.FromMinutes(amount),
+                    "h" => TimeSpan.FromHours(amount),
+                    "d" => TimeSpan.FromDays(amount),
+                    _ => TimeSpan.FromDays(7 * amount),
+                };
+            case byte or short or int or long or double or decimal or float:
+                throw new ArgumentTransformationMetadataException(
+                    $"'{value}' has no unit: give a span such as 30m, 2h, 45s, 1d, or 00:30:00 (a bare number would be read as ticks).");
+            default:
+                return inputData;
+        }
+    }
+}
