@@ -29,7 +29,13 @@ public sealed class TimeSpanTransformationAttribute : ArgumentTransformationAttr
                     "d" => TimeSpan.FromDays(amount),
                     _ => TimeSpan.FromDays(7 * amount),
                 };
-            case byte or short or int or long or double or decimal or float:
+            // PowerShell 7 reads 45s and 1d as number literals with a type suffix (short, decimal) before any transformation
+            // sees the text: they can only have been written as seconds and days. (Windows PowerShell passes the text.)
+            case short seconds:
+                return TimeSpan.FromSeconds(seconds);
+            case decimal days:
+                return TimeSpan.FromDays((double)days);
+            case byte or sbyte or ushort or int or uint or long or ulong or double or float:
                 throw new ArgumentTransformationMetadataException(
                     $"'{value}' has no unit: give a span such as 30m, 2h, 45s, 1d, or 00:30:00 (a bare number would be read as ticks).");
             default:
