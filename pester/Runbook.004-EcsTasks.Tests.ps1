@@ -392,6 +392,8 @@ Describe 'Parameter contracts' -Tag Unit {
         $transformation = @((Get-Command -Name Get-EcsTaskFailure -Module DeployOps).Parameters['Since'].Attributes |
                 Where-Object { $_ -is [System.Management.Automation.ArgumentTransformationAttribute] })[0]
         { $transformation.Transform($ExecutionContext, 30) } | Should -Throw "*'30' has no unit*"
+        { $transformation.Transform($ExecutionContext, '30') } | Should -Throw "*'30' has no unit*"
+        { $transformation.Transform($ExecutionContext, 'yesterday') } | Should -Throw "*'yesterday' is not a span*"
     }
 
     It 'only reads: none of them supports ShouldProcess' {

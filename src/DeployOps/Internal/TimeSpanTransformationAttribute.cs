@@ -14,6 +14,8 @@ public sealed class TimeSpanTransformationAttribute : ArgumentTransformationAttr
 {
     private static readonly Regex Span = new(@"^\s*(?<amount>\d+(\.\d+)?)\s*(?<unit>s|m|h|d|w)\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
+    private static readonly Regex BareNumber = new(@"^\s*\d+(\.\d+)?\s*$", RegexOptions.CultureInvariant);
+
     public override object Transform(EngineIntrinsics engineIntrinsics, object inputData)
     {
         var value = inputData is PSObject wrapped ? wrapped.BaseObject : inputData;
@@ -36,10 +38,16 @@ public sealed class TimeSpanTransformationAttribute : ArgumentTransformationAttr
             case decimal days:
                 return TimeSpan.FromDays((double)days);
             case byte or sbyte or ushort or int or uint or long or ulong or double or float:
-                throw new ArgumentTransformationMetadataException(
-                    $"'{value}' has no unit: give a span such as 30m, 2h, 45s, 1d, or 00:30:00 (a bare number would be read as ticks).");
+                throw NoUnit(value);
+            case string text when BareNumber.IsMatch(text):
+                throw NoUnit(text);
+            case string text when !TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out _):
+                throw new ArgumentTransformationMetadataException($"'{text}' is not a span: give one such as 30m, 2h, 45s, 1d, 1w, or 00:30:00.");
             default:
                 return inputData;
         }
     }
+
+    private static ArgumentTransformationMetadataException NoUnit(object value) =>
+        new($"'{value}' has no unit: give a span such as 30m, 2h, 45s, 1d, or 00:30:00 (a bare number would be read as ticks).");
 }
