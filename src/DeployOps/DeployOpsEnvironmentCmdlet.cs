@@ -23,6 +23,13 @@ public abstract class DeployOpsEnvironmentCmdlet : DeployOpsAwsCmdlet
     /// <summary>The parameter set of commands that name an environment of the settings file.</summary>
     public const string EnvironmentParameterSet = "Environment";
 
+    /// <summary>-Cluster: the ECS cluster; in the Environment set it overrides the environment's cluster.</summary>
+    [Parameter(ParameterSetName = ClusterParameterSet, Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = EnvironmentParameterSet, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ClusterCompleter))]
+    public string Cluster { get; set; } = string.Empty;
+
     /// <summary>-Environment: an environment of the settings file (deployops.json), e.g. dev.</summary>
     [Parameter(ParameterSetName = EnvironmentParameterSet, Mandatory = true)]
     [ValidateNotNullOrEmpty]

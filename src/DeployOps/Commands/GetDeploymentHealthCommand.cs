@@ -24,13 +24,6 @@ public sealed class GetDeploymentHealthCommand : DeployOpsEnvironmentCmdlet
     /// <summary>Services named by an environment of the settings file.</summary>
     public const string EnvironmentSet = EnvironmentParameterSet;
 
-    /// <summary>-Cluster: the ECS cluster; in the Environment set it overrides the environment's cluster.</summary>
-    [Parameter(ParameterSetName = ClusterSet, Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [Parameter(ParameterSetName = EnvironmentSet, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(ClusterCompleter))]
-    public string Cluster { get; set; } = string.Empty;
-
     /// <summary>-Service: the services to check; none means every service of the cluster (or of the environment).</summary>
     [Parameter(ParameterSetName = ClusterSet, Position = 1, ValueFromPipelineByPropertyName = true)]
     [Parameter(ParameterSetName = EnvironmentSet, ValueFromPipelineByPropertyName = true)]

@@ -14,13 +14,6 @@ namespace DeployOps.Commands;
 [OutputType(typeof(StartupSequenceResult))]
 public sealed class TestStartupSequenceCommand : DeployOpsEnvironmentCmdlet
 {
-    /// <summary>-Cluster: the ECS cluster; in the Environment set it overrides the environment's cluster.</summary>
-    [Parameter(ParameterSetName = ClusterParameterSet, Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [Parameter(ParameterSetName = EnvironmentParameterSet, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(ClusterCompleter))]
-    public string Cluster { get; set; } = string.Empty;
-
     /// <summary>-Service: the service whose running tasks to check.</summary>
     [Parameter(ParameterSetName = ClusterParameterSet, Position = 1, ValueFromPipelineByPropertyName = true)]
     [Parameter(ParameterSetName = EnvironmentParameterSet, ValueFromPipelineByPropertyName = true)]
