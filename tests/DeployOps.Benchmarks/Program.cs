@@ -22,6 +22,9 @@ public static class Program
             case "sandbox-resources":
                 await SandboxResources.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 20);
                 return 0;
+            case "task-failure":
+                await TaskFailureAnalysis.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 100, rounds: 5);
+                return 0;
             default:
                 Console.Error.WriteLine("Usage: DeployOps.Benchmarks sandbox-resources [services] | sandbox-timings | health-diagnosis [services]");
                 return 2;
