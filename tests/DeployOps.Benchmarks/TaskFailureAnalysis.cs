@@ -78,7 +78,7 @@ public static class TaskFailureAnalysis
 
         var cli = await RunbookWayAsync(sandbox.Url);
         Console.WriteLine();
-        Console.WriteLine("The runbook's way (004: list-tasks --desired-status STOPPED, describe-tasks per task, the service's events, logs tail):");
+        Console.WriteLine("The runbook's way (004: list-tasks --desired-status STOPPED, describe-tasks per task, the service's events, the last hour of the log):");
         Console.WriteLine($"  aws CLI invocations: {cli.Invocations} for {cli.Tasks} stopped tasks");
         Console.WriteLine($"  wall time: {cli.Elapsed.TotalMilliseconds:0} ms");
         Console.WriteLine($"  speed-up: {cli.Elapsed.TotalMilliseconds / times[times.Count / 2]:0.0}x");
@@ -136,7 +136,9 @@ public static class TaskFailureAnalysis
         }
 
         await AwsCli.RunAsync(endpoint, "ecs", "describe-services", "--cluster", Lightwave.Cluster, "--services", Lightwave.Service, "--query", "services[0].events[:10]");
-        await AwsCli.RunAsync(endpoint, "logs", "tail", Lightwave.LogGroup, "--since", "1h");
+        // aws logs tail --since 1h, as the AWS CLI v1 on this machine writes it.
+        await AwsCli.RunAsync(endpoint, "logs", "filter-log-events", "--log-group-name", Lightwave.LogGroup,
+            "--start-time", DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
         invocations += 2;
         return (invocations, arns.Length, clock.Elapsed);
     }
