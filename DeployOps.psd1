@@ -40,6 +40,10 @@
         'Get-EcsTaskDefinitionHistory'
         'Invoke-EcsRollback'
         'Test-DeploymentResilience'
+        'Get-EcsTaskFailure'
+        'Get-DeploymentLog'
+        'Test-StartupSequence'
+        'Get-EcsServiceMetric'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

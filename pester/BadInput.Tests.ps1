@@ -538,6 +538,80 @@ BeforeDiscovery {
             Arguments = @{ Cluster = 'c'; Service = 's'; ReadyPattern = 'Listening (on' } + $offline
             ErrorId = 'InvalidReadyPattern'; Category = 'InvalidArgument'; Terminating = $true
             Message = "^'Listening \(on' is not a regular expression .*expected the text of the line the application logs when it is ready" }
+
+        # ---------------------------------------------------------------- Get-EcsTaskFailure, Get-DeploymentLog, Test-StartupSequence, Get-EcsServiceMetric
+        @{ Command = 'Get-DeploymentLog'; Label = 'a -Since with no unit'; Server = 'none'
+            Arguments = @{ Cluster = 'c'; Service = 's'; Since = 30 } + $offline
+            ErrorId = 'ParameterArgumentTransformationError'; Category = 'InvalidData'; Terminating = $true
+            Message = "'30' has no unit: give a span such as 30m, 2h, 45s, 1d, or 00:30:00" }
+        @{ Command = 'Get-EcsTaskFailure'; Label = 'a -Since that is no span'; Server = 'none'
+            Arguments = @{ Cluster = 'c'; Since = 'yesterday' } + $offline
+            ErrorId = 'ParameterArgumentTransformationError'; Category = 'InvalidData'; Terminating = $true
+            Message = "'yesterday' is not a span: give one such as 30m, 2h, 45s, 1d, 1w, or 00:30:00\." }
+        @{ Command = 'Get-EcsTaskFailure'; Label = 'a -StartTime after -EndTime'; Server = 'none'
+            Arguments = @{ Cluster = 'c'; Service = @('s'); StartTime = [datetime]'2026-01-02T00:00:00Z'; EndTime = [datetime]'2026-01-01T00:00:00Z' } + $offline
+            ErrorId = 'InvalidTimeWindow'; Category = 'InvalidArgument'; Terminating = $false
+            Message = '-StartTime \(.*2026-01-02.*\) must be before -EndTime \(.*2026-01-01.*\)' }
+        @{ Command = 'Get-EcsTaskFailure'; Label = 'both -Since and -StartTime'; Server = 'none'
+            Arguments = @{ Cluster = 'c'; Service = @('s'); Since = '1h'; StartTime = [datetime]'2026-01-01T00:00:00Z' } + $offline
+            ErrorId = 'InvalidTimeWindow'; Category = 'InvalidArgument'; Terminating = $false
+            Message = 'Give -Since or -StartTime, not both' }
+        @{ Command = 'Get-DeploymentLog'; Label = 'neither -Service nor -Task'; Server = 'none'
+            Arguments = @{ Cluster = 'c' } + $offline
+            ErrorId = 'MissingService'; Category = 'InvalidArgument'; Terminating = $false
+            Message = '^Whose log\? Give -Service \(every task of it\), -Task \(those tasks\), or both\.$' }
+        @{ Command = 'Get-DeploymentLog'; Label = '-Follow with an -EndTime'; Server = 'none'
+            Arguments = @{ Cluster = 'c'; Service = 's'; Follow = $true; EndTime = [datetime]'2026-01-01T00:00:00Z' } + $offline
+            ErrorId = 'InvalidTimeWindow'; Category = 'InvalidArgument'; Terminating = $false
+            Message = '^-Follow reads until Ctrl-C, so it takes no -EndTime\.$' }
+        @{ Command = 'Get-DeploymentLog'; Label = 'a -Tail of 0'; Server = 'none'
+            Arguments = @{ Cluster = 'c'; Service = 's'; Tail = 0 } + $offline
+            ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Terminating = $true
+            Message = "parameter 'Tail'\. The 0 argument is less than the minimum allowed range of 1" }
+        @{ Command = 'Get-DeploymentLog'; Label = 'an empty -Pattern'; Server = 'none'
+            Arguments = @{ Cluster = 'c'; Service = 's'; Pattern = '' } + $offline
+            ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Terminating = $true
+            Message = "parameter 'Pattern'\. The argument is null or empty" }
+        @{ Command = 'Test-StartupSequence'; Label = 'a -Phase that is no regular expression'; Server = 'none'
+            Arguments = @{ Cluster = 'c'; Service = 's'; Phase = @('Starting', '/Listening on [port/') } + $offline
+            ErrorId = 'InvalidStartupPhase'; Category = 'InvalidArgument'; Terminating = $true
+            Message = '^-Phase: .*/Listening on \[port/' }
+        @{ Command = 'Test-StartupSequence'; Label = 'a blank -Phase'; Server = 'none'
+            Arguments = @{ Cluster = 'c'; Service = 's'; Phase = @('Starting', '  ') } + $offline
+            ErrorId = 'InvalidStartupPhase'; Category = 'InvalidArgument'; Terminating = $true
+            Message = '^-Phase: a phase is text its log line contains, or a /regular expression/; it cannot be empty' }
+        @{ Command = 'Get-EcsServiceMetric'; Label = 'a -Period that is no multiple of 60'; Server = 'none'
+            Arguments = @{ Cluster = 'c'; Service = @('s'); Period = 90 } + $offline
+            ErrorId = 'InvalidMetricPeriod'; Category = 'InvalidArgument'; Terminating = $false
+            Message = '^-Period must be 60 seconds or a multiple of 60 \(ECS publishes a value a minute\); it is 90\.$' }
+        @{ Command = 'Get-EcsServiceMetric'; Label = 'a -Period under a minute'; Server = 'none'
+            Arguments = @{ Cluster = 'c'; Period = 30 } + $offline
+            ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Terminating = $true
+            Message = "parameter 'Period'\. The 30 argument is less than the minimum allowed range of 60" }
+        @{ Command = 'Get-EcsTaskFailure'; Label = 'a service that does not exist'; Server = 'sandbox'
+            Arguments = @{ Cluster = $lightwaveCluster; Service = @('no-such-service'); Region = 'us-east-1'; EndpointUrl = '{Sandbox}' }
+            ErrorId = 'ServiceNotFound'; Category = 'ObjectNotFound'; Terminating = $false
+            Message = "^Service 'no-such-service' does not exist in cluster 'lightwave-dev-ecs-cluster'\." }
+        @{ Command = 'Get-EcsTaskFailure'; Label = 'a task that does not exist'; Server = 'sandbox'
+            Arguments = @{ Cluster = $lightwaveCluster; Task = @('0123456789abcdef0123456789abcdef'); Region = 'us-east-1'; EndpointUrl = '{Sandbox}' }
+            ErrorId = 'TaskNotFound'; Category = 'ObjectNotFound'; Terminating = $false
+            Message = "^Task '0123456789abcdef0123456789abcdef' is not in cluster 'lightwave-dev-ecs-cluster': ECS lists stopped tasks for about an hour" }
+        @{ Command = 'Get-DeploymentLog'; Label = 'a container the task definition does not have'; Server = 'sandbox'
+            Arguments = @{ Cluster = $lightwaveCluster; Service = $lightwaveService; Container = 'no-such-container'; Region = 'us-east-1'; EndpointUrl = '{Sandbox}' }
+            ErrorId = 'ContainerNotFound'; Category = 'ObjectNotFound'; Terminating = $false
+            Message = "has no container 'no-such-container'; its containers: backend" }
+        @{ Command = 'Get-DeploymentLog'; Label = 'a task that does not exist'; Server = 'sandbox'
+            Arguments = @{ Cluster = $lightwaveCluster; Task = @('0123456789abcdef0123456789abcdef'); Region = 'us-east-1'; EndpointUrl = '{Sandbox}' }
+            ErrorId = 'TaskNotFound'; Category = 'ObjectNotFound'; Terminating = $false
+            Message = "^Task '0123456789abcdef0123456789abcdef' is not a task in cluster 'lightwave-dev-ecs-cluster'" }
+        @{ Command = 'Test-StartupSequence'; Label = 'a cluster that does not exist'; Server = 'sandbox'
+            Arguments = @{ Cluster = 'no-such-cluster'; Service = $lightwaveService; Phase = @('Starting'); Region = 'us-east-1'; EndpointUrl = '{Sandbox}' }
+            ErrorId = 'ClusterNotFound'; Category = 'ObjectNotFound'; Terminating = $false
+            Message = "^Cluster 'no-such-cluster' does not exist in region 'us-east-1'\." }
+        @{ Command = 'Get-EcsServiceMetric'; Label = 'a service that does not exist'; Server = 'sandbox'
+            Arguments = @{ Cluster = $lightwaveCluster; Service = @('no-such-service'); Region = 'us-east-1'; EndpointUrl = '{Sandbox}' }
+            ErrorId = 'ServiceNotFound'; Category = 'ObjectNotFound'; Terminating = $false
+            Message = "^Service 'no-such-service' does not exist in cluster 'lightwave-dev-ecs-cluster'\." }
     )
 
     $offlineCases = @($badInputs | Where-Object { $_.Server -eq 'none' })

@@ -356,5 +356,74 @@ Describe 'Network path, task definition history, rollback and resilience at 80 c
         $json = $path | ConvertTo-Json -Depth 4 | ConvertFrom-Json
         @($json.Hops | ForEach-Object { $_.Outcome }) | Should -Contain 'Fail'
         ($resilience | ConvertTo-Json -Depth 4 | ConvertFrom-Json).Status | Should -Be 'Warning'
+
+Describe 'Task failures, logs, startup and metrics at 80 columns' -Tag Integration {
+    BeforeAll {
+        $null = Set-SandboxScenario -Sandbox $sandbox -Name 'crash-loop'
+        $failures = Wait-SandboxCondition -Because 'an ApplicationExit cause with log lines in crash-loop' -TimeoutSec 120 -ScriptBlock {
+            $report = Get-EcsTaskFailure @lightwave @aws -ErrorAction SilentlyContinue
+            if (@($report.Causes | Where-Object { $_.Cause -eq 'ApplicationExit' -and @($_.LogLines).Count -gt 0 }).Count -gt 0) {
+                $report
+            }
+        }
+        $lines = @(Get-DeploymentLog @lightwave @aws -Since 1h -Pattern 'KeyError' -Tail 2)
+        $metric = Wait-SandboxCondition -Because 'datapoints in CloudWatch' -TimeoutSec 90 -ScriptBlock {
+            $read = Get-EcsServiceMetric @lightwave @aws -Since 30m
+            if ($null -ne $read.MemoryMaximum) {
+                $read
+            }
+        }
+        $null = Set-SandboxScenario -Sandbox $sandbox -Name 'partial-startup'
+        $startup = Wait-SandboxCondition -Because 'an Incomplete startup in partial-startup' -TimeoutSec 90 -ScriptBlock {
+            $checked = @(Test-StartupSequence @lightwave @aws -Phase 'Starting Lightwave backend', 'Listening on port' -Timeout 5 -WarningAction SilentlyContinue)
+            $checked | Where-Object Status -eq 'Incomplete' | Select-Object -First 1
+        }
+    }
+
+    It 'Get-EcsTaskFailure shows the cause, the exit code, the log line and the fix' {
+        $text = Get-ScreenText -InputObject $failures
+        $text | Should -Match 'ApplicationExit x\d+'
+        $text | Should -Match 'Exit code 1'
+        $text | Should -Match ([regex]::Escape("KeyError: 'customer_id'"))
+        $text | Should -Match 'Fix: '
+        Get-LongestLine -InputObject $failures | Should -BeLessOrEqual 80
+    }
+
+    It 'Get-DeploymentLog shows time, task, container and the whole message on one row each' {
+        $text = Get-ScreenText -InputObject $lines
+        $text | Should -Match ('{0}\s+backend\s+KeyError' -f [regex]::Escape($lines[-1].Task.Substring(0, 8)))
+        $text | Should -Match ('{0:HH:mm:ss}' -f $lines[-1].Time.UtcDateTime)
+        Get-LongestLine -InputObject $lines | Should -BeLessOrEqual 80
+    }
+
+    It 'Test-StartupSequence shows the whole task id, the phase never reached and the fix' {
+        $text = Get-ScreenText -InputObject $startup
+        $text | Should -Match (Get-WrappedPattern -Fact $startup.Task)
+        $text | Should -Match 'Incomplete, 1/2 phases'
+        $text | Should -Match ([regex]::Escape('Listening on port (never)'))
+        $text | Should -Match 'Fix: '
+        Get-LongestLine -InputObject $startup | Should -BeLessOrEqual 80
+    }
+
+    It 'Get-EcsServiceMetric shows CPU and memory, average and maximum, per service' {
+        $text = Get-ScreenText -InputObject $metric
+        $text | Should -Match 'lightwave-backend-api-dev'
+        $text | Should -Match ([regex]::Escape(('{0:0.#}%' -f $metric.MemoryMaximum)))
+        $text | Should -Match ([regex]::Escape(('{0:0.#}%' -f $metric.CpuAverage)))
+        Get-LongestLine -InputObject $metric | Should -BeLessOrEqual 80
+        Get-LongestLine -InputObject $metric -Format 'Table' | Should -BeLessOrEqual 80
+    }
+
+    It 'reports and lines convert to JSON with names, and export to CSV as readable text' {
+        ($failures | ConvertTo-Json -Depth 5 | ConvertFrom-Json).Causes[0].Cause | Should -Be 'ApplicationExit'
+        ($startup | ConvertTo-Json -Depth 5 | ConvertFrom-Json).Status | Should -Be 'Incomplete'
+        $csvFile = Join-Path -Path $awsFolder -ChildPath 'failures.csv'
+        $failures | Export-Csv -LiteralPath $csvFile -NoTypeInformation
+        $row = @(Import-Csv -LiteralPath $csvFile)[0]
+        foreach ($column in @($row.PSObject.Properties)) {
+            [string]$column.Value | Should -Not -Match 'System\.|DeployOps\.' -Because "column $($column.Name) should be readable"
+        }
+
+        $row.Causes | Should -Match 'ApplicationExit'
     }
 }

@@ -23,6 +23,12 @@ public abstract class DeployOpsCmdlet : PSCmdlet, IDisposable
     /// <summary>The observer to hand the engine: what it reports is written on the pipeline thread while <see cref="RunEngine{T}"/> waits.</summary>
     protected IOperationObserver Observer => _pump;
 
+    /// <summary>
+    /// Writes <paramref name="item"/> to the pipeline from engine work running in <see cref="RunEngine{T}"/>, on any thread:
+    /// the pipeline thread writes it in order with the work's reports (a follow's lines as they arrive).
+    /// </summary>
+    protected void Emit(object item) => _pump.Output(item);
+
     /// <summary>The directory PowerShell is in (not the process's): relative paths are resolved against it.</summary>
     protected string CurrentDirectory => SessionState.Path.CurrentFileSystemLocation.ProviderPath;
 
@@ -179,6 +185,9 @@ public abstract class DeployOpsCmdlet : PSCmdlet, IDisposable
         }
 
         _disposed = true;
+
+        // Work still running (a follow whose pipeline a downstream Select-Object -First ended) stops with the command.
+        _cancellation.Cancel();
         DisposeResources();
         _cancellation.Dispose();
         GC.SuppressFinalize(this);
@@ -207,6 +216,9 @@ public abstract class DeployOpsCmdlet : PSCmdlet, IDisposable
                 break;
             case PumpMessageKind.Progress:
                 WriteProgress(ToProgressRecord(message.Progress!));
+                break;
+            case PumpMessageKind.Output:
+                WriteObject(message.Item);
                 break;
         }
     }

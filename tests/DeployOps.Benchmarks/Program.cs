@@ -47,11 +47,14 @@ public static class Program
             case "rollback":
                 await RollbackTiming.RunAsync(Number(args, 1, 3));
                 return 0;
+            case "task-failure":
+                await TaskFailureAnalysis.RunAsync(Number(args, 1, 100), rounds: 5);
+                return 0;
             default:
                 Console.Error.WriteLine("Usage: DeployOps.Benchmarks <verb> [arguments]");
                 Console.Error.WriteLine("  sandbox-resources [services] | sandbox-timings | health-diagnosis [services]");
                 Console.Error.WriteLine("  sweep [services clusters cli-services] | faults [diagnoses seed [scenario]] | lost-answers [runs seed] | import [runs]");
-                Console.Error.WriteLine("  rollback [rounds] | estimate-accuracy | lightsail-publish [runs]");
+                Console.Error.WriteLine("  rollback [rounds] | task-failure [tasks] | estimate-accuracy | lightsail-publish [runs]");
                 return 2;
         }
     }

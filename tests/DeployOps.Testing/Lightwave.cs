@@ -205,5 +205,57 @@ public static class Lightwave
         public const int CompletedRevision = 3;
         public const int FailingRevision = 4;
         public const string FailingImage = "lightwave/backend:1.5.0-rc2";
+
+    /// <c>secret-missing</c>: <see cref="TaskDefinition"/> takes SECRET_KEY from <see cref="MissingSecretName"/> (never
+    /// created) and DATABASE_URL from <see cref="DatabaseUrlSecretName"/> (which exists); its tasks fail to start with
+    /// ResourceInitializationError, running 0 of 1, the rollout FAILED.
+    /// </summary>
+    public static class SecretMissing
+    {
+        public const string Scenario = "secret-missing";
+        public const string TaskDefinition = TaskFamily + ":2";
+        public const string MissingSecretVariable = "SECRET_KEY";
+        public const string MissingSecretName = "lightwave/dev/django-secret-key";
+        public const string MissingSecretArn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:" + MissingSecretName;
+        public const string DatabaseUrlSecretName = "lightwave/dev/database-url";
+        public const string DatabaseUrlSecretValue = "postgres://lightwave:sandbox-placeholder@lightwave-dev-db.internal:5432/lightwave";
+    }
+
+    /// <summary>
+    /// <c>image-not-found</c>: <see cref="TaskDefinition"/> names <see cref="Image"/>, a tag never pushed; its tasks fail to
+    /// start with CannotPullContainerError ... not found, running 0 of 1, the rollout FAILED.
+    /// </summary>
+    public static class ImageNotFound
+    {
+        public const string Scenario = "image-not-found";
+        public const string TaskDefinition = TaskFamily + ":2";
+        public const string Image = "123456789012.dkr.ecr.us-east-1.amazonaws.com/lightwave/backend:1.5.1";
+    }
+
+    /// <summary>
+    /// <c>crash-loop</c>: <see cref="TaskDefinition"/> (<see cref="Image"/>) runs <see cref="RunsSeconds"/> world seconds,
+    /// logs <see cref="CrashLogLine"/> and exits 1, again and again, while revision 1 keeps serving; no circuit breaker.
+    /// </summary>
+    public static class CrashLoop
+    {
+        public const string Scenario = "crash-loop";
+        public const string TaskDefinition = TaskFamily + ":2";
+        public const string Image = "lightwave/backend:1.6.0";
+        public const int RunsSeconds = 20;
+        public const string CrashLogLine = "KeyError: 'customer_id'";
+    }
+
+    /// <summary>
+    /// <c>partial-startup</c>: <see cref="TaskDefinition"/> logs <see cref="StartingPhase"/> but never
+    /// <see cref="ListeningPhase"/>; <see cref="LivenessPath"/> answers 200 (the target group checks it), the deep
+    /// <see cref="HealthPath"/> answers 503. Steady: two tasks, every target healthy, rollout COMPLETED.
+    /// </summary>
+    public static class PartialStartup
+    {
+        public const string Scenario = "partial-startup";
+        public const string TaskDefinition = TaskFamily + ":2";
+        public const string LivenessPath = "/health/live";
+        public const string StartingPhase = "Starting Lightwave backend";
+        public const string ListeningPhase = "Listening on port";
     }
 }

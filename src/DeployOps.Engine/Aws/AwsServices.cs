@@ -33,7 +33,7 @@ public static class AwsServices
         AwsServiceRegistration.Query(CloudFormationApi.Description, protocol => new CloudFormationClient(protocol)),
         AwsServiceRegistration.Query(RdsApi.Description, protocol => new RdsClient(protocol)),
         AwsServiceRegistration.Json(LightsailApi.Description, protocol => new LightsailClient(protocol)),
-        AwsServiceRegistration.Describe(CloudWatchApi.Description),
+        AwsServiceRegistration.Query(CloudWatchApi.Description, protocol => new CloudWatchClient(protocol)),
         AwsServiceRegistration.Describe(Wafv2Api.Description),
         AwsServiceRegistration.Describe(SnsApi.Description),
         AwsServiceRegistration.Describe(SecretsManagerApi.Description),

@@ -94,4 +94,13 @@ public static class ErrorIds
     public const string JournalUnreadable = nameof(JournalUnreadable);
     public const string InvalidReadyPattern = nameof(InvalidReadyPattern);
     public const string MissingService = nameof(MissingService);
+    // Task failures, logs, startup and metrics.
+    public const string InvalidTimeWindow = nameof(InvalidTimeWindow);
+    public const string TaskNotFound = nameof(TaskNotFound);
+    public const string NoAwsLogs = nameof(NoAwsLogs);
+    public const string ContainerNotFound = nameof(ContainerNotFound);
+    public const string MissingService = nameof(MissingService);
+    public const string NoStartupPhases = nameof(NoStartupPhases);
+    public const string InvalidStartupPhase = nameof(InvalidStartupPhase);
+    public const string InvalidMetricPeriod = nameof(InvalidMetricPeriod);
 }

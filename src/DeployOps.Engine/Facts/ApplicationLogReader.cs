@@ -35,25 +35,32 @@ public sealed class ApplicationLogReader
     /// The line of the task's log that explains why it stopped (the last line matching the most specific pattern), or
     /// null when the container logs elsewhere or no line explains it.
     /// </summary>
-    public async Task<Fact<LogFinding?>> ExplainingLineAsync(EcsTask task, CancellationToken cancellationToken)
+    public async Task<Fact<LogFinding?>> ExplainingLineAsync(EcsTask task, CancellationToken cancellationToken) =>
+        (await LastLinesAsync(task, task.FailingContainer?.Name, 100, cancellationToken).ConfigureAwait(false))
+            .Select(excerpt => excerpt is not null && Explaining(excerpt.Lines) is { } line ? new LogFinding(excerpt.LogGroup, excerpt.LogStream, line) : null);
+
+    /// <summary>
+    /// The last <paramref name="count"/> lines the task's container (<paramref name="containerName"/>, else its first)
+    /// wrote, oldest first and redacted: one GetLogEvents. Null when the container logs elsewhere.
+    /// </summary>
+    public async Task<Fact<LogExcerpt?>> LastLinesAsync(EcsTask task, string? containerName, int count, CancellationToken cancellationToken)
     {
         var definition = await _facts.TaskDefinitions.ReadAsync(task.TaskDefinitionArn ?? "", cancellationToken).ConfigureAwait(false);
         if (!definition.IsRead)
         {
-            return definition.Select(_ => (LogFinding?)null);
+            return definition.Select(_ => (LogExcerpt?)null);
         }
 
-        var container = definition.Value.ContainerDefinitions.FirstOrDefault(c => c.Name == task.FailingContainer?.Name) ?? definition.Value.ContainerDefinitions.FirstOrDefault();
+        var container = definition.Value.ContainerDefinitions.FirstOrDefault(c => c.Name == containerName) ?? definition.Value.ContainerDefinitions.FirstOrDefault();
         if (StreamOf(container, task) is not { } stream)
         {
-            return Fact<LogFinding?>.Of(null);
+            return Fact<LogExcerpt?>.Of(null);
         }
 
         var events = await _facts.Policy.ReadAsync($"log stream {stream.Group}:{stream.Stream}",
-            () => _facts.Session.Logs.GetLogEventsAsync(stream.Group, stream.Stream, false, 100, cancellationToken)).ConfigureAwait(false);
-        return events.Select(read => Explaining(read.Select(e => e.Message).ToList()) is { } line
-            ? new LogFinding(stream.Group, stream.Stream, _facts.Redactor.Redact(line))
-            : null);
+            () => _facts.Session.Logs.GetLogEventsAsync(stream.Group, stream.Stream, false, count, cancellationToken)).ConfigureAwait(false);
+        return events.Select(read => (LogExcerpt?)new LogExcerpt(stream.Group, stream.Stream,
+            read.OrderBy(e => e.Timestamp).Select(e => _facts.Redactor.Redact(e.Message.TrimEnd())).ToList()));
     }
 
     /// <summary>
@@ -110,15 +117,6 @@ public sealed class ApplicationLogReader
     }
 
     /// <summary>The awslogs group and stream a task's container writes to: <c>prefix/container/task-id</c>.</summary>
-    private static (string Group, string Stream)? StreamOf(EcsContainerDefinition? container, EcsTask task)
-    {
-        var options = container?.LogConfiguration is { LogDriver: "awslogs" } log ? log.Options : null;
-        if (options is null || !options.TryGetValue("awslogs-group", out var group))
-        {
-            return null;
-        }
-
-        options.TryGetValue("awslogs-stream-prefix", out var prefix);
-        return (group, $"{prefix}/{container!.Name}/{AwsArn.LastSegment(task.Arn)}");
-    }
+    private static (string Group, string Stream)? StreamOf(EcsContainerDefinition? container, EcsTask task) =>
+        container?.AwsLogs is { } logs && logs.StreamOf(container.Name, task.Arn) is { } stream ? (logs.Group, stream) : null;
 }

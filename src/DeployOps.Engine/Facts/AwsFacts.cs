@@ -28,6 +28,7 @@ public sealed class AwsFacts
         Databases = new RdsReader(this);
         Lightsail = new LightsailReader(this);
         DeploymentHistory = new DeploymentHistoryReader(this);
+        Metrics = new MetricReader(this);
     }
 
     public AwsSession Session { get; }
@@ -71,4 +72,7 @@ public sealed class AwsFacts
 
     /// <summary>A service's deployments as ECS still shows them (deployments, events, tasks).</summary>
     public DeploymentHistoryReader DeploymentHistory { get; }
+
+    /// <summary>CloudWatch metrics: ECS services' CPU and memory utilization.</summary>
+    public MetricReader Metrics { get; }
 }

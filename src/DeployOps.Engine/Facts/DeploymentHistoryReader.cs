@@ -27,7 +27,7 @@ public sealed class DeploymentHistoryReader
     /// </summary>
     public async Task<DeploymentHistoryReading> ReadAsync(string cluster, EcsService service, CancellationToken cancellationToken)
     {
-        var tasks = await _facts.Tasks.OfServiceAsync(cluster, service.Name, cancellationToken).ConfigureAwait(false);
+        var tasks = await _facts.Tasks.ListedAsync(cluster, service.Name, cancellationToken).ConfigureAwait(false);
         var records = DeploymentHistory.Assemble(service, tasks.ValueOr(Array.Empty<EcsTask>())!);
         return new DeploymentHistoryReading(records, tasks.Gap);
     }

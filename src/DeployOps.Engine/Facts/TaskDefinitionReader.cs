@@ -7,6 +7,7 @@ using System.Threading.Tasks;
 using DeployOps.Aws;
 using DeployOps.Aws.Ecs;
 using DeployOps.Deployments;
+using DeployOps.Errors;
 
 namespace DeployOps.Facts;
 
@@ -25,7 +26,18 @@ public sealed class TaskDefinitionReader
     /// The task definition (family:revision or ARN). Its environment values become known secrets of the run
     /// (<see cref="AwsFacts.Redactor"/>), so no report, log line or message shows them.
     /// </summary>
-    public Task<Fact<EcsTaskDefinition>> ReadAsync(string taskDefinition, CancellationToken cancellationToken) =>
+    public Task<Fact<EcsTaskDefinition>> ReadAsync(string taskDefinition, CancellationToken cancellationToken) => Cached(taskDefinition, cancellationToken);
+
+    /// <summary>The task definition, for a runbook that cannot go on without it: what could not be read is thrown (<see cref="DeployOpsException"/>).</summary>
+    public async Task<EcsTaskDefinition> RequireAsync(string taskDefinition, CancellationToken cancellationToken)
+    {
+        var read = await Cached(taskDefinition, cancellationToken).ConfigureAwait(false);
+        return read.IsRead ? read.Value : throw new DeployOpsException(read.Absent
+            ? ErrorTranslator.NotFound(ErrorIds.AwsRequestFailed, $"Task definition {AwsArn.LastSegment(taskDefinition)} does not exist.", taskDefinition)
+            : new DeployOpsError(ErrorIds.AwsRequestFailed, DeployOpsErrorKind.Other, read.Gap!.ToString(), taskDefinition));
+    }
+
+    private Task<Fact<EcsTaskDefinition>> Cached(string taskDefinition, CancellationToken cancellationToken) =>
         _read.GetOrAdd(taskDefinition, arn => new Lazy<Task<Fact<EcsTaskDefinition>>>(() => _facts.Policy.ReadAsync(
             $"task definition {AwsArn.LastSegment(arn)}", async () =>
             {

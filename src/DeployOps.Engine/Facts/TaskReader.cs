@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using DeployOps.Aws;
 using DeployOps.Aws.Ecs;
 
 namespace DeployOps.Facts;
@@ -58,23 +59,25 @@ public sealed class TaskReader
     }
 
     /// <summary>
-    /// Every task ECS still lists for a service, running and stopped (stopped ones for about an hour): two ListTasks, then
-    /// one batched DescribeTasks. What tells which task definition each deployment ran, once the deployment is gone.
+    /// Every task ECS still lists (running and stopped, stopped ones for at least an hour) of <paramref name="service"/>, or
+    /// of the whole cluster when it is null: one ListTasks per desired status (every page), then DescribeTasks in batches
+    /// of 100. One gap when any call fails.
     /// </summary>
-    public async Task<Fact<IReadOnlyList<EcsTask>>> OfServiceAsync(string cluster, string service, CancellationToken cancellationToken)
+    public async Task<Fact<IReadOnlyList<EcsTask>>> ListedAsync(string cluster, string? service, CancellationToken cancellationToken)
     {
-        var lists = await Task.WhenAll(new[] { EcsDesiredStatus.Running, EcsDesiredStatus.Stopped }.Select(status => _facts.Policy.ReadAsync(
-            $"{status.ToString().ToLowerInvariant()} tasks of {service}",
+        var what = service is null ? $"tasks of cluster {AwsArn.LastSegment(cluster)}" : $"tasks of {service}";
+        var lists = await Task.WhenAll(new[] { EcsDesiredStatus.Stopped, EcsDesiredStatus.Running }.Select(status => _facts.Policy.ReadAsync(what,
             () => _facts.Session.Ecs.ListTasksAsync(new EcsListTasksRequest(cluster) { ServiceName = service, DesiredStatus = status }, cancellationToken)))).ConfigureAwait(false);
-        if (lists.FirstOrDefault(l => !l.IsRead) is { } unread)
+        if (lists.FirstOrDefault(l => !l.IsRead) is { } failed)
         {
-            return unread.Select(_ => (IReadOnlyList<EcsTask>)Array.Empty<EcsTask>());
+            return failed.Select(_ => (IReadOnlyList<EcsTask>)Array.Empty<EcsTask>());
         }
 
-        return await DescribeAsync(cluster, lists.SelectMany(l => l.Value).Distinct(StringComparer.Ordinal).ToList(), $"tasks of {service}", cancellationToken).ConfigureAwait(false);
+        return await DescribeAsync(cluster, lists.SelectMany(l => l.Value).Distinct(StringComparer.Ordinal).ToList(), what, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<Fact<IReadOnlyList<EcsTask>>> DescribeAsync(string cluster, IReadOnlyList<string> arns, string what, CancellationToken cancellationToken)
+    /// <summary>The tasks <paramref name="arns"/> names (ARNs or ids), in DescribeTasks batches of 100; tasks ECS does not know are left out.</summary>
+    public async Task<Fact<IReadOnlyList<EcsTask>>> DescribeAsync(string cluster, IReadOnlyList<string> arns, string what, CancellationToken cancellationToken)
     {
         if (arns.Count == 0)
         {

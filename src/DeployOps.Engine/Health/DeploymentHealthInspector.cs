@@ -11,6 +11,7 @@ using DeployOps.Errors;
 using DeployOps.Facts;
 using DeployOps.Networking;
 using DeployOps.Operations;
+using DeployOps.Verification;
 
 namespace DeployOps.Health;
 
@@ -197,6 +198,11 @@ public sealed class DeploymentHealthInspector
             work.Add(TestEndpointAsync(facts, url, cancellationToken));
         }
 
+        if (facts.SuggestsStartupCheck)
+        {
+            work.Add(CheckStartupsAsync(facts, cancellationToken));
+        }
+
         await Task.WhenAll(work).ConfigureAwait(false);
     }
 
@@ -246,6 +252,33 @@ public sealed class DeploymentHealthInspector
         }
     }
 
+    /// <summary>The running tasks' startup phases (Test-StartupSequence's check), given the grace the service itself gives its tasks.</summary>
+    private async Task CheckStartupsAsync(ServiceFacts facts, CancellationToken cancellationToken)
+    {
+        var tasks = await _facts.Tasks.ListedAsync(facts.Cluster, facts.Service.Name, cancellationToken).ConfigureAwait(false);
+        if (!tasks.IsRead)
+        {
+            facts.Absorb(tasks, _ => { });
+            return;
+        }
+
+        var running = tasks.Value.Where(t => t.DesiredStatus == "RUNNING" && t.LastStatus == "RUNNING").ToList();
+        var grace = TimeSpan.FromSeconds(facts.Service.HealthCheckGracePeriodSeconds ?? 0);
+        try
+        {
+            facts.Startups = await new StartupSequenceChecker(_facts).CheckTasksAsync(facts.Cluster, running, facts.Expectation.StartupPhases, null,
+                grace > StartupSequenceRequest.DefaultTimeout ? grace : StartupSequenceRequest.DefaultTimeout, null, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DeployOpsException ex)
+        {
+            facts.AddGap(new Gap($"the startup phases of {facts.Service.Name}'s tasks", ex.Error.Message));
+        }
+        catch (AwsCallException ex) when (ex is AwsServiceException or AwsOutcomeUnknownException)
+        {
+            facts.AddGap(new Gap($"the startup phases of {facts.Service.Name}'s tasks", _facts.Policy.Why(ex)));
+        }
+    }
+
     // ------------------------------------------------------------------ the report
 
     private DeploymentHealthReport Report(ServiceFacts facts, HealthInspectionRequest request)
@@ -261,8 +294,9 @@ public sealed class DeploymentHealthInspector
             Status = verdict.Status.ToString(),
             Complete = facts.Complete,
             Category = verdict.Category.ToString(),
+            SubCause = verdict.SubCause?.ToString(),
             Evidence = verdict.Evidence.Select(e => e.Redacted(redact)).ToPrintableList(),
-            RecommendedAction = verdict.RecommendedAction,
+            RecommendedAction = redact.Redact(verdict.RecommendedAction),
             Checks = verdict.Checks.Select(c => c.Redacted(redact)).ToPrintableList(),
             TargetGroups = facts.TargetGroups.Select(g => g with { HealthCheckPath = redact.Redact(g.HealthCheckPath) }).ToPrintableList(),
             TargetGroupArn = TargetGroupArns(service).ToPrintableList(),

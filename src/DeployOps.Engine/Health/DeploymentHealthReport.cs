@@ -88,6 +88,8 @@ public enum EvidenceSource
 
     /// <summary>A hop of the tasks' network path that fails (Test-EcsNetworkPath's analysis).</summary>
     NetworkPath,
+    /// <summary>A running task's startup phases, read from its log.</summary>
+    StartupSequence,
 }
 
 /// <summary>A fact that decided the category, e.g. a reason code, an exit code, a log line.</summary>
@@ -281,6 +283,12 @@ public sealed class DeploymentHealthReport
     /// <summary>A <see cref="RootCauseCategory"/> name, e.g. HealthCheckMismatch (text, so JSON and CSV show the name).</summary>
     public string Category { get; init; } = "";
 
+    /// <summary>
+    /// In category B, what the tasks fail with: a <see cref="TaskFailures.TaskFailureCause"/> name such as OutOfMemory,
+    /// ImageNotFound, SecretNotFound, ApplicationExit or StartupIncomplete (Get-EcsTaskFailure has every cause); else null.
+    /// </summary>
+    public string? SubCause { get; init; }
+
     public PrintableList<HealthEvidence> Evidence { get; init; } = PrintableList<HealthEvidence>.Empty;
 
     /// <summary>The runbook step and the cmdlet to run next.</summary>
@@ -317,5 +325,5 @@ public sealed class DeploymentHealthReport
     /// <summary>The named profile used, when there was one; binds to -ProfileName.</summary>
     public string? ProfileName { get; init; }
 
-    public override string ToString() => $"{Cluster}/{Service}: {Status} ({Category})";
+    public override string ToString() => $"{Cluster}/{Service}: {Status} ({Category}{(SubCause is null ? "" : $": {SubCause}")})";
 }

@@ -4,6 +4,8 @@ using System.Linq;
 using DeployOps.Aws;
 using DeployOps.Aws.Ecs;
 using DeployOps.Aws.ElasticLoadBalancing;
+using DeployOps.TaskFailures;
+using DeployOps.Verification;
 
 namespace DeployOps.Health;
 
@@ -19,14 +21,19 @@ public static class HealthClassifier
     public const string TargetHealthCheck = "Target health";
     public const string ServiceStabilityCheck = "Service stability";
     public const string EndpointCheck = "Health endpoint";
+    public const string StartupSequenceCheck = "Startup sequence";
 
-    /// <summary>The verdict: category, status, evidence, recommended action and checks.</summary>
+    /// <summary>The verdict: category, status, evidence, recommended action and checks; in category B the sub-cause.</summary>
     public sealed record Verdict(
         HealthStatus Status,
         RootCauseCategory Category,
         IReadOnlyList<HealthEvidence> Evidence,
         string RecommendedAction,
-        IReadOnlyList<HealthCheckResult> Checks);
+        IReadOnlyList<HealthCheckResult> Checks)
+    {
+        /// <summary>In category B, what the tasks fail with (the failure analysis' cause); else null.</summary>
+        public TaskFailureCause? SubCause { get; init; }
+    }
 
     public static Verdict Classify(ServiceFacts facts)
     {
@@ -37,6 +44,7 @@ public static class HealthClassifier
             CheckTargets(facts),
             CheckStability(facts),
             CheckEndpoint(facts),
+            CheckStartupSequence(facts),
         };
 
         var (category, evidence) = Categorize(facts);
@@ -62,8 +70,19 @@ public static class HealthClassifier
         }
 
         evidence.AddRange(gaps.Select(gap => new HealthEvidence(EvidenceSource.NotRead, facts.Service.Name, gap.ToString())));
-        return new Verdict(status, category, evidence, Recommend(facts, category, status), checks);
+        var subCause = category == RootCauseCategory.ApplicationNotStarting ? SubCauseOf(facts) : null;
+        return new Verdict(status, category, evidence, Recommend(facts, category, status, subCause), checks) { SubCause = subCause?.Cause };
     }
+
+    /// <summary>
+    /// Category B's sub-cause, from the failure analysis' own classification: what most stopped tasks failed with (out of
+    /// memory, image pull, secret, an exit code), else a startup that never finished.
+    /// </summary>
+    private static TaskFailureClassification? SubCauseOf(ServiceFacts facts) =>
+        TaskFailureClassifier.Dominant(facts.FailureStops) ?? TaskFailureClassifier.Dominant(facts.StoppedTasks)
+        ?? (facts.IncompleteStartups.FirstOrDefault() is { } startup
+            ? new TaskFailureClassification(TaskFailureCause.StartupIncomplete, startup.Container, null, startup.Detail, startup.MissingPhase)
+            : null);
 
     // ------------------------------------------------------------------ step 2: the category
 
@@ -77,7 +96,8 @@ public static class HealthClassifier
         var failures = facts.FailureStops.ToList();
         var rolloutFailed = primary?.RolloutFailed == true;
         var noneRunning = service.DesiredCount > 0 && service.RunningCount == 0 && service.PendingCount == 0 && service.Deployments.Any(d => d.FailedTasks > 0);
-        if (failures.Count > 0 || rolloutFailed || noneRunning)
+        var neverStarted = facts.IncompleteStartups.ToList();
+        if (failures.Count > 0 || rolloutFailed || noneRunning || neverStarted.Count > 0)
         {
             evidence.Add(new HealthEvidence(EvidenceSource.TaskCount, service.Name, $"Running: {service.RunningCount}, Desired: {service.DesiredCount}"));
             if (rolloutFailed)
@@ -101,6 +121,8 @@ public static class HealthClassifier
             }
 
             AddHops(evidence, facts);
+            evidence.AddRange(neverStarted.Take(3).Select(s => new HealthEvidence(EvidenceSource.StartupSequence, s.Task, $"Task {s.Task}: {s.Detail}")));
+
             AddEvents(evidence, service, m => m.Contains("deployment failed") || m.Contains("unable to consistently start tasks"));
             return (RootCauseCategory.ApplicationNotStarting, evidence);
         }
@@ -308,6 +330,31 @@ public static class HealthClassifier
             : new HealthCheckResult(ServiceStabilityCheck, CheckOutcome.Pass, $"Service is stable, rollout {primary?.RolloutState ?? EcsRolloutState.Completed} ({counts})");
     }
 
+    private static HealthCheckResult CheckStartupSequence(ServiceFacts facts)
+    {
+        if (facts.Expectation.StartupPhases.Count == 0)
+        {
+            return new HealthCheckResult(StartupSequenceCheck, CheckOutcome.Skipped, "No startup phases known (the environment's startupPhases)");
+        }
+
+        if (facts.Startups.Count == 0)
+        {
+            return new HealthCheckResult(StartupSequenceCheck, CheckOutcome.Skipped, facts.SuggestsStartupCheck ? "The tasks' startup was not read (see Evidence)" : "No task is running");
+        }
+
+        var incomplete = facts.IncompleteStartups.ToList();
+        if (incomplete.Count > 0)
+        {
+            return new HealthCheckResult(StartupSequenceCheck, CheckOutcome.Fail,
+                $"{incomplete.Count} of {facts.Startups.Count} running task(s) never logged '{incomplete[0].MissingPhase}'");
+        }
+
+        var starting = facts.Startups.Count(s => s.StatusKind == StartupStatus.Starting);
+        return starting > 0
+            ? new HealthCheckResult(StartupSequenceCheck, CheckOutcome.Warning, $"{starting} of {facts.Startups.Count} running task(s) still starting")
+            : new HealthCheckResult(StartupSequenceCheck, CheckOutcome.Pass, $"All {facts.Startups.Count} running task(s) logged every startup phase");
+    }
+
     private static HealthCheckResult CheckEndpoint(ServiceFacts facts)
     {
         if (facts.Endpoint is not { } endpoint)
@@ -322,7 +369,7 @@ public static class HealthClassifier
 
     // ------------------------------------------------------------------ what to do next
 
-    private static string Recommend(ServiceFacts facts, RootCauseCategory category, HealthStatus status)
+    private static string Recommend(ServiceFacts facts, RootCauseCategory category, HealthStatus status, TaskFailureClassification? subCause)
     {
         var target = $"-Cluster {facts.Cluster} -Service {facts.Service.Name}";
         switch (category)
@@ -331,6 +378,17 @@ public static class HealthClassifier
                 var path = facts.Expectation.HealthCheckPath ?? "<the application's health path>";
                 return $"Runbook 000 step 3A: point the target group at the application's health endpoint and redeploy: " +
                        $"Get-DeploymentHealth {target} | Repair-TargetGroupHealthCheck -HealthCheckPath {path} -Redeploy -Wait";
+            case RootCauseCategory.ApplicationNotStarting when subCause is not null:
+                var fix = TaskFailureFixes.For(subCause.Cause, new FixContext(facts.Cluster, facts.Service.Name)
+                {
+                    Container = subCause.Container,
+                    ExitCode = subCause.ExitCode,
+                    Image = subCause.Family == TaskFailureFamily.ImagePull ? subCause.Subject : null,
+                    Secret = subCause.Family == TaskFailureFamily.Secret ? subCause.Subject : null,
+                    TargetGroup = subCause.Cause == TaskFailureCause.ElbHealthCheckFailed && subCause.Subject is { } group ? AwsArn.TargetGroupName(group) : null,
+                    MissingPhase = subCause.Cause == TaskFailureCause.StartupIncomplete ? subCause.Subject : null,
+                });
+                return $"Runbook 000 step 3B: {subCause.Summary}. {fix} Every cause, with logs and evidence: Get-EcsTaskFailure {target}";
             case RootCauseCategory.ApplicationNotStarting:
                 return "Runbook 000 step 3B: tasks fail to start or stay up; fix what the evidence shows (task definition, environment, secrets, image, code), " +
                        $"then redeploy and wait: Restart-EcsService {target} -Wait";

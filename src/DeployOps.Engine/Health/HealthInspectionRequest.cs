@@ -8,7 +8,11 @@ using DeployOps.Environments;
 namespace DeployOps.Health;
 
 /// <summary>What a service should look like: the path its target group should check, and the URL users reach its health endpoint at.</summary>
-public sealed record ServiceExpectation(string? HealthCheckPath, string? HealthUrl);
+public sealed record ServiceExpectation(string? HealthCheckPath, string? HealthUrl)
+{
+    /// <summary>The lines the application logs as it starts, in order (the environment's startupPhases); empty: not checked.</summary>
+    public IReadOnlyList<string> StartupPhases { get; init; } = Array.Empty<string>();
+}
 
 /// <summary>What Get-DeploymentHealth asks the engine to inspect.</summary>
 public sealed record HealthInspectionRequest
@@ -44,7 +48,7 @@ public sealed record HealthInspectionRequest
         Services = services ?? environment.Services.Keys.ToArray(),
         ServiceExpectations = environment.Services.Values.ToDictionary(
             service => service.Name,
-            service => new ServiceExpectation(service.HealthCheckPath, service.PublicHealthUrl?.ToString()),
+            service => new ServiceExpectation(service.HealthCheckPath, service.PublicHealthUrl?.ToString()) { StartupPhases = service.StartupPhases },
             StringComparer.Ordinal),
         Environment = environment.Name,
     };
@@ -67,6 +71,9 @@ public sealed record HealthInspectionRequest
     public ServiceExpectation ExpectationFor(string service)
     {
         ServiceExpectations.TryGetValue(service, out var configured);
-        return new ServiceExpectation(ExpectedHealthCheckPath ?? configured?.HealthCheckPath, HealthUrl ?? configured?.HealthUrl);
+        return new ServiceExpectation(ExpectedHealthCheckPath ?? configured?.HealthCheckPath, HealthUrl ?? configured?.HealthUrl)
+        {
+            StartupPhases = configured?.StartupPhases ?? Array.Empty<string>(),
+        };
     }
 }

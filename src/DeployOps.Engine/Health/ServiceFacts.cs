@@ -7,6 +7,7 @@ using DeployOps.Deployments;
 using DeployOps.Endpoints;
 using DeployOps.Facts;
 using DeployOps.Networking;
+using DeployOps.Verification;
 
 namespace DeployOps.Health;
 
@@ -18,6 +19,9 @@ public sealed record RollbackFinding(CircuitBreakerRollback Rollback, string? Fa
 
 /// <summary>The line from a stopped task's application log that explains why it stopped (already redacted).</summary>
 public sealed record LogFinding(string LogGroup, string LogStream, string Line);
+
+/// <summary>The last lines of one task's log stream, oldest first (already redacted).</summary>
+public sealed record LogExcerpt(string LogGroup, string LogStream, IReadOnlyList<string> Lines);
 
 /// <summary>
 /// Everything the readers learned about one service: the classifier's input. Gathered in two rounds: the facts every
@@ -91,6 +95,15 @@ public sealed class ServiceFacts
     public string? PortMappingFinding { get; set; }
 
     public EndpointTestResult? Endpoint { get; set; }
+
+    /// <summary>The startup of each running task, when the expectation names startup phases (empty otherwise).</summary>
+    public IReadOnlyList<StartupSequenceResult> Startups { get; set; } = Array.Empty<StartupSequenceResult>();
+
+    /// <summary>Running tasks that started but never logged every phase (or nothing at all) in time: category B even while health checks pass.</summary>
+    public IEnumerable<StartupSequenceResult> IncompleteStartups => Startups.Where(s => !s.Passed && s.StatusKind != StartupStatus.Starting);
+
+    /// <summary>True when startup phases are known and the service runs tasks: worth reading their logs.</summary>
+    public bool SuggestsStartupCheck => Expectation.StartupPhases.Count > 0 && Service.RunningCount > 0;
 
     /// <summary>Facts that could not be read: the verdict is incomplete.</summary>
     public IReadOnlyList<Gap> Gaps

@@ -29,8 +29,9 @@ public sealed class SecretRedactor
 
     private static readonly Regex QueryValue = new(@"(?<=\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s?#""'<>]*\?(?:[^\s#""'<>]*[&;])?)(?<name>[^\s=&;#""'<>]+)=(?<value>[^\s&;#""'<>]*)", RegexOptions.Compiled);
 
+    // Never inside an ARN: arn:aws:secretsmanager:...:secret:lightwave/dev/db-password names a secret, it is none.
     private static readonly Regex SecretPair = new(
-        @"(?<name>\b[\w.-]*(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key)[\w.-]*|\bkey)(?<sep>[""']?\s*[=:]\s*[""']?)(?<value>[^\s""',;&}]+)",
+        @"(?<!\barn:[^\s""']*)(?<name>\b[\w.-]*(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key)[\w.-]*|\bkey)(?<sep>[""']?\s*[=:]\s*[""']?)(?<value>[^\s""',;&}]+)",
         RegexOptions.Compiled | RegexOptions.IgnoreCase);
 
     private static readonly Regex AccessKeyId = new(@"\b(?<prefix>AKIA|ASIA|AIDA|AROA|AIPA|ANPA|ANVA|AGPA|ABIA|ACCA)[A-Z0-9]{12,}\b", RegexOptions.Compiled);

@@ -179,7 +179,7 @@ public sealed class ResilienceInspector
     /// </summary>
     private async Task<(double? Seconds, string? Where)> ObserveStartupAsync(string cluster, EcsService service, Regex ready, CancellationToken cancellationToken)
     {
-        var tasks = await _facts.Tasks.OfServiceAsync(cluster, service.Name, cancellationToken).ConfigureAwait(false);
+        var tasks = await _facts.Tasks.ListedAsync(cluster, service.Name, cancellationToken).ConfigureAwait(false);
         var newest = tasks.ValueOr(Array.Empty<EcsTask>())!
             .Where(t => t.LastStatus == "RUNNING" && t.StartedBy == service.Primary?.Id && t.StartedAt is not null)
             .OrderByDescending(t => t.StartedAt).Take(3);

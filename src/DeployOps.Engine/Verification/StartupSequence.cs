@@ -25,6 +25,22 @@ public sealed class StartupPhaseResult
     public override string ToString() => Reached ? $"{Phase} ({Seconds:0.#} s)" : $"{Phase} (never)";
 }
 
+/// <summary>Where an application's startup stands (<see cref="StartupSequence.Assess"/>).</summary>
+public enum StartupStatus
+{
+    /// <summary>Every phase was logged, in order.</summary>
+    Complete,
+
+    /// <summary>Not every phase yet, but the application is still young: it may get there.</summary>
+    Starting,
+
+    /// <summary>It logged some phases and then stopped short: started but never listening. A failure.</summary>
+    Incomplete,
+
+    /// <summary>It wrote no line at all since it started. A failure (or it logs elsewhere).</summary>
+    NoLogs,
+}
+
 /// <summary>
 /// Runbook 003's partial-startup check: an application must log its startup phases in order (e.g. "Starting Nest
 /// application", then "Listening on port"). "Started but never listening" is a failure even while a shallow health check
@@ -71,6 +87,39 @@ public static class StartupSequence
 
     /// <summary>The first phase not reached, or null when the startup completed.</summary>
     public static StartupPhaseResult? FirstMissing(IEnumerable<StartupPhaseResult> results) => results.FirstOrDefault(r => !r.Reached);
+
+    /// <summary>
+    /// Where a startup stands: Complete when every phase was reached; Starting while the application is younger than
+    /// <paramref name="timeout"/>; after that NoLogs when it wrote nothing, else Incomplete ("started but never listening").
+    /// </summary>
+    public static StartupStatus Assess(IReadOnlyList<StartupPhaseResult> results, bool wroteAnything, DateTimeOffset? startedAt, DateTimeOffset now, TimeSpan timeout) =>
+        FirstMissing(results) is null ? StartupStatus.Complete
+        : startedAt is { } started && now - started < timeout ? StartupStatus.Starting
+        : wroteAnything ? StartupStatus.Incomplete
+        : StartupStatus.NoLogs;
+
+    /// <summary>Why <paramref name="phase"/> cannot be a phase (empty, or a /regular expression/ that does not parse), or null when it can.</summary>
+    public static string? Problem(string phase)
+    {
+        if (string.IsNullOrWhiteSpace(phase))
+        {
+            return "a phase is text its log line contains, or a /regular expression/; it cannot be empty";
+        }
+
+        if (phase.Length > 2 && phase[0] == '/' && phase[phase.Length - 1] == '/')
+        {
+            try
+            {
+                _ = new System.Text.RegularExpressions.Regex(phase.Substring(1, phase.Length - 2));
+            }
+            catch (ArgumentException ex)
+            {
+                return $"'{phase}' is not a regular expression: {ex.Message}";
+            }
+        }
+
+        return null;
+    }
 
     private static Func<string, bool> Matcher(string phase)
     {

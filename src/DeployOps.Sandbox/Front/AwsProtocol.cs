@@ -34,6 +34,8 @@ public sealed record AwsServiceProtocol(
         ["sts"] = new("sts", WireProtocol.Query, "https://sts.amazonaws.com/doc/2011-06-15/", "Throttling", "InternalFailure"),
         ["rds"] = new("rds", WireProtocol.Query, "http://rds.amazonaws.com/doc/2014-10-31/", "Throttling", "InternalFailure"),
         ["ec2"] = new("ec2", WireProtocol.Ec2, "http://ec2.amazonaws.com/doc/2016-11-15/", "RequestLimitExceeded", "InternalError"),
+        ["monitoring"] = new("monitoring", WireProtocol.Query, "http://monitoring.amazonaws.com/doc/2010-08-01/", "Throttling", "InternalServiceError"),
+        ["secretsmanager"] = new("secretsmanager", WireProtocol.Json, "", "ThrottlingException", "InternalServiceError"),
     };
 
     /// <summary>Aliases people type for a service in fault rules (the CLI's names).</summary>
@@ -41,6 +43,7 @@ public sealed record AwsServiceProtocol(
     {
         ["elbv2"] = "elasticloadbalancing",
         ["cloudwatch-logs"] = "logs",
+        ["cloudwatch"] = "monitoring",
     };
 
     public static IEnumerable<string> KnownSigningNames => BySigningName.Keys;

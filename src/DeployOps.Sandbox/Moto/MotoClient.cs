@@ -23,6 +23,7 @@ public sealed class MotoClient : IDisposable
 {
     private const string EcsTarget = "AmazonEC2ContainerServiceV20141113";
     private const string LogsTarget = "Logs_20140328";
+    private const string SecretsManagerTarget = "secretsmanager";
 
     private static readonly HashSet<string> HopByHopHeaders = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -114,6 +115,11 @@ public sealed class MotoClient : IDisposable
 
     public Task<XElement> RdsAsync(string action, IEnumerable<KeyValuePair<string, string>> form, string region, CancellationToken cancellationToken) =>
         QueryAsync("rds", action, "2014-10-31", form, region, cancellationToken);
+    public Task<XElement> CloudWatchAsync(string action, IEnumerable<KeyValuePair<string, string>> form, string region, CancellationToken cancellationToken) =>
+        QueryAsync("monitoring", action, "2010-08-01", form, region, cancellationToken);
+
+    public Task<JsonObject> SecretsManagerAsync(string operation, JsonObject body, string region, CancellationToken cancellationToken) =>
+        JsonAsync("secretsmanager", SecretsManagerTarget, operation, body, region, cancellationToken);
 
     private async Task<JsonObject> JsonAsync(string service, string targetPrefix, string operation, JsonObject body, string region, CancellationToken cancellationToken)
     {

@@ -37,6 +37,9 @@ public sealed record ScenarioDefinition
 
     public IReadOnlyList<string> LogGroups { get; init; } = [];
 
+    /// <summary>Secrets Manager secrets the account holds, by name, with their values (task definitions name them in <c>secrets</c>).</summary>
+    public IReadOnlyDictionary<string, string> SecretsManager { get; init; } = new Dictionary<string, string>();
+
     public IReadOnlyList<TaskDefinitionDefinition> TaskDefinitions { get; init; } = [];
 
     public IReadOnlyList<ServiceDefinition> Services { get; init; } = [];
@@ -127,7 +130,10 @@ public sealed record ContainerDefinition
 
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 
-    /// <summary>Secrets by variable name: the ARN of the Secrets Manager secret or SSM parameter.</summary>
+    /// <summary>
+    /// Secrets by variable name: the ARN of the Secrets Manager secret or SSM parameter, or the name of a Secrets Manager
+    /// secret (the loader writes its ARN: the real one when the scenario creates it, else the ARN it would have).
+    /// </summary>
     public IReadOnlyDictionary<string, string> Secrets { get; init; } = new Dictionary<string, string>();
 
     public string? LogGroup { get; init; }
@@ -238,6 +244,7 @@ public sealed record AppProfile
 
     public IReadOnlyList<string> StartupLogs { get; init; } = [];
 
+    /// <summary>The line the app logs once it listens; empty when it never says so (a partial startup).</summary>
     public string ListeningLog { get; init; } = "Listening on port {port}";
 
     /// <summary>Variables the task definition must set; the value is the log lines the app dies with (exit 1) when one is missing.</summary>

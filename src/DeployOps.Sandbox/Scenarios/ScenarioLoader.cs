@@ -44,9 +44,10 @@ public sealed class ScenarioLoader
                 await _moto.LogsAsync("CreateLogGroup", new JsonObject { ["logGroupName"] = logGroup }, region, cancellationToken).ConfigureAwait(false);
             }
 
+            var secrets = await CreateSecretsAsync(scenario, region, cancellationToken).ConfigureAwait(false);
             _world.InvalidateConfiguration(region);
             await _world.TickAsync(cancellationToken).ConfigureAwait(false);
-            await CreateEcsAsync(scenario, region, subnets, groups, targetGroups, cancellationToken).ConfigureAwait(false);
+            await CreateEcsAsync(scenario, region, subnets, groups, targetGroups, secrets, cancellationToken).ConfigureAwait(false);
 
             // Stacks last: their templates use the network, the load balancing and the clusters above.
             await CreateStacksAsync(scenario, region, subnets, groups, targetGroups, cancellationToken).ConfigureAwait(false);
@@ -304,8 +305,23 @@ public sealed class ScenarioLoader
         return doomed.Count > 0;
     }
 
+    /// <summary>Creates the scenario's Secrets Manager secrets; returns each one's ARN by name.</summary>
+    private async Task<Dictionary<string, string>> CreateSecretsAsync(ScenarioDefinition scenario, string region, CancellationToken cancellationToken)
+    {
+        var arns = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, value) in scenario.SecretsManager)
+        {
+            var reply = await _moto.SecretsManagerAsync("CreateSecret", new JsonObject { ["Name"] = name, ["SecretString"] = value }, region, cancellationToken)
+                .ConfigureAwait(false);
+            arns[name] = reply["ARN"]?.GetValue<string>() ?? throw await BadMotoAnswerException.NotExpectedAsync("secretsmanager", "CreateSecret", 200,
+                "application/x-amz-json-1.1", reply.ToJsonString(), "an answer with ARN", _moto.Log, cancellationToken).ConfigureAwait(false);
+        }
+
+        return arns;
+    }
+
     private async Task CreateEcsAsync(ScenarioDefinition scenario, string region, Dictionary<string, string> subnets, Dictionary<string, string> groups,
-        Dictionary<string, string> targetGroups, CancellationToken cancellationToken)
+        Dictionary<string, string> targetGroups, Dictionary<string, string> secrets, CancellationToken cancellationToken)
     {
         foreach (var cluster in scenario.Services.Select(s => s.Cluster).Distinct())
         {
@@ -314,7 +330,7 @@ public sealed class ScenarioLoader
 
         foreach (var taskDefinition in scenario.TaskDefinitions)
         {
-            await _moto.EcsAsync("RegisterTaskDefinition", TaskDefinitionRequest(taskDefinition, region), region, cancellationToken).ConfigureAwait(false);
+            await _moto.EcsAsync("RegisterTaskDefinition", TaskDefinitionRequest(taskDefinition, region, secrets), region, cancellationToken).ConfigureAwait(false);
         }
 
         var ecs = _world.Simulator<EcsRuntimeSimulator>();
@@ -372,8 +388,14 @@ public sealed class ScenarioLoader
         }
     }
 
-    private static JsonObject TaskDefinitionRequest(TaskDefinitionDefinition definition, string region)
+    private static JsonObject TaskDefinitionRequest(TaskDefinitionDefinition definition, string region, IReadOnlyDictionary<string, string> secretArns)
     {
+        // A secret named by its name: the ARN of the scenario's secret, else the (partial) ARN a secret of that name would have.
+        string SecretSource(string valueFrom) =>
+            valueFrom.StartsWith("arn:", StringComparison.Ordinal) ? valueFrom
+            : secretArns.TryGetValue(valueFrom, out var arn) ? arn
+            : $"arn:aws:secretsmanager:{region}:{WorldContext.AccountId}:secret:{valueFrom}";
+
         static JsonArray Pairs(IReadOnlyDictionary<string, string> values, string valueName) =>
             new(values.OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => (JsonNode)new JsonObject { ["name"] = v.Key, [valueName] = v.Value }).ToArray());
 
@@ -386,7 +408,7 @@ public sealed class ScenarioLoader
                 ["essential"] = c.Essential,
                 ["portMappings"] = new JsonArray(c.Ports.Select(p => (JsonNode)new JsonObject { ["containerPort"] = p, ["hostPort"] = p, ["protocol"] = "tcp" }).ToArray()),
                 ["environment"] = Pairs(c.Environment, "value"),
-                ["secrets"] = Pairs(c.Secrets, "valueFrom"),
+                ["secrets"] = Pairs(c.Secrets.ToDictionary(s => s.Key, s => SecretSource(s.Value)), "valueFrom"),
             };
             // moto needs memory or memoryReservation on every container to run tasks.
             if (c.MemoryReservation is { } reservation)

@@ -65,7 +65,7 @@ public static partial class ScenarioReader
     private static ScenarioDefinition Bind(string name, ScenarioNode root, string directory)
     {
         root.AllowOnly("description", "region", "applications", "network", "securityGroups", "targetGroups", "loadBalancers",
-            "logGroups", "taskDefinitions", "clusters", "timings", "stacks", "databases", "lightsail");
+            "logGroups", "secretsManager", "taskDefinitions", "clusters", "timings", "stacks", "databases", "lightsail");
         var subnets = ReadSubnets(root["network"]);
         var securityGroups = root["securityGroups"]?.AsMap().Select(e => ReadSecurityGroup(e.Key, e.Value)).ToList() ?? [];
         var targetGroups = root["targetGroups"]?.AsMap().Select(e => ReadTargetGroup(e.Key, e.Value)).ToList() ?? [];
@@ -87,6 +87,7 @@ public static partial class ScenarioReader
             TargetGroups = targetGroups,
             LoadBalancers = root["loadBalancers"]?.AsMap().Select(e => ReadLoadBalancer(e.Key, e.Value)).ToList() ?? [],
             LogGroups = root["logGroups"]?.AsList().Select(n => n.AsString("a log group name")).ToList() ?? [],
+            SecretsManager = (root["secretsManager"]?.AsMap("a mapping of secret names to their values") ?? []).ToDictionary(e => e.Key, e => e.Value.AsString("the secret's value")),
             TaskDefinitions = taskDefinitions,
             Services = (root["clusters"]?.AsMap() ?? []).SelectMany(c => ReadCluster(c.Key, c.Value)).ToList(),
             Timings = ReadTimings(root["timings"]),

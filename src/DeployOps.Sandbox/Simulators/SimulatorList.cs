@@ -5,6 +5,7 @@ using DeployOps.Sandbox.Simulators.EcsRuntime;
 using DeployOps.Sandbox.Simulators.Lightsail;
 using DeployOps.Sandbox.Simulators.Logs;
 using DeployOps.Sandbox.Simulators.Rds;
+using DeployOps.Sandbox.Simulators.Metrics;
 using DeployOps.Sandbox.Simulators.TargetHealth;
 using DeployOps.Sandbox.World;
 
@@ -21,7 +22,7 @@ public static class SimulatorList
     {
         var targetHealth = new TargetHealthSimulator(world);
         var logs = new TaskLogsSimulator(world);
-        var ecs = new EcsRuntimeSimulator(world, targetHealth, logs);
+        var ecs = new EcsRuntimeSimulator(world, targetHealth, logs, metrics);
         var rds = new RdsSimulator(world);
         return
         [
@@ -32,6 +33,7 @@ public static class SimulatorList
             rds,
             logs,
             new LightsailSimulator(world),
+            metrics,
         ];
     }
 }

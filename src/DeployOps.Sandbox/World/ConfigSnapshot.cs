@@ -82,7 +82,7 @@ public sealed class ConfigSnapshot
     public static readonly ConfigSnapshot Empty = new([], [], [], [], [], RoutingConfig.Empty);
 
     /// <summary>The services (signing names) <see cref="ReadAsync"/> reads: a write to any of them makes a snapshot stale.</summary>
-    public static readonly IReadOnlyList<string> SourceServices = ["elasticloadbalancing", "ec2", "logs"];
+    public static readonly IReadOnlyList<string> SourceServices = ["elasticloadbalancing", "ec2", "logs", "secretsmanager"];
 
     public ConfigSnapshot(IReadOnlyList<TargetGroupConfig> targetGroups, IReadOnlyList<LoadBalancerConfig> loadBalancers,
         IReadOnlyList<SecurityGroupConfig> securityGroups, IReadOnlyList<SubnetConfig> subnets, IReadOnlyList<string> logGroups, RoutingConfig routing)
@@ -109,6 +109,18 @@ public sealed class ConfigSnapshot
     /// <summary>CloudWatch Logs groups that exist (a task whose awslogs group is missing fails to start).</summary>
     public IReadOnlySet<string> LogGroups { get; }
 
+    /// <summary>The ARNs of the Secrets Manager secrets that exist (a task that names another fails to start).</summary>
+    public IReadOnlySet<string> SecretArns { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// True when a task definition's <c>valueFrom</c> names a secret that exists: its full ARN, its ARN without the six
+    /// random characters Secrets Manager appends (a partial ARN, as task definitions often write it), or either with a
+    /// JSON key, version stage or version id after it.
+    /// </summary>
+    public bool SecretExists(string valueFrom) =>
+        SecretArns.Any(arn => valueFrom.StartsWith(arn, StringComparison.Ordinal) && (valueFrom.Length == arn.Length || valueFrom[arn.Length] == ':') ||
+                              arn.Length > 7 && arn[arn.Length - 7] == '-' && arn.StartsWith(valueFrom, StringComparison.Ordinal) && valueFrom.Length == arn.Length - 7);
+
     /// <summary>Reads everything from moto for one region.</summary>
     public static async Task<ConfigSnapshot> ReadAsync(MotoClient moto, string region, CancellationToken cancellationToken)
     {
@@ -118,6 +130,7 @@ public sealed class ConfigSnapshot
         var subnetsXml = await moto.Ec2Async("DescribeSubnets", [], region, cancellationToken).ConfigureAwait(false);
         var logGroups = await ReadLogGroupsAsync(moto, region, cancellationToken).ConfigureAwait(false);
         var routing = await RoutingConfig.ReadAsync(moto, region, cancellationToken).ConfigureAwait(false);
+        var secretArns = await ReadSecretArnsAsync(moto, region, cancellationToken).ConfigureAwait(false);
 
         var targetGroups = await Task.WhenAll(groupsXml.ListBelow("TargetGroups")
             .Select(tg => ReadTargetGroupAsync(moto, tg, region, cancellationToken))).ConfigureAwait(false);
@@ -131,7 +144,28 @@ public sealed class ConfigSnapshot
             g.Text("vpcId") ?? "")).ToList();
         var subnets = subnetsXml.ListBelow("subnetSet").Select(s => new SubnetConfig(
             s.Text("subnetId") ?? "", s.Text("cidrBlock") ?? "", s.Text("availabilityZone") ?? "", s.Text("vpcId") ?? "", s.Int("availableIpAddressCount"))).ToList();
-        return new ConfigSnapshot(targetGroups, loadBalancers, securityGroups, subnets, logGroups, routing);
+        return new ConfigSnapshot(targetGroups, loadBalancers, securityGroups, subnets, logGroups, routing) { SecretArns = secretArns };
+    }
+
+    private static async Task<HashSet<string>> ReadSecretArnsAsync(MotoClient moto, string region, CancellationToken cancellationToken)
+    {
+        var arns = new HashSet<string>(StringComparer.Ordinal);
+        string? token = null;
+        do
+        {
+            var request = new System.Text.Json.Nodes.JsonObject();
+            if (token is not null)
+            {
+                request["NextToken"] = token;
+            }
+
+            var page = await moto.SecretsManagerAsync("ListSecrets", request, region, cancellationToken).ConfigureAwait(false);
+            arns.UnionWith((page["SecretList"]?.AsArray() ?? []).Select(s => s?["ARN"]?.GetValue<string>() ?? "").Where(a => a.Length > 0));
+            token = page["NextToken"]?.GetValue<string>();
+        }
+        while (token is not null);
+
+        return arns;
     }
 
     private static async Task<List<string>> ReadLogGroupsAsync(MotoClient moto, string region, CancellationToken cancellationToken)

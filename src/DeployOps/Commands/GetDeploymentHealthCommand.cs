@@ -16,22 +16,13 @@ namespace DeployOps.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "DeploymentHealth", DefaultParameterSetName = ClusterSet)]
 [OutputType(typeof(DeploymentHealthReport))]
-public sealed class GetDeploymentHealthCommand : DeployOpsAwsCmdlet
+public sealed class GetDeploymentHealthCommand : DeployOpsEnvironmentCmdlet
 {
     /// <summary>Services named by cluster (and service names).</summary>
-    public const string ClusterSet = "Cluster";
+    public const string ClusterSet = ClusterParameterSet;
 
     /// <summary>Services named by an environment of the settings file.</summary>
-    public const string EnvironmentSet = "Environment";
-
-    private DeploymentEnvironment? _environment;
-
-    /// <summary>-Cluster: the ECS cluster; in the Environment set it overrides the environment's cluster.</summary>
-    [Parameter(ParameterSetName = ClusterSet, Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [Parameter(ParameterSetName = EnvironmentSet, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(ClusterCompleter))]
-    public string Cluster { get; set; } = string.Empty;
+    public const string EnvironmentSet = EnvironmentParameterSet;
 
     /// <summary>-Service: the services to check; none means every service of the cluster (or of the environment).</summary>
     [Parameter(ParameterSetName = ClusterSet, Position = 1, ValueFromPipelineByPropertyName = true)]
@@ -39,17 +30,6 @@ public sealed class GetDeploymentHealthCommand : DeployOpsAwsCmdlet
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(ServiceCompleter))]
     public string[]? Service { get; set; }
-
-    /// <summary>-Environment: an environment of the settings file (deployops.json), e.g. dev.</summary>
-    [Parameter(ParameterSetName = EnvironmentSet, Mandatory = true)]
-    [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(EnvironmentCompleter))]
-    public string Environment { get; set; } = string.Empty;
-
-    /// <summary>-ConfigPath: the settings file; by default $env:DEPLOYOPS_CONFIG, ./deployops.json, ~/.deployops/deployops.json.</summary>
-    [Parameter(ParameterSetName = EnvironmentSet)]
-    [ValidateNotNullOrEmpty]
-    public string? ConfigPath { get; set; }
 
     /// <summary>-ExpectedHealthCheckPath: the path every target group should check; wins over the environment's.</summary>
     [Parameter]
@@ -66,21 +46,15 @@ public sealed class GetDeploymentHealthCommand : DeployOpsAwsCmdlet
     protected override void BeginProcessing()
     {
         Require(new HealthInspectionRequest { ExpectedHealthCheckPath = ExpectedHealthCheckPath, HealthUrl = HealthUrl }.Validate, null);
-        if (ParameterSetName == EnvironmentSet)
-        {
-            var configPath = ConfigPath is null ? null : FileSystemPath(ConfigPath, nameof(ConfigPath));
-            _environment = Require(() => DeploymentEnvironmentFile.Find(configPath, ProcessAwsEnvironment.Instance, CurrentDirectory).Get(Environment), configPath ?? Environment);
-        }
-
         base.BeginProcessing();
     }
 
     /// <summary>Inspects the services and writes a report for each; a service that cannot be inspected is its own error.</summary>
     protected override void ProcessRecord()
     {
-        var request = (_environment is null
+        var request = (SelectedEnvironment is null
             ? new HealthInspectionRequest { Cluster = Cluster, Services = Service ?? Array.Empty<string>() }
-            : HealthInspectionRequest.ForEnvironment(_environment, Cluster, Service)) with
+            : HealthInspectionRequest.ForEnvironment(SelectedEnvironment, Cluster, Service)) with
         {
             ExpectedHealthCheckPath = ExpectedHealthCheckPath,
             HealthUrl = HealthUrl,
@@ -91,8 +65,4 @@ public sealed class GetDeploymentHealthCommand : DeployOpsAwsCmdlet
             WriteOutcomes(outcomes);
         }
     }
-
-    /// <summary>The environment's region, profile and endpoint fill what was not given explicitly.</summary>
-    protected override AwsSessionOptions CompleteSessionOptions(AwsSessionOptions explicitOptions) =>
-        _environment?.FillSessionOptions(explicitOptions) ?? explicitOptions;
 }

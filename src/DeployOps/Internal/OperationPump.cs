@@ -12,16 +12,20 @@ internal enum PumpMessageKind
     Verbose,
     Warning,
     Progress,
+
+    /// <summary>An object for the pipeline (a followed log line).</summary>
+    Output,
 }
 
 /// <summary>One report the engine made from some thread, waiting to be written on the pipeline thread.</summary>
 internal sealed class PumpMessage
 {
-    private PumpMessage(PumpMessageKind kind, string text, OperationProgress? progress)
+    private PumpMessage(PumpMessageKind kind, string text, OperationProgress? progress, object? item = null)
     {
         Kind = kind;
         Text = text;
         Progress = progress;
+        Item = item;
     }
 
     public PumpMessageKind Kind { get; }
@@ -32,11 +36,16 @@ internal sealed class PumpMessage
     /// <summary>The progress report (null for verbose and warning).</summary>
     public OperationProgress? Progress { get; }
 
+    /// <summary>The object to write to the pipeline (output only).</summary>
+    public object? Item { get; }
+
     public static PumpMessage Verbose(string text) => new(PumpMessageKind.Verbose, text ?? string.Empty, null);
 
     public static PumpMessage Warning(string text) => new(PumpMessageKind.Warning, text ?? string.Empty, null);
 
     public static PumpMessage ForProgress(OperationProgress progress) => new(PumpMessageKind.Progress, string.Empty, progress);
+
+    public static PumpMessage ForOutput(object item) => new(PumpMessageKind.Output, string.Empty, null, item);
 }
 
 /// <summary>
@@ -65,6 +74,9 @@ internal sealed class OperationPump : IOperationObserver
 
     /// <inheritdoc />
     public void Progress(OperationProgress progress) => Post(PumpMessage.ForProgress(progress));
+
+    /// <summary>Queues an object the pipeline thread writes as output, in order with the reports (work that streams results).</summary>
+    public void Output(object item) => Post(PumpMessage.ForOutput(item));
 
     /// <summary>
     /// Starts <paramref name="work"/> on the thread pool and, on the calling thread, passes each queued report to

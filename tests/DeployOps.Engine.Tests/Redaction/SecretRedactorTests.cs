@@ -27,6 +27,8 @@ public sealed class SecretRedactorTests
     [Theory]
     [InlineData("arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/lightwave-dev-backend-tg/b650c8e835f8c98f")]
     [InlineData("arn:aws:iam::123456789012:role/LightwaveEcsTaskExecutionRole2023ForProduction")]
+    [InlineData("failed to fetch secret arn:aws:secretsmanager:us-east-1:123456789012:secret:lightwave/dev/django-secret-key from secrets manager")]
+    [InlineData("arn:aws:ssm:us-east-1:123456789012:parameter/lightwave/dev/api-token")]
     [InlineData("(service lightwave-backend-api-dev) (deployment ecs-svc/5007574176531602895) deployment completed.")]
     [InlineData("task bdb7efc909584c928a864b7f7ff0a630 stopped: Essential container in task exited")]
     [InlineData("Security group sg-235c993374979c6dd (lightwave-dev-backend-sg) allows no inbound TCP 8000")]

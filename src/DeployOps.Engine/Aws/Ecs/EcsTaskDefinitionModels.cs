@@ -82,6 +82,12 @@ public sealed record EcsContainerDefinition
     /// <summary><c>healthCheck</c>: the container's own health check, or null when it has none.</summary>
     public EcsContainerHealthCheck? HealthCheck { get; init; }
 
+    /// <summary>Where the awslogs driver writes this container's output, or null when it logs elsewhere (or names no group).</summary>
+    public EcsAwsLogs? AwsLogs =>
+        LogConfiguration is { LogDriver: "awslogs" } log && log.Options.TryGetValue("awslogs-group", out var group)
+            ? new EcsAwsLogs(group, log.Options.TryGetValue("awslogs-stream-prefix", out var prefix) ? prefix : null, log.Options.TryGetValue("awslogs-region", out var region) ? region : null)
+            : null;
+
     internal static EcsContainerDefinition Read(JsonElement e) => new()
     {
         HealthCheck = e.Member("healthCheck") is { } check ? EcsContainerHealthCheck.Read(check) : null,
@@ -94,6 +100,7 @@ public sealed record EcsContainerDefinition
         Environment = e.List("environment", EcsEnvironmentVariable.Read),
         Secrets = e.List("secrets", EcsSecret.Read),
         LogConfiguration = e.Member("logConfiguration") is { } log ? EcsLogConfiguration.Read(log) : null,
+        HealthCheck = e.Member("healthCheck") is { } check ? EcsContainerHealthCheck.Read(check) : null,
     };
 }
 
@@ -130,6 +137,41 @@ public sealed record EcsSecret(string Name, string ValueFrom)
 public sealed record EcsLogConfiguration(string LogDriver, IReadOnlyDictionary<string, string> Options)
 {
     internal static EcsLogConfiguration Read(JsonElement e) => new(e.String("logDriver") ?? string.Empty, e.StringMap("options"));
+}
+
+/// <summary>
+/// A container health check (<c>HealthCheck</c>). ECS's defaults apply to members the task definition leaves out:
+/// interval 30 s, timeout 5 s, 3 retries, no start period.
+/// </summary>
+public sealed record EcsContainerHealthCheck(IReadOnlyList<string> Command, int IntervalSeconds, int TimeoutSeconds, int Retries, int StartPeriodSeconds)
+{
+    /// <summary>"CMD-SHELL curl -f http://localhost/ || exit 1, every 30 s, timeout 5 s, 3 retries, start period 0 s".</summary>
+    public override string ToString() =>
+        $"{string.Join(" ", Command)}, every {IntervalSeconds} s, timeout {TimeoutSeconds} s, {Retries} retries, start period {StartPeriodSeconds} s";
+
+    internal static EcsContainerHealthCheck Read(JsonElement e) => new(
+        e.List("command", JsonRead.StringValue),
+        e.Int("interval") ?? 30,
+        e.Int("timeout") ?? 5,
+        e.Int("retries") ?? 3,
+        e.Int("startPeriod") ?? 0);
+}
+
+/// <summary>The awslogs driver's options: the CloudWatch Logs group, the stream prefix and the region.</summary>
+public sealed record EcsAwsLogs(string Group, string? StreamPrefix, string? Region)
+{
+    /// <summary>
+    /// The stream prefix of one container's tasks, <c>prefix/container/</c>; null without a stream prefix (the driver then
+    /// names streams after the Docker container id, which ECS does not report).
+    /// </summary>
+    public string? StreamPrefixOf(string containerName) => StreamPrefix is null ? null : $"{StreamPrefix}/{containerName}/";
+
+    /// <summary>The stream a task's container writes to, <c>prefix/container/task-id</c>; null without a stream prefix.</summary>
+    public string? StreamOf(string containerName, string taskArn) => StreamPrefixOf(containerName) is { } prefix ? prefix + AwsArn.LastSegment(taskArn) : null;
+
+    /// <summary>The task id a stream of this container belongs to (the last part of <c>prefix/container/task-id</c>), or null.</summary>
+    public string? TaskIdOf(string containerName, string stream) =>
+        StreamPrefixOf(containerName) is { } prefix && stream.StartsWith(prefix, StringComparison.Ordinal) ? stream.Substring(prefix.Length) : null;
 }
 
 /// <summary>ListTaskDefinitions <c>sort</c>.</summary>

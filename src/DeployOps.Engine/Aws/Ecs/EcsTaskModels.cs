@@ -30,6 +30,9 @@ public sealed record EcsTask
     /// <summary><c>group</c>: <c>service:&lt;name&gt;</c> for service tasks.</summary>
     public string? Group { get; init; }
 
+    /// <summary>The service that started the task (from <see cref="Group"/>), or null for a task no service started.</summary>
+    public string? ServiceName => Group is { } group && group.StartsWith("service:", StringComparison.Ordinal) ? group.Substring("service:".Length) : null;
+
     /// <summary><c>stopCode</c>, e.g. EssentialContainerExited or TaskFailedToStart.</summary>
     public string? StopCode { get; init; }
 

@@ -37,10 +37,16 @@ public sealed class CloudWatchLogsClient
             throw new ArgumentOutOfRangeException(nameof(request), request.MaxEvents, "MaxEvents must be 1 or more.");
         }
 
+        if (request.LogStreamNames is not null && request.LogStreamNamePrefix is not null)
+        {
+            throw new ArgumentException("FilterLogEvents takes logStreamNames or logStreamNamePrefix, not both.", nameof(request));
+        }
+
         var parameters = new AwsParameters
         {
             { "logGroupName", request.LogGroupName },
             { "logStreamNames", request.LogStreamNames },
+            { "logStreamNamePrefix", request.LogStreamNamePrefix },
             { "filterPattern", request.FilterPattern },
             { "startTime", request.StartTime?.ToUnixTimeMilliseconds() },
             { "endTime", request.EndTime?.ToUnixTimeMilliseconds() },

@@ -30,6 +30,9 @@ public sealed record LogsFilterRequest(string LogGroupName)
     /// <summary><c>logStreamNames</c> (at most 100).</summary>
     public IReadOnlyList<string>? LogStreamNames { get; init; }
 
+    /// <summary><c>logStreamNamePrefix</c>: every stream whose name starts with it (not with <see cref="LogStreamNames"/>).</summary>
+    public string? LogStreamNamePrefix { get; init; }
+
     /// <summary><c>filterPattern</c>, e.g. <c>ERROR</c> or <c>{ $.level = "error" }</c>.</summary>
     public string? FilterPattern { get; init; }
 

@@ -15,7 +15,7 @@ public sealed record ContainerSpec(
     string? LogGroup,
     string? LogRegion,
     string? LogStreamPrefix,
-    IReadOnlyList<string>? SecretSources = null);
+    IReadOnlyDictionary<string, string> Secrets);
 
 /// <summary>A registered task definition, read from moto (the authority for configuration).</summary>
 public sealed record TaskDefinitionSpec(string Arn, string Family, int Revision, string Cpu, string Memory, IReadOnlyList<ContainerSpec> Containers)
@@ -52,7 +52,9 @@ public sealed record TaskDefinitionSpec(string Arn, string Family, int Revision,
                 options?["awslogs-group"]?.GetValue<string>(),
                 options?["awslogs-region"]?.GetValue<string>(),
                 options?["awslogs-stream-prefix"]?.GetValue<string>(),
-                (c["secrets"]?.AsArray() ?? []).Select(pair => pair?["valueFrom"]?.GetValue<string>()).Where(v => v is not null).Select(v => v!).ToList()));
+                (c["secrets"]?.AsArray() ?? []).OfType<JsonObject>()
+                    .Where(s => s["name"] is not null && s["valueFrom"] is not null)
+                    .ToDictionary(s => s["name"]!.GetValue<string>(), s => s["valueFrom"]!.GetValue<string>(), StringComparer.Ordinal)));
         }
 
         return new TaskDefinitionSpec(

@@ -72,7 +72,7 @@ public sealed partial class EcsRuntimeSimulator
         var unable = "ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed:";
         var timeout = $"dial tcp {AwsAddress}: i/o timeout";
 
-        foreach (var secret in task.Containers.SelectMany(c => c.Spec.SecretSources ?? []).Distinct(StringComparer.Ordinal))
+        foreach (var secret in task.Containers.SelectMany(c => c.Spec.Secrets.Values).Distinct(StringComparer.Ordinal))
         {
             var secretsManager = secret.StartsWith("arn:aws:secretsmanager:", StringComparison.Ordinal);
             if (Blocked(secretsManager ? "secretsmanager" : "ssm") is not null)

@@ -97,13 +97,21 @@ public sealed partial class EcsRuntimeSimulator
             return;
         }
 
+        if (MissingSecret(task, snapshot) is { } missing)
+        {
+            FailToStart(task, now, "ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: " +
+                $"unable to retrieve secret from asm: service call has been retried 5 time(s): failed to fetch secret {missing} from secrets manager: " +
+                "ResourceNotFoundException: Secrets Manager can't find the specified secret.");
+            return;
+        }
+
         foreach (var container in task.Containers)
         {
             var profile = _applications.GetValueOrDefault(container.Spec.Image);
             if (profile is null || profile.Failure.Kind == AppFailureKind.ImagePull)
             {
-                var reference = container.Spec.Image.Contains('/') ? container.Spec.Image : "library/" + container.Spec.Image;
-                var reason = $"CannotPullContainerError: pull image manifest has been retried 7 time(s): failed to resolve ref docker.io/{reference}: docker.io/{reference}: not found";
+                var reference = ImageReference(container.Spec.Image);
+                var reason = $"CannotPullContainerError: pull image manifest has been retried 7 time(s): failed to resolve ref {reference}: {reference}: not found";
                 container.Reason = reason;
                 FailToStart(task, now, reason);
                 return;
@@ -139,6 +147,23 @@ public sealed partial class EcsRuntimeSimulator
 
         RegisterTargets(task, startHealthy: false);
     }
+
+    /// <summary>How the container runtime names an image: its registry when it has one (an ECR URI), else Docker Hub's.</summary>
+    private static string ImageReference(string image)
+    {
+        var firstSegment = image.Split('/')[0];
+        if (image.Contains('/') && (firstSegment.Contains('.') || firstSegment.Contains(':')))
+        {
+            return image;
+        }
+
+        return "docker.io/" + (image.Contains('/') ? image : "library/" + image);
+    }
+
+    /// <summary>The first Secrets Manager secret a container of the task names that does not exist (SSM parameters are not checked).</summary>
+    private static string? MissingSecret(WorldTask task, ConfigSnapshot snapshot) =>
+        task.Containers.SelectMany(c => c.Spec.Secrets.Values)
+            .FirstOrDefault(valueFrom => valueFrom.StartsWith("arn:aws:secretsmanager:", StringComparison.Ordinal) && !snapshot.SecretExists(valueFrom));
 
     /// <summary>Decides from the profile and the task definition whether and when the app listens or dies.</summary>
     private static void PlanApplication(WorldTask task, AppProfile profile, double now)
@@ -185,6 +210,7 @@ public sealed partial class EcsRuntimeSimulator
             }
 
             ExitContainers(task, exit.ExitCode, exit.Reason);
+            PublishExit(task, exit);
             BeginStop(task, now, "EssentialContainerExited", "Essential container in task exited", failed: exit.ExitCode != 0, graceful: false);
             Effect(() => StopListenerAsync(task));
         }

@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using System.Threading.Tasks;
 using DeployOps.Sandbox.Scenarios;
 using DeployOps.Sandbox.Simulators.Logs;
+using DeployOps.Sandbox.Simulators.Metrics;
 using DeployOps.Sandbox.Simulators.TargetHealth;
 using DeployOps.Sandbox.World;
 
@@ -15,8 +16,9 @@ namespace DeployOps.Sandbox.Simulators.EcsRuntime;
 /// ECS at run time, which moto does not do: tasks that start, serve and stop on the world clock, deployments that roll
 /// out, fail under the circuit breaker and roll back, and the service events, overlaid on moto's answers in botocore's
 /// shapes. moto keeps the configuration (clusters, services, task definitions). The runtime registers and deregisters
-/// its tasks' targets with target health and reads their health from it, and writes its tasks' log lines through the
-/// logs simulator; it calls both while holding its own lock (never the other way round).
+/// its tasks' targets with target health and reads their health from it, writes its tasks' log lines through the
+/// logs simulator and their CPU and memory utilization through the metrics simulator; it calls them while holding its
+/// own lock (never the other way round).
 /// </summary>
 public sealed partial class EcsRuntimeSimulator : Simulator
 {
@@ -24,6 +26,7 @@ public sealed partial class EcsRuntimeSimulator : Simulator
 
     private readonly TargetHealthSimulator _targets;
     private readonly TaskLogsSimulator _logs;
+    private readonly MetricsSimulator _metrics;
     private readonly Dictionary<string, WorldService> _services = new(StringComparer.Ordinal);
     private readonly Dictionary<string, WorldTask> _tasks = new(StringComparer.Ordinal);
 
@@ -32,11 +35,12 @@ public sealed partial class EcsRuntimeSimulator : Simulator
     private IReadOnlyDictionary<string, AppProfile> _applications = new Dictionary<string, AppProfile>();
     private WorldTimings _timings = new();
 
-    public EcsRuntimeSimulator(WorldContext world, TargetHealthSimulator targets, TaskLogsSimulator logs)
+    public EcsRuntimeSimulator(WorldContext world, TargetHealthSimulator targets, TaskLogsSimulator logs, MetricsSimulator metrics)
         : base(world)
     {
         _targets = targets;
         _logs = logs;
+        _metrics = metrics;
     }
 
     private IEnumerable<WorldTask> TasksOf(WorldService service) => _tasks.Values.Where(t => t.Service == service);
@@ -45,6 +49,7 @@ public sealed partial class EcsRuntimeSimulator : Simulator
     protected override void Step(double now)
     {
         StepTasks(now);
+        PublishUtilization(now);
         foreach (var service in _services.Values.ToList())
         {
             if (now >= service.NextScheduleAt)
@@ -68,6 +73,7 @@ public sealed partial class EcsRuntimeSimulator : Simulator
         _taskDefinitions.Clear();
         _applications = next?.Applications ?? _applications;
         _timings = next?.Timings ?? _timings;
+        _publishedMinute = -1;
     }
 
     /// <summary>Adds <c>services</c>: each service's counts, deployments and tasks.</summary>

@@ -1,0 +1,109 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using DeployOps.Aws.CloudWatch;
+
+namespace DeployOps.Facts;
+
+/// <summary>One period of a utilization metric: when it starts, its average and its maximum (percent).</summary>
+public sealed class MetricSample
+{
+    public DateTimeOffset Timestamp { get; init; }
+
+    public double? Average { get; init; }
+
+    public double? Maximum { get; init; }
+
+    public override string ToString() => FormattableString.Invariant($"{Timestamp:u} avg {Average:0.#} max {Maximum:0.#}");
+}
+
+/// <summary>A utilization metric over a window: the average of every sample (weighted by how many there were per period), the highest, and the periods.</summary>
+public sealed record MetricSeries(double? Average, double? Maximum, IReadOnlyList<MetricSample> Samples)
+{
+    /// <summary>No datapoint in the window.</summary>
+    public bool IsEmpty => Samples.Count == 0;
+}
+
+/// <summary>An ECS service's CPU and memory utilization (namespace AWS/ECS, dimensions ClusterName and ServiceName) over a window.</summary>
+public sealed record EcsServiceUtilization(string Cluster, string Service, MetricSeries Cpu, MetricSeries Memory);
+
+/// <summary>Reads CloudWatch metrics: every service's in one GetMetricData (500 queries per call), under the one partial-failure policy.</summary>
+public sealed class MetricReader
+{
+    /// <summary>The namespace ECS publishes service utilization in.</summary>
+    public const string EcsNamespace = "AWS/ECS";
+
+    public const string CpuUtilization = "CPUUtilization";
+
+    public const string MemoryUtilization = "MemoryUtilization";
+
+    private static readonly string[] Stats = { CloudWatchStatistic.Average, CloudWatchStatistic.Maximum, CloudWatchStatistic.SampleCount };
+
+    private readonly AwsFacts _facts;
+
+    internal MetricReader(AwsFacts facts)
+    {
+        _facts = facts;
+    }
+
+    /// <summary>The AWS/ECS metric of a service, with its dimensions in the order ECS publishes them.</summary>
+    public static CloudWatchMetric EcsServiceMetric(string cluster, string service, string metricName) =>
+        new(EcsNamespace, metricName, new[] { new CloudWatchDimension("ClusterName", cluster), new CloudWatchDimension("ServiceName", service) });
+
+    /// <summary>
+    /// CPU and memory utilization of each service in [<paramref name="startTime"/>, <paramref name="endTime"/>) by
+    /// <paramref name="periodSeconds"/>: six queries per service (average, maximum and sample count of each), one call for
+    /// up to 83 services. When the call fails every service has the same gap.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, Fact<EcsServiceUtilization>>> EcsServicesAsync(
+        string cluster, IReadOnlyList<string> services, DateTimeOffset startTime, DateTimeOffset endTime, int periodSeconds, CancellationToken cancellationToken)
+    {
+        var names = services.Distinct(StringComparer.Ordinal).ToList();
+        var queries = names.SelectMany((service, index) => new[] { CpuUtilization, MemoryUtilization }.SelectMany(metric => Stats.Select(stat =>
+            new CloudWatchMetricQuery(QueryId(index, metric, stat), EcsServiceMetric(cluster, service, metric), periodSeconds, stat)))).ToList();
+        var what = names.Count == 1 ? $"CPU and memory utilization of {names[0]}" : $"CPU and memory utilization of {names.Count} services";
+        var read = await _facts.Policy.ReadAsync(what, () => _facts.Session.Client<CloudWatchClient>().GetMetricDataAsync(queries, startTime, endTime, cancellationToken))
+            .ConfigureAwait(false);
+        return names.Select((service, index) => (service, index)).ToDictionary(
+            x => x.service,
+            x => read.Select(results =>
+            {
+                var byId = results.ToDictionary(r => r.Id, StringComparer.Ordinal);
+                return new EcsServiceUtilization(cluster, x.service, Series(byId, x.index, CpuUtilization), Series(byId, x.index, MemoryUtilization));
+            }),
+            StringComparer.Ordinal);
+    }
+
+    /// <summary>The highest MemoryUtilization of a service in the window, or null when CloudWatch has no datapoint.</summary>
+    public async Task<Fact<double?>> MaximumMemoryAsync(string cluster, string service, DateTimeOffset startTime, DateTimeOffset endTime, CancellationToken cancellationToken)
+    {
+        var read = await EcsServicesAsync(cluster, new[] { service }, startTime, endTime, 60, cancellationToken).ConfigureAwait(false);
+        return read[service].Select(utilization => utilization.Memory.Maximum);
+    }
+
+    private static MetricSeries Series(IReadOnlyDictionary<string, CloudWatchMetricResult> results, int index, string metric)
+    {
+        IReadOnlyList<CloudWatchValue> Values(string stat) =>
+            results.TryGetValue(QueryId(index, metric, stat), out var result) ? result.Values : Array.Empty<CloudWatchValue>();
+
+        var averages = Values(CloudWatchStatistic.Average).ToDictionary(v => v.Timestamp, v => v.Value);
+        var maximums = Values(CloudWatchStatistic.Maximum).ToDictionary(v => v.Timestamp, v => v.Value);
+        var counts = Values(CloudWatchStatistic.SampleCount).ToDictionary(v => v.Timestamp, v => v.Value);
+        var samples = averages.Keys.Union(maximums.Keys).OrderBy(t => t).Select(t => new MetricSample
+        {
+            Timestamp = t,
+            Average = averages.TryGetValue(t, out var average) ? Math.Round(average, 2) : null,
+            Maximum = maximums.TryGetValue(t, out var maximum) ? Math.Round(maximum, 2) : null,
+        }).ToList();
+        var weighted = averages.Select(a => (a.Value, Weight: counts.TryGetValue(a.Key, out var count) && count > 0 ? count : 1)).ToList();
+        double? mean = weighted.Count == 0 ? null : Math.Round(weighted.Sum(w => w.Value * w.Weight) / weighted.Sum(w => w.Weight), 2);
+        double? highest = maximums.Count == 0 ? null : Math.Round(maximums.Values.Max(), 2);
+        return new MetricSeries(mean, highest, samples);
+    }
+
+    // GetMetricData ids start with a lower-case letter and hold letters, digits and underscores only.
+    private static string QueryId(int index, string metric, string stat) =>
+        FormattableString.Invariant($"s{index}_{(metric == CpuUtilization ? "cpu" : "mem")}_{stat.ToLowerInvariant()}");
+}
