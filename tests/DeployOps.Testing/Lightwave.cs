@@ -205,7 +205,9 @@ public static class Lightwave
         public const int CompletedRevision = 3;
         public const int FailingRevision = 4;
         public const string FailingImage = "lightwave/backend:1.5.0-rc2";
+    }
 
+    /// <summary>
     /// <c>secret-missing</c>: <see cref="TaskDefinition"/> takes SECRET_KEY from <see cref="MissingSecretName"/> (never
     /// created) and DATABASE_URL from <see cref="DatabaseUrlSecretName"/> (which exists); its tasks fail to start with
     /// ResourceInitializationError, running 0 of 1, the rollout FAILED.

@@ -99,8 +99,6 @@ public static class ErrorIds
     public const string TaskNotFound = nameof(TaskNotFound);
     public const string NoAwsLogs = nameof(NoAwsLogs);
     public const string ContainerNotFound = nameof(ContainerNotFound);
-    public const string MissingService = nameof(MissingService);
     public const string NoStartupPhases = nameof(NoStartupPhases);
-    public const string InvalidStartupPhase = nameof(InvalidStartupPhase);
     public const string InvalidMetricPeriod = nameof(InvalidMetricPeriod);
 }

@@ -48,7 +48,7 @@ public sealed record HealthInspectionRequest
         Services = services ?? environment.Services.Keys.ToArray(),
         ServiceExpectations = environment.Services.Values.ToDictionary(
             service => service.Name,
-            service => new ServiceExpectation(service.HealthCheckPath, service.PublicHealthUrl?.ToString()) { StartupPhases = service.StartupPhases },
+            service => new ServiceExpectation(service.HealthCheckPath, service.PublicHealthUrl?.ToString()) { StartupPhases = service.Verification.StartupPhases },
             StringComparer.Ordinal),
         Environment = environment.Name,
     };

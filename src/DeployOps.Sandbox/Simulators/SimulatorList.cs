@@ -22,6 +22,7 @@ public static class SimulatorList
     {
         var targetHealth = new TargetHealthSimulator(world);
         var logs = new TaskLogsSimulator(world);
+        var metrics = new MetricsSimulator(world);
         var ecs = new EcsRuntimeSimulator(world, targetHealth, logs, metrics);
         var rds = new RdsSimulator(world);
         return

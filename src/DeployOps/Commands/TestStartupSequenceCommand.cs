@@ -59,7 +59,7 @@ public sealed class TestStartupSequenceCommand : DeployOpsEnvironmentCmdlet
     protected override void ProcessRecord()
     {
         var service = Task is null ? ServiceFor(Service) : Service;
-        var phases = Phase ?? (service is not null && SelectedEnvironment?.Services.TryGetValue(service, out var settings) == true ? settings!.StartupPhases.ToArray() : Array.Empty<string>());
+        var phases = Phase ?? (service is not null && SelectedEnvironment?.Services.TryGetValue(service, out var settings) == true ? settings!.Verification.StartupPhases.ToArray() : Array.Empty<string>());
         var request = new StartupSequenceRequest
         {
             Cluster = ClusterFor(Cluster),

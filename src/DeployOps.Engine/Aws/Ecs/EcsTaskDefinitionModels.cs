@@ -90,7 +90,6 @@ public sealed record EcsContainerDefinition
 
     internal static EcsContainerDefinition Read(JsonElement e) => new()
     {
-        HealthCheck = e.Member("healthCheck") is { } check ? EcsContainerHealthCheck.Read(check) : null,
         Name = e.String("name") ?? string.Empty,
         Image = e.String("image"),
         Essential = e.Bool("essential") ?? true,
@@ -102,13 +101,6 @@ public sealed record EcsContainerDefinition
         LogConfiguration = e.Member("logConfiguration") is { } log ? EcsLogConfiguration.Read(log) : null,
         HealthCheck = e.Member("healthCheck") is { } check ? EcsContainerHealthCheck.Read(check) : null,
     };
-}
-
-/// <summary>A container health check (<c>HealthCheck</c>): the command and its timing in seconds (ECS's defaults apply to what is unset).</summary>
-public sealed record EcsContainerHealthCheck(IReadOnlyList<string> Command, int? IntervalSeconds, int? TimeoutSeconds, int? Retries, int? StartPeriodSeconds)
-{
-    internal static EcsContainerHealthCheck Read(JsonElement e) =>
-        new(e.Strings("command"), e.Int("interval"), e.Int("timeout"), e.Int("retries"), e.Int("startPeriod"));
 }
 
 /// <summary>A port mapping (<c>PortMapping</c>).</summary>
