@@ -200,8 +200,8 @@ public sealed class TaskFailureTests : IClassFixture<SandboxFixture>
                 Assert.DoesNotContain(seeded, text, StringComparison.Ordinal);
             }
 
-            // The task definition's DATABASE_URL is a known value: it goes whole.
-            Assert.Contains("FATAL: database connection failed: ***", group.LogLines);
+            // The URL pattern applies before the known values: the host stays, the password goes.
+            Assert.Contains("FATAL: database connection failed: postgres://lightwave:***@db.internal:5432/lightwave", group.LogLines);
         }
     }
 }
