@@ -30,14 +30,18 @@ public sealed class EngineReportsTests : CmdletTest
     {
         await UseHealthyScenarioAsync();
 
-        var run = Shell.Run("Wait-EcsDeployment -Cluster $Cluster -Service $Service @Aws -Timeout 60 -Verbose", new { Lightwave.Cluster, Lightwave.Service, Aws });
+        var registry = Path.Combine(Path.GetTempPath(), "deployops-journal-" + Guid.NewGuid().ToString("N"));
+        var run = Shell.Run("Wait-EcsDeployment -Cluster $Cluster -Service $Service @Aws -Timeout 60 -RegistryPath $Registry -Verbose",
+            new { Lightwave.Cluster, Lightwave.Service, Aws, Registry = registry });
 
         var result = Assert.Single(run.OutputOf<DeploymentWaitResult>());
         Assert.Equal(nameof(DeploymentWaitOutcome.Completed), result.Outcome);
         Assert.Collection(
             run.Verbose,
             session => Assert.StartsWith($"Using AwsSession '{Lightwave.Region}' (from -Region), ", session),
-            engine => Assert.Equal($"Waiting up to 60 s for deployment {result.DeploymentId} of {Lightwave.Cluster}/{Lightwave.Service} ({result.TaskDefinition}).", engine));
+            engine => Assert.Equal($"Waiting up to 60 s for deployment {result.DeploymentId} of {Lightwave.Cluster}/{Lightwave.Service} ({result.TaskDefinition}).", engine),
+            journal => Assert.StartsWith("Recorded ", journal));
+        Assert.True(Directory.Exists(registry), "the completed rollout is recorded in the journal under -RegistryPath");
         var done = Assert.Single(run.Progress);
         Assert.Equal((ProgressRecordType.Completed, $"Waiting for the deployment of {Lightwave.Cluster}/{Lightwave.Service}"), (done.RecordType, done.Activity));
         Assert.Equal(result.Reason, done.StatusDescription);
