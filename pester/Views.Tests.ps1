@@ -294,6 +294,8 @@ Describe 'Lightsail deployments and verification results at 80 columns' -Tag Int
     It 'ConvertTo-Json writes the outcome and verification status as names' {
         ($failed | ConvertTo-Json -Depth 4 | ConvertFrom-Json).Outcome | Should -Be 'Failed'
         ($verification | ConvertTo-Json -Depth 4 | ConvertFrom-Json).Status | Should -Be 'Failed'
+    }
+}
 
 Describe 'Network path, task definition history, rollback and resilience at 80 columns' -Tag Integration {
     BeforeAll {
@@ -356,6 +358,8 @@ Describe 'Network path, task definition history, rollback and resilience at 80 c
         $json = $path | ConvertTo-Json -Depth 4 | ConvertFrom-Json
         @($json.Hops | ForEach-Object { $_.Outcome }) | Should -Contain 'Fail'
         ($resilience | ConvertTo-Json -Depth 4 | ConvertFrom-Json).Status | Should -Be 'Warning'
+    }
+}
 
 Describe 'Task failures, logs, startup and metrics at 80 columns' -Tag Integration {
     BeforeAll {

@@ -128,10 +128,14 @@ public sealed class ServiceFacts
     /// <summary>Stops that mean the application failed: failed to start, exited non-zero, killed.</summary>
     public IEnumerable<EcsTask> FailureStops => StoppedTasks.Where(t => t.StoppedByApplicationFailure);
 
-    /// <summary>True when the first round suggests tasks are failing: worth reading stopped tasks and logs.</summary>
+    /// <summary>
+    /// True when the first round suggests tasks are failing: worth reading stopped tasks and logs. An empty target group
+    /// while tasks run counts too: tasks that crash after starting (out of memory, a crash loop) leave it empty between
+    /// a kill and the next registration, and ECS's failed-task count only counts tasks that never started.
+    /// </summary>
     public bool SuggestsFailingTasks =>
         Primary is { } primary &&
-        (primary.RolloutFailed || Service.Deployments.Any(d => d.FailedTasks > 0) || (Service.DesiredCount > 0 && Service.RunningCount == 0));
+        (primary.RolloutFailed || Service.Deployments.Any(d => d.FailedTasks > 0) || (Service.DesiredCount > 0 && Service.RunningCount == 0) || SuggestsMissingTargets);
 
     /// <summary>Targets the load balancer cannot reach (timeouts, refused connections): worth reading the security groups.</summary>
     public IEnumerable<TargetHealthInfo> UnreachableTargets => ActiveTargets.Where(t => t.Reason is ElbTargetReason.Timeout or ElbTargetReason.FailedHealthChecks);

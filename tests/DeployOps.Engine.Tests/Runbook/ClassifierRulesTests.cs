@@ -64,6 +64,29 @@ public sealed class ClassifierRulesTests
     }
 
     [Fact]
+    public void An_empty_target_group_while_tasks_run_sends_the_inspector_to_the_stopped_tasks()
+    {
+        // A crash loop after a completed rollout (out of memory): ECS counts no failed tasks, one task runs and is not
+        // registered yet, the killed one is gone from the group. The first round must ask for the stopped tasks.
+        var facts = Facts(Service(running: 1), Group());
+
+        Assert.True(facts.SuggestsMissingTargets);
+        Assert.True(facts.SuggestsFailingTasks);
+    }
+
+    [Fact]
+    public void Tasks_killed_for_memory_win_over_an_empty_target_group()
+    {
+        var facts = Facts(Service(running: 1), Group());
+        facts.StoppedTasks = new[] { Stopped("EssentialContainerExited", "Essential container in task exited", exitCode: 137, containerReason: "OutOfMemoryError: Container killed due to memory usage") };
+
+        var verdict = HealthClassifier.Classify(facts);
+
+        Assert.Equal((RootCauseCategory.ApplicationNotStarting, HealthStatus.Error), (verdict.Category, verdict.Status));
+        Assert.Contains(verdict.Evidence, e => e.SourceKind == EvidenceSource.StoppedTask && e.Detail.Contains("OutOfMemoryError"));
+    }
+
+    [Fact]
     public void Stops_for_elb_health_checks_are_not_an_application_failure()
     {
         var facts = Facts(Service(failedTasks: 2), Group(Target("unhealthy", "Target.ResponseCodeMismatch", "Health checks failed with these codes: [404]")));
