@@ -1,4 +1,5 @@
 using DeployOps.Aws;
+using DeployOps.Coordination;
 using DeployOps.Operations;
 using DeployOps.Redaction;
 
@@ -24,6 +25,7 @@ public sealed class AwsFacts
         TaskDefinitions = new TaskDefinitionReader(this);
         Logs = new ApplicationLogReader(this);
         Network = new NetworkPathReader(this);
+        StackProgress = new QueryStackProgressSource(this);
     }
 
     public AwsSession Session { get; }
@@ -55,4 +57,10 @@ public sealed class AwsFacts
 
     /// <summary>The network path from a load balancer to a service's tasks (security groups, subnets).</summary>
     public NetworkPathReader Network { get; }
+
+    /// <summary>
+    /// CloudFormation as the deployment registry and the monitor read it (stack status, events, stacks in progress): the
+    /// one seam to point at a typed CloudFormation reader.
+    /// </summary>
+    internal IStackProgressSource StackProgress { get; }
 }
