@@ -31,6 +31,12 @@ public sealed record ScenarioDefinition
     public IReadOnlyList<ServiceDefinition> Services { get; init; } = [];
 
     public WorldTimings Timings { get; init; } = new();
+
+    /// <summary>The Slack workspace notifications go to (every scenario has one; <c>slack:</c> changes it).</summary>
+    public SlackDefinition Slack { get; init; } = new();
+
+    /// <summary>CloudFormation stacks created in moto as the scenario loads, each left in a given state.</summary>
+    public IReadOnlyList<MotoStackDefinition> MotoStacks { get; init; } = [];
 }
 
 public sealed record SubnetDefinition(string Name, string Cidr, string AvailabilityZone);
@@ -206,3 +212,61 @@ public sealed record AppProfile
 
     public AppFailure Failure { get; init; } = new();
 }
+
+/// <summary>A Slack channel of the sandbox's workspace.</summary>
+public sealed record SlackChannelDefinition(string Id, string Name, bool Archived);
+
+/// <summary>A span of world seconds after the scenario loaded, e.g. an outage from minute 10 to minute 20.</summary>
+/// <param name="Status">What Slack answers in an outage (500, 502, 503, 504).</param>
+/// <param name="RetryAfterSeconds">What a rate-limit window's 429 says to wait.</param>
+public sealed record SlackWindow(double FromSeconds, double ToSeconds, int Status, int RetryAfterSeconds);
+
+/// <summary>
+/// The sandbox's Slack workspace: the bot token chat.postMessage takes, the incoming webhook (its path after /services/)
+/// and its channel, the channels, and the declared outages and rate-limit windows. The defaults are a contract
+/// (tests/DeployOps.Testing/Lightwave.cs, <c>Lightwave.Slack</c>).
+/// </summary>
+public sealed record SlackDefinition
+{
+    public const string DefaultBotToken = "xoxb-100000000001-200000000002-LightwaveSandboxBot";
+    public const string DefaultWebhook = "T0LIGHTWAVE/B0DEPLOYS/LightwaveSandboxWebhookKey";
+    public const string DeploymentsChannel = "C0A9M9DPFUY";
+    public const string ArchivedChannel = "C0ARCHIVED1";
+
+    public string BotToken { get; init; } = DefaultBotToken;
+
+    public string Webhook { get; init; } = DefaultWebhook;
+
+    public string WebhookChannel { get; init; } = DeploymentsChannel;
+
+    public IReadOnlyList<SlackChannelDefinition> Channels { get; init; } =
+    [
+        new(DeploymentsChannel, "kiro-updates", false),
+        new(ArchivedChannel, "old-deployments", true),
+    ];
+
+    public IReadOnlyList<SlackWindow> Outages { get; init; } = [];
+
+    public IReadOnlyList<SlackWindow> RateLimits { get; init; } = [];
+}
+
+/// <summary>The state a <see cref="MotoStackDefinition"/> is left in.</summary>
+public enum MotoStackState
+{
+    /// <summary>CREATE_COMPLETE.</summary>
+    Complete,
+
+    /// <summary>Created, then deleted: DELETE_COMPLETE, gone by name.</summary>
+    Deleted,
+
+    /// <summary>CREATE_IN_PROGRESS, held by custom resources (Gate1, Gate2, ...) until each is answered through moto.</summary>
+    InProgress,
+}
+
+/// <summary>
+/// A CloudFormation stack made in moto (which finishes stacks at once): a log group, plus, for an in-progress stack,
+/// <see cref="Gates"/> custom resources whose Lambda never answers, so the stack stays CREATE_IN_PROGRESS until a test
+/// answers them (moto's <c>PUT /cloudformation_&lt;region&gt;/cfnresponse</c>).
+/// </summary>
+/// <param name="OpenEverySeconds">When set, gate k opens by itself k times this many world seconds after the load.</param>
+public sealed record MotoStackDefinition(string Name, MotoStackState State, int Gates, double? OpenEverySeconds);

@@ -17,7 +17,7 @@ namespace DeployOps.Sandbox.Scenarios;
 /// moto's APIs in the order a real account's infrastructure code would (network, load balancing,
 /// logs, ECS), and hands the services to the world.
 /// </summary>
-public sealed class ScenarioLoader
+public sealed partial class ScenarioLoader
 {
     private readonly MotoClient _moto;
     private readonly SandboxWorld _world;
@@ -46,6 +46,7 @@ public sealed class ScenarioLoader
             _world.InvalidateConfiguration(region);
             await _world.TickAsync(cancellationToken).ConfigureAwait(false);
             await CreateEcsAsync(scenario, region, subnets, groups, targetGroups, cancellationToken).ConfigureAwait(false);
+            await CreateMotoStacksAsync(scenario, region, cancellationToken).ConfigureAwait(false);
 
             // One step more, so the world's own calls (target registrations, logs) have reached moto
             // before the scenario counts as loaded.

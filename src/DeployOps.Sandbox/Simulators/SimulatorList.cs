@@ -2,6 +2,8 @@ using System.Collections.Generic;
 using DeployOps.Sandbox.Simulators.AlbListeners;
 using DeployOps.Sandbox.Simulators.EcsRuntime;
 using DeployOps.Sandbox.Simulators.Logs;
+using DeployOps.Sandbox.Simulators.MotoStacks;
+using DeployOps.Sandbox.Simulators.Slack;
 using DeployOps.Sandbox.Simulators.TargetHealth;
 using DeployOps.Sandbox.World;
 
@@ -24,6 +26,8 @@ public static class SimulatorList
             targetHealth,
             new AlbListenersSimulator(world, targetHealth),
             logs,
+            new SlackSimulator(world),
+            new MotoStacksSimulator(world),
         ];
     }
 }
