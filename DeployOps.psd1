@@ -23,6 +23,17 @@
         'Restart-EcsService'
         'Test-DeploymentEndpoint'
         'Wait-EcsDeployment'
+        'Register-DeploymentRecord'
+        'Get-DeploymentRecord'
+        'Complete-DeploymentRecord'
+        'Remove-DeploymentRecord'
+        'Repair-DeploymentRegistry'
+        'Send-DeploymentNotification'
+        'Get-NotificationQueue'
+        'Invoke-NotificationQueue'
+        'Remove-NotificationQueueItem'
+        'Watch-Deployment'
+        'Get-DeploymentMonitor'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

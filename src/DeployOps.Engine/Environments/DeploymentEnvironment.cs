@@ -26,6 +26,12 @@ public sealed record DeploymentEnvironment
     public IReadOnlyDictionary<string, ServiceSettings> Services { get; init; } =
         new Dictionary<string, ServiceSettings>(StringComparer.Ordinal);
 
+    /// <summary><c>registryPath</c>: the deployment store's folder (runbook 001's <c>.deployment-registry</c>), absolute (resolved against the settings file's folder); null for the usual search.</summary>
+    public string? RegistryPath { get; init; }
+
+    /// <summary><c>slackChannel</c>: the Slack channel id notifications of this environment go to.</summary>
+    public string? SlackChannel { get; init; }
+
     /// <summary>The file the environment was read from.</summary>
     public string SourceFile { get; init; } = string.Empty;
 

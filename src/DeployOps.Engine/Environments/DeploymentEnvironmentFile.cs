@@ -181,7 +181,7 @@ public sealed class DeploymentEnvironmentFile
         private DeploymentEnvironment ReadEnvironment(string name, JsonElement element, string path)
         {
             RequireObject(element, path, "an object with region, cluster and services");
-            AllowOnly(element, path, "region", "profile", "endpointUrl", "cluster", "services");
+            AllowOnly(element, path, "region", "profile", "endpointUrl", "cluster", "services", "registryPath", "slackChannel");
             var region = RequiredString(element, path, "region", "a region name such as \"us-east-1\"");
             if (!ResolvedRegion.IsWellFormed(region))
             {
@@ -197,6 +197,10 @@ public sealed class DeploymentEnvironmentFile
                 EndpointUrl = OptionalUrl(element, path, "endpointUrl")?.ToString(),
                 Cluster = RequiredString(element, path, "cluster", "the ECS cluster name"),
                 Services = services is null ? new Dictionary<string, ServiceSettings>() : ReadServices(services.Value, JsonLineMap.Join(path, "services")),
+                RegistryPath = OptionalString(element, path, "registryPath", "a folder path, e.g. \".deployment-registry\"") is { } registry
+                    ? System.IO.Path.Combine(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(_file)) ?? string.Empty, registry)
+                    : null,
+                SlackChannel = OptionalString(element, path, "slackChannel", "a Slack channel id, e.g. \"C0A9M9DPFUY\""),
                 SourceFile = _file,
             };
         }
