@@ -519,3 +519,7 @@ Export-ModuleMember -Function @(
     'Wait-SandboxCondition', 'Get-SettledDeploymentHealth', 'Get-ClosedPort', 'Test-AwsSdkCredentialStore',
     'Enter-SandboxAwsEnvironment', 'Exit-SandboxAwsEnvironment'
 )
+
+# Runbook 001 (coordination): the simulators' own control-API entries (slack/messages, slack/outage, slack/rateLimit,
+# motoStacks/release) are reached through Invoke-SandboxControl.
+Export-ModuleMember -Function 'Invoke-SandboxControl'
