@@ -54,6 +54,13 @@ public sealed class NotificationOutbox
     /// <summary>Adds a message for <paramref name="destination"/> unless its key is there already; returns where it stands.</summary>
     public async Task<(NotificationQueueItem Item, bool Added)> EnqueueAsync(OutboxEntry message, SlackDestination destination, CancellationToken cancellationToken)
     {
+        if (string.IsNullOrWhiteSpace(message.Text))
+        {
+            // Slack answers no_text: refused here, before it could only go to dead letter.
+            throw new DeployOpsException(new DeployOpsError(ErrorIds.InvalidNotification, DeployOpsErrorKind.InvalidArgument,
+                $"'{message.Text}' is not a notification; expected a message with text (Slack refuses an empty one).", message.Text));
+        }
+
         message.Destination = destination.Id;
         message.DestinationLabel = destination.Label;
         (OutboxEntry Entry, bool Added) result = default;
