@@ -22,8 +22,20 @@ public static class Program
             case "sandbox-resources":
                 await SandboxResources.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 20);
                 return 0;
+            case "registry-concurrency":
+                await RegistryConcurrency.RunAsync(
+                    args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 8,
+                    args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 200);
+                return 0;
+            case RegistryConcurrency.WriterVerb:
+                return await RegistryConcurrency.WriteAsync(args[1], int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture), int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture));
+            case "monitor-outage":
+                await MonitorOutage.RunAsync();
+                return 0;
+            case MonitorOutage.RunVerb:
+                return await MonitorOutage.MonitorAsync(args[1], args[2], args[3]);
             default:
-                Console.Error.WriteLine("Usage: DeployOps.Benchmarks sandbox-resources [services] | sandbox-timings | health-diagnosis [services]");
+                Console.Error.WriteLine("Usage: DeployOps.Benchmarks sandbox-resources [services] | sandbox-timings | health-diagnosis [services] | registry-concurrency [writers] [operations] | monitor-outage");
                 return 2;
         }
     }
