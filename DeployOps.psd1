@@ -34,6 +34,23 @@
         'Remove-NotificationQueueItem'
         'Watch-Deployment'
         'Get-DeploymentMonitor'
+        'Get-CfnStackDiagnosis'
+        'Stop-CfnStackUpdate'
+        'Resume-CfnStackRollback'
+        'Remove-CfnStack'
+        'Wait-CfnStack'
+        'Update-DeploymentHistory'
+        'Get-DeploymentEstimate'
+        'Get-LightsailDeployment'
+        'Publish-LightsailDeployment'
+        'Invoke-LightsailRollback'
+        'Set-LightsailContainerService'
+        'Test-DeploymentVerification'
+        'Test-EcsNetworkPath'
+        'Repair-EcsNetworkPath'
+        'Get-EcsTaskDefinitionHistory'
+        'Invoke-EcsRollback'
+        'Test-DeploymentResilience'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

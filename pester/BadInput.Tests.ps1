@@ -275,6 +275,56 @@ BeforeDiscovery {
             ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Terminating = $true
             Message = "parameter 'Origin'\. The argument is null or empty" }
 
+        # ---------------------------------------------------------------- CloudFormation cmdlets (runbook 001): parameters
+        @{ Command = 'Get-CfnStackDiagnosis'; Label = 'an empty -StackName'; Server = 'none'
+            Arguments = @{ StackName = '' } + $offline
+            ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Terminating = $true
+            Message = "parameter 'StackName'\. The argument is null or empty" }
+        @{ Command = 'Get-CfnStackDiagnosis'; Label = 'a -StackName with an underscore'; Server = 'none'
+            Arguments = @{ StackName = 'lightwave_dev' } + $offline
+            ErrorId = 'InvalidStackName'; Category = 'InvalidArgument'; Terminating = $false
+            Message = "^'lightwave_dev' is not a stack name: expected a letter, then letters, digits and hyphens" }
+        @{ Command = 'Stop-CfnStackUpdate'; Label = 'a -StackName starting with a digit'; Server = 'none'
+            Arguments = @{ StackName = '1stack'; Force = $true } + $offline
+            ErrorId = 'InvalidStackName'; Category = 'InvalidArgument'; Terminating = $false
+            Message = "^'1stack' is not a stack name" }
+        @{ Command = 'Resume-CfnStackRollback'; Label = 'a -StackName with a space'; Server = 'none'
+            Arguments = @{ StackName = 'lightwave dev'; Force = $true } + $offline
+            ErrorId = 'InvalidStackName'; Category = 'InvalidArgument'; Terminating = $false
+            Message = "^'lightwave dev' is not a stack name" }
+        @{ Command = 'Remove-CfnStack'; Label = 'an empty -RetainResources'; Server = 'none'
+            Arguments = @{ StackName = 's'; RetainResources = @(); Force = $true } + $offline
+            ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Terminating = $true
+            Message = "parameter 'RetainResources'\. The argument is null, empty" }
+        @{ Command = 'Remove-CfnStack'; Label = 'a -Timeout of 0'; Server = 'none'
+            Arguments = @{ StackName = 's'; Wait = $true; Timeout = 0; Force = $true } + $offline
+            ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Terminating = $true
+            Message = "parameter 'Timeout'\. The 0 argument is less than the minimum allowed range of 1" }
+        @{ Command = 'Wait-CfnStack'; Label = 'a -PollInterval of 301'; Server = 'none'
+            Arguments = @{ StackName = 's'; PollInterval = 301 } + $offline
+            ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Terminating = $true
+            Message = "parameter 'PollInterval'\. The 301 argument is greater than the maximum allowed range of 300" }
+        @{ Command = 'Wait-CfnStack'; Label = 'a -QuietWarning of 0'; Server = 'none'
+            Arguments = @{ StackName = 's'; QuietWarning = 0 } + $offline
+            ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Terminating = $true
+            Message = "parameter 'QuietWarning'\. The 0 argument is less than the minimum allowed range of 1" }
+        @{ Command = 'Wait-CfnStack'; Label = 'a stack id that is not an ARN'; Server = 'none'
+            Arguments = @{ StackName = 'arn:aws:cloudformation:us-east-1:123:stack/x' } + $offline
+            ErrorId = 'InvalidStackName'; Category = 'InvalidArgument'; Terminating = $false
+            Message = "^'arn:aws:cloudformation:us-east-1:123:stack/x' is not a stack name: .* or a stack id" }
+        @{ Command = 'Get-DeploymentEstimate'; Label = 'an empty -RegistryPath'; Server = 'none'
+            Arguments = @{ StackName = 's'; RegistryPath = '' } + $offline
+            ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Terminating = $true
+            Message = "parameter 'RegistryPath'\. The argument is null or empty" }
+        @{ Command = 'Get-DeploymentEstimate'; Label = 'a -StackName with a slash'; Server = 'none'
+            Arguments = @{ StackName = 'lightwave/dev' } + $offline
+            ErrorId = 'InvalidStackName'; Category = 'InvalidArgument'; Terminating = $false
+            Message = "^'lightwave/dev' is not a stack name" }
+        @{ Command = 'Update-DeploymentHistory'; Label = 'an empty -StackName'; Server = 'none'
+            Arguments = @{ StackName = @('') } + $offline
+            ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Terminating = $true
+            Message = "parameter 'StackName'\. The argument is null, empty" }
+
         # ---------------------------------------------------------------- against the sandbox
         @{ Command = 'Get-DeploymentHealth'; Label = 'an -EndpointUrl with a path'; Server = 'sandbox'
             Arguments = @{ Cluster = $lightwaveCluster; Region = 'us-east-1'; EndpointUrl = '{Sandbox}/some/path' }
@@ -396,6 +446,162 @@ BeforeDiscovery {
             Arguments = @{ StackName = 'bad stack!'; RegistryPath = '{Files}' } + $offline
             ErrorId = 'InvalidStackName'; Category = 'InvalidArgument'; Terminating = $false
             Message = "^'bad stack!' is not a CloudFormation stack name" }
+        # ---------------------------------------------------------------- CloudFormation cmdlets (runbook 001): against the sandbox
+        @{ Command = 'Get-CfnStackDiagnosis'; Label = 'a stack that does not exist'; Server = 'sandbox'
+            Arguments = @{ StackName = 'no-such-stack'; Region = 'us-east-1'; EndpointUrl = '{Sandbox}' }
+            ErrorId = 'StackNotFound'; Category = 'ObjectNotFound'; Terminating = $false
+            Message = "^Stack 'no-such-stack' does not exist in region 'us-east-1'" }
+        @{ Command = 'Stop-CfnStackUpdate'; Label = 'a stack that does not exist'; Server = 'sandbox'
+            Arguments = @{ StackName = 'no-such-stack'; Region = 'us-east-1'; EndpointUrl = '{Sandbox}'; Force = $true }
+            ErrorId = 'StackNotFound'; Category = 'ObjectNotFound'; Terminating = $false
+            Message = "^Stack 'no-such-stack' does not exist in region 'us-east-1'" }
+        @{ Command = 'Wait-CfnStack'; Label = 'a stack that does not exist'; Server = 'sandbox'
+            Arguments = @{ StackName = 'no-such-stack'; Region = 'us-east-1'; EndpointUrl = '{Sandbox}' }
+            ErrorId = 'StackNotFound'; Category = 'ObjectNotFound'; Terminating = $false
+            Message = "^Stack 'no-such-stack' does not exist in region 'us-east-1'" }
+        @{ Command = 'Get-DeploymentEstimate'; Label = 'a stack that does not exist'; Server = 'sandbox'
+            Arguments = @{ StackName = 'no-such-stack'; Region = 'us-east-1'; EndpointUrl = '{Sandbox}' }
+            ErrorId = 'StackNotFound'; Category = 'ObjectNotFound'; Terminating = $false
+            Message = "^Stack 'no-such-stack' does not exist in region 'us-east-1'" }
+
+        # ---------------------------------------------------------------- runbook 003: Lightsail and post-deploy verification
+        @{ Command = 'Get-LightsailDeployment'; Label = 'an empty -ServiceName'; Server = 'none'
+            Arguments = @{ ServiceName = @('') } + $offline
+            ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Terminating = $true
+            Message = "parameter 'ServiceName'\. The argument is null, empty" }
+        @{ Command = 'Get-LightsailDeployment'; Label = 'a -Version of 0'; Server = 'none'
+            Arguments = @{ ServiceName = @('api'); Version = 0 } + $offline
+            ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Terminating = $true
+            Message = "parameter 'Version'\. The 0 argument is less than the minimum allowed range of 1" }
+        @{ Command = 'Publish-LightsailDeployment'; Label = 'an -Image with a space'; Server = 'none'
+            Arguments = @{ ServiceName = 'api'; Image = 'api 165'; Force = $true } + $offline
+            ErrorId = 'InvalidImageReference'; Category = 'InvalidArgument'; Terminating = $true
+            Message = "^'api 165' is not an image reference; expected a pushed image such as :api\.soft-launch-32\.165" }
+        @{ Command = 'Publish-LightsailDeployment'; Label = 'an -Image pushed to another service'; Server = 'none'
+            Arguments = @{ ServiceName = 'api'; Image = ':web.soft-launch-32.165'; Force = $true } + $offline
+            ErrorId = 'InvalidImageReference'; Category = 'InvalidArgument'; Terminating = $true
+            Message = "^':web\.soft-launch-32\.165' was pushed to container service 'web', not 'api'" }
+        @{ Command = 'Publish-LightsailDeployment'; Label = 'a -SetEnvironment name with a space'; Server = 'none'
+            Arguments = @{ ServiceName = 'api'; Image = ':api.soft-launch-32.165'; SetEnvironment = @{ 'AI MAX' = 'x' }; Force = $true } + $offline
+            ErrorId = 'InvalidEnvironmentName'; Category = 'InvalidArgument'; Terminating = $true
+            Message = "^'AI MAX' \(from -SetEnvironment\) is not an environment variable name; expected letters, digits and _" }
+        @{ Command = 'Publish-LightsailDeployment'; Label = 'a -HealthCheckPath without a leading /'; Server = 'none'
+            Arguments = @{ ServiceName = 'api'; Image = ':api.soft-launch-32.165'; HealthCheckPath = 'health/ready'; Force = $true } + $offline
+            ErrorId = 'InvalidHealthCheckPath'; Category = 'InvalidArgument'; Terminating = $true
+            Message = "^'health/ready' \(from -HealthCheckPath\) is not a health path; expected a path that starts with /" }
+        @{ Command = 'Publish-LightsailDeployment'; Label = 'a -Timeout of 0'; Server = 'none'
+            Arguments = @{ ServiceName = 'api'; Image = ':api.soft-launch-32.165'; Timeout = 0; Force = $true } + $offline
+            ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Terminating = $true
+            Message = "parameter 'Timeout'\. The 0 argument is less than the minimum allowed range of 1" }
+        @{ Command = 'Invoke-LightsailRollback'; Label = 'a -Version of 0'; Server = 'none'
+            Arguments = @{ ServiceName = 'api'; Version = 0; Force = $true } + $offline
+            ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Terminating = $true
+            Message = "parameter 'Version'\. The 0 argument is less than the minimum allowed range of 1" }
+        @{ Command = 'Set-LightsailContainerService'; Label = 'a -Scale of 0'; Server = 'none'
+            Arguments = @{ ServiceName = 'api'; Scale = 0; Force = $true } + $offline
+            ErrorId = 'InvalidCapacity'; Category = 'InvalidArgument'; Terminating = $true
+            Message = "^0 is not a scale; expected 1 to 20 nodes" }
+        @{ Command = 'Set-LightsailContainerService'; Label = 'an unknown -Power'; Server = 'none'
+            Arguments = @{ ServiceName = 'api'; Power = 'huge'; Force = $true } + $offline
+            ErrorId = 'InvalidCapacity'; Category = 'InvalidArgument'; Terminating = $true
+            Message = "^'huge' is not a container service power; expected one of nano, micro, small, medium, large, xlarge" }
+        @{ Command = 'Test-DeploymentVerification'; Label = 'an -Origin with a path'; Server = 'none'
+            Arguments = @{ ServiceName = @('api'); Origin = @('https://app.example.com/login') } + $offline
+            ErrorId = 'InvalidUrl'; Category = 'InvalidArgument'; Terminating = $true
+            Message = "^'https://app\.example\.com/login' is not an origin; expected a scheme and host without a path" }
+        @{ Command = 'Test-DeploymentVerification'; Label = 'a blank -ExpectedImageTag'; Server = 'none'
+            Arguments = @{ ServiceName = @('api'); ExpectedImageTag = ' ' } + $offline
+            ErrorId = 'InvalidImageReference'; Category = 'InvalidArgument'; Terminating = $true
+            Message = "^' ' is not an image tag; expected a tag such as 165" }
+        @{ Command = 'Test-DeploymentVerification'; Label = 'a -StartupPhase pattern that does not compile'; Server = 'none'
+            Arguments = @{ ServiceName = @('api'); StartupPhase = @('/Listening on (port/') } + $offline
+            ErrorId = 'InvalidStartupPhase'; Category = 'InvalidArgument'; Terminating = $true
+            Message = "^'/Listening on \(port/' is not a startup phase: the regular expression does not compile" }
+        @{ Command = 'Test-DeploymentVerification'; Label = 'a -RequiredEnvironment name with a dash'; Server = 'none'
+            Arguments = @{ Cluster = 'c'; Service = @('s'); RequiredEnvironment = @('AI-MAX') } + $offline
+            ErrorId = 'InvalidEnvironmentName'; Category = 'InvalidArgument'; Terminating = $true
+            Message = "^'AI-MAX' \(from -RequiredEnvironment\) is not an environment variable name" }
+        @{ Command = 'Get-LightsailDeployment'; Label = 'a container service that does not exist'; Server = 'sandbox'
+            Arguments = @{ ServiceName = @('no-such-service'); Region = 'us-east-2'; EndpointUrl = '{Sandbox}' }
+            ErrorId = 'LightsailServiceNotFound'; Category = 'ObjectNotFound'; Terminating = $false
+            Message = "^Container service 'no-such-service' does not exist in region 'us-east-2'\. List the region's container services with" }
+        @{ Command = 'Publish-LightsailDeployment'; Label = 'a container service that does not exist'; Server = 'sandbox'
+            Arguments = @{ ServiceName = 'no-such-service'; Image = 'nginx:1.25'; Region = 'us-east-2'; EndpointUrl = '{Sandbox}'; Force = $true }
+            ErrorId = 'LightsailServiceNotFound'; Category = 'ObjectNotFound'; Terminating = $false
+            Message = "^Container service 'no-such-service' does not exist in region 'us-east-2'\." }
+        @{ Command = 'Invoke-LightsailRollback'; Label = 'a container service that does not exist'; Server = 'sandbox'
+            Arguments = @{ ServiceName = 'no-such-service'; Region = 'us-east-2'; EndpointUrl = '{Sandbox}'; Force = $true }
+            ErrorId = 'LightsailServiceNotFound'; Category = 'ObjectNotFound'; Terminating = $false
+            Message = "^Container service 'no-such-service' does not exist in region 'us-east-2'\." }
+        @{ Command = 'Set-LightsailContainerService'; Label = 'a container service that does not exist'; Server = 'sandbox'
+            Arguments = @{ ServiceName = 'no-such-service'; Scale = 2; Region = 'us-east-2'; EndpointUrl = '{Sandbox}'; Force = $true }
+            ErrorId = 'LightsailServiceNotFound'; Category = 'ObjectNotFound'; Terminating = $false
+            Message = "^Container service 'no-such-service' does not exist in region 'us-east-2'\." }
+        @{ Command = 'Test-DeploymentVerification'; Label = 'a container service that does not exist'; Server = 'sandbox'
+            Arguments = @{ ServiceName = @('no-such-service'); Region = 'us-east-2'; EndpointUrl = '{Sandbox}' }
+            ErrorId = 'LightsailServiceNotFound'; Category = 'ObjectNotFound'; Terminating = $false
+            Message = "^Container service 'no-such-service' does not exist in region 'us-east-2'\." }
+        @{ Command = 'Test-DeploymentVerification'; Label = 'an ECS service that does not exist'; Server = 'sandbox'
+            Arguments = @{ Cluster = $lightwaveCluster; Service = @('no-such-service'); Region = 'us-east-1'; EndpointUrl = '{Sandbox}' }
+            ErrorId = 'ServiceNotFound'; Category = 'ObjectNotFound'; Terminating = $false
+            Message = "^Service 'no-such-service' does not exist in cluster 'lightwave-dev-ecs-cluster'\." }
+        # ---------------------------------------------------------------- issue 8: network path, history, rollback, resilience
+        @{ Command = 'Test-EcsNetworkPath'; Label = 'an empty -Cluster'; Server = 'none'
+            Arguments = @{ Cluster = '' } + $offline
+            ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Terminating = $true
+            Message = "parameter 'Cluster'\. The argument is null or empty" }
+        @{ Command = 'Test-EcsNetworkPath'; Label = 'a -DatabasePort of 0'; Server = 'none'
+            Arguments = @{ Cluster = 'c'; Service = 's'; DatabaseSecurityGroupId = 'sg-0123456789abcdef0'; DatabasePort = 0 } + $offline
+            ErrorId = 'InvalidDatabasePort'; Category = 'InvalidArgument'; Terminating = $false
+            Message = "^0 is not a database port; expected a TCP port from 1 to 65535" }
+        @{ Command = 'Test-EcsNetworkPath'; Label = 'a -DatabaseSecurityGroupId that is a name'; Server = 'none'
+            Arguments = @{ Cluster = 'c'; Service = 's'; DatabaseSecurityGroupId = 'lightwave-dev-db-sg'; DatabasePort = 5432 } + $offline
+            ErrorId = 'InvalidSecurityGroupId'; Category = 'InvalidArgument'; Terminating = $false
+            Message = "^'lightwave-dev-db-sg' is not a security group id; expected sg- and hex digits" }
+        @{ Command = 'Test-EcsNetworkPath'; Label = 'a -DatabasePort without -DatabaseSecurityGroupId'; Server = 'none'
+            Arguments = @{ Cluster = 'c'; Service = 's'; DatabasePort = 5432 } + $offline
+            ErrorId = 'InvalidSecurityGroupId'; Category = 'InvalidArgument'; Terminating = $false
+            Message = "^A database port \(5432\) without its security group: give -DatabaseSecurityGroupId too" }
+        @{ Command = 'Repair-EcsNetworkPath'; Label = 'a -DatabasePort above 65535'; Server = 'none'
+            Arguments = @{ Cluster = 'c'; Service = 's'; DatabaseSecurityGroupId = 'sg-0123456789abcdef0'; DatabasePort = 70000; Force = $true } + $offline
+            ErrorId = 'InvalidDatabasePort'; Category = 'InvalidArgument'; Terminating = $false
+            Message = "^70000 is not a database port; expected a TCP port from 1 to 65535" }
+        @{ Command = 'Repair-EcsNetworkPath'; Label = 'a service that does not exist'; Server = 'sandbox'
+            Arguments = @{ Cluster = $lightwaveCluster; Service = 'no-such-service'; Region = 'us-east-1'; EndpointUrl = '{Sandbox}'; Force = $true }
+            ErrorId = 'ServiceNotFound'; Category = 'ObjectNotFound'; Terminating = $false
+            Message = "^Service 'no-such-service' does not exist in cluster 'lightwave-dev-ecs-cluster'\. List the cluster's services with" }
+        @{ Command = 'Get-EcsTaskDefinitionHistory'; Label = 'a -MaxRevisions of 0'; Server = 'none'
+            Arguments = @{ Family = 'f'; MaxRevisions = 0 } + $offline
+            ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Terminating = $true
+            Message = "parameter 'MaxRevisions'\. The 0 argument is less than the minimum allowed range of 1" }
+        @{ Command = 'Get-EcsTaskDefinitionHistory'; Label = 'a family with no revision'; Server = 'sandbox'
+            Arguments = @{ Family = 'no-such-family'; Region = 'us-east-1'; EndpointUrl = '{Sandbox}' }
+            ErrorId = 'TaskDefinitionNotFound'; Category = 'ObjectNotFound'; Terminating = $false
+            Message = "^Task definition family 'no-such-family' has no ACTIVE revision in region 'us-east-1'" }
+        @{ Command = 'Invoke-EcsRollback'; Label = 'a -TaskDefinition without a revision'; Server = 'none'
+            Arguments = @{ Cluster = 'c'; Service = 's'; TaskDefinition = 'lightwave-backend-dev'; Force = $true } + $offline
+            ErrorId = 'InvalidTaskDefinition'; Category = 'InvalidArgument'; Terminating = $false
+            Message = "^'lightwave-backend-dev' is not a task definition revision; expected family:revision such as lightwave-backend-dev:2, or its ARN" }
+        @{ Command = 'Invoke-EcsRollback'; Label = 'a -Timeout of 0'; Server = 'none'
+            Arguments = @{ Cluster = 'c'; Service = 's'; ToPrevious = $true; Wait = $true; Timeout = 0; Force = $true } + $offline
+            ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Terminating = $true
+            Message = "parameter 'Timeout'\. The 0 argument is less than the minimum allowed range of 1" }
+        @{ Command = 'Invoke-EcsRollback'; Label = 'a revision that does not exist'; Server = 'sandbox'
+            Arguments = @{ Cluster = $lightwaveCluster; Service = $lightwaveService; TaskDefinition = 'lightwave-backend-dev:99'; Region = 'us-east-1'; EndpointUrl = '{Sandbox}'; Force = $true }
+            ErrorId = 'TaskDefinitionNotFound'; Category = 'ObjectNotFound'; Terminating = $false
+            Message = "^Task definition 'lightwave-backend-dev:99' does not exist in region 'us-east-1'\. List the revisions with Get-EcsTaskDefinitionHistory" }
+        @{ Command = 'Invoke-EcsRollback'; Label = 'the revision already running'; Server = 'sandbox'
+            Arguments = @{ Cluster = $lightwaveCluster; Service = $lightwaveService; TaskDefinition = 'lightwave-backend-dev:1'; Region = 'us-east-1'; EndpointUrl = '{Sandbox}'; Force = $true }
+            ErrorId = 'RollbackTargetRunning'; Category = 'InvalidArgument'; Terminating = $false
+            Message = "^The service already runs lightwave-backend-dev:1; a rollback to it would change nothing" }
+        @{ Command = 'Invoke-EcsRollback'; Label = '-ToPrevious with no earlier revision'; Server = 'sandbox'
+            Arguments = @{ Cluster = $lightwaveCluster; Service = $lightwaveService; ToPrevious = $true; Region = 'us-east-1'; EndpointUrl = '{Sandbox}'; Force = $true }
+            ErrorId = 'NoRollbackTarget'; Category = 'ObjectNotFound'; Terminating = $false
+            Message = "^No revision of lightwave-backend-dev before lightwave-backend-dev:1 to roll back to" }
+        @{ Command = 'Test-DeploymentResilience'; Label = 'a -ReadyPattern that is not a regular expression'; Server = 'none'
+            Arguments = @{ Cluster = 'c'; Service = 's'; ReadyPattern = 'Listening (on' } + $offline
+            ErrorId = 'InvalidReadyPattern'; Category = 'InvalidArgument'; Terminating = $true
+            Message = "^'Listening \(on' is not a regular expression .*expected the text of the line the application logs when it is ready" }
     )
 
     $offlineCases = @($badInputs | Where-Object { $_.Server -eq 'none' })

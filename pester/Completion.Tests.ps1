@@ -127,3 +127,25 @@ Describe 'Names from this machine' -Tag Unit {
         Get-CompleterResult -Completer 'EnvironmentCompleter' -Bound @{ ConfigPath = (Join-Path -Path $TestDrive -ChildPath 'missing.json') } | Should -BeNullOrEmpty
     }
 }
+
+Describe 'Lightsail names' -Tag Integration {
+    BeforeAll {
+        Set-SandboxScenario -Sandbox $sandbox -Name 'lightsail-healthy'
+    }
+
+    BeforeEach {
+        [DeployOps.Completion.NameSuggestions]::ClearCache()
+    }
+
+    It '-ServiceName completes with the container services of the region and endpoint typed so far, on <_>' -ForEach 'Get-LightsailDeployment', 'Publish-LightsailDeployment', 'Invoke-LightsailRollback', 'Set-LightsailContainerService', 'Test-DeploymentVerification' {
+        Get-Completion -Line "$_ -Region us-east-2 -EndpointUrl $($sandbox.Url) -ServiceName a" | Should -Be @('api')
+    }
+
+    It '-ServiceName offers nothing in a region without container services' {
+        Get-Completion -Line "Get-LightsailDeployment -Region us-west-2 -EndpointUrl $($sandbox.Url) -ServiceName a" | Should -Not -Contain 'api'
+    }
+
+    It '-Power completes with the powers Lightsail offers' {
+        Get-Completion -Line 'Set-LightsailContainerService -ServiceName api -Power m' | Should -Be @('micro', 'medium')
+    }
+}

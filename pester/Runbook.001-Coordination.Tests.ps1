@@ -27,6 +27,7 @@ BeforeAll {
         CompleteStack   = 'lightwave-dev-app'
         DeletedStack    = 'lightwave-dev-legacy'
         InProgressStack = 'lightwave-dev-data'
+        Gate            = 'Gate1'
         StaleCompleteId = 'deploy-20250114-091500-a1b2c3'
         StaleDeletedId  = 'deploy-20250113-170000-d4e5f6'
         ActiveId        = 'deploy-20250114-101000-0a1b2c'
@@ -386,7 +387,7 @@ Describe 'Monitor not sending updates' -Tag Integration {
         $null = Wait-SandboxCondition -Because 'the Started notification to reach Slack' -TimeoutSec 120 -ScriptBlock {
             @((Get-SlackAccepted).messages) | Where-Object { $_.text -like '*started*' -or $_.text -like '*Started*' }
         }
-        $null = Invoke-SandboxControl -Sandbox $sandbox -Path 'motoStacks/release' -Method Post -Body @{ stack = $stale.InProgressStack; gate = 'Gate1' }
+        $null = Invoke-SandboxControl -Sandbox $sandbox -Path 'stacks/release' -Method Post -Body @{ stack = $stale.InProgressStack; resource = $stale.Gate }
 
         $null = $monitor | Wait-Job -Timeout 180
         $notifications = @($monitor | Receive-Job -ErrorAction SilentlyContinue)

@@ -13,7 +13,8 @@ $script:AwsVariables = @(
     'AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_CONFIG_FILE', 'AWS_ENDPOINT_URL',
     'AWS_ENDPOINT_URL_ECS', 'AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2', 'AWS_ENDPOINT_URL_EC2',
     'AWS_ENDPOINT_URL_CLOUDWATCH_LOGS', 'AWS_ENDPOINT_URL_STS', 'AWS_MAX_ATTEMPTS', 'AWS_EC2_METADATA_DISABLED',
-    'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI', 'AWS_CONTAINER_CREDENTIALS_FULL_URI', 'DEPLOYOPS_CONFIG'
+    'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI', 'AWS_CONTAINER_CREDENTIALS_FULL_URI', 'DEPLOYOPS_CONFIG',
+    'DEPLOYOPS_REGISTRY'
 )
 
 function Test-WindowsPlatform {
@@ -479,6 +480,9 @@ function Enter-SandboxAwsEnvironment {
     $env:AWS_SHARED_CREDENTIALS_FILE = $credentialsFile
     $env:AWS_CONFIG_FILE = $configFile
     $env:AWS_EC2_METADATA_DISABLED = 'true'
+    # Wait-EcsDeployment and Invoke-EcsRollback -Wait record verified rollouts in the deployment journal: keep it here,
+    # not in ./.deployment-registry under the current location.
+    $env:DEPLOYOPS_REGISTRY = Join-Path -Path $Path -ChildPath 'deployment-registry'
     if (-not $WithoutCredentials) {
         # Any credentials work against the sandbox; these are not secrets.
         $env:AWS_ACCESS_KEY_ID = 'sandbox'
@@ -521,5 +525,5 @@ Export-ModuleMember -Function @(
 )
 
 # Runbook 001 (coordination): the simulators' own control-API entries (slack/messages, slack/outage, slack/rateLimit,
-# motoStacks/release) are reached through Invoke-SandboxControl.
+# stacks/release) are reached through Invoke-SandboxControl.
 Export-ModuleMember -Function 'Invoke-SandboxControl'

@@ -45,7 +45,7 @@ try {
 
     Write-Step "Step 3A: ... | Repair-TargetGroupHealthCheck -HealthCheckPath $healthPath -Redeploy -Wait -Confirm:`$false"
     $repaired = @($before | Repair-TargetGroupHealthCheck -HealthCheckPath $healthPath -Redeploy -Wait -Timeout 300 -Confirm:$false)
-    $repaired | Where-Object { $_ -is [DeployOps.Deployments.TargetGroupHealthCheckChange] } | Format-Table | Out-Host
+    $repaired | Where-Object { $_ -is [DeployOps.Deployments.TargetGroupHealthCheckChange] } | Out-Host
     $repaired | Where-Object { $_ -is [DeployOps.Health.DeploymentHealthReport] } | Format-Table | Out-Host
 
     Write-Step 'Step 4: Get-DeploymentHealth again, with the health URL through the load balancer'

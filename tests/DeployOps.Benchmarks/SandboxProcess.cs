@@ -1,9 +1,12 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Net.Http;
+using System.Text;
+using System.Text.Json.Nodes;
 using System.Threading.Tasks;
 
 namespace DeployOps.Benchmarks;
@@ -12,6 +15,7 @@ namespace DeployOps.Benchmarks;
 public sealed class SandboxProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly HttpClient _control = new() { Timeout = TimeSpan.FromMinutes(2) };
 
     private SandboxProcess(Process process, Uri url)
     {
@@ -86,11 +90,51 @@ public sealed class SandboxProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Loads a scenario (which also clears the faults).</summary>
     public async Task LoadScenarioAsync(string name)
     {
-        using var http = new HttpClient();
-        using var response = await http.PostAsync(new Uri(Url, "_sandbox/scenario/" + name), null);
-        response.EnsureSuccessStatusCode();
+        using var response = await _control.PostAsync(new Uri(Url, "_sandbox/scenario/" + name), null);
+        await EnsureSuccessAsync(response);
+    }
+
+    /// <summary>The names of the shipped scenarios.</summary>
+    public async Task<IReadOnlyList<string>> ScenariosAsync() =>
+        JsonNode.Parse(await _control.GetStringAsync(new Uri(Url, "_sandbox/scenarios")))!.AsArray().Select(n => (string)n!).ToList();
+
+    /// <summary><c>GET /_sandbox/state</c>.</summary>
+    public async Task<JsonObject> StateAsync() => JsonNode.Parse(await _control.GetStringAsync(new Uri(Url, "_sandbox/state")))!.AsObject();
+
+    /// <summary>Sets the fault rules (<c>POST /_sandbox/faults</c>, e.g. <c>{"seed": 1, "rules": [...]}</c>).</summary>
+    public async Task SetFaultsAsync(string settings)
+    {
+        using var response = await _control.PostAsync(new Uri(Url, "_sandbox/faults"), new StringContent(settings, Encoding.UTF8, "application/json"));
+        await EnsureSuccessAsync(response);
+    }
+
+    /// <summary>The faults that struck since the rules were set (at most the last 1000); each has kind, service, operation and applied.</summary>
+    public async Task<JsonArray> InjectedFaultsAsync() =>
+        JsonNode.Parse(await _control.GetStringAsync(new Uri(Url, "_sandbox/faults")))!["injected"]!.AsArray();
+
+    /// <summary>Sets the world clock's speed (world seconds per real second; the sandbox starts at 30).</summary>
+    public async Task SetClockSpeedAsync(double speed)
+    {
+        using var response = await _control.PostAsync(new Uri(Url, "_sandbox/clock"),
+            new StringContent(string.Create(CultureInfo.InvariantCulture, $"{{\"speed\": {speed}}}"), Encoding.UTF8, "application/json"));
+        await EnsureSuccessAsync(response);
+    }
+
+    public async Task ClearFaultsAsync()
+    {
+        using var response = await _control.DeleteAsync(new Uri(Url, "_sandbox/faults"));
+        await EnsureSuccessAsync(response);
+    }
+
+    private static async Task EnsureSuccessAsync(HttpResponseMessage response)
+    {
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -106,6 +150,7 @@ public sealed class SandboxProcess : IAsyncDisposable
         }
 
         await Task.CompletedTask;
+        _control.Dispose();
         _process.Dispose();
     }
 }

@@ -26,13 +26,22 @@ public sealed record CmdletClass(
 
     public IEnumerable<string> ParameterNames => Parameters.Select(parameter => parameter.Name);
 
-    /// <summary>The parameter sets the cmdlet names; one without any has the single set <see cref="CmdletParameter.AllSets"/>.</summary>
+    /// <summary>
+    /// The parameter sets the cmdlet names; one without any has the single set <see cref="CmdletParameter.AllSets"/>. A
+    /// DefaultParameterSetName no parameter names is a set too when there are others (PowerShell's Invoke-LightsailRollback
+    /// has Previous, of the parameters in all sets, beside Version and LastVerified).
+    /// </summary>
     public IReadOnlyList<string> ParameterSets
     {
         get
         {
             var named = Parameters.SelectMany(parameter => parameter.Sets).Select(set => set.Name)
                 .Where(set => set != CmdletParameter.AllSets).Distinct(StringComparer.Ordinal).ToList();
+            if (named.Count > 0 && DefaultParameterSet is { } defaultSet && !named.Contains(defaultSet, StringComparer.Ordinal))
+            {
+                named.Add(defaultSet);
+            }
+
             return named.Count == 0 ? [CmdletParameter.AllSets] : named;
         }
     }

@@ -21,13 +21,20 @@ public sealed class ScenarioReaderTests : IDisposable
     public void Every_shipped_scenario_reads(string name)
     {
         var scenario = ScenarioReader.Read(name, ScenarioReader.DefaultDirectory);
+        Assert.False(string.IsNullOrWhiteSpace(scenario.Description));
+        if (name.StartsWith("lightsail-", StringComparison.Ordinal))
+        {
+            // Runbook 003's scenarios hold a Lightsail container service and nothing of ECS (tested below).
+            Assert.Equal((Lightwave.Lightsail.Region, Lightwave.Lightsail.Service), (scenario.Region, Assert.Single(scenario.Lightsail.ContainerServices).Name));
+            Assert.Empty(scenario.Services);
+            return;
+        }
 
-        // Every scenario has the backend, once, in the dev cluster; a few add services of their own (tested below).
+        // Every other scenario has the backend, once, in the dev cluster; a few add services of their own (tested below).
         var service = Assert.Single(scenario.Services, s => s.Name == Lightwave.Service);
         Assert.Equal(Lightwave.Cluster, service.Cluster);
         Assert.Contains(scenario.TargetGroups, t => t.Name == Lightwave.TargetGroup);
         Assert.Contains(Lightwave.LogGroup, scenario.LogGroups);
-        Assert.False(string.IsNullOrWhiteSpace(scenario.Description));
     }
 
     [Fact]
@@ -37,7 +44,27 @@ public sealed class ScenarioReaderTests : IDisposable
             {
                 "healthy", "health-check-mismatch", "app-not-starting", "network-timeout", "no-targets",
                 Lightwave.TwoClusters.Scenario, Lightwave.TargetGroupDeleted.Scenario, Lightwave.Secrets.Scenario,
+                Lightwave.Lightsail.Healthy.Scenario, Lightwave.Lightsail.StaleConfig.Scenario, Lightwave.Lightsail.FailedDeployment.Scenario,
+                Lightwave.Lightsail.ScaleOne.Scenario,
             }.ToHashSet());
+
+    [Fact]
+    public void The_lightsail_scenarios_hold_what_the_contract_says_and_a_deployment_from_an_earlier_one_changes_only_what_it_names()
+    {
+        var healthy = Assert.Single(ScenarioReader.Read(Lightwave.Lightsail.Healthy.Scenario, ScenarioReader.DefaultDirectory).Lightsail.ContainerServices);
+        var stale = Assert.Single(ScenarioReader.Read(Lightwave.Lightsail.StaleConfig.Scenario, ScenarioReader.DefaultDirectory).Lightsail.ContainerServices);
+        var failed = Assert.Single(ScenarioReader.Read(Lightwave.Lightsail.FailedDeployment.Scenario, ScenarioReader.DefaultDirectory).Lightsail.ContainerServices);
+
+        var (first, second) = (healthy.Deployments[0].Containers.Single(), healthy.Deployments[1].Containers.Single());
+        Assert.Equal((Lightwave.Lightsail.Image(163), Lightwave.Lightsail.Image(165)), (first.Image, second.Image));
+        Assert.Equal(first.Environment.Keys.Concat(Lightwave.Lightsail.TokenBudgetVariables).Order(), second.Environment.Keys.Order());
+        Assert.Equal(Lightwave.Lightsail.DatabaseUrl, second.Environment["DATABASE_URL"]);
+        Assert.Equal((Lightwave.Lightsail.ReadinessPath, 2, "200-499"), (healthy.Deployments[1].PublicEndpoint.HealthCheck.Path, healthy.Scale, healthy.Deployments[1].PublicEndpoint.HealthCheck.SuccessCodes));
+        Assert.Equal([Lightwave.Lightsail.Image(162), Lightwave.Lightsail.Image(165)], stale.Images.Select(i => $":api.{i.Label}.{i.Number}"));
+        Assert.Equal((1, Lightwave.Lightsail.LivenessPath), (stale.Scale, stale.Deployments.Single().PublicEndpoint.HealthCheck.Path));
+        Assert.Equal(Lightwave.Lightsail.Image(Lightwave.Lightsail.FailedDeployment.FailingImage), failed.Deploy!.Containers.Single().Image);
+        Assert.Equal(LightsailScenarioReader.DefaultDigest("lightwave/api:1.0.164"), failed.Images.Single(i => i.Number == 164).Digest);
+    }
 
     [Fact]
     public void The_scenarios_with_more_services_name_them_as_the_contract_says()
@@ -147,6 +174,13 @@ public sealed class ScenarioReaderTests : IDisposable
     [InlineData("region: us-east-1\nregion: eu-west-1\n", "bad.yaml line 2, column 1: not valid YAML")]
     [InlineData("targetGroups:\n  tg:\n    port: 80\n    deleteAfterLoad: true\nloadBalancers:\n  lb:\n    listeners:\n      - { port: 80, targetGroup: tg }\n",
         "bad.yaml line 8, column 7: loadBalancers.lb.listeners: target group 'tg' has deleteAfterLoad: true, so no listener may forward to it")]
+    [InlineData("lightsail:\n  containerServices:\n    API:\n      scale: 1\n", "bad.yaml line 4, column 7: lightsail.containerServices.API: 'API' is not a container service name")]
+    [InlineData("lightsail:\n  containerServices:\n    api:\n      scale: 21\n", "lightsail.containerServices.api.scale: expected a whole number from 1 to 20, found '21'.")]
+    [InlineData("lightsail:\n  containerServices:\n    api:\n      deployments:\n        - containers: { api: { image: ':api.x.1', ports: { 80: HTTP } } }\n          publicEndpoint: { containerName: api, containerPort: 80 }\n",
+        "lightsail.containerServices.api: image ':api.x.1' is neither pushed to the service (known: none) nor an application of this scenario.")]
+    [InlineData("lightsail:\n  containerServices:\n    api:\n      deployments:\n        - containers: { api: { image: ':api.x.1', ports: { 80: HTTP } } }\n          publicEndpoint: { containerName: web, containerPort: 80 }\n",
+        "the public endpoint must name a container of this deployment and one of its ports, found web:80.")]
+    [InlineData("lightsail:\n  containerServices:\n    api:\n      deployments:\n        - from: 2\n", "lightsail.containerServices.api.deployments[0].from: expected the version of an earlier deployment (there is none), found '2'.")]
     public void Mistakes_name_the_file_the_line_and_what_was_expected(string yaml, string expected)
     {
         File.WriteAllText(Path.Combine(_folder, "bad.yaml"), yaml);

@@ -81,7 +81,7 @@ public static class Lightwave
 
     /// <summary>
     /// <c>registry-stale</c>: stacks <see cref="CompleteStack"/> (CREATE_COMPLETE), <see cref="DeletedStack"/> (deleted) and
-    /// <see cref="InProgressStack"/> (CREATE_IN_PROGRESS until <see cref="Gate"/> opens). <see cref="RegistryJson"/> is the
+    /// <see cref="InProgressStack"/> (CREATE_IN_PROGRESS until its resource <see cref="Gate"/> is released). <see cref="RegistryJson"/> is the
     /// registry the runbook's coordinator left: all three active (two stale), and one completed deployment.
     /// </summary>
     public static class RegistryStale
@@ -126,5 +126,148 @@ public static class Lightwave
         public const int GateEverySeconds = 300;
         public const int OutageFromSeconds = 600;
         public const int OutageToSeconds = 1200;
+    }
+
+    /// <summary>
+    /// The Lightsail scenarios of runbook 003: container service <see cref="Service"/> in <see cref="Region"/>, one container
+    /// <see cref="Container"/> on <see cref="Port"/>, pushed images <c>:api.soft-launch-32.N</c>. Every deployment sets
+    /// <see cref="DatabaseUrl"/> and <see cref="JwtSecret"/> (seeded secrets that must never appear in an output).
+    /// </summary>
+    public static class Lightsail
+    {
+        public const string Region = "us-east-2";
+        public const string Service = "api";
+        public const string Container = "api";
+        public const int Port = 3697;
+        public const string Label = "soft-launch-32";
+        public const string LivenessPath = "/health/live";
+        public const string ReadinessPath = "/health/ready";
+        public const string Origin = "https://app.lightwave.example";
+        public const string DatabasePassword = "Ls-S3cret-Pa55-Seed";
+        public const string DatabaseUrl = "postgres://lightwave:" + DatabasePassword + "@db.lightwave.internal:5432/lightwave";
+        public const string JwtSecret = "jwt_SEEDED_4b7d1e9a2c5f8036";
+        public const string StartingLine = "Starting Nest application";
+        public const string ListeningLine = "Listening on port 3697";
+
+        /// <summary>The variables image .165 needs (it exits without them).</summary>
+        public static readonly string[] TokenBudgetVariables = { "AI_MAX_TOKENS_INPUT", "AI_MAX_TOKENS_OUTPUT" };
+
+        /// <summary>A pushed image's reference.</summary>
+        public static string Image(int number) => $":{Service}.{Label}.{number}";
+
+        /// <summary><c>lightsail-healthy</c>: scale 2, deployment 2 (.165, every variable, health check /health/ready) ACTIVE, deployment 1 (.163) INACTIVE.</summary>
+        public static class Healthy
+        {
+            public const string Scenario = "lightsail-healthy";
+            public const int ActiveVersion = 2;
+            public const int ActiveImage = 165;
+            public const int PreviousImage = 163;
+        }
+
+        /// <summary>
+        /// <c>lightsail-stale-config</c>: scale 1; .162 and .165 pushed; deployment 1 runs .162 (no AI_MAX_TOKENS_*, health check
+        /// /health/live), which never logs <see cref="ListeningLine"/>: /health/live 200, /health/ready and the API 503.
+        /// </summary>
+        public static class StaleConfig
+        {
+            public const string Scenario = "lightsail-stale-config";
+            public const int ActiveVersion = 1;
+            public const int StaleImage = 162;
+            public const int FreshImage = 165;
+        }
+
+        /// <summary>
+        /// <c>lightsail-failed-deployment</c>: deployment 1 ran .160, deployment 2 (.163) is ACTIVE, deployment 3 (.164) starts at
+        /// load and FAILS its health checks (<see cref="FailureLogLine"/>); .166 activates but never becomes ready.
+        /// </summary>
+        public static class FailedDeployment
+        {
+            public const string Scenario = "lightsail-failed-deployment";
+            public const int ActiveVersion = 2;
+            public const int FailedVersion = 3;
+            public const int FirstImage = 160;
+            public const int ActiveImage = 163;
+            public const int FailingImage = 164;
+            public const int NeverReadyImage = 166;
+            public const string FailureLogLine = "Error: connect ECONNREFUSED 10.0.4.12:6379";
+        }
+
+        /// <summary><c>lightsail-scale-one</c>: .165 healthy on one node, health check on the liveness path /health/live.</summary>
+        public static class ScaleOne
+        {
+            public const string Scenario = "lightsail-scale-one";
+            public const int ActiveVersion = 2;
+        }
+    }
+
+    // ---- Issue 8 (network path, rollback): names the scenarios below and healthy's routing promise.
+
+    /// <summary>
+    /// The network every scenario inherits from <c>healthy</c>: the tasks' private subnets route 0.0.0.0/0 to
+    /// <see cref="NatGateway"/> (in <see cref="PublicSubnetA"/>, whose table routes to <see cref="InternetGateway"/>);
+    /// <see cref="DatabaseSecurityGroup"/> admits <see cref="BackendSecurityGroup"/> on <see cref="DatabasePort"/>.
+    /// </summary>
+    public static class Network
+    {
+        public const string PrivateSubnetA = "lightwave-dev-private-a";
+        public const string PrivateSubnetB = "lightwave-dev-private-b";
+        public const string PublicSubnetA = "lightwave-dev-public-a";
+        public const string PrivateRouteTable = "lightwave-dev-private-rt";
+        public const string PublicRouteTable = "lightwave-dev-public-rt";
+        public const string NatGateway = "lightwave-dev-nat-a";
+        public const string InternetGateway = "lightwave-dev-igw";
+        public const string DatabaseSecurityGroup = "lightwave-dev-db-sg";
+        public const int DatabasePort = 5432;
+        public const int ContainerPort = 8000;
+    }
+
+    /// <summary>
+    /// <c>private-no-egress</c>: <see cref="Network.PrivateRouteTable"/> has no default route, so the service's tasks
+    /// stop with CannotPullContainerError (i/o timeout) and the rollout FAILS under the circuit breaker.
+    /// </summary>
+    public static class PrivateNoEgress
+    {
+        public const string Scenario = "private-no-egress";
+        public const string PullTimeout = "CannotPullContainerError";
+    }
+
+    /// <summary>
+    /// <c>subnet-exhausted</c>: the private subnets (/28) have no free address once the two tasks of :1 run, so the
+    /// deployment of <see cref="TaskDefinition"/> cannot place a task and stays IN_PROGRESS.
+    /// </summary>
+    public static class SubnetExhausted
+    {
+        public const string Scenario = "subnet-exhausted";
+        public const string TaskDefinition = TaskFamily + ":2";
+        public const string PlacementEvent = "was unable to place a task";
+    }
+
+    /// <summary>
+    /// <c>circuit-breaker-rollback</c>: :1 (1.4.1) exists, :2 (1.4.2) ran COMPLETED, :3 (<see cref="FailedImage"/>)
+    /// exits 1 at start; the circuit breaker fails :3 and rolls back to :2.
+    /// </summary>
+    public static class CircuitBreakerRollback
+    {
+        public const string Scenario = "circuit-breaker-rollback";
+        public const int OlderRevision = 1;
+        public const int RestoredRevision = 2;
+        public const int FailedRevision = 3;
+        public const string FailedImage = "lightwave/backend:1.5.0-rc1";
+        public const string FailedLogLine = "ModuleNotFoundError: No module named 'apps.billing'";
+    }
+
+    /// <summary>
+    /// <c>rollback-history</c>: :1 (1.4.0), :2 (1.4.1, <see cref="VerifiedRevision"/>: the journal says so, which tests
+    /// seed through DeploymentJournal as Wait-EcsDeployment would have), :3 (1.4.2, COMPLETED and running, never
+    /// verified), :4 (<see cref="FailingImage"/>, deploying and crashing; no circuit breaker).
+    /// </summary>
+    public static class RollbackHistory
+    {
+        public const string Scenario = "rollback-history";
+        public const int VerifiedRevision = 2;
+        public const string VerifiedImage = "lightwave/backend:1.4.1";
+        public const int CompletedRevision = 3;
+        public const int FailingRevision = 4;
+        public const string FailingImage = "lightwave/backend:1.5.0-rc2";
     }
 }

@@ -60,3 +60,9 @@ public class SandboxFixture : IAsyncLifetime
         }
     }
 }
+
+/// <summary>A sandbox that starts with runbook 003's <c>lightsail-stale-config</c> (no ECS to build, so it loads fast).</summary>
+public sealed class LightsailSandboxFixture : SandboxFixture
+{
+    protected override string InitialScenario => Lightwave.Lightsail.StaleConfig.Scenario;
+}

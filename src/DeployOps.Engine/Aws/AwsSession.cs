@@ -27,11 +27,13 @@ public sealed class AwsSession : IDisposable
     private readonly Dictionary<string, Uri> _endpoints;
     private readonly ConcurrentDictionary<string, Lazy<AwsProtocolClient>> _protocolClients = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Type, Lazy<object>> _clients = new();
+    private readonly Func<DateTimeOffset> _utcNow;
 
     private AwsSession(AwsSessionOptions options, AwsRuntime runtime, ResolvedCredentials credentials, ResolvedRegion region, int maxAttempts)
     {
         _endpointUrl = options.EndpointUrl;
         _environment = runtime.Environment;
+        _utcNow = runtime.UtcNow;
         ProfileName = options.ProfileName;
         Credentials = credentials;
         Region = region;
@@ -91,6 +93,9 @@ public sealed class AwsSession : IDisposable
 
     /// <summary>How far this session's clock is behind AWS's (negative when ahead), as learnt from a clock-skew error; zero until one.</summary>
     public TimeSpan ClockOffset => _pipeline.ClockOffset;
+
+    /// <summary>AWS's time as far as the session knows it (the machine's clock corrected by <see cref="ClockOffset"/>): what AWS timestamps are compared with.</summary>
+    public DateTimeOffset Now => _utcNow() + ClockOffset;
 
     /// <summary>
     /// Resolves credentials, region and endpoints from <paramref name="options"/> and the machine, and creates a session.

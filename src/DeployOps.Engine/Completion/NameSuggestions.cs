@@ -45,6 +45,16 @@ public static class NameSuggestions
     public static Task<IReadOnlyList<string>> ServicesAsync(AwsSessionOptions options, string cluster, CancellationToken cancellationToken) =>
         FromAwsAsync(options, "services of " + cluster, async session => await session.Ecs.ListServicesAsync(cluster, cancellationToken).ConfigureAwait(false));
 
+    /// <summary>The CloudFormation stacks the options reach (deleted ones left out).</summary>
+    public static Task<IReadOnlyList<string>> StacksAsync(AwsSessionOptions options, CancellationToken cancellationToken) =>
+        FromAwsAsync(options, "stacks", async session => (await session.Client<Aws.CloudFormation.CloudFormationClient>().ListStacksAsync(null, cancellationToken).ConfigureAwait(false))
+            .Where(s => s.StackStatus != Aws.CloudFormation.CfnStackStatus.DeleteComplete && s.ParentId is null).Select(s => s.StackName).Distinct(StringComparer.Ordinal).ToList());
+
+    /// <summary>The Lightsail container services of the region.</summary>
+    public static Task<IReadOnlyList<string>> LightsailServicesAsync(AwsSessionOptions options, CancellationToken cancellationToken) =>
+        FromAwsAsync(options, "lightsail container services", async session =>
+            (await session.Client<Aws.Lightsail.LightsailClient>().GetContainerServicesAsync(null, cancellationToken).ConfigureAwait(false)).Select(service => service.Name).ToList());
+
     /// <summary>Forgets every name read from AWS (tests; a shell that changed accounts).</summary>
     public static void ClearCache() => Cache.Clear();
 

@@ -8,9 +8,9 @@ namespace DeployOps.Coordination;
 
 /// <summary>
 /// What the deployment registry (reconciliation, repair) and the monitor read of CloudFormation: a stack's status, its
-/// events since a point, and the stacks in progress. One small seam, so the reader behind it can change (today
-/// <see cref="QueryStackProgressSource"/> over the generic query client; a typed CloudFormation reader later) without
-/// touching its users. Every answer is a <see cref="Fact{T}"/> under the one <see cref="FactPolicy"/>.
+/// events since a point, and the stacks in progress, as the small records their rules are written against.
+/// <see cref="StackReaderProgressSource"/> reads them through <see cref="AwsFacts.Stacks"/> (the typed CloudFormation
+/// client). Every answer is a <see cref="Fact{T}"/> under the one <see cref="FactPolicy"/>.
 /// </summary>
 internal interface IStackProgressSource
 {

@@ -84,6 +84,9 @@ public sealed class DeploymentWaitResult
 
     public DateTimeOffset FinishedAt { get; init; }
 
+    /// <summary>The deployment journal the completed rollout was recorded in as verified; null when it was not recorded.</summary>
+    public string? VerifiedIn { get; internal set; }
+
     public string Region { get; init; } = "";
 
     public string? EndpointUrl { get; init; }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.IO;
 using System.Linq;
 using System.Text.RegularExpressions;
 using System.Threading;
@@ -11,8 +12,13 @@ using DeployOps.Aws.ElasticLoadBalancing;
 using DeployOps.Errors;
 using DeployOps.Facts;
 using DeployOps.Operations;
+using DeployOps.Storage;
+using DeployOps.Verification;
 
 namespace DeployOps.Deployments;
+
+/// <summary>Where a completed wait records its verification: the deployment journal, and what to call the verifier (e.g. "Wait-EcsDeployment").</summary>
+public sealed record VerificationRecorder(DeploymentJournal Journal, string VerifiedBy);
 
 /// <summary>What Wait-EcsDeployment waits for.</summary>
 public sealed record DeploymentWaitRequest
@@ -57,11 +63,15 @@ public sealed class DeploymentWaiter
 
     private readonly AwsFacts _facts;
     private readonly IOperationObserver _observer;
+    private readonly VerificationRecorder? _recorder;
 
-    public DeploymentWaiter(AwsFacts facts)
+    /// <param name="facts">The run's fact readers.</param>
+    /// <param name="recorder">Where a completed rollout is recorded as verified (the deployment journal); null records nothing.</param>
+    public DeploymentWaiter(AwsFacts facts, VerificationRecorder? recorder = null)
     {
         _facts = facts;
         _observer = facts.Observer;
+        _recorder = recorder;
     }
 
     public DeploymentWaiter(AwsSession session, IOperationObserver observer)
@@ -112,7 +122,10 @@ public sealed class DeploymentWaiter
             if (outcome is { } done)
             {
                 _observer.Progress(new OperationProgress(activity, Activity(target), done.Reason, 100, 0, Completed: true));
-                return Result(request, service, waited.Id, waited.TaskDefinition ?? "", done.Outcome, done.Reason, clock, tracker.Reasons, done.HealthyTargets);
+                var result = Result(request, service, waited.Id, waited.TaskDefinition ?? "", done.Outcome, done.Reason, clock, tracker.Reasons, done.HealthyTargets);
+                return done.Outcome == DeploymentWaitOutcome.Completed && _recorder is { } recorder
+                    ? await RecordAsync(recorder, result, cancellationToken).ConfigureAwait(false)
+                    : result;
             }
 
             var remaining = request.Timeout - clock.Elapsed;
@@ -269,6 +282,35 @@ public sealed class DeploymentWaiter
             EndpointUrl = _facts.Session.EndpointUrl,
             ProfileName = _facts.Session.ProfileName,
         };
+    }
+
+    /// <summary>
+    /// Records the completed rollout's task definition as verified in the journal. A journal that cannot be written (locked,
+    /// corrupt, no permission) is a warning: the rollout did complete.
+    /// </summary>
+    private async Task<DeploymentWaitResult> RecordAsync(VerificationRecorder recorder, DeploymentWaitResult result, CancellationToken cancellationToken)
+    {
+        var definition = await _facts.TaskDefinitions.ReadAsync(result.TaskDefinition, cancellationToken).ConfigureAwait(false);
+        var entry = new JournalEntry
+        {
+            Target = DeploymentJournal.EcsTarget(result.Region, result.Cluster, result.Service),
+            Revision = result.TaskDefinition,
+            Images = definition.IsRead ? definition.Value.ContainerDefinitions.Select(c => c.Image ?? "").Where(i => i.Length > 0).ToList() : new List<string>(),
+            VerifiedBy = recorder.VerifiedBy,
+            VerifiedAt = DateTimeOffset.UtcNow,
+        };
+        try
+        {
+            await recorder.Journal.RecordAsync(entry, cancellationToken).ConfigureAwait(false);
+            _observer.Verbose($"Recorded {Short(result.TaskDefinition)} of {result.Cluster}/{result.Service} as verified in {recorder.Journal.Path}.");
+            result.VerifiedIn = recorder.Journal.Path;
+            return result;
+        }
+        catch (Exception ex) when (ex is CorruptFileException or IOException or UnauthorizedAccessException or TimeoutException)
+        {
+            _observer.Warning($"The rollout completed, but its verification could not be recorded in {recorder.Journal.Path}: {ex.Message}");
+            return result;
+        }
     }
 
     private static string Short(string? taskDefinition) => taskDefinition is null ? "?" : AwsArn.LastSegment(taskDefinition);

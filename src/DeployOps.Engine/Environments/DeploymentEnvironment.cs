@@ -26,11 +26,22 @@ public sealed record DeploymentEnvironment
     public IReadOnlyDictionary<string, ServiceSettings> Services { get; init; } =
         new Dictionary<string, ServiceSettings>(StringComparer.Ordinal);
 
-    /// <summary><c>registryPath</c>: the deployment store's folder (runbook 001's <c>.deployment-registry</c>), absolute (resolved against the settings file's folder); null for the usual search.</summary>
+    /// <summary><c>lightsail</c>: what DeployOps expects of each Lightsail container service, by service name.</summary>
+    public IReadOnlyDictionary<string, VerificationSettings> LightsailServices { get; init; } =
+        new Dictionary<string, VerificationSettings>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// <c>registryPath</c>: the folder of the deployment store (runbook 001's <c>.deployment-registry</c>: registry, history,
+    /// journal, notification outbox, monitors), absolute (a relative value is resolved against the settings file's folder);
+    /// null for the default.
+    /// </summary>
     public string? RegistryPath { get; init; }
 
     /// <summary><c>slackChannel</c>: the Slack channel id notifications of this environment go to.</summary>
     public string? SlackChannel { get; init; }
+
+    /// <summary><c>database</c>: the services' database, for Test-EcsNetworkPath's task-to-database hop; null when not set.</summary>
+    public DatabaseSettings? Database { get; init; }
 
     /// <summary>The file the environment was read from.</summary>
     public string SourceFile { get; init; } = string.Empty;
@@ -59,4 +70,33 @@ public sealed record DeploymentEnvironment
 /// <param name="Name">The ECS service name.</param>
 /// <param name="HealthCheckPath">The path the target group's health check should use, e.g. <c>/health</c>.</param>
 /// <param name="PublicHealthUrl">The URL users reach the service's health endpoint at; null for internal services.</param>
-public sealed record ServiceSettings(string Name, string HealthCheckPath, Uri? PublicHealthUrl);
+public sealed record ServiceSettings(string Name, string HealthCheckPath, Uri? PublicHealthUrl)
+{
+    /// <summary>What a post-deploy verification of the service expects (runbook 003).</summary>
+    public VerificationSettings Verification { get; init; } = new();
+}
+
+/// <summary>
+/// What a post-deploy verification (runbook 003's verify-deployment.sh) expects of a service, from the settings file:
+/// <c>readyPath</c>, <c>requiredEnvironment</c>, <c>corsOrigins</c>, <c>startupPhases</c>.
+/// </summary>
+public sealed record VerificationSettings
+{
+    /// <summary><c>readyPath</c>: the deep health path, e.g. <c>/health/ready</c>.</summary>
+    public string? ReadyPath { get; init; }
+
+    /// <summary><c>requiredEnvironment</c>: variable names the running image needs (<c>*</c> matches any characters).</summary>
+    public IReadOnlyList<string> RequiredEnvironment { get; init; } = Array.Empty<string>();
+
+    /// <summary><c>corsOrigins</c>: origins whose requests CORS must allow.</summary>
+    public IReadOnlyList<string> CorsOrigins { get; init; } = Array.Empty<string>();
+
+    /// <summary><c>startupPhases</c>: the log lines of the startup, in order.</summary>
+    public IReadOnlyList<string> StartupPhases { get; init; } = Array.Empty<string>();
+}
+
+/// <summary>An environment's database, as Test-EcsNetworkPath checks the path to it.</summary>
+/// <param name="Name">What to call it (<c>name</c>, else the security group id).</param>
+/// <param name="SecurityGroupId"><c>securityGroupId</c>: the database's security group.</param>
+/// <param name="Port"><c>port</c>: the engine's port, e.g. 5432.</param>
+public sealed record DatabaseSettings(string Name, string SecurityGroupId, int Port);

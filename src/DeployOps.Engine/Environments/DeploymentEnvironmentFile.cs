@@ -5,6 +5,8 @@ using System.Linq;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using DeployOps.Aws.Configuration;
+using DeployOps.Errors;
+using DeployOps.Verification;
 
 namespace DeployOps.Environments;
 
@@ -181,7 +183,7 @@ public sealed class DeploymentEnvironmentFile
         private DeploymentEnvironment ReadEnvironment(string name, JsonElement element, string path)
         {
             RequireObject(element, path, "an object with region, cluster and services");
-            AllowOnly(element, path, "region", "profile", "endpointUrl", "cluster", "services", "registryPath", "slackChannel");
+            AllowOnly(element, path, "region", "profile", "endpointUrl", "cluster", "services", "lightsail", "registryPath", "slackChannel", "database");
             var region = RequiredString(element, path, "region", "a region name such as \"us-east-1\"");
             if (!ResolvedRegion.IsWellFormed(region))
             {
@@ -189,20 +191,47 @@ public sealed class DeploymentEnvironmentFile
             }
 
             var services = Member(element, "services");
+            var lightsail = Member(element, "lightsail");
             return new DeploymentEnvironment
             {
                 Name = name,
                 Region = region,
                 Profile = OptionalString(element, path, "profile", "an AWS profile name"),
                 EndpointUrl = OptionalUrl(element, path, "endpointUrl")?.ToString(),
-                Cluster = RequiredString(element, path, "cluster", "the ECS cluster name"),
+                // An environment of Lightsail container services alone needs no ECS cluster.
+                Cluster = lightsail is null
+                    ? RequiredString(element, path, "cluster", "the ECS cluster name")
+                    : OptionalString(element, path, "cluster", "the ECS cluster name") ?? string.Empty,
                 Services = services is null ? new Dictionary<string, ServiceSettings>() : ReadServices(services.Value, JsonLineMap.Join(path, "services")),
+                LightsailServices = lightsail is null ? new Dictionary<string, VerificationSettings>() : ReadLightsail(lightsail.Value, JsonLineMap.Join(path, "lightsail")),
                 RegistryPath = OptionalString(element, path, "registryPath", "a folder path, e.g. \".deployment-registry\"") is { } registry
                     ? System.IO.Path.Combine(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(_file)) ?? string.Empty, registry)
                     : null,
                 SlackChannel = OptionalString(element, path, "slackChannel", "a Slack channel id, e.g. \"C0A9M9DPFUY\""),
+                Database = Member(element, "database") is { } database ? ReadDatabase(database, JsonLineMap.Join(path, "database")) : null,
                 SourceFile = _file,
             };
+        }
+
+        private DatabaseSettings ReadDatabase(JsonElement element, string path)
+        {
+            RequireObject(element, path, "an object with securityGroupId and port");
+            AllowOnly(element, path, "name", "securityGroupId", "port");
+            const string groupExpected = "a security group id such as \"sg-0123456789abcdef0\"";
+            var group = RequiredString(element, path, "securityGroupId", groupExpected);
+            if (!group.StartsWith("sg-", StringComparison.Ordinal))
+            {
+                throw Invalid(JsonLineMap.Join(path, "securityGroupId"), groupExpected, Quote(group));
+            }
+
+            const string portExpected = "a TCP port from 1 to 65535, e.g. 5432";
+            var port = Member(element, "port") ?? throw Invalid(JsonLineMap.Join(path, "port"), portExpected, "nothing");
+            if (port.ValueKind != JsonValueKind.Number || !port.TryGetInt32(out var number) || number < 1 || number > 65535)
+            {
+                throw Invalid(JsonLineMap.Join(path, "port"), portExpected, Describe(port));
+            }
+
+            return new DatabaseSettings(OptionalString(element, path, "name", "the database's name") ?? group, group, number);
         }
 
         private Dictionary<string, ServiceSettings> ReadServices(JsonElement element, string path)
@@ -213,17 +242,86 @@ public sealed class DeploymentEnvironmentFile
             {
                 var servicePath = JsonLineMap.Join(path, service.Name);
                 RequireObject(service.Value, servicePath, "an object with healthCheckPath and publicHealthUrl");
-                AllowOnly(service.Value, servicePath, "healthCheckPath", "publicHealthUrl");
+                AllowOnly(service.Value, servicePath, "healthCheckPath", "publicHealthUrl", "readyPath", "requiredEnvironment", "corsOrigins", "startupPhases");
                 var healthCheckPath = RequiredString(service.Value, servicePath, "healthCheckPath", "a path starting with '/', e.g. \"/health\"");
                 if (!healthCheckPath.StartsWith("/", StringComparison.Ordinal))
                 {
                     throw Invalid(JsonLineMap.Join(servicePath, "healthCheckPath"), "a path starting with '/', e.g. \"/health\"", Quote(healthCheckPath));
                 }
 
-                services[service.Name] = new ServiceSettings(service.Name, healthCheckPath, OptionalUrl(service.Value, servicePath, "publicHealthUrl"));
+                services[service.Name] = new ServiceSettings(service.Name, healthCheckPath, OptionalUrl(service.Value, servicePath, "publicHealthUrl"))
+                {
+                    Verification = ReadVerification(service.Value, servicePath),
+                };
             }
 
             return services;
+        }
+
+        private Dictionary<string, VerificationSettings> ReadLightsail(JsonElement element, string path)
+        {
+            RequireObject(element, path, "an object whose members are Lightsail container service names");
+            var services = new Dictionary<string, VerificationSettings>(StringComparer.Ordinal);
+            foreach (var service in element.EnumerateObject())
+            {
+                var servicePath = JsonLineMap.Join(path, service.Name);
+                RequireObject(service.Value, servicePath, "an object with readyPath, requiredEnvironment, corsOrigins and startupPhases");
+                AllowOnly(service.Value, servicePath, "readyPath", "requiredEnvironment", "corsOrigins", "startupPhases");
+                services[service.Name] = ReadVerification(service.Value, servicePath);
+            }
+
+            return services;
+        }
+
+        /// <summary>A service's post-deploy verification settings (runbook 003), each value checked by the rule its parameter has.</summary>
+        private VerificationSettings ReadVerification(JsonElement element, string path)
+        {
+            var readyPath = OptionalString(element, path, "readyPath", "a path starting with '/', e.g. \"/health/ready\"");
+            var settings = new VerificationSettings
+            {
+                ReadyPath = readyPath,
+                RequiredEnvironment = OptionalStrings(element, path, "requiredEnvironment", "a list of variable names, e.g. [\"AI_MAX_TOKENS_*\"]"),
+                CorsOrigins = OptionalStrings(element, path, "corsOrigins", "a list of origins, e.g. [\"https://app.example.com\"]"),
+                StartupPhases = OptionalStrings(element, path, "startupPhases", "a list of log texts, e.g. [\"Starting Nest application\", \"Listening on port\"]"),
+            };
+            Check(path, "readyPath", readyPath is null ? Array.Empty<string>() : new[] { readyPath }, "a path starting with '/' without spaces, e.g. \"/health/ready\"",
+                value => VerificationExpectations.ValidatePath(value, "readyPath"));
+            Check(path, "requiredEnvironment", settings.RequiredEnvironment, "variable names of letters, digits, _ and *, e.g. \"AI_MAX_TOKENS_*\"",
+                value => VerificationExpectations.ValidateVariable(value, allowWildcard: true, "requiredEnvironment"));
+            Check(path, "corsOrigins", settings.CorsOrigins, "origins such as \"https://app.example.com\" (no path)", VerificationExpectations.ValidateOrigin);
+            Check(path, "startupPhases", settings.StartupPhases, "log texts, or /regular expressions/ that compile", StartupSequenceRules.Validate);
+            return settings;
+        }
+
+        private void Check(string path, string key, IEnumerable<string> values, string expected, Action<string> validate)
+        {
+            foreach (var value in values)
+            {
+                try
+                {
+                    validate(value);
+                }
+                catch (DeployOpsException)
+                {
+                    throw Invalid(JsonLineMap.Join(path, key), expected, Quote(value));
+                }
+            }
+        }
+
+        private IReadOnlyList<string> OptionalStrings(JsonElement element, string path, string key, string expected)
+        {
+            var value = Member(element, key);
+            if (value is null)
+            {
+                return Array.Empty<string>();
+            }
+
+            if (value.Value.ValueKind != JsonValueKind.Array || value.Value.EnumerateArray().Any(item => item.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(item.GetString())))
+            {
+                throw Invalid(JsonLineMap.Join(path, key), expected, Describe(value.Value));
+            }
+
+            return value.Value.EnumerateArray().Select(item => item.GetString()!.Trim()).ToList();
         }
 
         private string RequiredString(JsonElement element, string path, string key, string expected) =>

@@ -81,6 +81,9 @@ public enum DeployOpsErrorKind
 
     /// <summary>A bug in DeployOps itself (an exception no DeployOps code expects): stops the command (NotSpecified).</summary>
     Defect,
+
+    /// <summary>The action is not legal in the resource's current state (a stack's status): it names the state and the legal actions (InvalidOperation).</summary>
+    InvalidState,
 }
 
 /// <summary>Thrown for errors that stop the whole operation (no credentials, no region, bad settings file).</summary>

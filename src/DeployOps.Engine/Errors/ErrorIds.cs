@@ -62,7 +62,6 @@ public static class ErrorIds
     public const string RegistryUnavailable = nameof(RegistryUnavailable);
     public const string RegistryLocked = nameof(RegistryLocked);
     public const string InvalidCorrelationId = nameof(InvalidCorrelationId);
-    public const string InvalidStackName = nameof(InvalidStackName);
     public const string DeploymentRecordNotFound = nameof(DeploymentRecordNotFound);
     public const string DuplicateCorrelationId = nameof(DuplicateCorrelationId);
     public const string DeploymentAlreadyActive = nameof(DeploymentAlreadyActive);
@@ -74,4 +73,40 @@ public static class ErrorIds
     public const string NotificationQueueUnavailable = nameof(NotificationQueueUnavailable);
     public const string InvalidMonitorSettings = nameof(InvalidMonitorSettings);
     public const string MonitorNotFound = nameof(MonitorNotFound);
+    // CloudFormation stacks (runbook 001).
+    public const string StackActionNotAllowed = nameof(StackActionNotAllowed);
+    public const string InvalidResourcesToSkip = nameof(InvalidResourcesToSkip);
+    public const string InvalidRetainResources = nameof(InvalidRetainResources);
+    public const string StackOperationFailed = nameof(StackOperationFailed);
+    public const string StackRollingBack = nameof(StackRollingBack);
+    public const string StackWaitTimedOut = nameof(StackWaitTimedOut);
+    public const string InvalidStackName = nameof(InvalidStackName);
+    public const string HistoryFileInvalid = nameof(HistoryFileInvalid);
+    public const string NoDeploymentHistory = nameof(NoDeploymentHistory);
+    // Lightsail container services and post-deploy verification (runbook 003).
+    public const string LightsailServiceNotFound = nameof(LightsailServiceNotFound);
+    public const string LightsailContainerNotFound = nameof(LightsailContainerNotFound);
+    public const string LightsailImageNotFound = nameof(LightsailImageNotFound);
+    public const string LightsailDeploymentNotFound = nameof(LightsailDeploymentNotFound);
+    public const string LightsailServiceBusy = nameof(LightsailServiceBusy);
+    public const string InvalidImageReference = nameof(InvalidImageReference);
+    public const string InvalidEnvironmentName = nameof(InvalidEnvironmentName);
+    public const string RequiredEnvironmentMissing = nameof(RequiredEnvironmentMissing);
+    public const string NothingToRollBackTo = nameof(NothingToRollBackTo);
+    public const string VerificationFailed = nameof(VerificationFailed);
+    public const string VerificationIncomplete = nameof(VerificationIncomplete);
+    public const string InvalidStartupPhase = nameof(InvalidStartupPhase);
+    public const string InvalidCapacity = nameof(InvalidCapacity);
+    // Network path, task definition history, rollback (issue 8).
+    public const string InvalidDatabasePort = nameof(InvalidDatabasePort);
+    public const string InvalidSecurityGroupId = nameof(InvalidSecurityGroupId);
+    public const string InvalidTaskDefinition = nameof(InvalidTaskDefinition);
+    public const string TaskDefinitionNotFound = nameof(TaskDefinitionNotFound);
+    public const string TaskDefinitionInactive = nameof(TaskDefinitionInactive);
+    public const string RollbackTargetRunning = nameof(RollbackTargetRunning);
+    public const string NoRollbackTarget = nameof(NoRollbackTarget);
+    public const string NoVerifiedRevision = nameof(NoVerifiedRevision);
+    public const string JournalUnreadable = nameof(JournalUnreadable);
+    public const string InvalidReadyPattern = nameof(InvalidReadyPattern);
+    public const string MissingService = nameof(MissingService);
 }

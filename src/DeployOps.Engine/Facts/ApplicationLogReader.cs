@@ -56,6 +56,44 @@ public sealed class ApplicationLogReader
             : null);
     }
 
+    /// <summary>
+    /// The first lines of the stream a task's serving container (the essential one with a port, else the first) writes, oldest
+    /// first and redacted: what a startup-sequence check reads. Null when the container logs elsewhere than awslogs.
+    /// </summary>
+    public async Task<Fact<IReadOnlyList<(DateTimeOffset Time, string Message)>?>> StartupLinesAsync(EcsTask task, CancellationToken cancellationToken)
+    {
+        var definition = await _facts.TaskDefinitions.ReadAsync(task.TaskDefinitionArn ?? "", cancellationToken).ConfigureAwait(false);
+        if (!definition.IsRead)
+        {
+            return definition.Select(_ => (IReadOnlyList<(DateTimeOffset, string)>?)null);
+        }
+
+        var containers = definition.Value.ContainerDefinitions;
+        var serving = containers.FirstOrDefault(c => c.Essential && c.PortMappings.Count > 0) ?? containers.FirstOrDefault();
+        if (StreamOf(serving, task) is not { } stream)
+        {
+            return Fact<IReadOnlyList<(DateTimeOffset, string)>?>.Of(null);
+        }
+
+        var events = await _facts.Policy.ReadAsync($"log stream {stream.Group}:{stream.Stream}",
+            () => _facts.Session.Logs.GetLogEventsAsync(stream.Group, stream.Stream, true, 1000, cancellationToken)).ConfigureAwait(false);
+        return events.Select(read => (IReadOnlyList<(DateTimeOffset, string)>?)read
+            .Select(e => (e.Timestamp ?? DateTimeOffset.MinValue, _facts.Redactor.Redact(e.Message))).ToList());
+    }
+
+    /// <summary>
+    /// How long the task's application took to start: seconds from the task's <c>startedAt</c> to the first line of its
+    /// log matching <paramref name="ready"/> (e.g. "Listening on port"); null when the log has no such line or is elsewhere.
+    /// </summary>
+    public async Task<Fact<double?>> StartupSecondsAsync(EcsTask task, Regex ready, CancellationToken cancellationToken)
+    {
+        var lines = await StartupLinesAsync(task, cancellationToken).ConfigureAwait(false);
+        return lines.Select(read => task.StartedAt is { } started
+            && read?.Where(line => ready.IsMatch(line.Message)).Select(line => (DateTimeOffset?)line.Time).FirstOrDefault() is { } at
+                ? (double?)Math.Max(0, Math.Round((at - started).TotalSeconds, 1))
+                : null);
+    }
+
     /// <summary>The last line matching the most specific pattern, or null.</summary>
     public static string? Explaining(IReadOnlyList<string> lines)
     {

@@ -25,7 +25,11 @@ public sealed class AwsFacts
         TaskDefinitions = new TaskDefinitionReader(this);
         Logs = new ApplicationLogReader(this);
         Network = new NetworkPathReader(this);
-        StackProgress = new QueryStackProgressSource(this);
+        StackProgress = new StackReaderProgressSource(this);
+        Stacks = new StackReader(this);
+        Databases = new RdsReader(this);
+        Lightsail = new LightsailReader(this);
+        DeploymentHistory = new DeploymentHistoryReader(this);
     }
 
     public AwsSession Session { get; }
@@ -55,7 +59,7 @@ public sealed class AwsFacts
     /// <summary>Application logs (the awslogs streams of tasks).</summary>
     public ApplicationLogReader Logs { get; }
 
-    /// <summary>The network path from a load balancer to a service's tasks (security groups, subnets).</summary>
+    /// <summary>The network path from a load balancer to a service's tasks (security groups, subnets) and the VPC's routing.</summary>
     public NetworkPathReader Network { get; }
 
     /// <summary>
@@ -63,4 +67,15 @@ public sealed class AwsFacts
     /// one seam to point at a typed CloudFormation reader.
     /// </summary>
     internal IStackProgressSource StackProgress { get; }
+    /// <summary>CloudFormation stacks: status, resources, template, events, nested stacks.</summary>
+    public StackReader Stacks { get; }
+
+    /// <summary>RDS instances and clusters, their events, their subnet groups' free addresses.</summary>
+    public RdsReader Databases { get; }
+
+    /// <summary>Lightsail container services: the service, its deployments, pushed images and container logs.</summary>
+    public LightsailReader Lightsail { get; }
+
+    /// <summary>A service's deployments as ECS still shows them (deployments, events, tasks).</summary>
+    public DeploymentHistoryReader DeploymentHistory { get; }
 }

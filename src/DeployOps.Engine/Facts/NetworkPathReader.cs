@@ -3,12 +3,17 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using DeployOps.Aws.Ec2;
 using DeployOps.Aws.Ecs;
 using DeployOps.Health;
+using DeployOps.Networking;
 
 namespace DeployOps.Facts;
 
-/// <summary>Reads the network path from a service's load balancers to its tasks: their security groups and subnets.</summary>
+/// <summary>
+/// Reads the network a service's tasks sit in: the security groups and subnets between its load balancers and its tasks,
+/// and the VPC's routing (route tables, NAT and internet gateways, VPC endpoints, network ACLs).
+/// </summary>
 public sealed class NetworkPathReader
 {
     private readonly AwsFacts _facts;
@@ -19,29 +24,40 @@ public sealed class NetworkPathReader
     }
 
     /// <summary>
-    /// Why the load balancers cannot reach the service's tasks on <paramref name="port"/> (one sentence per missing rule;
-    /// empty when the security groups allow it, or when the service is not in a VPC or has no load balancer).
+    /// The VPC of <paramref name="subnetIds"/>, every family read once: DescribeSubnets of those subnets finds the VPC,
+    /// then its subnets, security groups, route tables, NAT gateways, internet gateways, endpoints and ACLs are read at
+    /// once (filtered by VPC). A family that cannot be read is a gap of its own.
     /// </summary>
-    public Task<Fact<IReadOnlyList<string>>> BlockedAsync(EcsService service, IReadOnlyList<TargetGroupHealth> groups, int port, CancellationToken cancellationToken) =>
-        _facts.Policy.ReadAsync($"the security groups between the load balancer and {service.Name}", async () =>
+    public async Task<VpcNetwork> ReadVpcAsync(IReadOnlyList<string> subnetIds, CancellationToken cancellationToken)
+    {
+        var ec2 = _facts.Session.Ec2;
+        var own = await _facts.Policy.ReadAsync($"subnets {string.Join(", ", subnetIds)}", () => ec2.DescribeSubnetsAsync(subnetIds, cancellationToken)).ConfigureAwait(false);
+        if (!own.IsRead || own.Value.FirstOrDefault(s => s.VpcId is not null)?.VpcId is not { } vpcId)
         {
-            var taskGroups = service.NetworkConfiguration?.SecurityGroups ?? Array.Empty<string>();
-            var balancerArns = groups.SelectMany(g => g.LoadBalancerArns).Distinct().ToList();
-            if (taskGroups.Count == 0 || balancerArns.Count == 0)
-            {
-                return (IReadOnlyList<string>)Array.Empty<string>();
-            }
+            return VpcNetwork.NotRead(own.Gap ?? new Gap($"the VPC of subnets {string.Join(", ", subnetIds)}", "the subnets do not exist"));
+        }
 
-            var balancers = await _facts.Session.LoadBalancing.DescribeLoadBalancersAsync(balancerArns, cancellationToken).ConfigureAwait(false);
-            var balancerGroups = balancers.SelectMany(b => b.SecurityGroups).Distinct().ToList();
-            var balancerSubnets = balancers.SelectMany(b => b.SubnetIds).ToList();
-            var taskSubnets = service.NetworkConfiguration?.Subnets ?? Array.Empty<string>();
-            var securityGroups = _facts.Session.Ec2.DescribeSecurityGroupsAsync(taskGroups.Concat(balancerGroups).Distinct().ToList(), cancellationToken);
-            var subnets = _facts.Session.Ec2.DescribeSubnetsAsync(balancerSubnets.Concat(taskSubnets).Distinct().ToList(), cancellationToken);
-            await Task.WhenAll(securityGroups, subnets).ConfigureAwait(false);
-            var cidrs = subnets.Result.Where(s => s.CidrBlock is not null).ToDictionary(s => s.Id, s => s.CidrBlock!, StringComparer.Ordinal);
-            var source = new NetworkSide("the load balancer", balancerGroups, balancerSubnets.Where(cidrs.ContainsKey).Select(id => cidrs[id]).ToList());
-            var destination = new NetworkSide("the service's tasks", taskGroups, taskSubnets.Where(cidrs.ContainsKey).Select(id => cidrs[id]).ToList());
-            return SecurityGroupPath.Explain(securityGroups.Result, source, destination, port);
-        });
+        Task<Fact<IReadOnlyList<T>>> Read<T>(string what, Func<string, CancellationToken, Task<IReadOnlyList<T>>> describe) =>
+            _facts.Policy.ReadAsync($"{what} of {vpcId}", () => describe(vpcId, cancellationToken));
+
+        var subnets = Read("subnets", ec2.DescribeSubnetsInVpcAsync);
+        var groups = Read("security groups", ec2.DescribeSecurityGroupsInVpcAsync);
+        var tables = Read("route tables", ec2.DescribeRouteTablesAsync);
+        var nats = Read("NAT gateways", ec2.DescribeNatGatewaysAsync);
+        var gateways = Read("internet gateways", ec2.DescribeInternetGatewaysAsync);
+        var endpoints = Read("VPC endpoints", ec2.DescribeVpcEndpointsAsync);
+        var acls = Read("network ACLs", ec2.DescribeNetworkAclsAsync);
+        await Task.WhenAll(subnets, groups, tables, nats, gateways, endpoints, acls).ConfigureAwait(false);
+        return new VpcNetwork
+        {
+            VpcId = vpcId,
+            Subnets = subnets.Result,
+            SecurityGroups = groups.Result,
+            RouteTables = tables.Result,
+            NatGateways = nats.Result,
+            InternetGateways = gateways.Result,
+            Endpoints = endpoints.Result,
+            NetworkAcls = acls.Result,
+        };
+    }
 }

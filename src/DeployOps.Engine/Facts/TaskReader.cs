@@ -41,13 +41,37 @@ public sealed class TaskReader
     }
 
     /// <summary>The stopped tasks one deployment started (ListTasks startedBy, then DescribeTasks).</summary>
-    public async Task<Fact<IReadOnlyList<EcsTask>>> StoppedOfDeploymentAsync(string cluster, string deploymentId, CancellationToken cancellationToken)
+    public Task<Fact<IReadOnlyList<EcsTask>>> StoppedOfDeploymentAsync(string cluster, string deploymentId, CancellationToken cancellationToken) =>
+        OfDeploymentAsync(cluster, deploymentId, EcsDesiredStatus.Stopped, $"stopped tasks of deployment {deploymentId}", cancellationToken);
+
+    /// <summary>The running tasks one deployment started (ListTasks startedBy, then DescribeTasks): whose startup a verification reads.</summary>
+    public Task<Fact<IReadOnlyList<EcsTask>>> RunningOfDeploymentAsync(string cluster, string deploymentId, CancellationToken cancellationToken) =>
+        OfDeploymentAsync(cluster, deploymentId, EcsDesiredStatus.Running, $"running tasks of deployment {deploymentId}", cancellationToken);
+
+    private async Task<Fact<IReadOnlyList<EcsTask>>> OfDeploymentAsync(string cluster, string deploymentId, EcsDesiredStatus status, string what, CancellationToken cancellationToken)
     {
-        var arns = await _facts.Policy.ReadAsync($"stopped tasks of deployment {deploymentId}",
-            () => _facts.Session.Ecs.ListTasksAsync(new EcsListTasksRequest(cluster) { StartedBy = deploymentId, DesiredStatus = EcsDesiredStatus.Stopped }, cancellationToken))
+        var arns = await _facts.Policy.ReadAsync(what,
+            () => _facts.Session.Ecs.ListTasksAsync(new EcsListTasksRequest(cluster) { StartedBy = deploymentId, DesiredStatus = status }, cancellationToken))
             .ConfigureAwait(false);
-        return arns.IsRead ? await DescribeAsync(cluster, arns.Value, $"stopped tasks of deployment {deploymentId}", cancellationToken).ConfigureAwait(false)
+        return arns.IsRead ? await DescribeAsync(cluster, arns.Value, what, cancellationToken).ConfigureAwait(false)
             : arns.Select(_ => (IReadOnlyList<EcsTask>)Array.Empty<EcsTask>());
+    }
+
+    /// <summary>
+    /// Every task ECS still lists for a service, running and stopped (stopped ones for about an hour): two ListTasks, then
+    /// one batched DescribeTasks. What tells which task definition each deployment ran, once the deployment is gone.
+    /// </summary>
+    public async Task<Fact<IReadOnlyList<EcsTask>>> OfServiceAsync(string cluster, string service, CancellationToken cancellationToken)
+    {
+        var lists = await Task.WhenAll(new[] { EcsDesiredStatus.Running, EcsDesiredStatus.Stopped }.Select(status => _facts.Policy.ReadAsync(
+            $"{status.ToString().ToLowerInvariant()} tasks of {service}",
+            () => _facts.Session.Ecs.ListTasksAsync(new EcsListTasksRequest(cluster) { ServiceName = service, DesiredStatus = status }, cancellationToken)))).ConfigureAwait(false);
+        if (lists.FirstOrDefault(l => !l.IsRead) is { } unread)
+        {
+            return unread.Select(_ => (IReadOnlyList<EcsTask>)Array.Empty<EcsTask>());
+        }
+
+        return await DescribeAsync(cluster, lists.SelectMany(l => l.Value).Distinct(StringComparer.Ordinal).ToList(), $"tasks of {service}", cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<Fact<IReadOnlyList<EcsTask>>> DescribeAsync(string cluster, IReadOnlyList<string> arns, string what, CancellationToken cancellationToken)

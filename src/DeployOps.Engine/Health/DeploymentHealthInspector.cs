@@ -5,9 +5,11 @@ using System.Threading;
 using System.Threading.Tasks;
 using DeployOps.Aws;
 using DeployOps.Aws.Ecs;
+using DeployOps.Deployments;
 using DeployOps.Endpoints;
 using DeployOps.Errors;
 using DeployOps.Facts;
+using DeployOps.Networking;
 using DeployOps.Operations;
 
 namespace DeployOps.Health;
@@ -174,9 +176,14 @@ public sealed class DeploymentHealthInspector
             work.Add(Absorb(facts, _facts.Logs.ExplainingLineAsync(crashed, cancellationToken), line => facts.ApplicationLog = line));
         }
 
-        if (facts.Service.RunningCount > 0 && facts.UnreachableTargets.FirstOrDefault() is { } unreachable)
+        if (facts.SuggestsNetworkPath)
         {
-            work.Add(Absorb(facts, _facts.Network.BlockedAsync(facts.Service, facts.TargetGroups, unreachable.Port, cancellationToken), found => facts.NetworkFindings = found));
+            work.Add(ReadNetworkPathAsync(facts, cancellationToken));
+        }
+
+        if (CircuitBreakerRollback.Detect(facts.Service) is { } rollback)
+        {
+            work.Add(ReadRollbackAsync(facts, rollback, cancellationToken));
         }
 
         if (facts.SuggestsMissingTargets && facts.Primary?.TaskDefinition is { } taskDefinition)
@@ -194,6 +201,38 @@ public sealed class DeploymentHealthInspector
     }
 
     private static async Task Absorb<T>(ServiceFacts facts, Task<Fact<T>> read, Action<T> keep) => facts.Absorb(await read.ConfigureAwait(false), keep);
+
+    /// <summary>
+    /// The tasks' network path (Test-EcsNetworkPath's analysis): its failing hops become evidence, and the load balancer
+    /// hop's missing security group rules the findings category C has always named. What it could not read are gaps.
+    /// </summary>
+    private async Task ReadNetworkPathAsync(ServiceFacts facts, CancellationToken cancellationToken)
+    {
+        var path = await new NetworkPathInspector(_facts).ReadAsync(facts.Cluster, facts.Service, null, cancellationToken).ConfigureAwait(false);
+        var hops = NetworkPathAnalysis.Analyze(path);
+        facts.NetworkPath = hops;
+        facts.NetworkFindings = hops.Where(h => h.KindValue == HopKind.LoadBalancerToTask && h.OutcomeKind == HopOutcome.Fail)
+            .SelectMany(h => h.Evidence).Where(e => e.StartsWith("Security group ", StringComparison.Ordinal)).ToList();
+        foreach (var gap in path.Network.Gaps.Concat(path.TargetGroups.SelectMany(g => g.Gaps)).Append(path.LoadBalancers.Gap).Where(g => g is not null).Distinct())
+        {
+            facts.AddGap(gap!);
+        }
+    }
+
+    /// <summary>The circuit breaker rolled back: which revision failed and why, from the failed deployment's stopped tasks.</summary>
+    private async Task ReadRollbackAsync(ServiceFacts facts, CircuitBreakerRollback rollback, CancellationToken cancellationToken)
+    {
+        var stopped = await _facts.Tasks.StoppedOfDeploymentAsync(facts.Cluster, rollback.FailedDeploymentId, cancellationToken).ConfigureAwait(false);
+        var failing = stopped.ValueOr(Array.Empty<EcsTask>())!.Where(t => t.StoppedByApplicationFailure).OrderByDescending(t => t.StopTime).FirstOrDefault();
+        var why = failing is null ? null : failing.FailingContainer is { ExitCode: { } code and not 0 } container
+            ? $"{failing.StoppedReason} (container {container.Name} exit code {code})"
+            : failing.FailingContainer?.Reason ?? failing.StoppedReason;
+        facts.Rollback = new RollbackFinding(rollback, failing?.TaskDefinitionArn ?? stopped.ValueOr(Array.Empty<EcsTask>())!.FirstOrDefault()?.TaskDefinitionArn, why);
+        if (stopped.Gap is { } gap)
+        {
+            facts.AddGap(gap);
+        }
+    }
 
     private async Task TestEndpointAsync(ServiceFacts facts, string url, CancellationToken cancellationToken)
     {
@@ -224,8 +263,8 @@ public sealed class DeploymentHealthInspector
             Category = verdict.Category.ToString(),
             Evidence = verdict.Evidence.Select(e => e.Redacted(redact)).ToPrintableList(),
             RecommendedAction = verdict.RecommendedAction,
-            Checks = verdict.Checks.ToPrintableList(),
-            TargetGroups = facts.TargetGroups.ToPrintableList(),
+            Checks = verdict.Checks.Select(c => c.Redacted(redact)).ToPrintableList(),
+            TargetGroups = facts.TargetGroups.Select(g => g with { HealthCheckPath = redact.Redact(g.HealthCheckPath) }).ToPrintableList(),
             TargetGroupArn = TargetGroupArns(service).ToPrintableList(),
             Deployments = service.Deployments.Select(d => new DeploymentInfo
             {

@@ -63,6 +63,9 @@ public sealed class HealthCheckResult
 
     public string Message { get; }
 
+    /// <summary>The same result with secrets taken out of its message.</summary>
+    public HealthCheckResult Redacted(SecretRedactor redactor) => new(Name, OutcomeKind, redactor.Redact(Message));
+
     public override string ToString() => $"[{Outcome}] {Name}: {Message}";
 }
 
@@ -82,6 +85,9 @@ public enum EvidenceSource
 
     /// <summary>A fact that could not be read (throttled past the retries, access denied...): the verdict is incomplete.</summary>
     NotRead,
+
+    /// <summary>A hop of the tasks' network path that fails (Test-EcsNetworkPath's analysis).</summary>
+    NetworkPath,
 }
 
 /// <summary>A fact that decided the category, e.g. a reason code, an exit code, a log line.</summary>
@@ -133,7 +139,7 @@ public sealed class TargetHealthInfo
 }
 
 /// <summary>A target group with its health-check settings and its targets.</summary>
-public sealed class TargetGroupHealth
+public sealed record TargetGroupHealth
 {
     public string TargetGroupArn { get; init; } = "";
 

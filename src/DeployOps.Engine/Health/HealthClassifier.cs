@@ -100,6 +100,7 @@ public static class HealthClassifier
                 evidence.Add(new HealthEvidence(EvidenceSource.ApplicationLog, $"{log.LogGroup}:{log.LogStream}", log.Line));
             }
 
+            AddHops(evidence, facts);
             AddEvents(evidence, service, m => m.Contains("deployment failed") || m.Contains("unable to consistently start tasks"));
             return (RootCauseCategory.ApplicationNotStarting, evidence);
         }
@@ -123,7 +124,7 @@ public static class HealthClassifier
         // Category C: a target group that no longer exists, nothing registered, or the load balancer cannot reach the tasks.
         var unreachable = facts.UnreachableTargets.ToList();
         var empty = facts.TargetGroups.Where(g => g.Targets.All(t => t.State == ElbTargetState.Draining)).ToList();
-        if (facts.MissingTargetGroups.Count > 0 || (service.RunningCount > 0 && (unreachable.Count > 0 || empty.Count > 0)))
+        if (facts.MissingTargetGroups.Count > 0 || (service.RunningCount > 0 && (unreachable.Count > 0 || empty.Count > 0)) || facts.FailingHops.Any())
         {
             foreach (var arn in facts.MissingTargetGroups)
             {
@@ -143,7 +144,9 @@ public static class HealthClassifier
             }
 
             evidence.AddRange(facts.NetworkFindings.Select(f => new HealthEvidence(EvidenceSource.SecurityGroup, service.Name, f)));
+            AddHops(evidence, facts);
             AddTargetReasons(evidence, facts, unreachable);
+            AddEvents(evidence, service, m => m.Contains("unable to place a task"));
             return (RootCauseCategory.NetworkInfrastructure, evidence);
         }
 
@@ -154,7 +157,32 @@ public static class HealthClassifier
             return (RootCauseCategory.Undetermined, evidence);
         }
 
+        if (facts.Rollback is { } rollback)
+        {
+            evidence.Add(new HealthEvidence(EvidenceSource.Deployment, rollback.Rollback.FailedDeploymentId, RolledBack(facts, rollback)));
+        }
+
         return (RootCauseCategory.None, evidence);
+    }
+
+    /// <summary>One piece of evidence per failing hop of the tasks' network path: its name, what decided it, and the fix.</summary>
+    private static void AddHops(List<HealthEvidence> evidence, ServiceFacts facts)
+    {
+        foreach (var hop in facts.FailingHops)
+        {
+            evidence.Add(new HealthEvidence(EvidenceSource.NetworkPath, hop.Name, $"{hop.Name} fails: {string.Join("; ", hop.Evidence)}. Fix: {hop.Fix}"));
+        }
+    }
+
+    /// <summary>"Deployment X of :2 FAILED (why) and the circuit breaker rolled back: deployment Y runs :1, the earlier revision."</summary>
+    private static string RolledBack(ServiceFacts facts, RollbackFinding finding)
+    {
+        var rollback = finding.Rollback;
+        var failed = finding.FailedTaskDefinition is { } arn ? $" of {AwsArn.LastSegment(arn)}" : "";
+        var running = AwsArn.LastSegment(rollback.Rollback.TaskDefinition ?? facts.Service.TaskDefinition ?? "?");
+        return $"Deployment {rollback.FailedDeploymentId}{failed} FAILED ({rollback.Reason}" + (finding.StopReason is { } why ? $": {why}" : "") +
+               $") and the circuit breaker rolled back: deployment {rollback.Rollback.Id} runs {running}, the earlier revision" +
+               (rollback.Completed ? "" : ", still rolling out");
     }
 
     private static bool PathDiffers(TargetGroupHealth group, ServiceExpectation expectation) =>
@@ -270,8 +298,13 @@ public static class HealthClassifier
             return new HealthCheckResult(ServiceStabilityCheck, CheckOutcome.Warning, $"Deployment {primary?.Id} in progress ({counts})");
         }
 
-        return service.RunningCount < service.DesiredCount
-            ? new HealthCheckResult(ServiceStabilityCheck, CheckOutcome.Warning, $"Fewer tasks running than desired ({counts})")
+        if (service.RunningCount < service.DesiredCount)
+        {
+            return new HealthCheckResult(ServiceStabilityCheck, CheckOutcome.Warning, $"Fewer tasks running than desired ({counts})");
+        }
+
+        return facts.Rollback is { } rollback
+            ? new HealthCheckResult(ServiceStabilityCheck, CheckOutcome.Warning, $"Service is stable on the revision the circuit breaker rolled back to: {RolledBack(facts, rollback)} ({counts})")
             : new HealthCheckResult(ServiceStabilityCheck, CheckOutcome.Pass, $"Service is stable, rollout {primary?.RolloutState ?? EcsRolloutState.Completed} ({counts})");
     }
 
@@ -303,12 +336,19 @@ public static class HealthClassifier
                        $"then redeploy and wait: Restart-EcsService {target} -Wait";
             case RootCauseCategory.NetworkInfrastructure when facts.PortMappingFinding is not null:
                 return "Runbook 000 step 3C: correct the service's load balancer mapping (container name and port) to match the task definition, then redeploy.";
+            case RootCauseCategory.NetworkInfrastructure when facts.FailingHops.FirstOrDefault() is { } hop:
+                return $"Runbook 000 step 3C, hop '{hop.Name}': {hop.Fix}" +
+                       (hop.MissingRule is null ? "" : $". To add just that rule: Test-EcsNetworkPath {target} | Repair-EcsNetworkPath");
             case RootCauseCategory.NetworkInfrastructure when facts.NetworkFindings.Count > 0:
                 return "Runbook 000 step 3C: allow the load balancer's security group into the tasks' security group on the container port, then check again.";
             case RootCauseCategory.NetworkInfrastructure:
                 return "Runbook 000 step 3C: check target registration, the security groups between the load balancer and the tasks, and the container port mapping.";
             case RootCauseCategory.Undetermined:
                 return "Runbook 000 step 2: the facts fit no category; read Evidence and RecentEvents, and escalate if this is not resolved within an hour.";
+            case RootCauseCategory.None when facts.Rollback is { } rollback:
+                var failedRevision = rollback.FailedTaskDefinition is { } arn ? AwsArn.LastSegment(arn) : "the new revision";
+                return $"Runbook 002: the deployment of {failedRevision} failed and the circuit breaker rolled the service back. Fix {failedRevision} " +
+                       $"(Evidence; Get-EcsTaskDefinitionHistory {target}) before deploying it again.";
             case RootCauseCategory.None when status == HealthStatus.Unknown:
                 return "Some facts could not be read (Evidence 'Not read'): run Get-DeploymentHealth again, or allow more attempts with AWS_MAX_ATTEMPTS.";
             default:

@@ -3,10 +3,18 @@ using System.Collections.Generic;
 using System.Linq;
 using DeployOps.Aws.Ecs;
 using DeployOps.Aws.ElasticLoadBalancing;
+using DeployOps.Deployments;
 using DeployOps.Endpoints;
 using DeployOps.Facts;
+using DeployOps.Networking;
 
 namespace DeployOps.Health;
+
+/// <summary>
+/// The circuit breaker rolled the service back: the deployment that failed, the revision it ran (null when no visible task
+/// says), why its tasks stopped, and the rollback deployment that runs the earlier revision now.
+/// </summary>
+public sealed record RollbackFinding(CircuitBreakerRollback Rollback, string? FailedTaskDefinition, string? StopReason);
 
 /// <summary>The line from a stopped task's application log that explains why it stopped (already redacted).</summary>
 public sealed record LogFinding(string LogGroup, string LogStream, string Line);
@@ -70,6 +78,15 @@ public sealed class ServiceFacts
     /// <summary>Why the load balancer cannot reach the tasks, per the security groups (empty when they allow it or were not read).</summary>
     public IReadOnlyList<string> NetworkFindings { get; set; } = Array.Empty<string>();
 
+    /// <summary>The hops of the tasks' network path, when the first round pointed at the network (empty otherwise).</summary>
+    public IReadOnlyList<NetworkHop> NetworkPath { get; set; } = Array.Empty<NetworkHop>();
+
+    /// <summary>The hops of <see cref="NetworkPath"/> that fail.</summary>
+    public IEnumerable<NetworkHop> FailingHops => NetworkPath.Where(h => h.OutcomeKind == HopOutcome.Fail);
+
+    /// <summary>The circuit breaker's rollback the PRIMARY deployment is, or null.</summary>
+    public RollbackFinding? Rollback { get; set; }
+
     /// <summary>How the service's load balancer mapping disagrees with the task definition, if it does.</summary>
     public string? PortMappingFinding { get; set; }
 
@@ -105,6 +122,15 @@ public sealed class ServiceFacts
 
     /// <summary>Targets the load balancer cannot reach (timeouts, refused connections): worth reading the security groups.</summary>
     public IEnumerable<TargetHealthInfo> UnreachableTargets => ActiveTargets.Where(t => t.Reason is ElbTargetReason.Timeout or ElbTargetReason.FailedHealthChecks);
+
+    /// <summary>
+    /// True when the first round points at the network: targets the load balancer cannot reach, tasks that stopped on a
+    /// network timeout (an image pull, a secret), or a deployment that cannot place tasks (no free IP address).
+    /// </summary>
+    public bool SuggestsNetworkPath =>
+        (Service.RunningCount > 0 && UnreachableTargets.Any()) ||
+        FailureStops.Any(t => t.StoppedReason?.Contains("i/o timeout") == true) ||
+        Service.Events.Take(5).Any(e => e.Message.Contains("unable to place a task"));
 
     /// <summary>True when tasks run but a target group has nothing registered: worth comparing the port mapping with the task definition.</summary>
     public bool SuggestsMissingTargets =>

@@ -77,13 +77,9 @@ public sealed class SecretRedactor
             return text;
         }
 
-        var result = text;
-        foreach (var value in System.Threading.Volatile.Read(ref _known))
-        {
-            result = result.Replace(value, Mask);
-        }
-
-        result = UrlUserInfo.Replace(result, m => m.Groups["password"].Success
+        // Patterns first, so a known value that is a URL keeps its host in sight with only its password masked; then
+        // whatever of the known values is left.
+        var result = UrlUserInfo.Replace(text, m => m.Groups["password"].Success
             ? $"{m.Groups["scheme"].Value}{m.Groups["user"].Value}:{Mask}@"
             : $"{m.Groups["scheme"].Value}{Mask}@");
         result = QueryValue.Replace(result, m => $"{m.Groups["name"].Value}={Mask}");
@@ -91,6 +87,11 @@ public sealed class SecretRedactor
         result = AccessKeyId.Replace(result, m => m.Groups["prefix"].Value + Mask);
         result = Jwt.Replace(result, Mask);
         result = SecretShaped.Replace(result, Mask);
+        foreach (var value in System.Threading.Volatile.Read(ref _known))
+        {
+            result = result.Replace(value, Mask);
+        }
+
         return result;
     }
 

@@ -102,53 +102,18 @@ public sealed class MotoClient : IDisposable
     public Task<JsonObject> LogsAsync(string operation, JsonObject body, string region, CancellationToken cancellationToken) =>
         JsonAsync("logs", LogsTarget, operation, body, region, cancellationToken);
 
+    /// <summary>A Lightsail call (the sandbox's Lightsail simulator answers; moto has none).</summary>
+    public Task<JsonObject> LightsailAsync(string operation, JsonObject body, string region, CancellationToken cancellationToken) =>
+        JsonAsync("lightsail", "Lightsail_20161128", operation, body, region, cancellationToken);
+
     public Task<XElement> ElbAsync(string action, IEnumerable<KeyValuePair<string, string>> form, string region, CancellationToken cancellationToken) =>
         QueryAsync("elasticloadbalancing", action, "2015-12-01", form, region, cancellationToken);
 
     public Task<XElement> Ec2Async(string action, IEnumerable<KeyValuePair<string, string>> form, string region, CancellationToken cancellationToken) =>
         QueryAsync("ec2", action, "2016-11-15", form, region, cancellationToken);
 
-    public Task<XElement> CloudFormationAsync(string action, IEnumerable<KeyValuePair<string, string>> form, string region, CancellationToken cancellationToken) =>
-        QueryAsync("cloudformation", action, "2010-05-15", form, region, cancellationToken);
-
-    public Task<XElement> IamAsync(string action, IEnumerable<KeyValuePair<string, string>> form, CancellationToken cancellationToken) =>
-        QueryAsync("iam", action, "2010-05-08", form, "us-east-1", cancellationToken);
-
-    /// <summary>Lambda CreateFunction (REST JSON); returns the function's ARN.</summary>
-    public async Task<string> CreateLambdaFunctionAsync(string name, string roleArn, byte[] zip, string region, CancellationToken cancellationToken)
-    {
-        var body = new JsonObject
-        {
-            ["FunctionName"] = name,
-            ["Runtime"] = "python3.11",
-            ["Role"] = roleArn,
-            ["Handler"] = "index.handler",
-            ["Code"] = new JsonObject { ["ZipFile"] = Convert.ToBase64String(zip) },
-        };
-        using var message = new HttpRequestMessage(HttpMethod.Post, "2015-03-31/functions");
-        message.Headers.TryAddWithoutValidation("Authorization", ScopeHeader("lambda", region));
-        message.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
-        var answer = await SendAsync(message, cancellationToken).ConfigureAwait(false);
-        var arn = answer.Status < 300 ? (JsonNode.Parse(answer.Text) as JsonObject)?["FunctionArn"]?.ToString() : null;
-        return arn ?? throw await BadAnswerAsync("lambda", "CreateFunction", answer, "a function with a FunctionArn", cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// Answers a custom resource of a stack as its Lambda would (moto's <c>PUT /cloudformation_&lt;region&gt;/cfnresponse</c>):
-    /// SUCCESS, so moto marks it created and completes the stack once every resource is.
-    /// </summary>
-    public async Task AnswerCustomResourceAsync(string region, string stackId, string logicalResourceId, CancellationToken cancellationToken)
-    {
-        var body = new JsonObject { ["Status"] = "SUCCESS", ["StackId"] = stackId, ["LogicalResourceId"] = logicalResourceId, ["Data"] = new JsonObject() };
-        using var message = new HttpRequestMessage(HttpMethod.Put, $"cloudformation_{region}/cfnresponse?stack={Uri.EscapeDataString(stackId)}");
-        // moto routes this by its path only when the body is JSON (a form body sends it looking for another service).
-        message.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
-        var answer = await SendAsync(message, cancellationToken).ConfigureAwait(false);
-        if (answer.Status != 200)
-        {
-            throw await BadAnswerAsync("cloudformation", "cfnresponse", answer, "an HTTP 200 answer", cancellationToken).ConfigureAwait(false);
-        }
-    }
+    public Task<XElement> RdsAsync(string action, IEnumerable<KeyValuePair<string, string>> form, string region, CancellationToken cancellationToken) =>
+        QueryAsync("rds", action, "2014-10-31", form, region, cancellationToken);
 
     private async Task<JsonObject> JsonAsync(string service, string targetPrefix, string operation, JsonObject body, string region, CancellationToken cancellationToken)
     {

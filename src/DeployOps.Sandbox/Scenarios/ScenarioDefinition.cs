@@ -18,6 +18,17 @@ public sealed record ScenarioDefinition
 
     public IReadOnlyList<SubnetDefinition> Subnets { get; init; } = [];
 
+    /// <summary>The internet gateway attached to the VPC (a VPC has at most one), or null for none.</summary>
+    public string? InternetGateway { get; init; }
+
+    public IReadOnlyList<NatGatewayDefinition> NatGateways { get; init; } = [];
+
+    public IReadOnlyList<RouteTableDefinition> RouteTables { get; init; } = [];
+
+    public IReadOnlyList<VpcEndpointDefinition> VpcEndpoints { get; init; } = [];
+
+    public IReadOnlyList<NetworkAclDefinition> NetworkAcls { get; init; } = [];
+
     public IReadOnlyList<SecurityGroupDefinition> SecurityGroups { get; init; } = [];
 
     public IReadOnlyList<TargetGroupDefinition> TargetGroups { get; init; } = [];
@@ -35,15 +46,46 @@ public sealed record ScenarioDefinition
     /// <summary>The Slack workspace notifications go to (every scenario has one; <c>slack:</c> changes it).</summary>
     public SlackDefinition Slack { get; init; } = new();
 
-    /// <summary>CloudFormation stacks created in moto as the scenario loads, each left in a given state.</summary>
-    public IReadOnlyList<MotoStackDefinition> MotoStacks { get; init; } = [];
+    /// <summary>CloudFormation templates by name (<c>scenarios/templates/NAME.yaml</c> or <c>.json</c>), for stacks and TemplateURLs.</summary>
+    public IReadOnlyDictionary<string, string> Templates { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Stacks: the ones with a template are built at load, with their past; every one's resources behave as declared.</summary>
+    public IReadOnlyList<StackDefinition> Stacks { get; init; } = [];
+
+    /// <summary>How RDS DB instances behave, by identifier, whoever creates them.</summary>
+    public IReadOnlyDictionary<string, DatabaseBehaviour> Databases { get; init; } = new Dictionary<string, DatabaseBehaviour>();
+    /// <summary>Lightsail container services (the Lightsail simulator's part; moto has no Lightsail).</summary>
+    public LightsailDefinition Lightsail { get; init; } = new();
 }
 
-public sealed record SubnetDefinition(string Name, string Cidr, string AvailabilityZone);
+/// <param name="UsedIpAddresses">Addresses other resources already hold in the subnet (the loader gives them to one network interface).</param>
+public sealed record SubnetDefinition(string Name, string Cidr, string AvailabilityZone, int UsedIpAddresses = 0);
 
+/// <summary>A security group rule; <paramref name="SourceGroup"/> is the peer group (the source of an ingress rule, the destination of an egress rule).</summary>
 public sealed record IngressRuleDefinition(string Protocol, int FromPort, int ToPort, string? Cidr, string? SourceGroup);
 
-public sealed record SecurityGroupDefinition(string Name, string Description, IReadOnlyList<IngressRuleDefinition> Ingress);
+/// <param name="Egress">Outbound rules; null keeps EC2's default rule (all traffic to anywhere).</param>
+public sealed record SecurityGroupDefinition(string Name, string Description, IReadOnlyList<IngressRuleDefinition> Ingress, IReadOnlyList<IngressRuleDefinition>? Egress = null);
+
+/// <summary>A public NAT gateway in <paramref name="Subnet"/> (with an Elastic IP of its own).</summary>
+public sealed record NatGatewayDefinition(string Name, string Subnet);
+
+/// <summary>A route: its destination and exactly one target, the VPC's internet gateway or a NAT gateway of the scenario.</summary>
+public sealed record RouteDefinition(string Destination, string? InternetGateway, string? NatGateway);
+
+/// <summary>A route table and the subnets associated with it; a subnet in none uses the VPC's main route table (local routes only).</summary>
+public sealed record RouteTableDefinition(string Name, IReadOnlyList<string> Subnets, IReadOnlyList<RouteDefinition> Routes);
+
+/// <param name="Service">The full service name, e.g. com.amazonaws.us-east-1.logs.</param>
+/// <param name="Type">Interface (in subnets, with security groups) or Gateway (in route tables: s3, dynamodb).</param>
+public sealed record VpcEndpointDefinition(string Name, string Service, string Type, IReadOnlyList<string> Subnets, IReadOnlyList<string> SecurityGroups,
+    IReadOnlyList<string> RouteTables);
+
+/// <param name="Protocol">tcp, udp or -1 (all).</param>
+public sealed record NetworkAclEntryDefinition(int Rule, bool Egress, string Protocol, int FromPort, int ToPort, string Cidr, bool Allow);
+
+/// <summary>A network ACL and the subnets associated with it (the others keep the VPC's default ACL, which allows everything).</summary>
+public sealed record NetworkAclDefinition(string Name, IReadOnlyList<string> Subnets, IReadOnlyList<NetworkAclEntryDefinition> Entries);
 
 public sealed record HealthCheckDefinition
 {
@@ -250,23 +292,183 @@ public sealed record SlackDefinition
     public IReadOnlyList<SlackWindow> RateLimits { get; init; } = [];
 }
 
-/// <summary>The state a <see cref="MotoStackDefinition"/> is left in.</summary>
-public enum MotoStackState
+/// <summary>What a stack does to a resource: the actions a scenario can make slow, stuck or failing.</summary>
+public enum ResourceActionKind
 {
-    /// <summary>CREATE_COMPLETE.</summary>
-    Complete,
+    Create,
+    Update,
+    Delete,
 
-    /// <summary>Created, then deleted: DELETE_COMPLETE, gone by name.</summary>
-    Deleted,
-
-    /// <summary>CREATE_IN_PROGRESS, held by custom resources (Gate1, Gate2, ...) until each is answered through moto.</summary>
-    InProgress,
+    /// <summary>What a rollback does to it (an update undone, or a delete after a failed create).</summary>
+    Rollback,
 }
 
-/// <summary>
-/// A CloudFormation stack made in moto (which finishes stacks at once): a log group, plus, for an in-progress stack,
-/// <see cref="Gates"/> custom resources whose Lambda never answers, so the stack stays CREATE_IN_PROGRESS until a test
-/// answers them (moto's <c>PUT /cloudformation_&lt;region&gt;/cfnresponse</c>).
-/// </summary>
-/// <param name="OpenEverySeconds">When set, gate k opens by itself k times this many world seconds after the load.</param>
-public sealed record MotoStackDefinition(string Name, MotoStackState State, int Gates, double? OpenEverySeconds);
+/// <summary>How one resource of a stack behaves (<c>stacks.NAME.resources.LOGICAL_ID</c>).</summary>
+public sealed record ResourceBehaviour
+{
+    public static ResourceBehaviour Default { get; } = new();
+
+    /// <summary>World seconds each action takes; null for the resource type's usual time.</summary>
+    public double? Seconds { get; init; }
+
+    /// <summary>Actions that never finish (CloudFormation waits, as for an RDS instance that stays creating).</summary>
+    public IReadOnlySet<ResourceActionKind> Stuck { get; init; } = new HashSet<ResourceActionKind>();
+
+    /// <summary>Actions that fail, with CloudFormation's status reason; a failure stays (a retry fails again).</summary>
+    public IReadOnlyDictionary<ResourceActionKind, string> Failures { get; init; } = new Dictionary<ResourceActionKind, string>();
+
+    /// <summary>For a custom resource: the lines its function logs in /aws/lambda/NAME each time it runs.</summary>
+    public IReadOnlyList<string> FunctionLogs { get; init; } = [];
+}
+
+/// <summary>A stack of a scenario (<c>stacks.NAME</c>).</summary>
+public sealed record StackDefinition
+{
+    public required string Name { get; init; }
+
+    /// <summary>The template it is created from at load; null for a stack whose resources' behaviour is all that is declared.</summary>
+    public string? Template { get; init; }
+
+    /// <summary>Parameter values; <c>{subnet:NAME}</c>, <c>{securityGroup:NAME}</c>, <c>{targetGroup:NAME}</c> and <c>{vpc}</c> name the scenario's resources.</summary>
+    public IReadOnlyDictionary<string, string> Parameters { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>World seconds before the load at which CreateStack was called.</summary>
+    public double CreatedSecondsAgo { get; init; }
+
+    public bool DisableRollback { get; init; }
+
+    /// <summary>Updates after the create, oldest first.</summary>
+    public IReadOnlyList<StackUpdateDefinition> Updates { get; init; } = [];
+
+    /// <summary>World seconds before the load at which DeleteStack was called; null when it was not.</summary>
+    public double? DeletedSecondsAgo { get; init; }
+
+    public IReadOnlyDictionary<string, ResourceBehaviour> Resources { get; init; } = new Dictionary<string, ResourceBehaviour>();
+
+    /// <summary>Past incarnations of the stack (created, then deleted), for deployment history; null for none.</summary>
+    public StackHistoryDefinition? History { get; init; }
+}
+
+/// <summary>An update of a scenario's stack: its template (null keeps the stack's), parameters laid over the stack's, and when.</summary>
+public sealed record StackUpdateDefinition(string? Template, IReadOnlyDictionary<string, string> Parameters, double SecondsAgo);
+
+/// <param name="Deployments">How many past incarnations.</param>
+/// <param name="HoursApart">World hours between two of them; the newest was deleted that long before the stack's create.</param>
+/// <param name="Jitter">How much each resource's duration varies around its usual time (0.2 = up to 20% either way).</param>
+/// <param name="Seed">The seed of the durations, so the history is the same at every load.</param>
+public sealed record StackHistoryDefinition(int Deployments, double HoursApart, double Jitter, int Seed);
+
+/// <summary>How an RDS DB instance behaves (<c>databases.IDENTIFIER</c>).</summary>
+public sealed record DatabaseBehaviour
+{
+    public required string Identifier { get; init; }
+
+    /// <summary>World seconds from CreateDBInstance to available (RDS's usual 15 minutes by default).</summary>
+    public double CreateSeconds { get; init; } = 900;
+
+    /// <summary>It stays creating.</summary>
+    public bool Stuck { get; init; }
+
+    /// <summary>It ends failed after <see cref="CreateSeconds"/>, with this event message.</summary>
+    public string? FailureReason { get; init; }
+
+    /// <summary>Events RDS reports along the way, world seconds after the create.</summary>
+    public IReadOnlyList<ScriptedDatabaseEvent> Events { get; init; } = [];
+}
+
+public sealed record ScriptedDatabaseEvent(double AfterSeconds, string Message, string Category);
+/// <summary>The Lightsail part of a scenario: container services and how long Lightsail takes for each step.</summary>
+public sealed record LightsailDefinition
+{
+    public IReadOnlyList<LightsailServiceDefinition> ContainerServices { get; init; } = [];
+
+    public LightsailTimings Timings { get; init; } = new();
+}
+
+/// <summary>A container service: its power and scale, the images pushed to it, its deployment history and a deployment to start at load.</summary>
+public sealed record LightsailServiceDefinition
+{
+    public required string Name { get; init; }
+
+    /// <summary>nano, micro, small, medium, large or xlarge.</summary>
+    public string Power { get; init; } = "nano";
+
+    public int Scale { get; init; } = 1;
+
+    public IReadOnlyList<LightsailImageDefinition> Images { get; init; } = [];
+
+    /// <summary>The deployments it has run, oldest first (versions 1, 2, ...): the last that did not fail is ACTIVE and runs steadily, the others are INACTIVE or FAILED.</summary>
+    public IReadOnlyList<LightsailDeploymentDefinition> Deployments { get; init; } = [];
+
+    /// <summary>A deployment that starts when the scenario loads (the next version), or null.</summary>
+    public LightsailDeploymentDefinition? Deploy { get; init; }
+}
+
+/// <summary>A pushed image, <c>:&lt;service&gt;.&lt;label&gt;.&lt;number&gt;</c>, and the application profile it runs.</summary>
+public sealed record LightsailImageDefinition(string Label, int Number, string Application, string Digest);
+
+/// <summary>One deployment's specification: its containers and public endpoint; <see cref="Failed"/> for history that failed.</summary>
+public sealed record LightsailDeploymentDefinition
+{
+    public IReadOnlyList<LightsailContainerDefinition> Containers { get; init; } = [];
+
+    public required LightsailEndpointDefinition PublicEndpoint { get; init; }
+
+    public bool Failed { get; init; }
+}
+
+/// <summary>A container of a deployment: its image (a pushed <c>:service.label.n</c> or an application's name), environment and ports.</summary>
+public sealed record LightsailContainerDefinition
+{
+    public required string Name { get; init; }
+
+    public required string Image { get; init; }
+
+    public IReadOnlyList<string> Command { get; init; } = [];
+
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Port to protocol (HTTP, HTTPS, TCP, UDP).</summary>
+    public IReadOnlyDictionary<int, string> Ports { get; init; } = new Dictionary<int, string>();
+}
+
+/// <summary>The container and port the service's public endpoint serves, and its health check (Lightsail's defaults when not given).</summary>
+public sealed record LightsailEndpointDefinition(string ContainerName, int ContainerPort, LightsailHealthCheckDefinition HealthCheck);
+
+/// <summary>A public endpoint's health check; Lightsail's defaults: healthy 2, unhealthy 2, timeout 2 s, interval 5 s, path /, success codes 200-499.</summary>
+public sealed record LightsailHealthCheckDefinition
+{
+    public int HealthyThreshold { get; init; } = 2;
+
+    public int UnhealthyThreshold { get; init; } = 2;
+
+    public int TimeoutSeconds { get; init; } = 2;
+
+    public int IntervalSeconds { get; init; } = 5;
+
+    public string Path { get; init; } = "/";
+
+    public string SuccessCodes { get; init; } = "200-499";
+}
+
+/// <summary>How long the world's Lightsail takes for each step, in world seconds.</summary>
+public sealed record LightsailTimings
+{
+    /// <summary>A new service's PENDING time before it is READY (or starts its deployment).</summary>
+    public double ProvisioningSeconds { get; init; } = 30;
+
+    /// <summary>CREATING_DEPLOYMENT: from CreateContainerServiceDeployment until the nodes' containers start (pulls included).</summary>
+    public double CreatingSeconds { get; init; } = 15;
+
+    /// <summary>ACTIVATING_DEPLOYMENT: from every node healthy until the deployment is ACTIVE.</summary>
+    public double ActivatingSeconds { get; init; } = 10;
+
+    /// <summary>A deployment whose nodes are not all healthy this long after their containers started FAILS.</summary>
+    public double ActivationTimeoutSeconds { get; init; } = 300;
+
+    /// <summary>UPDATING after a power change, or before re-enabling a disabled service settles.</summary>
+    public double UpdatingSeconds { get; init; } = 10;
+
+    /// <summary>DELETING before the service is gone.</summary>
+    public double DeletingSeconds { get; init; } = 10;
+}

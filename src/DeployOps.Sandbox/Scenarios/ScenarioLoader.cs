@@ -7,6 +7,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using System.Xml.Linq;
 using DeployOps.Sandbox.Moto;
+using DeployOps.Sandbox.Simulators.CloudFormation;
 using DeployOps.Sandbox.Simulators.EcsRuntime;
 using DeployOps.Sandbox.World;
 
@@ -46,7 +47,9 @@ public sealed partial class ScenarioLoader
             _world.InvalidateConfiguration(region);
             await _world.TickAsync(cancellationToken).ConfigureAwait(false);
             await CreateEcsAsync(scenario, region, subnets, groups, targetGroups, cancellationToken).ConfigureAwait(false);
-            await CreateMotoStacksAsync(scenario, region, cancellationToken).ConfigureAwait(false);
+
+            // Stacks last: their templates use the network, the load balancing and the clusters above.
+            await CreateStacksAsync(scenario, region, subnets, groups, targetGroups, cancellationToken).ConfigureAwait(false);
 
             // One step more, so the world's own calls (target registrations, logs) have reached moto
             // before the scenario counts as loaded.
@@ -83,6 +86,15 @@ public sealed partial class ScenarioLoader
                 [new("VpcId", vpcId), new("CidrBlock", subnet.Cidr), new("AvailabilityZone", subnet.AvailabilityZone), .. NameTag("subnet", subnet.Name)],
                 region, cancellationToken).ConfigureAwait(false);
             subnets[subnet.Name] = await RequiredAsync(reply, "subnetId", "ec2", "CreateSubnet", cancellationToken).ConfigureAwait(false);
+            if (subnet.UsedIpAddresses > 0)
+            {
+                // Addresses other workloads hold: one network interface with a primary and secondary addresses.
+                await _moto.Ec2Async("CreateNetworkInterface",
+                [
+                    new("SubnetId", subnets[subnet.Name]), new("Description", $"addresses held by other workloads in {subnet.Name}"),
+                    new("SecondaryPrivateIpAddressCount", Text(subnet.UsedIpAddresses - 1)),
+                ], region, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         var groups = new Dictionary<string, string>();
@@ -96,24 +108,141 @@ public sealed partial class ScenarioLoader
 
         foreach (var group in scenario.SecurityGroups)
         {
-            var parameters = new List<KeyValuePair<string, string>> { new("GroupId", groups[group.Name]) };
-            for (var i = 0; i < group.Ingress.Count; i++)
-            {
-                var rule = group.Ingress[i];
-                var prefix = $"IpPermissions.{i + 1}.";
-                parameters.Add(new(prefix + "IpProtocol", rule.Protocol));
-                parameters.Add(new(prefix + "FromPort", rule.FromPort.ToString(CultureInfo.InvariantCulture)));
-                parameters.Add(new(prefix + "ToPort", rule.ToPort.ToString(CultureInfo.InvariantCulture)));
-                parameters.Add(rule.Cidr is not null ? new(prefix + "IpRanges.1.CidrIp", rule.Cidr) : new(prefix + "Groups.1.GroupId", groups[rule.SourceGroup!]));
-            }
-
             if (group.Ingress.Count > 0)
             {
-                await _moto.Ec2Async("AuthorizeSecurityGroupIngress", parameters, region, cancellationToken).ConfigureAwait(false);
+                await _moto.Ec2Async("AuthorizeSecurityGroupIngress", RuleParameters(groups[group.Name], group.Ingress, groups), region, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (group.Egress is { } egress)
+            {
+                // Declared egress replaces EC2's default rule (all traffic to 0.0.0.0/0).
+                await _moto.Ec2Async("RevokeSecurityGroupEgress", RuleParameters(groups[group.Name], [new IngressRuleDefinition("-1", -1, -1, "0.0.0.0/0", null)], groups),
+                    region, cancellationToken).ConfigureAwait(false);
+                if (egress.Count > 0)
+                {
+                    await _moto.Ec2Async("AuthorizeSecurityGroupEgress", RuleParameters(groups[group.Name], egress, groups), region, cancellationToken).ConfigureAwait(false);
+                }
             }
         }
 
+        await CreateRoutingAsync(scenario, region, vpcId, subnets, groups, cancellationToken).ConfigureAwait(false);
         return (subnets, groups);
+    }
+
+    /// <summary>EC2's IpPermissions parameters for <paramref name="rules"/> of group <paramref name="groupId"/>.</summary>
+    private static List<KeyValuePair<string, string>> RuleParameters(string groupId, IReadOnlyList<IngressRuleDefinition> rules, Dictionary<string, string> groups)
+    {
+        var parameters = new List<KeyValuePair<string, string>> { new("GroupId", groupId) };
+        for (var i = 0; i < rules.Count; i++)
+        {
+            var rule = rules[i];
+            var prefix = $"IpPermissions.{i + 1}.";
+            parameters.Add(new(prefix + "IpProtocol", rule.Protocol));
+            parameters.Add(new(prefix + "FromPort", Text(rule.FromPort)));
+            parameters.Add(new(prefix + "ToPort", Text(rule.ToPort)));
+            parameters.Add(rule.Cidr is not null ? new(prefix + "IpRanges.1.CidrIp", rule.Cidr) : new(prefix + "Groups.1.GroupId", groups[rule.SourceGroup!]));
+        }
+
+        return parameters;
+    }
+
+    /// <summary>
+    /// The VPC's way out, in the order infrastructure code builds it: the internet gateway, NAT gateways (each with an
+    /// Elastic IP), route tables with their routes and subnets, VPC endpoints, network ACLs.
+    /// </summary>
+    private async Task CreateRoutingAsync(ScenarioDefinition scenario, string region, string vpcId, Dictionary<string, string> subnets, Dictionary<string, string> groups,
+        CancellationToken cancellationToken)
+    {
+        string? internetGateway = null;
+        if (scenario.InternetGateway is { } gatewayName)
+        {
+            var reply = await _moto.Ec2Async("CreateInternetGateway", [.. NameTag("internet-gateway", gatewayName)], region, cancellationToken).ConfigureAwait(false);
+            internetGateway = await RequiredAsync(reply, "internetGatewayId", "ec2", "CreateInternetGateway", cancellationToken).ConfigureAwait(false);
+            await _moto.Ec2Async("AttachInternetGateway", [new("InternetGatewayId", internetGateway), new("VpcId", vpcId)], region, cancellationToken).ConfigureAwait(false);
+        }
+
+        var natGateways = new Dictionary<string, string>();
+        foreach (var nat in scenario.NatGateways)
+        {
+            var address = await _moto.Ec2Async("AllocateAddress", [new("Domain", "vpc")], region, cancellationToken).ConfigureAwait(false);
+            var allocation = await RequiredAsync(address, "allocationId", "ec2", "AllocateAddress", cancellationToken).ConfigureAwait(false);
+            var reply = await _moto.Ec2Async("CreateNatGateway",
+                [new("SubnetId", subnets[nat.Subnet]), new("AllocationId", allocation), .. NameTag("natgateway", nat.Name)], region, cancellationToken).ConfigureAwait(false);
+            natGateways[nat.Name] = await RequiredAsync(reply, "natGatewayId", "ec2", "CreateNatGateway", cancellationToken).ConfigureAwait(false);
+        }
+
+        var routeTables = new Dictionary<string, string>();
+        foreach (var table in scenario.RouteTables)
+        {
+            var reply = await _moto.Ec2Async("CreateRouteTable", [new("VpcId", vpcId), .. NameTag("route-table", table.Name)], region, cancellationToken).ConfigureAwait(false);
+            var tableId = routeTables[table.Name] = await RequiredAsync(reply, "routeTableId", "ec2", "CreateRouteTable", cancellationToken).ConfigureAwait(false);
+            foreach (var route in table.Routes)
+            {
+                await _moto.Ec2Async("CreateRoute",
+                [
+                    new("RouteTableId", tableId), new("DestinationCidrBlock", route.Destination),
+                    route.NatGateway is { } nat ? new("NatGatewayId", natGateways[nat]) : new("GatewayId", internetGateway!),
+                ], region, cancellationToken).ConfigureAwait(false);
+            }
+
+            foreach (var subnet in table.Subnets)
+            {
+                await _moto.Ec2Async("AssociateRouteTable", [new("RouteTableId", tableId), new("SubnetId", subnets[subnet])], region, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        foreach (var endpoint in scenario.VpcEndpoints)
+        {
+            List<KeyValuePair<string, string>> parameters =
+                [new("VpcId", vpcId), new("ServiceName", endpoint.Service), new("VpcEndpointType", endpoint.Type), .. NameTag("vpc-endpoint", endpoint.Name)];
+            parameters.AddRange(endpoint.Subnets.Select((s, i) => new KeyValuePair<string, string>($"SubnetId.{i + 1}", subnets[s])));
+            parameters.AddRange(endpoint.SecurityGroups.Select((g, i) => new KeyValuePair<string, string>($"SecurityGroupId.{i + 1}", groups[g])));
+            parameters.AddRange(endpoint.RouteTables.Select((r, i) => new KeyValuePair<string, string>($"RouteTableId.{i + 1}", routeTables[r])));
+            if (endpoint.Type == "Interface")
+            {
+                parameters.Add(new("PrivateDnsEnabled", "true"));
+            }
+
+            await _moto.Ec2Async("CreateVpcEndpoint", parameters, region, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var acl in scenario.NetworkAcls)
+        {
+            await CreateNetworkAclAsync(acl, region, vpcId, subnets, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A network ACL with its entries, then each of its subnets moved to it from the ACL they had.</summary>
+    private async Task CreateNetworkAclAsync(NetworkAclDefinition acl, string region, string vpcId, Dictionary<string, string> subnets, CancellationToken cancellationToken)
+    {
+        var reply = await _moto.Ec2Async("CreateNetworkAcl", [new("VpcId", vpcId), .. NameTag("network-acl", acl.Name)], region, cancellationToken).ConfigureAwait(false);
+        var aclId = await RequiredAsync(reply, "networkAclId", "ec2", "CreateNetworkAcl", cancellationToken).ConfigureAwait(false);
+        foreach (var entry in acl.Entries)
+        {
+            List<KeyValuePair<string, string>> parameters =
+            [
+                new("NetworkAclId", aclId), new("RuleNumber", Text(entry.Rule)), new("Protocol", entry.Protocol switch { "tcp" => "6", "udp" => "17", _ => "-1" }),
+                new("RuleAction", entry.Allow ? "allow" : "deny"), new("Egress", entry.Egress ? "true" : "false"), new("CidrBlock", entry.Cidr),
+            ];
+            if (entry.FromPort >= 0)
+            {
+                parameters.Add(new("PortRange.From", Text(entry.FromPort)));
+                parameters.Add(new("PortRange.To", Text(entry.ToPort)));
+            }
+
+            await _moto.Ec2Async("CreateNetworkAclEntry", parameters, region, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var subnet in acl.Subnets)
+        {
+            var current = await _moto.Ec2Async("DescribeNetworkAcls", [new("Filter.1.Name", "association.subnet-id"), new("Filter.1.Value.1", subnets[subnet])],
+                region, cancellationToken).ConfigureAwait(false);
+            var association = current.Descendants().Where(e => e.Name.LocalName == "item" && e.Text("subnetId") == subnets[subnet])
+                .Select(e => e.Text("networkAclAssociationId")).FirstOrDefault(id => id is not null)
+                ?? throw await BadMotoAnswerException.NotExpectedAsync("ec2", "DescribeNetworkAcls", 200, "text/xml", current.ToString(),
+                    $"the network ACL association of {subnets[subnet]}", _moto.Log, cancellationToken).ConfigureAwait(false);
+            await _moto.Ec2Async("ReplaceNetworkAclAssociation", [new("AssociationId", association), new("NetworkAclId", aclId)], region, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private async Task<Dictionary<string, string>> CreateTargetGroupsAsync(ScenarioDefinition scenario, string region, CancellationToken cancellationToken)
@@ -203,6 +332,43 @@ public sealed partial class ScenarioLoader
                 var updated = await _moto.EcsAsync("UpdateService", update, region, cancellationToken).ConfigureAwait(false);
                 await ecs.OnServiceUpdatedAsync(update, updated, region, cancellationToken).ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>
+    /// Builds the scenario's stacks with their past (history, create, updates, delete) through the CloudFormation simulator;
+    /// a stack parameter may name the scenario's resources: <c>{subnet:NAME}</c>, <c>{securityGroup:NAME}</c>,
+    /// <c>{targetGroup:NAME}</c>, <c>{vpc}</c>.
+    /// </summary>
+    private async Task CreateStacksAsync(ScenarioDefinition scenario, string region, Dictionary<string, string> subnets, Dictionary<string, string> groups,
+        Dictionary<string, string> targetGroups, CancellationToken cancellationToken)
+    {
+        if (scenario.Stacks.All(s => s.Template is null))
+        {
+            return;
+        }
+
+        var vpc = await _moto.Ec2Async("DescribeVpcs", [new("Filter.1.Name", "cidr"), new("Filter.1.Value.1", scenario.VpcCidr)], region, cancellationToken).ConfigureAwait(false);
+        var names = new Dictionary<string, string>(StringComparer.Ordinal) { ["vpc"] = vpc.Find("vpcId")?.Value ?? "" };
+        foreach (var (kind, ids) in new[] { ("subnet", subnets), ("securityGroup", groups), ("targetGroup", targetGroups) })
+        {
+            foreach (var (name, id) in ids)
+            {
+                names[$"{kind}:{name}"] = id;
+            }
+        }
+
+        string Expand(string value) => System.Text.RegularExpressions.Regex.Replace(value, @"\{(?<name>[A-Za-z]+(:[^}]+)?)\}", match =>
+            names.TryGetValue(match.Groups["name"].Value, out var id)
+                ? id
+                : throw new ScenarioException($"{scenario.Name}.yaml: a stack parameter names '{match.Value}', which is not a subnet, security group or target group of the scenario (or {{vpc}})."));
+
+        _world.InvalidateConfiguration(region);
+        await _world.TickAsync(cancellationToken).ConfigureAwait(false);
+        var cloudFormation = _world.Simulator<CloudFormationSimulator>();
+        foreach (var stack in scenario.Stacks.Where(s => s.Template is not null))
+        {
+            await cloudFormation.ReplayAsync(stack, region, Expand, cancellationToken).ConfigureAwait(false);
         }
     }
 

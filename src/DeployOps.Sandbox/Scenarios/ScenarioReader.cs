@@ -29,7 +29,7 @@ public static partial class ScenarioReader
         }
 
         var root = ReadWithExtends(name, directory, []);
-        return Bind(name, root);
+        return Bind(name, root, directory);
     }
 
     [GeneratedRegex("^[a-z0-9][a-z0-9-]*$")]
@@ -62,10 +62,10 @@ public static partial class ScenarioReader
         return ScenarioNode.Merge(parent, node.Without("extends"));
     }
 
-    private static ScenarioDefinition Bind(string name, ScenarioNode root)
+    private static ScenarioDefinition Bind(string name, ScenarioNode root, string directory)
     {
         root.AllowOnly("description", "region", "applications", "network", "securityGroups", "targetGroups", "loadBalancers",
-            "logGroups", "taskDefinitions", "clusters", "timings", "slack", "motoStacks");
+            "logGroups", "taskDefinitions", "clusters", "timings", "stacks", "databases", "lightsail", "slack");
         var subnets = ReadSubnets(root["network"]);
         var securityGroups = root["securityGroups"]?.AsMap().Select(e => ReadSecurityGroup(e.Key, e.Value)).ToList() ?? [];
         var targetGroups = root["targetGroups"]?.AsMap().Select(e => ReadTargetGroup(e.Key, e.Value)).ToList() ?? [];
@@ -78,6 +78,11 @@ public static partial class ScenarioReader
             Applications = (root["applications"]?.AsMap() ?? []).ToDictionary(e => e.Key, e => ReadApplication(e.Key, e.Value)),
             VpcCidr = root["network"]?["vpcCidr"] is { } cidr ? ReadCidr(cidr) : "10.0.0.0/16",
             Subnets = subnets,
+            InternetGateway = root["network"]?["internetGateway"]?.AsString("the name of the VPC's internet gateway"),
+            NatGateways = ReadNatGateways(root["network"]?["natGateways"]),
+            RouteTables = ReadRouteTables(root["network"]?["routeTables"]),
+            VpcEndpoints = ReadVpcEndpoints(root["network"]?["vpcEndpoints"], root["region"]?.AsString() ?? "us-east-1"),
+            NetworkAcls = ReadNetworkAcls(root["network"]?["networkAcls"]),
             SecurityGroups = securityGroups,
             TargetGroups = targetGroups,
             LoadBalancers = root["loadBalancers"]?.AsMap().Select(e => ReadLoadBalancer(e.Key, e.Value)).ToList() ?? [],
@@ -85,9 +90,12 @@ public static partial class ScenarioReader
             TaskDefinitions = taskDefinitions,
             Services = (root["clusters"]?.AsMap() ?? []).SelectMany(c => ReadCluster(c.Key, c.Value)).ToList(),
             Timings = ReadTimings(root["timings"]),
+            Templates = ReadTemplates(directory),
+            Stacks = root["stacks"]?.AsMap().Select(e => ReadStack(e.Key, e.Value)).ToList() ?? [],
+            Databases = (root["databases"]?.AsMap() ?? []).ToDictionary(e => e.Key, e => ReadDatabase(e.Key, e.Value)),
             Slack = ReadSlack(root["slack"]),
-            MotoStacks = (root["motoStacks"]?.AsMap("a mapping of stack names to their state") ?? []).Select(e => ReadMotoStack(e.Key, e.Value)).ToList(),
         };
+        scenario = scenario with { Lightsail = LightsailScenarioReader.Read(root["lightsail"], scenario.Applications) };
         CheckReferences(scenario, root);
         return scenario;
     }
@@ -99,46 +107,112 @@ public static partial class ScenarioReader
             return [];
         }
 
-        network.AllowOnly("vpcCidr", "subnets");
+        network.AllowOnly("vpcCidr", "subnets", "internetGateway", "natGateways", "routeTables", "vpcEndpoints", "networkAcls");
         return (network["subnets"]?.AsMap() ?? []).Select(e =>
         {
-            e.Value.AllowOnly("cidr", "availabilityZone");
-            return new SubnetDefinition(e.Key, ReadCidr(Required(e.Value, "cidr")), Required(e.Value, "availabilityZone").AsString("an availability zone such as us-east-1a"));
+            e.Value.AllowOnly("cidr", "availabilityZone", "usedIpAddresses");
+            return new SubnetDefinition(e.Key, ReadCidr(Required(e.Value, "cidr")), Required(e.Value, "availabilityZone").AsString("an availability zone such as us-east-1a"),
+                e.Value["usedIpAddresses"]?.AsInt(0, 65531) ?? 0);
         }).ToList();
+    }
+
+    private static List<NatGatewayDefinition> ReadNatGateways(ScenarioNode? node) =>
+        (node?.AsMap("a mapping of NAT gateway names to their settings") ?? []).Select(e =>
+        {
+            e.Value.AllowOnly("subnet");
+            return new NatGatewayDefinition(e.Key, Required(e.Value, "subnet").AsString("the name of the subnet the NAT gateway is in"));
+        }).ToList();
+
+    private static List<RouteTableDefinition> ReadRouteTables(ScenarioNode? node) =>
+        (node?.AsMap("a mapping of route table names to their subnets and routes") ?? []).Select(e =>
+        {
+            e.Value.AllowOnly("subnets", "routes");
+            var routes = (e.Value["routes"]?.AsList("a list of routes") ?? []).Select(route =>
+            {
+                route.AllowOnly("destination", "internetGateway", "natGateway");
+                var internetGateway = route["internetGateway"]?.AsString("the name of the VPC's internet gateway");
+                var natGateway = route["natGateway"]?.AsString("the name of a NAT gateway in this scenario");
+                if ((internetGateway is null) == (natGateway is null))
+                {
+                    throw route.Expected("exactly one of internetGateway or natGateway");
+                }
+
+                return new RouteDefinition(ReadCidr(Required(route, "destination")), internetGateway, natGateway);
+            }).ToList();
+            return new RouteTableDefinition(e.Key, Names(e.Value["subnets"], "subnet"), routes);
+        }).ToList();
+
+    private static List<VpcEndpointDefinition> ReadVpcEndpoints(ScenarioNode? node, string region) =>
+        (node?.AsMap("a mapping of VPC endpoint names to their settings") ?? []).Select(e =>
+        {
+            e.Value.AllowOnly("service", "type", "subnets", "securityGroups", "routeTables");
+            var service = Required(e.Value, "service").AsString("an AWS service such as logs, ecr.api, s3 or com.amazonaws.us-east-1.logs");
+            var type = e.Value["type"]?.AsEnum(("Interface", "Interface"), ("Gateway", "Gateway")) ?? (service is "s3" or "dynamodb" ? "Gateway" : "Interface");
+            return new VpcEndpointDefinition(e.Key, service.StartsWith("com.amazonaws.", StringComparison.Ordinal) ? service : $"com.amazonaws.{region}.{service}", type,
+                Names(e.Value["subnets"], "subnet"), Names(e.Value["securityGroups"], "security group"), Names(e.Value["routeTables"], "route table"));
+        }).ToList();
+
+    private static List<NetworkAclDefinition> ReadNetworkAcls(ScenarioNode? node) =>
+        (node?.AsMap("a mapping of network ACL names to their subnets and entries") ?? []).Select(e =>
+        {
+            e.Value.AllowOnly("subnets", "entries");
+            var entries = (e.Value["entries"]?.AsList("a list of network ACL entries") ?? []).Select(entry =>
+            {
+                entry.AllowOnly("rule", "direction", "protocol", "port", "fromPort", "toPort", "cidr", "action");
+                var protocol = entry["protocol"]?.AsEnum(("tcp", "tcp"), ("udp", "udp"), ("all", "-1"), ("-1", "-1")) ?? "tcp";
+                var (from, to) = ReadPorts(entry, protocol);
+                return new NetworkAclEntryDefinition(
+                    Required(entry, "rule").AsInt(1, 32766),
+                    Required(entry, "direction").AsEnum(("egress", true), ("ingress", false)),
+                    protocol,
+                    from,
+                    to,
+                    ReadCidr(Required(entry, "cidr")),
+                    Required(entry, "action").AsEnum(("allow", true), ("deny", false)));
+            }).ToList();
+            return new NetworkAclDefinition(e.Key, Names(e.Value["subnets"], "subnet"), entries);
+        }).ToList();
+
+    /// <summary>A rule's ports: <c>port</c>, or <c>fromPort</c> and <c>toPort</c>; -1 for every port of protocol -1.</summary>
+    private static (int From, int To) ReadPorts(ScenarioNode rule, string protocol)
+    {
+        if (rule["port"] is { } port)
+        {
+            var value = port.AsInt(0, 65535);
+            return (value, value);
+        }
+
+        if (protocol == "-1")
+        {
+            return (-1, -1);
+        }
+
+        var from = Required(rule, "fromPort").AsInt(0, 65535);
+        return (from, Required(rule, "toPort").AsInt(from, 65535));
     }
 
     private static SecurityGroupDefinition ReadSecurityGroup(string name, ScenarioNode node)
     {
-        node.AllowOnly("description", "ingress");
-        var rules = (node["ingress"]?.AsList() ?? []).Select(rule =>
+        node.AllowOnly("description", "ingress", "egress");
+        var ingress = (node["ingress"]?.AsList() ?? []).Select(rule => ReadRule(rule, "sourceGroup")).ToList();
+        var egress = node["egress"]?.AsList().Select(rule => ReadRule(rule, "destinationGroup")).ToList();
+        return new SecurityGroupDefinition(name, node["description"]?.AsString() ?? name, ingress, egress);
+    }
+
+    /// <summary>One security group rule: its protocol and ports, and a CIDR block or the peer group named by <paramref name="groupKey"/>.</summary>
+    private static IngressRuleDefinition ReadRule(ScenarioNode rule, string groupKey)
+    {
+        rule.AllowOnly("protocol", "port", "fromPort", "toPort", "cidr", groupKey);
+        var protocol = rule["protocol"]?.AsEnum(("tcp", "tcp"), ("udp", "udp"), ("all", "-1"), ("-1", "-1")) ?? "tcp";
+        var (from, to) = ReadPorts(rule, protocol);
+        var cidr = rule["cidr"] is { } c ? ReadCidr(c) : null;
+        var peer = rule[groupKey]?.AsString("the name of a security group in this scenario");
+        if ((cidr is null) == (peer is null))
         {
-            rule.AllowOnly("protocol", "port", "fromPort", "toPort", "cidr", "sourceGroup");
-            var protocol = rule["protocol"]?.AsEnum(("tcp", "tcp"), ("udp", "udp"), ("all", "-1"), ("-1", "-1")) ?? "tcp";
-            int from, to;
-            if (rule["port"] is { } port)
-            {
-                from = to = port.AsInt(0, 65535);
-            }
-            else if (protocol == "-1")
-            {
-                from = to = -1;
-            }
-            else
-            {
-                from = Required(rule, "fromPort").AsInt(0, 65535);
-                to = Required(rule, "toPort").AsInt(from, 65535);
-            }
+            throw rule.Expected($"exactly one of cidr or {groupKey}");
+        }
 
-            var cidr = rule["cidr"] is { } c ? ReadCidr(c) : null;
-            var source = rule["sourceGroup"]?.AsString("the name of a security group in this scenario");
-            if ((cidr is null) == (source is null))
-            {
-                throw rule.Expected("exactly one of cidr or sourceGroup");
-            }
-
-            return new IngressRuleDefinition(protocol, from, to, cidr, source);
-        }).ToList();
-        return new SecurityGroupDefinition(name, node["description"]?.AsString() ?? name, rules);
+        return new IngressRuleDefinition(protocol, from, to, cidr, peer);
     }
 
     private static TargetGroupDefinition ReadTargetGroup(string name, ScenarioNode node)
@@ -252,7 +326,7 @@ public static partial class ScenarioReader
     }
 
     /// <summary>Name/value pairs laid over a template's: a null value removes the name.</summary>
-    private static Dictionary<string, string> MergeStrings(IReadOnlyDictionary<string, string>? template, ScenarioNode? node)
+    internal static Dictionary<string, string> MergeStrings(IReadOnlyDictionary<string, string>? template, ScenarioNode? node)
     {
         var result = template?.ToDictionary(e => e.Key, e => e.Value) ?? new Dictionary<string, string>();
         foreach (var (key, value) in node?.AsMapWithRemovals("a mapping of names to values") ?? [])
@@ -412,22 +486,6 @@ public static partial class ScenarioReader
                 : new SlackWindow(from, to, 429, window["retryAfterSeconds"]?.AsInt(1, 3600) ?? 30);
         }).ToList() ?? [];
 
-    private static MotoStackDefinition ReadMotoStack(string name, ScenarioNode node)
-    {
-        node.AllowOnly("state", "gates", "openEverySeconds");
-        var state = Required(node, "state").AsEnum(("complete", MotoStackState.Complete), ("deleted", MotoStackState.Deleted), ("inProgress", MotoStackState.InProgress));
-        foreach (var key in new[] { "gates", "openEverySeconds" })
-        {
-            if (node[key] is { } held && state != MotoStackState.InProgress)
-            {
-                throw held.Expected($"no {key}: only a stack in state inProgress is held by gates");
-            }
-        }
-
-        return new MotoStackDefinition(name, state, state == MotoStackState.InProgress ? node["gates"]?.AsInt(1, 50) ?? 1 : 0,
-            node["openEverySeconds"]?.AsDouble(1, 86400));
-    }
-
     /// <summary>Every name a resource uses must be defined in the scenario; the error points at the use.</summary>
     private static void CheckReferences(ScenarioDefinition scenario, ScenarioNode root)
     {
@@ -447,8 +505,10 @@ public static partial class ScenarioReader
 
         foreach (var group in scenario.SecurityGroups)
         {
-            Check(root["securityGroups"]?[group.Name], group.Ingress.Where(r => r.SourceGroup is not null).Select(r => r.SourceGroup!), groups, "security group");
+            Check(root["securityGroups"]?[group.Name], group.Ingress.Concat(group.Egress ?? []).Where(r => r.SourceGroup is not null).Select(r => r.SourceGroup!), groups, "security group");
         }
+
+        CheckNetworkReferences(scenario, root, subnets, groups, Check);
 
         var deletedAfterLoad = scenario.TargetGroups.Where(t => t.DeleteAfterLoad).Select(t => t.Name).ToHashSet();
         foreach (var lb in scenario.LoadBalancers)
@@ -474,16 +534,53 @@ public static partial class ScenarioReader
             Check(node?["taskDefinition"], [service.TaskDefinition], taskDefinitions, "task definition revision");
             Check(node?["previousTaskDefinition"], service.PreviousTaskDefinition is null ? [] : [service.PreviousTaskDefinition], taskDefinitions, "task definition revision");
         }
+
+        CheckStacks(scenario, root);
     }
 
-    private static ScenarioNode Required(ScenarioNode node, string key) =>
+    /// <summary>The names the routing of the VPC uses: subnets, the internet gateway, NAT gateways, route tables, security groups.</summary>
+    private static void CheckNetworkReferences(ScenarioDefinition scenario, ScenarioNode root, HashSet<string> subnets, HashSet<string> groups,
+        Action<ScenarioNode?, IEnumerable<string>, HashSet<string>, string> check)
+    {
+        var network = root["network"];
+        var gateways = scenario.InternetGateway is null ? new HashSet<string>() : [scenario.InternetGateway];
+        var natGateways = scenario.NatGateways.Select(n => n.Name).ToHashSet();
+        var routeTables = scenario.RouteTables.Select(r => r.Name).ToHashSet();
+        foreach (var nat in scenario.NatGateways)
+        {
+            check(network?["natGateways"]?[nat.Name]?["subnet"], [nat.Subnet], subnets, "subnet");
+        }
+
+        foreach (var table in scenario.RouteTables)
+        {
+            var node = network?["routeTables"]?[table.Name];
+            check(node?["subnets"], table.Subnets, subnets, "subnet");
+            check(node?["routes"], table.Routes.Where(r => r.InternetGateway is not null).Select(r => r.InternetGateway!), gateways, "internet gateway");
+            check(node?["routes"], table.Routes.Where(r => r.NatGateway is not null).Select(r => r.NatGateway!), natGateways, "NAT gateway");
+        }
+
+        foreach (var endpoint in scenario.VpcEndpoints)
+        {
+            var node = network?["vpcEndpoints"]?[endpoint.Name];
+            check(node?["subnets"], endpoint.Subnets, subnets, "subnet");
+            check(node?["securityGroups"], endpoint.SecurityGroups, groups, "security group");
+            check(node?["routeTables"], endpoint.RouteTables, routeTables, "route table");
+        }
+
+        foreach (var acl in scenario.NetworkAcls)
+        {
+            check(network?["networkAcls"]?[acl.Name]?["subnets"], acl.Subnets, subnets, "subnet");
+        }
+    }
+
+    internal static ScenarioNode Required(ScenarioNode node, string key) =>
         node[key] is { IsNull: false } value ? value : throw ScenarioException.At(node.Position, $"{node.Path}: expected a value for '{key}'.");
 
     private static List<string> Names(ScenarioNode? node, string kind) =>
         node?.AsList($"a list of {kind} names").Select(n => n.AsString($"a {kind} name")).ToList() ?? [];
 
     /// <summary>A list of lines, or a single line written as plain text.</summary>
-    private static List<string> Lines(ScenarioNode? node) =>
+    internal static List<string> Lines(ScenarioNode? node) =>
         node?.Scalar is { } single ? [single] : node?.AsList("a list of lines").Select(n => n.AsString()).ToList() ?? [];
 
     private static string ReadCidr(ScenarioNode node)
@@ -499,7 +596,7 @@ public static partial class ScenarioReader
         return text;
     }
 
-    private static string ReadPath(ScenarioNode node, string? text = null)
+    internal static string ReadPath(ScenarioNode node, string? text = null)
     {
         var path = text ?? node.AsString("a URL path starting with /");
         if (!path.StartsWith('/'))
@@ -510,7 +607,7 @@ public static partial class ScenarioReader
         return path;
     }
 
-    private static string ReadMatcher(ScenarioNode node)
+    internal static string ReadMatcher(ScenarioNode node)
     {
         var matcher = node.AsString("HTTP codes such as 200, 200,302 or 200-299");
         if (!MatcherPattern().IsMatch(matcher))

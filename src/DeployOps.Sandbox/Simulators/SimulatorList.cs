@@ -1,8 +1,10 @@
 using System.Collections.Generic;
 using DeployOps.Sandbox.Simulators.AlbListeners;
+using DeployOps.Sandbox.Simulators.CloudFormation;
 using DeployOps.Sandbox.Simulators.EcsRuntime;
+using DeployOps.Sandbox.Simulators.Lightsail;
 using DeployOps.Sandbox.Simulators.Logs;
-using DeployOps.Sandbox.Simulators.MotoStacks;
+using DeployOps.Sandbox.Simulators.Rds;
 using DeployOps.Sandbox.Simulators.Slack;
 using DeployOps.Sandbox.Simulators.TargetHealth;
 using DeployOps.Sandbox.World;
@@ -20,14 +22,18 @@ public static class SimulatorList
     {
         var targetHealth = new TargetHealthSimulator(world);
         var logs = new TaskLogsSimulator(world);
+        var ecs = new EcsRuntimeSimulator(world, targetHealth, logs);
+        var rds = new RdsSimulator(world);
         return
         [
-            new EcsRuntimeSimulator(world, targetHealth, logs),
+            new CloudFormationSimulator(world, ecs, rds, logs),
+            ecs,
             targetHealth,
             new AlbListenersSimulator(world, targetHealth),
+            rds,
             logs,
             new SlackSimulator(world),
-            new MotoStacksSimulator(world),
+            new LightsailSimulator(world),
         ];
     }
 }

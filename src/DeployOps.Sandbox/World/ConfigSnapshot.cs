@@ -58,34 +58,36 @@ public sealed record LoadBalancerConfig(string Arn, string Name, string DnsName,
     IReadOnlyList<string> SubnetIds, IReadOnlyList<ListenerConfig> Listeners);
 
 /// <summary>One ingress or egress permission of a security group.</summary>
-public sealed record PermissionConfig(string Protocol, int FromPort, int ToPort, IReadOnlyList<string> Cidrs, IReadOnlyList<string> GroupIds)
+public sealed record PermissionConfig(string Protocol, int FromPort, int ToPort, IReadOnlyList<string> Cidrs, IReadOnlyList<string> GroupIds, IReadOnlyList<string>? PrefixListIds = null)
 {
     public bool CoversTcpPort(int port) =>
         Protocol == "-1" || (Protocol is "tcp" or "6" && (FromPort == -1 || (port >= FromPort && port <= ToPort)));
 }
 
-public sealed record SecurityGroupConfig(string Id, string Name, IReadOnlyList<PermissionConfig> Ingress, IReadOnlyList<PermissionConfig> Egress);
+public sealed record SecurityGroupConfig(string Id, string Name, IReadOnlyList<PermissionConfig> Ingress, IReadOnlyList<PermissionConfig> Egress, string VpcId = "");
 
-public sealed record SubnetConfig(string Id, string Cidr, string AvailabilityZone);
+/// <param name="AvailableIpAddresses">What moto counts free (the world's own task interfaces are not in moto: the ECS runtime counts those).</param>
+public sealed record SubnetConfig(string Id, string Cidr, string AvailabilityZone, string VpcId = "", int? AvailableIpAddresses = null);
 
 /// <summary>
 /// What the world reads from moto about one region's load balancers and network: target groups
-/// with their settings and registered targets, load balancers with listeners, security groups and
-/// subnets. moto is the authority; the world re-reads when a change passes through the sandbox
+/// with their settings and registered targets, load balancers with listeners, security groups,
+/// subnets and the VPCs' routing. moto is the authority; the world re-reads when a change passes through the sandbox
 /// (or every <see cref="MaxAge"/> in case someone changed moto directly).
 /// </summary>
 public sealed class ConfigSnapshot
 {
     public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(30);
 
-    public static readonly ConfigSnapshot Empty = new([], [], [], [], []);
+    public static readonly ConfigSnapshot Empty = new([], [], [], [], [], RoutingConfig.Empty);
 
     /// <summary>The services (signing names) <see cref="ReadAsync"/> reads: a write to any of them makes a snapshot stale.</summary>
     public static readonly IReadOnlyList<string> SourceServices = ["elasticloadbalancing", "ec2", "logs"];
 
     public ConfigSnapshot(IReadOnlyList<TargetGroupConfig> targetGroups, IReadOnlyList<LoadBalancerConfig> loadBalancers,
-        IReadOnlyList<SecurityGroupConfig> securityGroups, IReadOnlyList<SubnetConfig> subnets, IReadOnlyList<string> logGroups)
+        IReadOnlyList<SecurityGroupConfig> securityGroups, IReadOnlyList<SubnetConfig> subnets, IReadOnlyList<string> logGroups, RoutingConfig routing)
     {
+        Routing = routing;
         LogGroups = logGroups.ToHashSet(StringComparer.Ordinal);
         TargetGroups = targetGroups.ToDictionary(t => t.Arn, StringComparer.Ordinal);
         LoadBalancers = loadBalancers.ToDictionary(l => l.Arn, StringComparer.Ordinal);
@@ -101,6 +103,9 @@ public sealed class ConfigSnapshot
 
     public IReadOnlyDictionary<string, SubnetConfig> Subnets { get; }
 
+    /// <summary>Route tables, gateways, VPC endpoints and network ACLs: whether a task can reach what it needs to start.</summary>
+    public RoutingConfig Routing { get; }
+
     /// <summary>CloudWatch Logs groups that exist (a task whose awslogs group is missing fails to start).</summary>
     public IReadOnlySet<string> LogGroups { get; }
 
@@ -112,6 +117,7 @@ public sealed class ConfigSnapshot
         var securityXml = await moto.Ec2Async("DescribeSecurityGroups", [], region, cancellationToken).ConfigureAwait(false);
         var subnetsXml = await moto.Ec2Async("DescribeSubnets", [], region, cancellationToken).ConfigureAwait(false);
         var logGroups = await ReadLogGroupsAsync(moto, region, cancellationToken).ConfigureAwait(false);
+        var routing = await RoutingConfig.ReadAsync(moto, region, cancellationToken).ConfigureAwait(false);
 
         var targetGroups = await Task.WhenAll(groupsXml.ListBelow("TargetGroups")
             .Select(tg => ReadTargetGroupAsync(moto, tg, region, cancellationToken))).ConfigureAwait(false);
@@ -121,10 +127,11 @@ public sealed class ConfigSnapshot
             g.Text("groupId") ?? "",
             g.Text("groupName") ?? "",
             g.Items("ipPermissions").Select(ReadPermission).ToList(),
-            g.Items("ipPermissionsEgress").Select(ReadPermission).ToList())).ToList();
+            g.Items("ipPermissionsEgress").Select(ReadPermission).ToList(),
+            g.Text("vpcId") ?? "")).ToList();
         var subnets = subnetsXml.ListBelow("subnetSet").Select(s => new SubnetConfig(
-            s.Text("subnetId") ?? "", s.Text("cidrBlock") ?? "", s.Text("availabilityZone") ?? "")).ToList();
-        return new ConfigSnapshot(targetGroups, loadBalancers, securityGroups, subnets, logGroups);
+            s.Text("subnetId") ?? "", s.Text("cidrBlock") ?? "", s.Text("availabilityZone") ?? "", s.Text("vpcId") ?? "", s.Int("availableIpAddressCount"))).ToList();
+        return new ConfigSnapshot(targetGroups, loadBalancers, securityGroups, subnets, logGroups, routing);
     }
 
     private static async Task<List<string>> ReadLogGroupsAsync(MotoClient moto, string region, CancellationToken cancellationToken)
@@ -205,5 +212,6 @@ public sealed class ConfigSnapshot
         permission.Int("fromPort") ?? -1,
         permission.Int("toPort") ?? -1,
         permission.Items("ipRanges").Select(r => r.Text("cidrIp") ?? "").Where(c => c.Length > 0).ToList(),
-        permission.Items("groups").Select(g => g.Text("groupId") ?? "").Where(g => g.Length > 0).ToList());
+        permission.Items("groups").Select(g => g.Text("groupId") ?? "").Where(g => g.Length > 0).ToList(),
+        permission.Items("prefixListIds").Select(p => p.Text("prefixListId") ?? "").Where(p => p.Length > 0).ToList());
 }

@@ -41,6 +41,10 @@ public static class Reachability
         AnyPermits(snapshot, destination.SecurityGroupIds, g => g.Ingress, source, port) &&
         AnyPermits(snapshot, source.SecurityGroupIds, g => g.Egress, destination, port);
 
+    /// <summary>Whether the security groups <paramref name="groupIds"/> let TCP traffic on <paramref name="port"/> out to <paramref name="destination"/>.</summary>
+    public static bool AllowsOut(ConfigSnapshot snapshot, IReadOnlyList<string> groupIds, NetworkEndpoint destination, int port) =>
+        AnyPermits(snapshot, groupIds, g => g.Egress, destination, port);
+
     private static bool AnyPermits(ConfigSnapshot snapshot, IReadOnlyList<string> groupIds, Func<SecurityGroupConfig, IReadOnlyList<PermissionConfig>> rules,
         NetworkEndpoint peer, int port)
     {

@@ -1,13 +1,17 @@
 using System;
 using System.Management.Automation;
+using DeployOps.Aws.Configuration;
 using DeployOps.Commands.Completion;
 using DeployOps.Deployments;
+using DeployOps.Storage;
+using DeployOps.Verification;
 
 namespace DeployOps.Commands;
 
 /// <summary>
 /// Wait-EcsDeployment: waits until a service's deployment is COMPLETED with every task running and its targets
-/// healthy, and fails fast when the rollout fails, rolls back or its tasks keep stopping (runbook 000 step 4).
+/// healthy, and fails fast when the rollout fails, rolls back or its tasks keep stopping (runbook 000 step 4). A completed
+/// rollout is recorded as verified in the deployment journal (unless -NoJournal), which Invoke-EcsRollback -ToLastVerified reads.
 /// </summary>
 [Cmdlet(VerbsLifecycle.Wait, "EcsDeployment")]
 [OutputType(typeof(DeploymentWaitResult))]
@@ -43,6 +47,15 @@ public sealed class WaitEcsDeploymentCommand : DeployOpsAwsCmdlet
     [ValidateRange(1, 300)]
     public int PollInterval { get; set; } = 5;
 
+    /// <summary>-RegistryPath: the folder of the deployment journal; by default $env:DEPLOYOPS_REGISTRY, or ./.deployment-registry.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? RegistryPath { get; set; }
+
+    /// <summary>-NoJournal: do not record a completed rollout as verified in the deployment journal.</summary>
+    [Parameter]
+    public SwitchParameter NoJournal { get; set; }
+
     /// <summary>Waits for the service and writes how the wait ended (plus an error when the deployment did not complete).</summary>
     protected override void ProcessRecord()
     {
@@ -54,7 +67,11 @@ public sealed class WaitEcsDeploymentCommand : DeployOpsAwsCmdlet
             Timeout = TimeSpan.FromSeconds(Timeout),
             PollInterval = TimeSpan.FromSeconds(PollInterval),
         };
-        var waiter = new DeploymentWaiter(Facts);
+        var recorder = NoJournal
+            ? null
+            : new VerificationRecorder(new DeploymentJournal(DeploymentStore.Locate(RegistryPath is null ? null : FileSystemPath(RegistryPath, nameof(RegistryPath)), null,
+                ProcessAwsEnvironment.Instance, CurrentDirectory)), "Wait-EcsDeployment");
+        var waiter = new DeploymentWaiter(Facts, recorder);
         if (TryRunEngine(token => waiter.WaitAsync(request, token), Service, out var result))
         {
             WriteOutcomes(result.Outcomes());

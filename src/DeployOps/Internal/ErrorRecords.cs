@@ -41,6 +41,7 @@ internal static class ErrorRecords
         DeployOpsErrorKind.Defect => ErrorCategory.NotSpecified,
         DeployOpsErrorKind.Conflict => ErrorCategory.ResourceBusy,
         DeployOpsErrorKind.AlreadyExists => ErrorCategory.ResourceExists,
+        DeployOpsErrorKind.InvalidState => ErrorCategory.InvalidOperation,
         _ => ErrorCategory.NotSpecified,
     };
 }

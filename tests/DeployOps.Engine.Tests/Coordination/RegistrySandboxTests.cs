@@ -61,8 +61,8 @@ public sealed class RegistrySandboxTests : IClassFixture<SandboxFixture>, IDispo
         var registry = Registry(Lightwave.RegistryStale.RegistryJson);
         var coordinator = new DeploymentCoordinator(new AwsFacts(session, NullOperationObserver.Instance));
 
-        var release = await _sandbox.PostControlAsync("_sandbox/motoStacks/release",
-            $$"""{"stack": "{{Lightwave.RegistryStale.InProgressStack}}", "gate": "{{Lightwave.RegistryStale.Gate}}"}""");
+        var release = await _sandbox.PostControlAsync("_sandbox/stacks/release",
+            $$"""{"stack": "{{Lightwave.RegistryStale.InProgressStack}}", "resource": "{{Lightwave.RegistryStale.Gate}}"}""");
         Assert.True(release.IsSuccessStatusCode, await release.Content.ReadAsStringAsync());
 
         var record = await Eventually.WaitForAsync(async () =>

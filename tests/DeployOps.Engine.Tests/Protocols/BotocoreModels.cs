@@ -50,6 +50,18 @@ internal static class BotocoreModels
     public static JsonElement? Paginator(string serviceId, string operation) =>
         Load(serviceId, "paginators-1").GetProperty("pagination").TryGetProperty(operation, out var entry) ? entry : null;
 
+    /// <summary>The member names of an operation's input and output shapes (empty when it has none).</summary>
+    public static (IReadOnlyList<string> Input, IReadOnlyList<string> Output) OperationMembers(string serviceId, string operation)
+    {
+        var model = Load(serviceId, "service-2");
+        var definition = model.GetProperty("operations").GetProperty(operation);
+        IReadOnlyList<string> Members(string direction) =>
+            definition.TryGetProperty(direction, out var shape)
+                ? model.GetProperty("shapes").GetProperty(shape.GetProperty("shape").GetString()!).GetProperty("members").EnumerateObject().Select(m => m.Name).ToList()
+                : new List<string>();
+        return (Members("input"), Members("output"));
+    }
+
     private static JsonElement Load(string serviceId, string file)
     {
         var (name, version) = ByServiceId[serviceId];

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Xml.Linq;
 using DeployOps.Aws.Protocols;
 
@@ -85,11 +86,162 @@ public sealed record Ec2Subnet(
     int? AvailableIpAddressCount,
     string? State)
 {
+    /// <summary><c>mapPublicIpOnLaunch</c>.</summary>
+    public bool MapPublicIpOnLaunch { get; init; }
+
+    /// <summary>The <c>Name</c> tag, when there is one.</summary>
+    public string? Name { get; init; }
+
     internal static Ec2Subnet Read(XElement e) => new(
         e.Text("subnetId") ?? string.Empty,
         e.Text("vpcId"),
         e.Text("cidrBlock"),
         e.Text("availabilityZone"),
         e.Int("availableIpAddressCount"),
+        e.Text("state"))
+    {
+        MapPublicIpOnLaunch = e.Bool("mapPublicIpOnLaunch") ?? false,
+        Name = Ec2Tags.Name(e),
+    };
+}
+
+/// <summary>A route table (<c>RouteTable</c>): the subnets associated with it (or that it is its VPC's main table) and its routes.</summary>
+public sealed record Ec2RouteTable
+{
+    /// <summary><c>routeTableId</c>.</summary>
+    public string Id { get; init; } = string.Empty;
+
+    /// <summary><c>vpcId</c>.</summary>
+    public string? VpcId { get; init; }
+
+    /// <summary>True when an association says <c>main</c>: subnets associated with no table use this one.</summary>
+    public bool IsMain { get; init; }
+
+    /// <summary><c>associationSet[].subnetId</c>: the subnets explicitly associated.</summary>
+    public IReadOnlyList<string> SubnetIds { get; init; } = Array.Empty<string>();
+
+    /// <summary><c>routeSet</c>.</summary>
+    public IReadOnlyList<Ec2Route> Routes { get; init; } = Array.Empty<Ec2Route>();
+
+    /// <summary>The <c>Name</c> tag, when there is one.</summary>
+    public string? Name { get; init; }
+
+    internal static Ec2RouteTable Read(XElement e) => new()
+    {
+        Id = e.Text("routeTableId") ?? string.Empty,
+        VpcId = e.Text("vpcId"),
+        IsMain = e.Items("associationSet").Any(a => a.Bool("main") == true),
+        SubnetIds = e.Items("associationSet").Select(a => a.Text("subnetId")).Where(id => id is not null).Select(id => id!).ToList(),
+        Routes = e.List("routeSet", Ec2Route.Read),
+        Name = Ec2Tags.Name(e),
+    };
+}
+
+/// <summary>A route (<c>Route</c>): a destination (a CIDR block or a prefix list) and its target.</summary>
+public sealed record Ec2Route(string? DestinationCidrBlock, string? DestinationPrefixListId, string? GatewayId, string? NatGatewayId, string? State)
+{
+    /// <summary>The target, whatever its kind: <c>local</c>, igw-..., nat-..., vpce-... (null for targets DeployOps does not read).</summary>
+    public string? Target => NatGatewayId ?? GatewayId;
+
+    internal static Ec2Route Read(XElement e) => new(
+        e.Text("destinationCidrBlock"),
+        e.Text("destinationPrefixListId"),
+        e.Text("gatewayId"),
+        e.Text("natGatewayId"),
         e.Text("state"));
+}
+
+/// <summary>A NAT gateway (<c>NatGateway</c>).</summary>
+public sealed record Ec2NatGateway(string Id, string? VpcId, string? SubnetId, string? State, string? ConnectivityType)
+{
+    internal static Ec2NatGateway Read(XElement e) => new(
+        e.Text("natGatewayId") ?? string.Empty,
+        e.Text("vpcId"),
+        e.Text("subnetId"),
+        e.Text("state"),
+        e.Text("connectivityType"));
+}
+
+/// <summary>An internet gateway (<c>InternetGateway</c>) and the VPCs it is attached to.</summary>
+public sealed record Ec2InternetGateway(string Id, IReadOnlyList<string> AttachedVpcIds)
+{
+    internal static Ec2InternetGateway Read(XElement e) => new(
+        e.Text("internetGatewayId") ?? string.Empty,
+        e.Items("attachmentSet").Select(a => a.Text("vpcId")).Where(id => id is not null).Select(id => id!).ToList());
+}
+
+/// <summary>A VPC endpoint (<c>VpcEndpoint</c>): Interface endpoints sit in subnets with security groups, Gateway ones in route tables.</summary>
+public sealed record Ec2VpcEndpoint
+{
+    /// <summary><c>vpcEndpointId</c>.</summary>
+    public string Id { get; init; } = string.Empty;
+
+    /// <summary><c>vpcEndpointType</c>: Interface, Gateway or GatewayLoadBalancer.</summary>
+    public string? Type { get; init; }
+
+    /// <summary><c>vpcId</c>.</summary>
+    public string? VpcId { get; init; }
+
+    /// <summary><c>serviceName</c>, e.g. com.amazonaws.us-east-1.logs.</summary>
+    public string ServiceName { get; init; } = string.Empty;
+
+    /// <summary><c>state</c>, e.g. available.</summary>
+    public string? State { get; init; }
+
+    /// <summary><c>subnetIdSet</c>.</summary>
+    public IReadOnlyList<string> SubnetIds { get; init; } = Array.Empty<string>();
+
+    /// <summary><c>groupSet[].groupId</c>.</summary>
+    public IReadOnlyList<string> SecurityGroupIds { get; init; } = Array.Empty<string>();
+
+    /// <summary><c>routeTableIdSet</c>.</summary>
+    public IReadOnlyList<string> RouteTableIds { get; init; } = Array.Empty<string>();
+
+    /// <summary><c>privateDnsEnabled</c>: the service's own name resolves to the endpoint inside the VPC.</summary>
+    public bool PrivateDnsEnabled { get; init; }
+
+    internal static Ec2VpcEndpoint Read(XElement e) => new()
+    {
+        Id = e.Text("vpcEndpointId") ?? string.Empty,
+        Type = e.Text("vpcEndpointType"),
+        VpcId = e.Text("vpcId"),
+        ServiceName = e.Text("serviceName") ?? string.Empty,
+        State = e.Text("state"),
+        SubnetIds = e.Strings("subnetIdSet"),
+        SecurityGroupIds = e.List("groupSet", g => g.Text("groupId") ?? string.Empty),
+        RouteTableIds = e.Strings("routeTableIdSet"),
+        PrivateDnsEnabled = e.Bool("privateDnsEnabled") ?? false,
+    };
+}
+
+/// <summary>A network ACL (<c>NetworkAcl</c>): its entries and the subnets associated with it.</summary>
+public sealed record Ec2NetworkAcl(string Id, string? VpcId, bool IsDefault, IReadOnlyList<string> SubnetIds, IReadOnlyList<Ec2NetworkAclEntry> Entries)
+{
+    internal static Ec2NetworkAcl Read(XElement e) => new(
+        e.Text("networkAclId") ?? string.Empty,
+        e.Text("vpcId"),
+        e.Bool("default") ?? false,
+        e.Items("associationSet").Select(a => a.Text("subnetId")).Where(id => id is not null).Select(id => id!).ToList(),
+        e.List("entrySet", Ec2NetworkAclEntry.Read));
+}
+
+/// <summary>A network ACL entry (<c>NetworkAclEntry</c>). <see cref="Protocol"/> is a number (6 for TCP) or -1 for all; ports are null for all ports.</summary>
+public sealed record Ec2NetworkAclEntry(int RuleNumber, bool Egress, string Protocol, int? FromPort, int? ToPort, string? CidrBlock, bool Allow)
+{
+    internal static Ec2NetworkAclEntry Read(XElement e) => new(
+        e.Int("ruleNumber") ?? 32767,
+        e.Bool("egress") ?? false,
+        e.Text("protocol") ?? "-1",
+        e.Child("portRange")?.Int("from"),
+        e.Child("portRange")?.Int("to"),
+        e.Text("cidrBlock"),
+        e.Text("ruleAction") == "allow");
+}
+
+/// <summary>EC2 tags.</summary>
+internal static class Ec2Tags
+{
+    /// <summary>The value of the <c>Name</c> tag (<c>tagSet</c>), or null.</summary>
+    public static string? Name(XElement resource) =>
+        resource.Items("tagSet").FirstOrDefault(tag => tag.Text("key") == "Name")?.Text("value");
 }

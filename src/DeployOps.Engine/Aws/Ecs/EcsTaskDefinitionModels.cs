@@ -32,8 +32,12 @@ public sealed record EcsTaskDefinition
     /// <summary><c>containerDefinitions</c>.</summary>
     public IReadOnlyList<EcsContainerDefinition> ContainerDefinitions { get; init; } = Array.Empty<EcsContainerDefinition>();
 
+    /// <summary><c>registeredAt</c>.</summary>
+    public DateTimeOffset? RegisteredAt { get; init; }
+
     internal static EcsTaskDefinition Read(JsonElement e) => new()
     {
+        RegisteredAt = e.EpochSeconds("registeredAt"),
         Arn = e.String("taskDefinitionArn") ?? string.Empty,
         Family = e.String("family") ?? string.Empty,
         Revision = e.Int("revision") ?? 0,
@@ -75,8 +79,12 @@ public sealed record EcsContainerDefinition
     /// <summary><c>logConfiguration</c>, or null when the container does not set one.</summary>
     public EcsLogConfiguration? LogConfiguration { get; init; }
 
+    /// <summary><c>healthCheck</c>: the container's own health check, or null when it has none.</summary>
+    public EcsContainerHealthCheck? HealthCheck { get; init; }
+
     internal static EcsContainerDefinition Read(JsonElement e) => new()
     {
+        HealthCheck = e.Member("healthCheck") is { } check ? EcsContainerHealthCheck.Read(check) : null,
         Name = e.String("name") ?? string.Empty,
         Image = e.String("image"),
         Essential = e.Bool("essential") ?? true,
@@ -87,6 +95,13 @@ public sealed record EcsContainerDefinition
         Secrets = e.List("secrets", EcsSecret.Read),
         LogConfiguration = e.Member("logConfiguration") is { } log ? EcsLogConfiguration.Read(log) : null,
     };
+}
+
+/// <summary>A container health check (<c>HealthCheck</c>): the command and its timing in seconds (ECS's defaults apply to what is unset).</summary>
+public sealed record EcsContainerHealthCheck(IReadOnlyList<string> Command, int? IntervalSeconds, int? TimeoutSeconds, int? Retries, int? StartPeriodSeconds)
+{
+    internal static EcsContainerHealthCheck Read(JsonElement e) =>
+        new(e.Strings("command"), e.Int("interval"), e.Int("timeout"), e.Int("retries"), e.Int("startPeriod"));
 }
 
 /// <summary>A port mapping (<c>PortMapping</c>).</summary>

@@ -29,11 +29,25 @@ public static class AwsPager
     /// Fetches pages of <paramref name="request"/> until the service gives no next token or <paramref name="limits"/>
     /// is reached. <paramref name="fetchPage"/> sends one request (token and page size set) and reads its page.
     /// </summary>
+    public static Task<AwsPagedList<T>> CollectAsync<T>(
+        AwsPaginator paginator,
+        AwsParameters request,
+        AwsPageLimits limits,
+        Func<AwsParameters, CancellationToken, Task<AwsPage<T>>> fetchPage,
+        CancellationToken cancellationToken) =>
+        CollectAsync(paginator, request, limits, fetchPage, stopAfter: null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="CollectAsync{T}(AwsPaginator, AwsParameters, AwsPageLimits, Func{AwsParameters, CancellationToken, Task{AwsPage{T}}}, CancellationToken)"/>,
+    /// and stops at the first item <paramref name="stopAfter"/> accepts (kept, later ones dropped, <see cref="AwsPagedList{T}.Truncated"/>
+    /// when more pages were left): newest-first lists read back to a known item (stack events since the last one seen).
+    /// </summary>
     public static async Task<AwsPagedList<T>> CollectAsync<T>(
         AwsPaginator paginator,
         AwsParameters request,
         AwsPageLimits limits,
         Func<AwsParameters, CancellationToken, Task<AwsPage<T>>> fetchPage,
+        Func<T, bool>? stopAfter,
         CancellationToken cancellationToken)
     {
         if (limits.MaxItems is < 1 || limits.PageSize is < 1)
@@ -46,8 +60,16 @@ public static class AwsPager
         do
         {
             var page = await fetchPage(PageRequest(paginator, request, limits, token, items.Count), cancellationToken).ConfigureAwait(false);
-            items.AddRange(page.Items);
             token = page.NextToken;
+            foreach (var item in page.Items)
+            {
+                items.Add(item);
+                if (stopAfter?.Invoke(item) == true)
+                {
+                    var stoppedEarly = token is not null || !ReferenceEquals(item, page.Items[page.Items.Count - 1]);
+                    return new AwsPagedList<T>(limits.MaxItems is { } max ? items.Take(max).ToList() : items, stoppedEarly);
+                }
+            }
         }
         while (token is not null && (limits.MaxItems is null || items.Count < limits.MaxItems));
 

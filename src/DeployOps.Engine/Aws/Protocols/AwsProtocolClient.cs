@@ -71,8 +71,9 @@ public abstract class AwsProtocolClient<TDocument> : AwsProtocolClient
 
     /// <summary>
     /// Runs <paramref name="operation"/>'s <see cref="AwsOperation.Paginator"/>: every page of <paramref name="parameters"/>
-    /// (or up to <see cref="AwsPageLimits.MaxItems"/>), reading each entry of the result key (the paginator's first unless
-    /// <paramref name="resultKey"/> names another) with <paramref name="read"/>.
+    /// (or up to <see cref="AwsPageLimits.MaxItems"/>, or to the first item <paramref name="stopAfter"/> accepts), reading
+    /// each entry of the result key (the paginator's first unless <paramref name="resultKey"/> names another) with
+    /// <paramref name="read"/>.
     /// </summary>
     public Task<AwsPagedList<T>> PaginateAsync<T>(
         AwsOperation operation,
@@ -80,7 +81,8 @@ public abstract class AwsProtocolClient<TDocument> : AwsProtocolClient
         Func<TDocument, T> read,
         AwsPageLimits limits = default,
         CancellationToken cancellationToken = default,
-        string? resultKey = null)
+        string? resultKey = null,
+        Func<T, bool>? stopAfter = null)
     {
         var paginator = operation.Paginator
                         ?? throw new ArgumentException($"{Service.ServiceId} {operation.Name} declares no paginator.", nameof(operation));
@@ -90,6 +92,7 @@ public abstract class AwsProtocolClient<TDocument> : AwsProtocolClient
             parameters,
             limits,
             (page, ct) => CallAsync(operation, page, document => ReadPage(document, paginator, key, read, SentToken(page, paginator)), ct),
+            stopAfter,
             cancellationToken);
     }
 

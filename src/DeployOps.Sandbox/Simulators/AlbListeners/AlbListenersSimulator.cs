@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Net;
-using System.Net.Http;
 using System.Text.Json.Nodes;
 using System.Threading;
 using System.Threading.Tasks;
@@ -22,10 +21,7 @@ public sealed class AlbListenersSimulator : Simulator
 {
     private readonly TargetHealthSimulator _targets;
     private readonly Dictionary<string, LoadBalancerListener> _listeners = new(StringComparer.Ordinal);
-    private readonly HttpClient _proxyClient = new(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.Zero })
-    {
-        Timeout = Timeout.InfiniteTimeSpan,
-    };
+    private readonly HttpForwarder _forwarder = new();
 
     private int _roundRobin;
 
@@ -98,40 +94,8 @@ public sealed class AlbListenersSimulator : Simulator
             return ErrorPage(504, "Gateway Time-out");
         }
 
-        using var forward = new HttpRequestMessage(new HttpMethod(request.Method), $"http://{id}:{port}{request.Target}");
-        foreach (var (name, value) in request.Headers)
-        {
-            if (!name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase) && !name.Equals("Connection", StringComparison.OrdinalIgnoreCase))
-            {
-                forward.Headers.TryAddWithoutValidation(name, value);
-            }
-        }
-
-        forward.Headers.TryAddWithoutValidation("X-Forwarded-For", request.Remote.Address.ToString());
-        forward.Headers.TryAddWithoutValidation("X-Forwarded-Proto", "http");
-        if (request.Body.Length > 0)
-        {
-            forward.Content = new ByteArrayContent(request.Body);
-        }
-
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(World.Clock.ToWall(60));
-        try
-        {
-            using var response = await _proxyClient.SendAsync(forward, timeout.Token).ConfigureAwait(false);
-            var body = await response.Content.ReadAsByteArrayAsync(timeout.Token).ConfigureAwait(false);
-            var headers = response.Headers.SelectMany(h => h.Value.Select(v => new KeyValuePair<string, string>(h.Key, v)))
-                .Where(h => !h.Key.Equals("Connection", StringComparison.OrdinalIgnoreCase)).ToList();
-            return new MiniHttpResponse((int)response.StatusCode, response.Content.Headers.ContentType?.ToString() ?? "application/octet-stream", body, headers);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return ErrorPage(504, "Gateway Time-out");
-        }
-        catch (HttpRequestException)
-        {
-            return ErrorPage(502, "Bad Gateway");
-        }
+        return await _forwarder.ForwardAsync(request, id, port, World.Clock.ToWall(60),
+            status => status == 504 ? ErrorPage(504, "Gateway Time-out") : ErrorPage(502, "Bad Gateway"), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The page an ALB answers itself with when it cannot route a request.</summary>
@@ -159,6 +123,6 @@ public sealed class AlbListenersSimulator : Simulator
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync().ConfigureAwait(false);
-        _proxyClient.Dispose();
+        _forwarder.Dispose();
     }
 }

@@ -14,7 +14,8 @@ public sealed record ContainerSpec(
     IReadOnlySet<string> VariableNames,
     string? LogGroup,
     string? LogRegion,
-    string? LogStreamPrefix);
+    string? LogStreamPrefix,
+    IReadOnlyList<string>? SecretSources = null);
 
 /// <summary>A registered task definition, read from moto (the authority for configuration).</summary>
 public sealed record TaskDefinitionSpec(string Arn, string Family, int Revision, string Cpu, string Memory, IReadOnlyList<ContainerSpec> Containers)
@@ -50,7 +51,8 @@ public sealed record TaskDefinitionSpec(string Arn, string Family, int Revision,
                 names,
                 options?["awslogs-group"]?.GetValue<string>(),
                 options?["awslogs-region"]?.GetValue<string>(),
-                options?["awslogs-stream-prefix"]?.GetValue<string>()));
+                options?["awslogs-stream-prefix"]?.GetValue<string>(),
+                (c["secrets"]?.AsArray() ?? []).Select(pair => pair?["valueFrom"]?.GetValue<string>()).Where(v => v is not null).Select(v => v!).ToList()));
         }
 
         return new TaskDefinitionSpec(

@@ -25,6 +25,7 @@ public sealed partial class EcsRuntimeSimulator
         routes.Answer(Service, "ListTasks", ListTasksAsync);
         routes.Answer(Service, "DescribeTasks", DescribeTasksAsync);
         routes.Answer(Service, "StopTask", (request, _) => Task.FromResult(StopTask(request)));
+        routes.Answer("ec2", "DescribeSubnets", DescribeSubnetsAsync);
     }
 
     private async Task<TaskDefinitionSpec> ResolveTaskDefinitionAsync(string reference, string region, CancellationToken cancellationToken)
@@ -93,6 +94,7 @@ public sealed partial class EcsRuntimeSimulator
         {
             service.Subnets = (network["subnets"]?.AsArray() ?? []).Select(s => s!.GetValue<string>()).ToList();
             service.SecurityGroups = (network["securityGroups"]?.AsArray() ?? []).Select(s => s!.GetValue<string>()).ToList();
+            service.AssignPublicIp = network["assignPublicIp"]?.GetValue<string>() == "ENABLED";
         }
 
         if (request["deploymentConfiguration"] is JsonObject deployment)
@@ -117,7 +119,7 @@ public sealed partial class EcsRuntimeSimulator
     {
         var anHourAgo = DateTimeOffset.UtcNow.AddHours(-1);
         var deployment = StartDeployment(service, taskDefinition, createdAt: anHourAgo);
-        var tasks = Enumerable.Range(0, service.DesiredCount).Select(_ => LaunchTask(service, deployment, now)).ToList();
+        var tasks = Enumerable.Range(0, service.DesiredCount).Select(_ => LaunchTask(service, deployment, now)).Where(t => t is not null).Select(t => t!).ToList();
         foreach (var task in tasks)
         {
             task.PullStartedAt = task.PullStoppedAt = task.StartedAt = anHourAgo;
@@ -133,7 +135,7 @@ public sealed partial class EcsRuntimeSimulator
             if (task.Profile is { } application)
             {
                 var behaviour = new AppBehaviour(application, task.Id);
-                foreach (var line in application.StartupLogs.Append(application.ListeningLog))
+                foreach (var line in application.StartupLogs.Append(application.ListeningLog).Where(l => l.Length > 0))
                 {
                     WriteLog(task, behaviour.Expand(line), anHourAgo);
                 }

@@ -171,7 +171,13 @@ public sealed partial class EcsRuntimeSimulator
             {
                 for (var i = 0; i < Math.Min(need, maxTotal - aliveTotal); i++)
                 {
-                    started.Add(LaunchTask(service, primary, now));
+                    if (LaunchTask(service, primary, now) is not { } task)
+                    {
+                        ReportNoFreeAddresses(service);
+                        break;
+                    }
+
+                    started.Add(task);
                 }
             }
         }

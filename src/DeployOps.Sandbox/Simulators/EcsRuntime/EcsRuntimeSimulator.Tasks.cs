@@ -19,11 +19,16 @@ public sealed partial class EcsRuntimeSimulator
 {
     // ---------------------------------------------------------------- tasks
 
-    private WorldTask LaunchTask(WorldService service, WorldDeployment deployment, double now)
+    /// <summary>A new task of <paramref name="deployment"/>, or null when none of the service's subnets has a free IP address for its interface.</summary>
+    private WorldTask? LaunchTask(WorldService service, WorldDeployment deployment, double now)
     {
-        var task = new WorldTask(service.Region, WorldContext.AccountId, service.ClusterName, service, deployment, DateTimeOffset.UtcNow);
         var snapshot = World.Configuration.Snapshot(service.Region);
-        var subnetId = service.Subnets.Count == 0 ? "" : service.Subnets[TasksOf(service).Count() % service.Subnets.Count];
+        if (SubnetForNewTask(service, snapshot) is not { } subnetId)
+        {
+            return null;
+        }
+
+        var task = new WorldTask(service.Region, WorldContext.AccountId, service.ClusterName, service, deployment, DateTimeOffset.UtcNow);
         task.SubnetId = subnetId;
         task.AvailabilityZone = snapshot.Subnets.GetValueOrDefault(subnetId)?.AvailabilityZone ?? service.Region + "a";
         task.Profile = ProfileFor(task);
@@ -81,6 +86,17 @@ public sealed partial class EcsRuntimeSimulator
     {
         task.PullStoppedAt = DateTimeOffset.UtcNow;
         var snapshot = World.Configuration.Snapshot(task.Region);
+        if (EgressFailure(task, snapshot) is { } unreachable)
+        {
+            if (unreachable.Container is { } pulling)
+            {
+                pulling.Reason = unreachable.Reason;
+            }
+
+            FailToStart(task, now, unreachable.Reason);
+            return;
+        }
+
         foreach (var container in task.Containers)
         {
             var profile = _applications.GetValueOrDefault(container.Spec.Image);
@@ -256,7 +272,11 @@ public sealed partial class EcsRuntimeSimulator
         try
         {
             task.Listener = MiniHttpServer.Start(new IPEndPoint(IPAddress.Parse(task.IpAddress), task.ListenPort), behaviour.HandleAsync);
-            WriteLog(task, behaviour.Expand(profile.ListeningLog), DateTimeOffset.UtcNow);
+            if (profile.ListeningLog.Length > 0)
+            {
+                // An empty listening line is a startup that never says it completed (runbook 003's partial startup).
+                WriteLog(task, behaviour.Expand(profile.ListeningLog), DateTimeOffset.UtcNow);
+            }
         }
         catch (SocketException)
         {

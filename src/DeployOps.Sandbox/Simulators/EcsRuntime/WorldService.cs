@@ -40,6 +40,9 @@ public sealed class WorldService
 
     public IReadOnlyList<string> SecurityGroups { get; set; } = [];
 
+    /// <summary>awsvpcConfiguration.assignPublicIp ENABLED: the tasks' interfaces get public IPs (needed to use an internet gateway).</summary>
+    public bool AssignPublicIp { get; set; }
+
     public int MinimumHealthyPercent { get; set; } = 100;
 
     public int MaximumPercent { get; set; } = 200;

@@ -219,7 +219,7 @@ public sealed class TargetHealthBook
     }
 }
 
-/// <summary>Sends real HTTP health-check requests, as an ALB node does.</summary>
+/// <summary>Sends real HTTP health-check requests, as an ALB node (or Lightsail's health checker) does.</summary>
 public sealed class HealthProber : IDisposable
 {
     private readonly HttpClient _http = new(new SocketsHttpHandler
@@ -233,18 +233,25 @@ public sealed class HealthProber : IDisposable
         Timeout = System.Threading.Timeout.InfiniteTimeSpan,
     };
 
-    public async Task<ProbeResult> ProbeAsync(TargetGroupConfig group, string host, int port, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>Probes a target as the group's health check says (protocol, path, matcher).</summary>
+    public Task<ProbeResult> ProbeAsync(TargetGroupConfig group, string host, int port, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var scheme = group.HealthCheckProtocol.Equals("HTTPS", StringComparison.OrdinalIgnoreCase) ? "https" : "http";
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"{scheme}://{host}:{port}{group.HealthCheckPath}");
-        request.Headers.TryAddWithoutValidation("User-Agent", "ELB-HealthChecker/2.0");
+        return ProbeAsync($"{scheme}://{host}:{port}{group.HealthCheckPath}", group.Accepts, "ELB-HealthChecker/2.0", timeout, cancellationToken);
+    }
+
+    /// <summary>One GET of <paramref name="url"/>: passed when an answer came in time with a status <paramref name="accepts"/> takes.</summary>
+    public async Task<ProbeResult> ProbeAsync(string url, Func<int, bool> accepts, string userAgent, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.TryAddWithoutValidation("User-Agent", userAgent);
         using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeoutSource.CancelAfter(timeout);
         try
         {
             using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeoutSource.Token).ConfigureAwait(false);
             var status = (int)response.StatusCode;
-            return group.Accepts(status) ? ProbeResult.Pass : ProbeResult.CodeMismatch(status);
+            return accepts(status) ? ProbeResult.Pass : ProbeResult.CodeMismatch(status);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

@@ -1,0 +1,132 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Xml.Linq;
+using DeployOps.Aws.Protocols;
+
+namespace DeployOps.Aws.Rds;
+
+/// <summary>A DB instance (<c>DBInstance</c>).</summary>
+public sealed record RdsDbInstance
+{
+    /// <summary><c>DBInstanceIdentifier</c>.</summary>
+    public string Identifier { get; init; } = string.Empty;
+
+    /// <summary><c>DBInstanceStatus</c>: creating, available, modifying, deleting, failed, incompatible-network...</summary>
+    public string Status { get; init; } = string.Empty;
+
+    /// <summary><c>DBInstanceClass</c>.</summary>
+    public string? InstanceClass { get; init; }
+
+    /// <summary><c>Engine</c>.</summary>
+    public string? Engine { get; init; }
+
+    /// <summary><c>InstanceCreateTime</c> (absent while creating).</summary>
+    public DateTimeOffset? CreateTime { get; init; }
+
+    /// <summary><c>AvailabilityZone</c>.</summary>
+    public string? AvailabilityZone { get; init; }
+
+    /// <summary><c>DBSubnetGroup.DBSubnetGroupName</c>.</summary>
+    public string? SubnetGroupName { get; init; }
+
+    /// <summary><c>DBClusterIdentifier</c>, for an Aurora instance.</summary>
+    public string? ClusterIdentifier { get; init; }
+
+    /// <summary><c>Endpoint.Address</c> (absent while creating).</summary>
+    public string? EndpointAddress { get; init; }
+
+    internal static RdsDbInstance Read(XElement e) => new()
+    {
+        Identifier = e.Text("DBInstanceIdentifier") ?? string.Empty,
+        Status = e.Text("DBInstanceStatus") ?? string.Empty,
+        InstanceClass = e.Text("DBInstanceClass"),
+        Engine = e.Text("Engine"),
+        CreateTime = e.Timestamp("InstanceCreateTime"),
+        AvailabilityZone = e.Text("AvailabilityZone"),
+        SubnetGroupName = e.Child("DBSubnetGroup")?.Text("DBSubnetGroupName"),
+        ClusterIdentifier = e.Text("DBClusterIdentifier"),
+        EndpointAddress = e.Child("Endpoint")?.Text("Address"),
+    };
+}
+
+/// <summary>An Aurora DB cluster (<c>DBCluster</c>), as far as a stuck stack needs it.</summary>
+public sealed record RdsDbCluster
+{
+    /// <summary><c>DBClusterIdentifier</c>.</summary>
+    public string Identifier { get; init; } = string.Empty;
+
+    /// <summary><c>Status</c>.</summary>
+    public string Status { get; init; } = string.Empty;
+
+    /// <summary><c>Engine</c>.</summary>
+    public string? Engine { get; init; }
+
+    /// <summary><c>DBSubnetGroup</c>: the subnet group's name.</summary>
+    public string? SubnetGroupName { get; init; }
+
+    internal static RdsDbCluster Read(XElement e) => new()
+    {
+        Identifier = e.Text("DBClusterIdentifier") ?? string.Empty,
+        Status = e.Text("Status") ?? string.Empty,
+        Engine = e.Text("Engine"),
+        SubnetGroupName = e.Text("DBSubnetGroup"),
+    };
+}
+
+/// <summary>An RDS event (<c>Event</c>).</summary>
+public sealed record RdsEvent
+{
+    /// <summary><c>SourceIdentifier</c>.</summary>
+    public string SourceIdentifier { get; init; } = string.Empty;
+
+    /// <summary><c>SourceType</c>: db-instance, db-cluster...</summary>
+    public string SourceType { get; init; } = string.Empty;
+
+    /// <summary><c>Message</c>.</summary>
+    public string Message { get; init; } = string.Empty;
+
+    /// <summary><c>EventCategories</c>.</summary>
+    public IReadOnlyList<string> Categories { get; init; } = Array.Empty<string>();
+
+    /// <summary><c>Date</c>.</summary>
+    public DateTimeOffset? Date { get; init; }
+
+    public override string ToString() => $"{Date:u} {Message}";
+
+    internal static RdsEvent Read(XElement e) => new()
+    {
+        SourceIdentifier = e.Text("SourceIdentifier") ?? string.Empty,
+        SourceType = e.Text("SourceType") ?? string.Empty,
+        Message = e.Text("Message") ?? string.Empty,
+        Categories = e.Strings("EventCategories"),
+        Date = e.Timestamp("Date"),
+    };
+}
+
+/// <summary>A DB subnet group (<c>DBSubnetGroup</c>) and its subnets.</summary>
+public sealed record RdsSubnetGroup
+{
+    /// <summary><c>DBSubnetGroupName</c>.</summary>
+    public string Name { get; init; } = string.Empty;
+
+    /// <summary><c>VpcId</c>.</summary>
+    public string? VpcId { get; init; }
+
+    /// <summary><c>SubnetGroupStatus</c>.</summary>
+    public string? Status { get; init; }
+
+    /// <summary><c>Subnets</c>: each subnet's id and availability zone.</summary>
+    public IReadOnlyList<RdsSubnet> Subnets { get; init; } = Array.Empty<RdsSubnet>();
+
+    internal static RdsSubnetGroup Read(XElement e) => new()
+    {
+        Name = e.Text("DBSubnetGroupName") ?? string.Empty,
+        VpcId = e.Text("VpcId"),
+        Status = e.Text("SubnetGroupStatus"),
+        Subnets = e.List("Subnets", s => new RdsSubnet(s.Text("SubnetIdentifier") ?? string.Empty, s.Child("SubnetAvailabilityZone")?.Text("Name"), s.Text("SubnetStatus"))),
+    };
+}
+
+/// <summary>A subnet of a DB subnet group (<c>Subnet</c>).</summary>
+public sealed record RdsSubnet(string SubnetIdentifier, string? AvailabilityZone, string? Status);

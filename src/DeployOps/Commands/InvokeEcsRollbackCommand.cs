@@ -1,0 +1,115 @@
+using System;
+using System.Management.Automation;
+using DeployOps.Commands.Completion;
+using DeployOps.Deployments;
+using DeployOps.Verification;
+
+namespace DeployOps.Commands;
+
+/// <summary>
+/// Invoke-EcsRollback: deploys an earlier task definition revision (runbook 002 "Immediate rollback", runbook 000's
+/// emergency rollback): the revision before the running one skipping failed ones, a named one, or the last one DeployOps
+/// verified. Refuses the revision already running, says when the circuit breaker already rolled back, works during a
+/// failing rollout, never deregisters a task definition. -Wait waits with the fail-fast waiter.
+/// </summary>
+[Cmdlet(VerbsLifecycle.Invoke, "EcsRollback", DefaultParameterSetName = ToPreviousSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[OutputType(typeof(EcsRollbackResult), typeof(DeploymentWaitResult))]
+public sealed class InvokeEcsRollbackCommand : DeploymentEnvironmentCmdlet
+{
+    /// <summary>Roll back to the revision before the running one.</summary>
+    public const string ToPreviousSet = "ToPrevious";
+
+    /// <summary>Roll back to a named revision.</summary>
+    public const string TaskDefinitionSet = "TaskDefinition";
+
+    /// <summary>Roll back to the last verified revision.</summary>
+    public const string ToLastVerifiedSet = "ToLastVerified";
+
+    /// <summary>-Cluster: the ECS cluster; by default the environment's.</summary>
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ClusterCompleter))]
+    public string? Cluster { get; set; }
+
+    /// <summary>-Service: the service to roll back; by default the environment's (when it has one).</summary>
+    [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ServiceCompleter))]
+    public string? Service { get; set; }
+
+    /// <summary>-ToPrevious: the revision before the running one, skipping revisions whose deployment FAILED.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = ToPreviousSet)]
+    public SwitchParameter ToPrevious { get; set; }
+
+    /// <summary>-TaskDefinition: the revision to go to, family:revision or its ARN.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = TaskDefinitionSet)]
+    [ValidateNotNullOrEmpty]
+    public string TaskDefinition { get; set; } = string.Empty;
+
+    /// <summary>-ToLastVerified: the newest revision the deployment journal says DeployOps verified.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = ToLastVerifiedSet)]
+    public SwitchParameter ToLastVerified { get; set; }
+
+    /// <summary>-RegistryPath: the folder of the deployment journal; by default the environment's registryPath, $env:DEPLOYOPS_REGISTRY, or ./.deployment-registry.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? RegistryPath { get; set; }
+
+    /// <summary>-NoJournal: with -Wait, do not record the rolled-back revision as verified when the rollout completes.</summary>
+    [Parameter]
+    public SwitchParameter NoJournal { get; set; }
+
+    /// <summary>-Wait: wait for the rollback deployment (failing fast when it fails).</summary>
+    [Parameter]
+    public SwitchParameter Wait { get; set; }
+
+    /// <summary>-Timeout: seconds to wait with -Wait (whole seconds, as Wait-Job -Timeout).</summary>
+    [Parameter]
+    [ValidateRange(1, 86400)]
+    [Alias("TimeoutSec")]
+    public int Timeout { get; set; } = WaitEcsDeploymentCommand.DefaultTimeoutSeconds;
+
+    /// <summary>-Force: roll back without asking for confirmation (-WhatIf still changes nothing).</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    /// <summary>Plans the rollback, confirms it (unless there is nothing to change), applies it and, with -Wait, waits.</summary>
+    protected override void ProcessRecord()
+    {
+        var journal = new DeploymentJournal(LocateStore(RegistryPath));
+        var rollback = new EcsRollback(Facts, journal);
+        var request = new RollbackRequest
+        {
+            Cluster = ResolveCluster(Cluster),
+            Service = Service ?? OnlyService(),
+            Mode = ParameterSetName switch
+            {
+                TaskDefinitionSet => RollbackMode.TaskDefinition,
+                ToLastVerifiedSet => RollbackMode.ToLastVerified,
+                _ => RollbackMode.ToPrevious,
+            },
+            TaskDefinition = ParameterSetName == TaskDefinitionSet ? TaskDefinition : null,
+        };
+        var wait = Wait ? new DeploymentWaitSettings(TimeSpan.FromSeconds(Timeout)) : null;
+        var recorder = NoJournal ? null : new VerificationRecorder(journal, "Invoke-EcsRollback -Wait");
+        if (TryRunEngine(token => rollback.PlanAsync(request, token), request.Service, out var plan)
+            && (!plan.NeedsChange || ShouldChange(plan, Force))
+            && TryRunEngine(token => rollback.ApplyAsync(plan, wait, recorder, token), request.Service, out var outcomes))
+        {
+            WriteOutcomes(outcomes);
+        }
+    }
+
+    /// <summary>The environment's service when it lists exactly one; otherwise -Service is needed.</summary>
+    private string OnlyService()
+    {
+        var services = ResolveServices(null);
+        if (services.Length > 1)
+        {
+            ThrowEngineError(new Errors.DeployOpsError(Errors.ErrorIds.MissingService, Errors.DeployOpsErrorKind.InvalidArgument,
+                $"Environment '{DeploymentEnvironment!.Name}' has {services.Length} services ({string.Join(", ", services)}); name the one to roll back with -Service.", null));
+        }
+
+        return services[0];
+    }
+}
