@@ -357,6 +357,8 @@ Describe 'Lightsail deployments and verification results at 80 columns' -Tag Int
     It 'ConvertTo-Json writes the outcome and verification status as names' {
         ($failed | ConvertTo-Json -Depth 4 | ConvertFrom-Json).Outcome | Should -Be 'Failed'
         ($verification | ConvertTo-Json -Depth 4 | ConvertFrom-Json).Status | Should -Be 'Failed'
+    }
+}
 
 Describe 'Network path, task definition history, rollback and resilience at 80 columns' -Tag Integration {
     BeforeAll {
