@@ -18,7 +18,7 @@ namespace DeployOps.Sandbox.Scenarios;
 /// moto's APIs in the order a real account's infrastructure code would (network, load balancing,
 /// logs, ECS), and hands the services to the world.
 /// </summary>
-public sealed partial class ScenarioLoader
+public sealed class ScenarioLoader
 {
     private readonly MotoClient _moto;
     private readonly SandboxWorld _world;
