@@ -382,6 +382,70 @@ BeforeDiscovery {
             Arguments = @{ TargetGroupArn = '{TargetGroupArn}'; HealthCheckPath = '/api/v1/health/health/'; Redeploy = $true; Cluster = 'no-such-cluster'; Service = @($lightwaveService); Region = 'us-east-1'; EndpointUrl = '{Sandbox}'; WhatIf = $true }
             ErrorId = 'ClusterNotFound'; Category = 'ObjectNotFound'; Terminating = $false
             Message = "^Cluster 'no-such-cluster' does not exist in region 'us-east-1'\.$" }
+
+        # ---------------------------------------------------------------- runbook 001: registry, outbox, monitor
+        @{ Command = 'Register-DeploymentRecord'; Label = 'a -StackName CloudFormation cannot have'; Server = 'none'
+            Arguments = @{ StackName = 'bad stack!'; RegistryPath = '{Files}' }
+            ErrorId = 'InvalidStackName'; Category = 'InvalidArgument'; Terminating = $true
+            Message = "^'bad stack!' is not a CloudFormation stack name; expected a letter, then up to 127 letters, digits and '-'" }
+        @{ Command = 'Register-DeploymentRecord'; Label = 'a -CorrelationId with spaces'; Server = 'none'
+            Arguments = @{ StackName = 'lightwave-dev-app'; CorrelationId = 'bad id'; RegistryPath = '{Files}' }
+            ErrorId = 'InvalidCorrelationId'; Category = 'InvalidArgument'; Terminating = $true
+            Message = "^'bad id' is not a correlation id; expected 1 to 128 letters, digits" }
+        @{ Command = 'Register-DeploymentRecord'; Label = 'a -RegistryPath that does not exist'; Server = 'none'
+            Arguments = @{ StackName = 'lightwave-dev-app'; RegistryPath = '{Files}/no-registry' }
+            ErrorId = 'RegistryUnavailable'; Category = 'ObjectNotFound'; Terminating = $false
+            Message = "The registry folder '{Files}/no-registry' \(from -RegistryPath\) does not exist" }
+        @{ Command = 'Complete-DeploymentRecord'; Label = 'a registry that does not exist'; Server = 'none'
+            Arguments = @{ CorrelationId = 'deploy-20250114-101000-0a1b2c'; RegistryPath = '{Files}/no-registry' }
+            ErrorId = 'RegistryUnavailable'; Category = 'ObjectNotFound'; Terminating = $false
+            Message = "The registry folder '{Files}/no-registry' \(from -RegistryPath\) does not exist" }
+        @{ Command = 'Remove-DeploymentRecord'; Label = 'a folder without the registry file'; Server = 'none'
+            Arguments = @{ CorrelationId = 'deploy-20250114-101000-0a1b2c'; RegistryPath = '{Files}'; Confirm = $false }
+            ErrorId = 'RegistryUnavailable'; Category = 'ObjectNotFound'; Terminating = $false
+            Message = "^The registry '{Files}/deployments\.json' \(from -RegistryPath\) does not exist\." }
+        @{ Command = 'Send-DeploymentNotification'; Label = 'no Slack destination'; Server = 'none'
+            Arguments = @{ Message = 'Deployment started'; RegistryPath = '{Files}' }
+            Variables = @{ DEPLOYOPS_SLACK_WEBHOOK_URL = $null; DEPLOYOPS_SLACK_TOKEN = $null; DEPLOYOPS_SLACK_CHANNEL = $null }
+            ErrorId = 'NotificationNotConfigured'; Category = 'InvalidArgument'; Terminating = $true
+            Message = "^No Slack destination is configured: pass -WebhookUrl, or -Token and -Channel" }
+        @{ Command = 'Send-DeploymentNotification'; Label = 'a webhook URL in DEPLOYOPS_SLACK_WEBHOOK_URL that is not https'; Server = 'none'
+            Arguments = @{ Message = 'Deployment started'; RegistryPath = '{Files}' }
+            Variables = @{ DEPLOYOPS_SLACK_WEBHOOK_URL = 'ftp://hooks.example.com/services/T0/B0/key'; DEPLOYOPS_SLACK_TOKEN = $null; DEPLOYOPS_SLACK_CHANNEL = $null }
+            ErrorId = 'InvalidNotificationDestination'; Category = 'InvalidArgument'; Terminating = $true
+            Message = "is not an incoming webhook URL; expected https://hooks\.slack\.com/services/.*\(The value is not shown: it is a secret\.\)$" }
+        @{ Command = 'Send-DeploymentNotification'; Label = 'a token in DEPLOYOPS_SLACK_TOKEN that is not a Slack token'; Server = 'none'
+            Arguments = @{ Message = 'Deployment started'; Channel = 'C0A9M9DPFUY'; RegistryPath = '{Files}' }
+            Variables = @{ DEPLOYOPS_SLACK_WEBHOOK_URL = $null; DEPLOYOPS_SLACK_TOKEN = 'not-a-token'; DEPLOYOPS_SLACK_CHANNEL = $null }
+            ErrorId = 'InvalidNotificationDestination'; Category = 'InvalidArgument'; Terminating = $true
+            Message = "is not a Slack token; expected a bot token that starts with xoxb-\. \(The value is not shown: it is a secret\.\)$" }
+        @{ Command = 'Send-DeploymentNotification'; Label = 'a -Channel with a space'; Server = 'none'
+            Arguments = @{ Message = 'Deployment started'; Channel = 'bad channel'; RegistryPath = '{Files}' }
+            Variables = @{ DEPLOYOPS_SLACK_WEBHOOK_URL = $null; DEPLOYOPS_SLACK_TOKEN = 'xoxb-1000-2000-abcdef'; DEPLOYOPS_SLACK_CHANNEL = $null }
+            ErrorId = 'InvalidNotificationDestination'; Category = 'InvalidArgument'; Terminating = $true
+            Message = "^'bad channel' is not a Slack channel; expected a channel id such as C0A9M9DPFUY" }
+        @{ Command = 'Send-DeploymentNotification'; Label = 'a blank -Message'; Server = 'none'
+            Arguments = @{ Message = '   '; Channel = 'C0A9M9DPFUY'; QueueOnly = $true; RegistryPath = '{Files}' }
+            Variables = @{ DEPLOYOPS_SLACK_WEBHOOK_URL = $null; DEPLOYOPS_SLACK_TOKEN = 'xoxb-1000-2000-abcdef'; DEPLOYOPS_SLACK_CHANNEL = $null }
+            ErrorId = 'InvalidNotification'; Category = 'InvalidArgument'; Terminating = $false
+            Message = "^'   ' is not a notification; expected a message with text" }
+        @{ Command = 'Invoke-NotificationQueue'; Label = 'no Slack destination'; Server = 'none'
+            Arguments = @{ RegistryPath = '{Files}' }
+            Variables = @{ DEPLOYOPS_SLACK_WEBHOOK_URL = $null; DEPLOYOPS_SLACK_TOKEN = $null; DEPLOYOPS_SLACK_CHANNEL = $null }
+            ErrorId = 'NotificationNotConfigured'; Category = 'InvalidArgument'; Terminating = $true
+            Message = "^No Slack destination is configured" }
+        @{ Command = 'Remove-NotificationQueueItem'; Label = 'a key the outbox does not have'; Server = 'none'
+            Arguments = @{ IdempotencyKey = 'no-such-key'; RegistryPath = '{Files}'; Confirm = $false }
+            ErrorId = 'NotificationQueueItemNotFound'; Category = 'ObjectNotFound'; Terminating = $false
+            Message = "^The outbox has no pending or dead-letter message with key 'no-such-key'\. See them with Get-NotificationQueue" }
+        @{ Command = 'Get-DeploymentMonitor'; Label = 'a deployment no monitor watched'; Server = 'none'
+            Arguments = @{ CorrelationId = 'deploy-nope'; RegistryPath = '{Files}' }
+            ErrorId = 'MonitorNotFound'; Category = 'ObjectNotFound'; Terminating = $false
+            Message = "^No monitor has watched deployment 'deploy-nope' with the store at .*Start one with Watch-Deployment\.$" }
+        @{ Command = 'Watch-Deployment'; Label = 'a -StackName CloudFormation cannot have'; Server = 'none'
+            Arguments = @{ StackName = 'bad stack!'; RegistryPath = '{Files}' } + $offline
+            ErrorId = 'InvalidStackName'; Category = 'InvalidArgument'; Terminating = $false
+            Message = "^'bad stack!' is not a CloudFormation stack name" }
         # ---------------------------------------------------------------- CloudFormation cmdlets (runbook 001): against the sandbox
         @{ Command = 'Get-CfnStackDiagnosis'; Label = 'a stack that does not exist'; Server = 'sandbox'
             Arguments = @{ StackName = 'no-such-stack'; Region = 'us-east-1'; EndpointUrl = '{Sandbox}' }

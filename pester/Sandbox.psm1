@@ -523,3 +523,7 @@ Export-ModuleMember -Function @(
     'Wait-SandboxCondition', 'Get-SettledDeploymentHealth', 'Get-ClosedPort', 'Test-AwsSdkCredentialStore',
     'Enter-SandboxAwsEnvironment', 'Exit-SandboxAwsEnvironment'
 )
+
+# Runbook 001 (coordination): the simulators' own control-API entries (slack/messages, slack/outage, slack/rateLimit,
+# stacks/release) are reached through Invoke-SandboxControl.
+Export-ModuleMember -Function 'Invoke-SandboxControl'

@@ -175,6 +175,69 @@ Describe 'Output that scripts can use' -Tag Integration {
     }
 }
 
+Describe 'Runbook 001 coordination results at 80 columns' -Tag Integration {
+    BeforeAll {
+        $null = Set-SandboxScenario -Sandbox $sandbox -Name 'registry-stale'
+        $registry = Join-Path -Path $awsFolder -ChildPath 'registry-views'
+        $null = New-Item -ItemType Directory -Path $registry -Force
+        $staleId = 'deploy-20250114-091500-a1b2c3'
+        Set-Content -LiteralPath (Join-Path -Path $registry -ChildPath 'deployments.json') -NoNewline -Value (
+            '{"deployments":[{"correlation_id":"' + $staleId + '","stack_name":"lightwave-dev-app","status":"active","started_at":"2025-01-14T09:15:00Z","started_by":"ci","commit":"9a8b7c6"}]}')
+        $record = Get-DeploymentRecord -Active -RegistryPath $registry @aws
+        $corrupted = Join-Path -Path $awsFolder -ChildPath 'registry-corrupted'
+        $null = New-Item -ItemType Directory -Path $corrupted -Force
+        Set-Content -LiteralPath (Join-Path -Path $corrupted -ChildPath 'deployments.json') -Value '{"deployments": [' -NoNewline
+        $steps = @(Repair-DeploymentRegistry -RegistryPath $corrupted -Confirm:$false @aws)
+        $apiUrl = (Get-SandboxState -Sandbox $sandbox).slack.apiUrl
+        $token = ConvertTo-SecureString -String 'xoxb-100000000001-200000000002-LightwaveSandboxBot' -AsPlainText -Force
+        Send-DeploymentNotification -Message 'Deployment of lightwave-dev-app completed' -Token $token -Channel 'C0NOSUCHCHN' -SlackApiUrl $apiUrl -RegistryPath $registry -WarningAction SilentlyContinue -ErrorAction SilentlyContinue
+        $dead = Get-NotificationQueue -DeadLetter -RegistryPath $registry
+        $queue = Get-NotificationQueue -RegistryPath $registry
+        $null = Watch-Deployment -StackName 'lightwave-dev-app' -CorrelationId $staleId -PollInterval 1 -Timeout 120 -RegistryPath $registry -WarningAction SilentlyContinue @aws
+        $monitor = Get-DeploymentMonitor -CorrelationId $staleId -RegistryPath $registry
+    }
+
+    It 'Get-DeploymentRecord shows the whole correlation id, Stale and the cleanup' {
+        $text = Get-ScreenText -InputObject $record
+        $text | Should -Match (Get-WrappedPattern -Fact $staleId)
+        $text | Should -Match 'Stale'
+        $text | Should -Match (Get-WrappedPattern -Fact "Next: Remove-DeploymentRecord -CorrelationId $staleId")
+        Get-ScreenText -InputObject $record -Format 'Table' | Should -Match (Get-WrappedPattern -Fact 'lightwave-dev-app CREATE_COMPLETE')
+        Get-LongestLine -InputObject $record | Should -BeLessOrEqual 80
+        Get-LongestLine -InputObject $record -Format 'Table' | Should -BeLessOrEqual 80
+    }
+
+    It 'Repair-DeploymentRegistry shows each step, its outcome and the backup''s whole path' {
+        $text = Get-ScreenText -InputObject $steps
+        $text | Should -Match 'BackUpCorruptedFile\s+Done'
+        $text | Should -Match 'RestoreActiveDeployment\s+Done'
+        $text | Should -Match (Get-WrappedPattern -Fact (Join-Path -Path $corrupted -ChildPath 'deployments.json.corrupted-'))
+        Get-LongestLine -InputObject $steps | Should -BeLessOrEqual 80
+    }
+
+    It 'a dead letter shows its state and Slack''s error; the queue summary shows the counts' {
+        $text = Get-ScreenText -InputObject $dead
+        $text | Should -Match 'DeadLetter'
+        $text | Should -Match 'channel_not_found'
+        Get-LongestLine -InputObject $dead | Should -BeLessOrEqual 80
+        Get-ScreenText -InputObject $queue | Should -Match '0 pending, 0 in flight, 1 dead letter, 0 delivered'
+        Get-LongestLine -InputObject $queue | Should -BeLessOrEqual 80
+    }
+
+    It 'Get-DeploymentMonitor shows the deployment, its state and the stack''s status' {
+        $text = Get-ScreenText -InputObject $monitor
+        $text | Should -Match (Get-WrappedPattern -Fact "$staleId lightwave-dev-app")
+        $text | Should -Match ([regex]::Escape([string]$monitor.State))
+        $text | Should -Match 'Stack CREATE_COMPLETE'
+        Get-LongestLine -InputObject $monitor | Should -BeLessOrEqual 80
+    }
+
+    It 'records and queue items convert to JSON with names, not numbers' {
+        ($record | ConvertTo-Json | ConvertFrom-Json).Reconciliation | Should -Be 'Stale'
+        ($dead | ConvertTo-Json | ConvertFrom-Json).State | Should -Be 'DeadLetter'
+    }
+}
+
 Describe 'CloudFormation results (runbook 001) at 80 columns' -Tag Integration {
     BeforeAll {
         $stack = @{ StackName = 'lightwave-dev-stack' } + $aws

@@ -151,6 +151,7 @@ public sealed class SandboxHost : IAsyncDisposable
         // Everything outside /_sandbox/ is an AWS request; the control API's endpoints get the rest.
         _app.Use((context, next) => context.Request.Path.StartsWithSegments("/_sandbox") ? next(context) : front.HandleAsync(context));
         MapControlApi(_app);
+        MapSimulatorControl(_app);
 
         await _loader.LoadAsync(scenario, cancellationToken).ConfigureAwait(false);
         _world.Start();
@@ -290,6 +291,30 @@ public sealed class SandboxHost : IAsyncDisposable
 
             return Results.Json(new { speed = World.Clock.Speed, worldSeconds = World.Clock.Now }, ControlJson);
         });
+    }
+
+    /// <summary>Maps the simulators' own control-API entries (<see cref="ControlRoute"/>) under <c>/_sandbox/</c>.</summary>
+    private void MapSimulatorControl(WebApplication app)
+    {
+        foreach (var route in World.ControlRoutes)
+        {
+            app.MapMethods("/_sandbox/" + route.Path, [route.Method], async (HttpRequest request) =>
+            {
+                JsonNode? body;
+                try
+                {
+                    var text = await new StreamReader(request.Body).ReadToEndAsync(request.HttpContext.RequestAborted).ConfigureAwait(false);
+                    body = string.IsNullOrWhiteSpace(text) ? null : JsonNode.Parse(text);
+                }
+                catch (JsonException ex)
+                {
+                    return Problem($"The body is not valid JSON ({ex.Message}).");
+                }
+
+                var answer = await route.Handle(body, request.HttpContext.RequestAborted).ConfigureAwait(false);
+                return Results.Text(answer.Body.ToJsonString(), "application/json", statusCode: answer.Status);
+            });
+        }
     }
 
     private static IResult Problem(string message, int status = StatusCodes.Status400BadRequest) => Results.Json(new { error = message }, ControlJson, statusCode: status);

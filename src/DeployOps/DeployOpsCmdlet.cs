@@ -29,6 +29,12 @@ public abstract class DeployOpsCmdlet : PSCmdlet, IDisposable
     /// </summary>
     protected void Emit(object item) => _pump.Output(item);
 
+    /// <summary>
+    /// Takes secrets out of everything this invocation writes (verbose, warning, progress, errors): the patterns, plus the
+    /// values a cmdlet learns are secret (a Slack token or webhook URL it was given).
+    /// </summary>
+    protected SecretRedactor Redactor { get; } = new();
+
     /// <summary>The directory PowerShell is in (not the process's): relative paths are resolved against it.</summary>
     protected string CurrentDirectory => SessionState.Path.CurrentFileSystemLocation.ProviderPath;
 
@@ -78,10 +84,10 @@ public abstract class DeployOpsCmdlet : PSCmdlet, IDisposable
     {
         if (error.Kind is DeployOpsErrorKind.Configuration or DeployOpsErrorKind.Defect)
         {
-            ThrowTerminatingError(ErrorRecords.Create(error));
+            ThrowTerminatingError(ErrorRecords.Create(error, Redactor));
         }
 
-        WriteError(ErrorRecords.Create(error));
+        WriteError(ErrorRecords.Create(error, Redactor));
     }
 
     /// <summary>Writes each item's value, or its error (non-terminating: the other items still count).</summary>
@@ -102,7 +108,7 @@ public abstract class DeployOpsCmdlet : PSCmdlet, IDisposable
     }
 
     /// <summary>Stops the command with <paramref name="error"/>.</summary>
-    protected void ThrowEngineError(DeployOpsError error) => ThrowTerminatingError(ErrorRecords.Create(error));
+    protected void ThrowEngineError(DeployOpsError error) => ThrowTerminatingError(ErrorRecords.Create(error, Redactor));
 
     /// <summary>
     /// Runs a check or read that everything after it depends on (settings, session, parameter values); its failure stops
@@ -198,7 +204,8 @@ public abstract class DeployOpsCmdlet : PSCmdlet, IDisposable
     {
     }
 
-    private bool WhatIfRequested() =>
+    /// <summary>True when -WhatIf (the switch, or $WhatIfPreference) is in effect: ShouldProcess only shows what would happen.</summary>
+    protected bool WhatIfRequested() =>
         MyInvocation.BoundParameters.TryGetValue("WhatIf", out var whatIf)
             ? LanguagePrimitives.IsTrue(whatIf)
             : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
@@ -209,10 +216,10 @@ public abstract class DeployOpsCmdlet : PSCmdlet, IDisposable
         switch (message.Kind)
         {
             case PumpMessageKind.Verbose:
-                WriteVerbose(SecretRedactor.Patterns.Redact(message.Text));
+                WriteVerbose(Redactor.Redact(message.Text));
                 break;
             case PumpMessageKind.Warning:
-                WriteWarning(SecretRedactor.Patterns.Redact(message.Text));
+                WriteWarning(Redactor.Redact(message.Text));
                 break;
             case PumpMessageKind.Progress:
                 WriteProgress(ToProgressRecord(message.Progress!));
@@ -223,8 +230,8 @@ public abstract class DeployOpsCmdlet : PSCmdlet, IDisposable
         }
     }
 
-    private static ProgressRecord ToProgressRecord(OperationProgress progress) =>
-        new(Math.Max(0, progress.ActivityId), NonEmpty(SecretRedactor.Patterns.Redact(progress.Activity)), NonEmpty(SecretRedactor.Patterns.Redact(progress.Status)))
+    private ProgressRecord ToProgressRecord(OperationProgress progress) =>
+        new(Math.Max(0, progress.ActivityId), NonEmpty(Redactor.Redact(progress.Activity)), NonEmpty(Redactor.Redact(progress.Status)))
         {
             PercentComplete = Math.Min(100, Math.Max(-1, progress.PercentComplete)),
             SecondsRemaining = progress.SecondsRemaining,

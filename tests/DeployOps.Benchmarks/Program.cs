@@ -50,11 +50,22 @@ public static class Program
             case "task-failure":
                 await TaskFailureAnalysis.RunAsync(Number(args, 1, 100), rounds: 5);
                 return 0;
+            // Issue 10's coordination benchmarks.
+            case "registry-concurrency":
+                await RegistryConcurrency.RunAsync(Number(args, 1, 8), Number(args, 2, 200));
+                return 0;
+            case RegistryConcurrency.WriterVerb:
+                return await RegistryConcurrency.WriteAsync(args[1], int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture), int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture));
+            case "monitor-outage":
+                await MonitorOutage.RunAsync();
+                return 0;
+            case MonitorOutage.RunVerb:
+                return await MonitorOutage.MonitorAsync(args[1], args[2], args[3]);
             default:
                 Console.Error.WriteLine("Usage: DeployOps.Benchmarks <verb> [arguments]");
                 Console.Error.WriteLine("  sandbox-resources [services] | sandbox-timings | health-diagnosis [services]");
                 Console.Error.WriteLine("  sweep [services clusters cli-services] | faults [diagnoses seed [scenario]] | lost-answers [runs seed] | import [runs]");
-                Console.Error.WriteLine("  rollback [rounds] | task-failure [tasks] | estimate-accuracy | lightsail-publish [runs]");
+                Console.Error.WriteLine("  rollback [rounds] | task-failure [tasks] | estimate-accuracy | lightsail-publish [runs] | registry-concurrency [writers operations] | monitor-outage");
                 return 2;
         }
     }

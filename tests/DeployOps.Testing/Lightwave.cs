@@ -65,6 +65,70 @@ public static class Lightwave
     }
 
     /// <summary>
+    /// The Slack workspace every scenario has (the sandbox's Slack simulator; <c>slack:</c> in a scenario changes it): the
+    /// bot token chat.postMessage takes, the incoming webhook's path after <c>/services/</c> (the URL is in
+    /// <c>GET /_sandbox/state</c>, <c>slack.webhookUrl</c>), and its channels. The token and the webhook are seeded
+    /// secrets: no DeployOps output may show them.
+    /// </summary>
+    public static class Slack
+    {
+        public const string BotToken = "xoxb-100000000001-200000000002-LightwaveSandboxBot";
+        public const string Webhook = "T0LIGHTWAVE/B0DEPLOYS/LightwaveSandboxWebhookKey";
+        public const string DeploymentsChannel = "C0A9M9DPFUY";
+        public const string ArchivedChannel = "C0ARCHIVED1";
+        public const string UnknownChannel = "C0NOSUCHCHN";
+    }
+
+    /// <summary>
+    /// <c>registry-stale</c>: stacks <see cref="CompleteStack"/> (CREATE_COMPLETE), <see cref="DeletedStack"/> (deleted) and
+    /// <see cref="InProgressStack"/> (CREATE_IN_PROGRESS until its resource <see cref="Gate"/> is released). <see cref="RegistryJson"/> is the
+    /// registry the runbook's coordinator left: all three active (two stale), and one completed deployment.
+    /// </summary>
+    public static class RegistryStale
+    {
+        public const string Scenario = "registry-stale";
+        public const string CompleteStack = "lightwave-dev-app";
+        public const string DeletedStack = "lightwave-dev-legacy";
+        public const string InProgressStack = "lightwave-dev-data";
+        public const string Gate = "Gate1";
+        public const string StaleCompleteId = "deploy-20250114-091500-a1b2c3";
+        public const string StaleDeletedId = "deploy-20250113-170000-d4e5f6";
+        public const string ActiveId = "deploy-20250114-101000-0a1b2c";
+        public const string CompletedId = "deploy-20250110-120000-9f8e7d";
+
+        /// <summary>deployments.json as the runbook's coordinator writes it (snake_case, one unknown field kept as it is).</summary>
+        public const string RegistryJson = """
+            {
+              "deployments": [
+                { "correlation_id": "deploy-20250110-120000-9f8e7d", "stack_name": "lightwave-dev-app", "status": "completed",
+                  "started_at": "2025-01-10T12:00:00Z", "started_by": "ci", "commit": "1a2b3c4", "completed_at": "2025-01-10T12:31:00Z" },
+                { "correlation_id": "deploy-20250113-170000-d4e5f6", "stack_name": "lightwave-dev-legacy", "status": "active",
+                  "started_at": "2025-01-13T17:00:00Z", "started_by": "alice", "commit": "5d6e7f8" },
+                { "correlation_id": "deploy-20250114-091500-a1b2c3", "stack_name": "lightwave-dev-app", "status": "active",
+                  "started_at": "2025-01-14T09:15:00Z", "started_by": "ci", "commit": "9a8b7c6", "workflow_run": 4711 },
+                { "correlation_id": "deploy-20250114-101000-0a1b2c", "stack_name": "lightwave-dev-data", "status": "active",
+                  "started_at": "2025-01-14T10:10:00Z", "started_by": "bob", "commit": "0f1e2d3" }
+              ]
+            }
+            """;
+    }
+
+    /// <summary>
+    /// <c>slack-outage</c>: stack <see cref="Stack"/> deploys for <see cref="Gates"/> × <see cref="GateEverySeconds"/> world
+    /// seconds (30 minutes) while Slack answers 503 from <see cref="OutageFromSeconds"/> to <see cref="OutageToSeconds"/>
+    /// world seconds after the scenario loads.
+    /// </summary>
+    public static class SlackOutage
+    {
+        public const string Scenario = "slack-outage";
+        public const string Stack = "lightwave-dev-app";
+        public const int Gates = 6;
+        public const int GateEverySeconds = 300;
+        public const int OutageFromSeconds = 600;
+        public const int OutageToSeconds = 1200;
+    }
+
+    /// <summary>
     /// The Lightsail scenarios of runbook 003: container service <see cref="Service"/> in <see cref="Region"/>, one container
     /// <see cref="Container"/> on <see cref="Port"/>, pushed images <c>:api.soft-launch-32.N</c>. Every deployment sets
     /// <see cref="DatabaseUrl"/> and <see cref="JwtSecret"/> (seeded secrets that must never appear in an output).

@@ -30,8 +30,15 @@ public sealed record DeploymentEnvironment
     public IReadOnlyDictionary<string, VerificationSettings> LightsailServices { get; init; } =
         new Dictionary<string, VerificationSettings>(StringComparer.Ordinal);
 
-    /// <summary><c>registryPath</c>: the folder of the deployment registry and journal (relative to the current location); null for the default.</summary>
+    /// <summary>
+    /// <c>registryPath</c>: the folder of the deployment store (runbook 001's <c>.deployment-registry</c>: registry, history,
+    /// journal, notification outbox, monitors), absolute (a relative value is resolved against the settings file's folder);
+    /// null for the default.
+    /// </summary>
     public string? RegistryPath { get; init; }
+
+    /// <summary><c>slackChannel</c>: the Slack channel id notifications of this environment go to.</summary>
+    public string? SlackChannel { get; init; }
 
     /// <summary><c>database</c>: the services' database, for Test-EcsNetworkPath's task-to-database hop; null when not set.</summary>
     public DatabaseSettings? Database { get; init; }

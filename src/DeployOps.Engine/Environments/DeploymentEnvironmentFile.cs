@@ -183,7 +183,7 @@ public sealed class DeploymentEnvironmentFile
         private DeploymentEnvironment ReadEnvironment(string name, JsonElement element, string path)
         {
             RequireObject(element, path, "an object with region, cluster and services");
-            AllowOnly(element, path, "region", "profile", "endpointUrl", "cluster", "services", "lightsail", "registryPath", "database");
+            AllowOnly(element, path, "region", "profile", "endpointUrl", "cluster", "services", "lightsail", "registryPath", "slackChannel", "database");
             var region = RequiredString(element, path, "region", "a region name such as \"us-east-1\"");
             if (!ResolvedRegion.IsWellFormed(region))
             {
@@ -204,7 +204,10 @@ public sealed class DeploymentEnvironmentFile
                     : OptionalString(element, path, "cluster", "the ECS cluster name") ?? string.Empty,
                 Services = services is null ? new Dictionary<string, ServiceSettings>() : ReadServices(services.Value, JsonLineMap.Join(path, "services")),
                 LightsailServices = lightsail is null ? new Dictionary<string, VerificationSettings>() : ReadLightsail(lightsail.Value, JsonLineMap.Join(path, "lightsail")),
-                RegistryPath = OptionalString(element, path, "registryPath", "a folder path, e.g. \".deployment-registry\""),
+                RegistryPath = OptionalString(element, path, "registryPath", "a folder path, e.g. \".deployment-registry\"") is { } registry
+                    ? System.IO.Path.Combine(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(_file)) ?? string.Empty, registry)
+                    : null,
+                SlackChannel = OptionalString(element, path, "slackChannel", "a Slack channel id, e.g. \"C0A9M9DPFUY\""),
                 Database = Member(element, "database") is { } database ? ReadDatabase(database, JsonLineMap.Join(path, "database")) : null,
                 SourceFile = _file,
             };

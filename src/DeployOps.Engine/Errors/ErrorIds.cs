@@ -58,6 +58,21 @@ public static class ErrorIds
     public const string InvalidUrl = nameof(InvalidUrl);
     public const string EndpointCheckFailed = nameof(EndpointCheckFailed);
 
+    // Deployment coordination (runbook 001): the registry, notifications, the monitor.
+    public const string RegistryUnavailable = nameof(RegistryUnavailable);
+    public const string RegistryLocked = nameof(RegistryLocked);
+    public const string InvalidCorrelationId = nameof(InvalidCorrelationId);
+    public const string DeploymentRecordNotFound = nameof(DeploymentRecordNotFound);
+    public const string DuplicateCorrelationId = nameof(DuplicateCorrelationId);
+    public const string DeploymentAlreadyActive = nameof(DeploymentAlreadyActive);
+    public const string NotificationNotConfigured = nameof(NotificationNotConfigured);
+    public const string InvalidNotificationDestination = nameof(InvalidNotificationDestination);
+    public const string InvalidNotification = nameof(InvalidNotification);
+    public const string NotificationDeadLettered = nameof(NotificationDeadLettered);
+    public const string NotificationQueueItemNotFound = nameof(NotificationQueueItemNotFound);
+    public const string NotificationQueueUnavailable = nameof(NotificationQueueUnavailable);
+    public const string InvalidMonitorSettings = nameof(InvalidMonitorSettings);
+    public const string MonitorNotFound = nameof(MonitorNotFound);
     // CloudFormation stacks (runbook 001).
     public const string StackActionNotAllowed = nameof(StackActionNotAllowed);
     public const string InvalidResourcesToSkip = nameof(InvalidResourcesToSkip);

@@ -1,5 +1,6 @@
 using System;
 using DeployOps.Aws;
+using DeployOps.Coordination;
 using DeployOps.Environments;
 
 namespace DeployOps.Errors;
@@ -15,6 +16,7 @@ public static class ErrorTranslator
         DeployOpsException known => known.Error,
         AwsConfigurationException configuration => FromConfiguration(configuration),
         DeploymentSettingsException settings => FromSettings(settings),
+        RegistryUnavailableException registry => registry.ToError(),
         AwsServiceException service => FromService(service, target),
         AwsEndpointUnreachableException unreachable =>
             new DeployOpsError(ErrorIds.EndpointUnreachable, DeployOpsErrorKind.ConnectionError, unreachable.Message, unreachable.Endpoint.ToString(), unreachable),

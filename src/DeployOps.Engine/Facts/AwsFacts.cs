@@ -1,4 +1,5 @@
 using DeployOps.Aws;
+using DeployOps.Coordination;
 using DeployOps.Operations;
 using DeployOps.Redaction;
 
@@ -24,6 +25,7 @@ public sealed class AwsFacts
         TaskDefinitions = new TaskDefinitionReader(this);
         Logs = new ApplicationLogReader(this);
         Network = new NetworkPathReader(this);
+        StackProgress = new StackReaderProgressSource(this);
         Stacks = new StackReader(this);
         Databases = new RdsReader(this);
         Lightsail = new LightsailReader(this);
@@ -61,6 +63,11 @@ public sealed class AwsFacts
     /// <summary>The network path from a load balancer to a service's tasks (security groups, subnets) and the VPC's routing.</summary>
     public NetworkPathReader Network { get; }
 
+    /// <summary>
+    /// CloudFormation as the deployment registry and the monitor read it (stack status, events, stacks in progress): the
+    /// one seam to point at a typed CloudFormation reader.
+    /// </summary>
+    internal IStackProgressSource StackProgress { get; }
     /// <summary>CloudFormation stacks: status, resources, template, events, nested stacks.</summary>
     public StackReader Stacks { get; }
 

@@ -48,6 +48,18 @@ public sealed class StackReader
             "List the stacks with: aws cloudformation list-stacks --query 'StackSummaries[].[StackName,StackStatus]'",
             stackName, exception);
 
+    /// <summary>The stack (by name or stack id) as a fact: absent when it does not exist.</summary>
+    public Task<Fact<CfnStack>> DescribeAsync(string stackNameOrId, CancellationToken cancellationToken) =>
+        _facts.Policy.ReadAsync($"stack {Name(stackNameOrId)}", () => Client.DescribeStackAsync(stackNameOrId, cancellationToken));
+
+    /// <summary>
+    /// The stack's events, newest first, back to (and with) the first one <paramref name="stopAfter"/> accepts, or all of
+    /// them (up to <see cref="MaxEvents"/>).
+    /// </summary>
+    public Task<Fact<IReadOnlyList<CfnStackEvent>>> EventsBackToAsync(string stack, Func<CfnStackEvent, bool> stopAfter, CancellationToken cancellationToken) =>
+        _facts.Policy.ReadAsync($"the events of stack {Name(stack)}", async () =>
+            (await Client.DescribeStackEventsAsync(stack, MaxEvents, stopAfter, cancellationToken).ConfigureAwait(false)).Items);
+
     /// <summary>Every resource an operation of the stack began.</summary>
     public Task<Fact<IReadOnlyList<CfnStackResource>>> ResourcesAsync(string stack, CancellationToken cancellationToken) =>
         _facts.Policy.ReadAsync($"the resources of stack {Name(stack)}", () => Client.ListStackResourcesAsync(stack, cancellationToken));

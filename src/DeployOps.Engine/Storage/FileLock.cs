@@ -111,20 +111,7 @@ public sealed class FileLock : IDisposable
             return true;
         }
 
-        return parts[0] == Environment.MachineName && int.TryParse(parts[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var pid) && !IsRunning(pid);
-    }
-
-    private static bool IsRunning(int processId)
-    {
-        try
-        {
-            using var process = Process.GetProcessById(processId);
-            return !process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
+        return int.TryParse(parts[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var pid) && !ProcessLiveness.MayBeRunning(parts[0], pid);
     }
 
     private static string Owner(string lockPath)

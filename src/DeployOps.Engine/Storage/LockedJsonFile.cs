@@ -68,6 +68,14 @@ public sealed class LockedJsonFile<T>
         return updated;
     }
 
-    /// <summary>Writes <paramref name="document"/> as the whole file under the lock (e.g. a reinitialised registry).</summary>
-    public Task<T> WriteAsync(T document, CancellationToken cancellationToken = default) => UpdateAsync(_ => document, cancellationToken);
+    /// <summary>
+    /// Writes <paramref name="document"/> as the whole file under the lock without reading what is there, so it also
+    /// replaces a corrupted file (e.g. a reinitialised registry).
+    /// </summary>
+    public async Task<T> WriteAsync(T document, CancellationToken cancellationToken = default)
+    {
+        using var held = await FileLock.AcquireAsync(Path, _lockTimeout, cancellationToken: cancellationToken).ConfigureAwait(false);
+        AtomicFile.WriteAllText(Path, JsonSerializer.Serialize(document, _options));
+        return document;
+    }
 }

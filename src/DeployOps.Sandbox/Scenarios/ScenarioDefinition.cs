@@ -46,6 +46,9 @@ public sealed record ScenarioDefinition
 
     public WorldTimings Timings { get; init; } = new();
 
+    /// <summary>The Slack workspace notifications go to (every scenario has one; <c>slack:</c> changes it).</summary>
+    public SlackDefinition Slack { get; init; } = new();
+
     /// <summary>CloudFormation templates by name (<c>scenarios/templates/NAME.yaml</c> or <c>.json</c>), for stacks and TemplateURLs.</summary>
     public IReadOnlyDictionary<string, string> Templates { get; init; } = new Dictionary<string, string>();
 
@@ -257,6 +260,43 @@ public sealed record AppProfile
     public IReadOnlyList<string> CorsAllowOrigins { get; init; } = [];
 
     public AppFailure Failure { get; init; } = new();
+}
+
+/// <summary>A Slack channel of the sandbox's workspace.</summary>
+public sealed record SlackChannelDefinition(string Id, string Name, bool Archived);
+
+/// <summary>A span of world seconds after the scenario loaded, e.g. an outage from minute 10 to minute 20.</summary>
+/// <param name="Status">What Slack answers in an outage (500, 502, 503, 504).</param>
+/// <param name="RetryAfterSeconds">What a rate-limit window's 429 says to wait.</param>
+public sealed record SlackWindow(double FromSeconds, double ToSeconds, int Status, int RetryAfterSeconds);
+
+/// <summary>
+/// The sandbox's Slack workspace: the bot token chat.postMessage takes, the incoming webhook (its path after /services/)
+/// and its channel, the channels, and the declared outages and rate-limit windows. The defaults are a contract
+/// (tests/DeployOps.Testing/Lightwave.cs, <c>Lightwave.Slack</c>).
+/// </summary>
+public sealed record SlackDefinition
+{
+    public const string DefaultBotToken = "xoxb-100000000001-200000000002-LightwaveSandboxBot";
+    public const string DefaultWebhook = "T0LIGHTWAVE/B0DEPLOYS/LightwaveSandboxWebhookKey";
+    public const string DeploymentsChannel = "C0A9M9DPFUY";
+    public const string ArchivedChannel = "C0ARCHIVED1";
+
+    public string BotToken { get; init; } = DefaultBotToken;
+
+    public string Webhook { get; init; } = DefaultWebhook;
+
+    public string WebhookChannel { get; init; } = DeploymentsChannel;
+
+    public IReadOnlyList<SlackChannelDefinition> Channels { get; init; } =
+    [
+        new(DeploymentsChannel, "kiro-updates", false),
+        new(ArchivedChannel, "old-deployments", true),
+    ];
+
+    public IReadOnlyList<SlackWindow> Outages { get; init; } = [];
+
+    public IReadOnlyList<SlackWindow> RateLimits { get; init; } = [];
 }
 
 /// <summary>What a stack does to a resource: the actions a scenario can make slow, stuck or failing.</summary>

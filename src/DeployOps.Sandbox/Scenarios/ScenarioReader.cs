@@ -65,7 +65,7 @@ public static partial class ScenarioReader
     private static ScenarioDefinition Bind(string name, ScenarioNode root, string directory)
     {
         root.AllowOnly("description", "region", "applications", "network", "securityGroups", "targetGroups", "loadBalancers",
-            "logGroups", "secretsManager", "taskDefinitions", "clusters", "timings", "stacks", "databases", "lightsail");
+            "logGroups", "secretsManager", "taskDefinitions", "clusters", "timings", "stacks", "databases", "lightsail", "slack");
         var subnets = ReadSubnets(root["network"]);
         var securityGroups = root["securityGroups"]?.AsMap().Select(e => ReadSecurityGroup(e.Key, e.Value)).ToList() ?? [];
         var targetGroups = root["targetGroups"]?.AsMap().Select(e => ReadTargetGroup(e.Key, e.Value)).ToList() ?? [];
@@ -94,6 +94,7 @@ public static partial class ScenarioReader
             Templates = ReadTemplates(directory),
             Stacks = root["stacks"]?.AsMap().Select(e => ReadStack(e.Key, e.Value)).ToList() ?? [],
             Databases = (root["databases"]?.AsMap() ?? []).ToDictionary(e => e.Key, e => ReadDatabase(e.Key, e.Value)),
+            Slack = ReadSlack(root["slack"]),
         };
         scenario = scenario with { Lightsail = LightsailScenarioReader.Read(root["lightsail"], scenario.Applications) };
         CheckReferences(scenario, root);
@@ -441,6 +442,50 @@ public static partial class ScenarioReader
             SchedulerIntervalSeconds = node["schedulerIntervalSeconds"]?.AsDouble(1, 300) ?? defaults.SchedulerIntervalSeconds,
         };
     }
+
+    private static SlackDefinition ReadSlack(ScenarioNode? node)
+    {
+        var defaults = new SlackDefinition();
+        if (node is null)
+        {
+            return defaults;
+        }
+
+        node.AllowOnly("botToken", "webhook", "webhookChannel", "channels", "outages", "rateLimits");
+        var channels = node["channels"]?.AsMap("a mapping of channel ids to channels").Select(e =>
+        {
+            e.Value.AllowOnly("name", "archived");
+            return new SlackChannelDefinition(e.Key, e.Value["name"]?.AsString("a channel name") ?? e.Key, e.Value["archived"]?.AsBool() ?? false);
+        }).ToList() ?? defaults.Channels;
+        var slack = new SlackDefinition
+        {
+            BotToken = node["botToken"]?.AsString("a bot token such as xoxb-...") ?? defaults.BotToken,
+            Webhook = node["webhook"]?.AsString("the webhook's path after /services/, e.g. T000/B000/secret") ?? defaults.Webhook,
+            WebhookChannel = node["webhookChannel"]?.AsString("a channel id") ?? defaults.WebhookChannel,
+            Channels = channels,
+            Outages = ReadWindows(node["outages"], "status"),
+            RateLimits = ReadWindows(node["rateLimits"], "retryAfterSeconds"),
+        };
+        if (slack.Channels.All(c => c.Id != slack.WebhookChannel))
+        {
+            throw ScenarioException.At((node["webhookChannel"] ?? node).Position,
+                $"{node.Path}.webhookChannel: '{slack.WebhookChannel}' is not a channel of slack.channels (known: {string.Join(", ", slack.Channels.Select(c => c.Id))}).");
+        }
+
+        return slack;
+    }
+
+    /// <summary>Windows of world seconds after the scenario loaded: <c>{ fromSeconds, toSeconds }</c> plus an outage's status or a rate limit's Retry-After.</summary>
+    private static List<SlackWindow> ReadWindows(ScenarioNode? node, string extra) =>
+        node?.AsList("a list of windows such as { fromSeconds: 600, toSeconds: 1200 }").Select(window =>
+        {
+            window.AllowOnly("fromSeconds", "toSeconds", extra);
+            var from = Required(window, "fromSeconds").AsDouble(0, 864000);
+            var to = Required(window, "toSeconds").AsDouble(from, 864000);
+            return extra == "status"
+                ? new SlackWindow(from, to, window["status"]?.AsInt(500, 599) ?? 503, 0)
+                : new SlackWindow(from, to, 429, window["retryAfterSeconds"]?.AsInt(1, 3600) ?? 30);
+        }).ToList() ?? [];
 
     /// <summary>Every name a resource uses must be defined in the scenario; the error points at the use.</summary>
     private static void CheckReferences(ScenarioDefinition scenario, ScenarioNode root)

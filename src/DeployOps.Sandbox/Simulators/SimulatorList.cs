@@ -6,6 +6,7 @@ using DeployOps.Sandbox.Simulators.Lightsail;
 using DeployOps.Sandbox.Simulators.Logs;
 using DeployOps.Sandbox.Simulators.Rds;
 using DeployOps.Sandbox.Simulators.Metrics;
+using DeployOps.Sandbox.Simulators.Slack;
 using DeployOps.Sandbox.Simulators.TargetHealth;
 using DeployOps.Sandbox.World;
 
@@ -33,6 +34,7 @@ public static class SimulatorList
             new AlbListenersSimulator(world, targetHealth),
             rds,
             logs,
+            new SlackSimulator(world),
             new LightsailSimulator(world),
             metrics,
         ];

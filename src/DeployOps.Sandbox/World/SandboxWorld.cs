@@ -52,6 +52,9 @@ public sealed class SandboxWorld : IAsyncDisposable
 
     public WorldClock Clock => _world.Clock;
 
+    /// <summary>The control-API entries the simulators add (the host maps them under <c>/_sandbox/</c>).</summary>
+    public IEnumerable<ControlRoute> ControlRoutes => _simulators.SelectMany(s => s.ControlRoutes());
+
     public string ScenarioName { get; private set; } = "";
 
     public string ScenarioDescription { get; private set; } = "";

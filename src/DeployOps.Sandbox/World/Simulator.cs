@@ -112,6 +112,9 @@ public abstract class Simulator : IAsyncDisposable
     /// </summary>
     protected abstract void Forget(ScenarioDefinition? next);
 
+    /// <summary>The control-API entries this simulator adds under <c>/_sandbox/</c> (most add none).</summary>
+    public virtual IEnumerable<ControlRoute> ControlRoutes() => [];
+
     /// <summary>Adds this simulator's part to the state <c>GET /_sandbox/state</c> reports.</summary>
     public virtual void DescribeState(JsonObject state)
     {

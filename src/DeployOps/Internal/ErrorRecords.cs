@@ -12,10 +12,12 @@ internal static class ErrorRecords
     /// FullyQualifiedErrorId), the category of its kind, its resource as target object, the AWS or network error as the
     /// exception, the engine's message (never a secret, never a stack trace) and its recommended action as ErrorDetails.
     /// </summary>
-    public static ErrorRecord Create(DeployOpsError error)
+    public static ErrorRecord Create(DeployOpsError error) => Create(error, SecretRedactor.Patterns);
+
+    /// <summary>The record for <paramref name="error"/>, with <paramref name="redact"/> (which may know this invocation's secrets) taking secrets out.</summary>
+    public static ErrorRecord Create(DeployOpsError error, SecretRedactor redact)
     {
         var exception = error.Exception ?? new DeployOpsException(error);
-        var redact = SecretRedactor.Patterns;
         var target = error.Target is string text ? redact.Redact(text) : error.Target;
         return new ErrorRecord(exception, error.ErrorId, CategoryOf(error), target)
         {

@@ -95,4 +95,16 @@ public sealed class LockedJsonFileTests : IDisposable
         Assert.Equal(path, thrown.Path);
         Assert.Contains("(line 3)", thrown.Message);
     }
+
+    [Fact]
+    public async Task Writing_a_whole_document_replaces_a_corrupted_file()
+    {
+        var path = Path.Combine(_folder.Path, "deployments.json");
+        File.WriteAllText(path, "{\"values\": [1, 2");
+        var file = new LockedJsonFile<Counter>(path, Json);
+
+        await file.WriteAsync(new Counter { Values = { 7 } });
+
+        Assert.Equal(new[] { 7 }, file.Read().Values);
+    }
 }

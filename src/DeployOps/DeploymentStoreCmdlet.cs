@@ -1,0 +1,44 @@
+using System.Management.Automation;
+using DeployOps.Commands.Completion;
+using DeployOps.Environments;
+using DeployOps.Storage;
+
+namespace DeployOps.Commands;
+
+/// <summary>
+/// The base of runbook 001's cmdlets that need no AWS (the registry's local changes, the notification outbox, the
+/// monitors' heartbeats): -RegistryPath, -Environment and -ConfigPath locate the deployment store.
+/// </summary>
+public abstract class DeploymentStoreCmdlet : DeployOpsCmdlet
+{
+    /// <summary>-RegistryPath: the deployment store's folder (runbook 001's .deployment-registry).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string? RegistryPath { get; set; }
+
+    /// <summary>-Environment: an environment of the settings file whose registryPath (and slackChannel) apply.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(EnvironmentCompleter))]
+    public string? Environment { get; set; }
+
+    /// <summary>-ConfigPath: the settings file; by default $env:DEPLOYOPS_CONFIG, ./deployops.json, ~/.deployops/deployops.json.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ConfigPath { get; set; }
+
+    /// <summary>The environment -Environment names, or null.</summary>
+    protected DeploymentEnvironment? DeploymentEnvironment { get; private set; }
+
+    /// <summary>The store for the current -RegistryPath (which may come from the pipeline).</summary>
+    protected DeploymentStore Store =>
+        Require(() => StoreSettings.Store(RegistryPath is null ? null : FileSystemPath(RegistryPath, nameof(RegistryPath)), DeploymentEnvironment, CurrentDirectory), RegistryPath);
+
+    /// <summary>Reads the environment first: a bad settings file stops the command before any work.</summary>
+    protected override void BeginProcessing()
+    {
+        base.BeginProcessing();
+        var configPath = ConfigPath is null ? null : FileSystemPath(ConfigPath, nameof(ConfigPath));
+        DeploymentEnvironment = Require(() => StoreSettings.Environment(Environment, configPath, CurrentDirectory), configPath ?? Environment);
+    }
+}
