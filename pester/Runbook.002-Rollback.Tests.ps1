@@ -100,7 +100,13 @@ Describe 'Diagnosis 1: Check deployment status' -Tag Integration {
     }
 
     It 'lists the failed revision as RolledBack and the one running as Completed' {
-        $history = @(Get-EcsTaskDefinitionHistory @lightwave @aws)
+        # The breaker's rollback deployment is still rolling out when the service first reads Warning: wait for it.
+        $history = Wait-SandboxCondition -Because 'the rollback to revision 2 to complete' -ScriptBlock {
+            $candidate = @(Get-EcsTaskDefinitionHistory @lightwave @aws)
+            if (($candidate | Where-Object { $_.Revision -eq 2 }).LastOutcome -eq 'Completed') {
+                , $candidate
+            }
+        }
 
         ($history | ForEach-Object { $_.Revision }) -join ',' | Should -Be '3,2,1'
         $failed = $history | Where-Object { $_.Revision -eq 3 }
