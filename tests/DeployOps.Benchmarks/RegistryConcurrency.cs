@@ -21,6 +21,20 @@ public static class RegistryConcurrency
 {
     public const string WriterVerb = "registry-writer";
 
+    /// <summary>True when another handle still holds the lock file (it cannot be opened without sharing).</summary>
+    private static bool IsHeld(string lockFile)
+    {
+        try
+        {
+            using var stream = new FileStream(lockFile, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+            return false;
+        }
+        catch (IOException)
+        {
+            return true;
+        }
+    }
+
     public static async Task RunAsync(int writers, int operations)
     {
         var folder = Path.Combine(Path.GetTempPath(), "deployops-bench-registry-" + Guid.NewGuid().ToString("N"));
@@ -75,7 +89,7 @@ public static class RegistryConcurrency
             Console.WriteLine($"  records duplicated:  {duplicated}");
             Console.WriteLine($"  completions lost:    {notCompleted}");
             Console.WriteLine($"  corrupted reads:     {corruptReads} of {reads + corruptReads} concurrent reads");
-            Console.WriteLine($"  lock files left:     {Directory.GetFiles(folder, "*.lock").Length}");
+            Console.WriteLine($"  locks still held:    {Directory.GetFiles(folder, "*.lock").Count(IsHeld)}");
             Console.WriteLine($"  wall time:           {elapsed.TotalSeconds:0.0} s ({total / elapsed.TotalSeconds:0} operations/s, process start-up included)");
         }
         finally

@@ -2,27 +2,26 @@ using System;
 using System.Diagnostics;
 using System.Globalization;
 using System.IO;
+using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 
 namespace DeployOps.Storage;
 
 /// <summary>
-/// A lock between processes on one file (<c>&lt;file&gt;.lock</c>, created exclusively). Its content names the owner
-/// (host, process id, time), so a lock left by a process that died is taken over: when its owner on this host is gone,
-/// or when it is older than the stale age whatever its owner (another host, a hung process).
+/// A lock between processes on one file: <c>&lt;file&gt;.lock</c> held open without sharing for as long as the lock is
+/// held. The operating system keeps the lock (an exclusive flock on Unix, a share-none handle on Windows) and frees it
+/// when the holder closes it or dies, so a crashed process never leaves a lock to take over, and nothing decides by path
+/// who owns it. The lock file stays in place between holders; <c>&lt;file&gt;.lock.owner</c> names the last owner (host,
+/// process id, time) for the timeout message, since the held file cannot be read by others.
 /// </summary>
 public sealed class FileLock : IDisposable
 {
-    /// <summary>A lock older than this is stale by default.</summary>
-    public static readonly TimeSpan DefaultStaleAge = TimeSpan.FromMinutes(2);
+    private readonly FileStream _stream;
 
-    private readonly string _lockPath;
-    private bool _released;
-
-    private FileLock(string lockPath)
+    private FileLock(FileStream stream)
     {
-        _lockPath = lockPath;
+        _stream = stream;
     }
 
     /// <summary>The lock file guarding <paramref name="path"/>.</summary>
@@ -30,9 +29,9 @@ public sealed class FileLock : IDisposable
 
     /// <summary>
     /// Takes the lock on <paramref name="path"/>, waiting up to <paramref name="timeout"/>; throws
-    /// <see cref="TimeoutException"/> naming the lock file and its owner when it stays held.
+    /// <see cref="TimeoutException"/> naming the lock file and its last owner when it stays held.
     /// </summary>
-    public static async Task<FileLock> AcquireAsync(string path, TimeSpan timeout, TimeSpan? staleAge = null, CancellationToken cancellationToken = default)
+    public static async Task<FileLock> AcquireAsync(string path, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         var lockPath = LockPathOf(path);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(lockPath))!);
@@ -40,20 +39,14 @@ public sealed class FileLock : IDisposable
         var delay = TimeSpan.FromMilliseconds(5);
         while (true)
         {
-            if (TryCreate(lockPath))
+            if (TryOpen(lockPath) is { } stream)
             {
-                return new FileLock(lockPath);
-            }
-
-            if (IsStale(lockPath, staleAge ?? DefaultStaleAge))
-            {
-                TryDelete(lockPath);
-                continue;
+                return new FileLock(stream);
             }
 
             if (clock.Elapsed >= timeout)
             {
-                throw new TimeoutException($"The lock '{lockPath}' is still held after {timeout.TotalSeconds:0.#} s (owner: {Owner(lockPath)}).");
+                throw new TimeoutException($"The lock '{lockPath}' is still held after {timeout.TotalSeconds:0.#} s (last owner: {Owner(lockPath)}).");
             }
 
             await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
@@ -61,81 +54,51 @@ public sealed class FileLock : IDisposable
         }
     }
 
-    /// <summary>Releases the lock.</summary>
-    public void Dispose()
-    {
-        if (!_released)
-        {
-            _released = true;
-            TryDelete(_lockPath);
-        }
-    }
+    /// <summary>Releases the lock (the file stays for the next holder).</summary>
+    public void Dispose() => _stream.Dispose();
 
-    private static bool TryCreate(string lockPath)
+    /// <summary>The lock file opened without sharing, its content replaced by this owner; null while another handle holds it.</summary>
+    private static FileStream? TryOpen(string lockPath)
     {
+        FileStream stream;
         try
         {
-            using var stream = new FileStream(lockPath, FileMode.CreateNew, FileAccess.Write, FileShare.None);
-            using var writer = new StreamWriter(stream);
-            writer.Write(string.Join(" ", Environment.MachineName, Process.GetCurrentProcess().Id.ToString(CultureInfo.InvariantCulture),
-                DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)));
-            return true;
-        }
-        catch (IOException) when (File.Exists(lockPath))
-        {
-            return false;
-        }
-    }
-
-    /// <summary>A lock whose owner on this host has exited, or older than the stale age.</summary>
-    private static bool IsStale(string lockPath, TimeSpan staleAge)
-    {
-        string[] parts;
-        try
-        {
-            parts = File.ReadAllText(lockPath).Split(' ');
+            stream = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
         }
         catch (IOException)
         {
-            return false; // being written or just removed: look again
+            return null;
         }
-
-        if (parts.Length != 3 || !long.TryParse(parts[2], NumberStyles.Integer, CultureInfo.InvariantCulture, out var takenAt))
+        catch (UnauthorizedAccessException) when (File.Exists(lockPath))
         {
-            // Half written by a process that died mid-write, or not ours: stale once old enough.
-            return DateTime.UtcNow - File.GetLastWriteTimeUtc(lockPath) > staleAge;
+            return null; // Windows: a file being deleted or held in a way that refuses access
         }
 
-        if (DateTimeOffset.UtcNow - DateTimeOffset.FromUnixTimeMilliseconds(takenAt) > staleAge)
+        try
         {
-            return true;
+            File.WriteAllText(OwnerPathOf(lockPath), string.Join(" ", Environment.MachineName, Process.GetCurrentProcess().Id.ToString(CultureInfo.InvariantCulture),
+                DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)), Encoding.UTF8);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Only the timeout message of another process reads it.
         }
 
-        return int.TryParse(parts[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var pid) && !ProcessLiveness.MayBeRunning(parts[0], pid);
+        return stream;
     }
+
+    private static string OwnerPathOf(string lockPath) => lockPath + ".owner";
 
     private static string Owner(string lockPath)
     {
         try
         {
-            var parts = File.ReadAllText(lockPath).Split(' ');
+            var parts = File.ReadAllText(OwnerPathOf(lockPath)).Split(' ');
             return parts.Length == 3 ? $"process {parts[1]} on {parts[0]}" : "unknown";
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return "unknown";
-        }
-    }
-
-    private static void TryDelete(string lockPath)
-    {
-        try
-        {
-            File.Delete(lockPath);
-        }
-        catch (IOException)
-        {
-            // Someone else removed or took it; the next attempt sees which.
         }
     }
 }
