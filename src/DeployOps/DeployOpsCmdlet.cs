@@ -3,9 +3,12 @@ using System.Collections.Generic;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
+using DeployOps.Aws.Configuration;
+using DeployOps.Environments;
 using DeployOps.Errors;
 using DeployOps.Operations;
 using DeployOps.Redaction;
+using DeployOps.Storage;
 
 namespace DeployOps.Commands;
 
@@ -149,6 +152,40 @@ public abstract class DeployOpsCmdlet : PSCmdlet, IDisposable
         }
 
         return resolved;
+    }
+
+    /// <summary>
+    /// The environment <paramref name="name"/> of the settings file (-Environment), from <paramref name="configPath"/>
+    /// (-ConfigPath, resolved as PowerShell resolves paths) or the usual search ($env:DEPLOYOPS_CONFIG, ./deployops.json,
+    /// ~/.deployops/deployops.json); null without a name. A problem, or -ConfigPath without -Environment, stops the command
+    /// before any work.
+    /// </summary>
+    protected DeploymentEnvironment? ReadEnvironment(string? name, string? configPath)
+    {
+        if (string.IsNullOrEmpty(name))
+        {
+            if (configPath is not null)
+            {
+                ThrowEngineError(new DeployOpsError(ErrorIds.EnvironmentNotFound, DeployOpsErrorKind.Configuration,
+                    $"-ConfigPath '{configPath}' names a settings file, but no -Environment says which of its environments to use.", configPath));
+            }
+
+            return null;
+        }
+
+        var resolvedConfigPath = configPath is null ? null : FileSystemPath(configPath, "ConfigPath");
+        return Require(() => DeploymentEnvironmentFile.Find(resolvedConfigPath, ProcessAwsEnvironment.Instance, CurrentDirectory).Get(name!), resolvedConfigPath ?? name);
+    }
+
+    /// <summary>
+    /// The local deployment store (registry, journal, outbox, monitors): <paramref name="registryPath"/> (-RegistryPath,
+    /// resolved as PowerShell resolves paths), else the environment's <c>registryPath</c>, else <c>$env:DEPLOYOPS_REGISTRY</c>,
+    /// else ./.deployment-registry.
+    /// </summary>
+    protected DeploymentStore LocateStore(string? registryPath, DeploymentEnvironment? environment)
+    {
+        var resolvedRegistryPath = registryPath is null ? null : FileSystemPath(registryPath, "RegistryPath");
+        return Require(() => DeploymentStore.Locate(resolvedRegistryPath, environment?.RegistryPath, ProcessAwsEnvironment.Instance, CurrentDirectory), registryPath);
     }
 
     /// <summary>

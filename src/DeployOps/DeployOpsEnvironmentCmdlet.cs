@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using DeployOps.Aws;
-using DeployOps.Aws.Configuration;
 using DeployOps.Commands.Completion;
 using DeployOps.Environments;
 using DeployOps.Errors;
@@ -49,8 +48,7 @@ public abstract class DeployOpsEnvironmentCmdlet : DeployOpsAwsCmdlet
     {
         if (ParameterSetName == EnvironmentParameterSet)
         {
-            var configPath = ConfigPath is null ? null : FileSystemPath(ConfigPath, nameof(ConfigPath));
-            SelectedEnvironment = Require(() => DeploymentEnvironmentFile.Find(configPath, ProcessAwsEnvironment.Instance, CurrentDirectory).Get(Environment), configPath ?? Environment);
+            SelectedEnvironment = ReadEnvironment(Environment, ConfigPath);
         }
 
         base.BeginProcessing();

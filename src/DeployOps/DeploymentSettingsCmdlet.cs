@@ -2,31 +2,33 @@ using System;
 using System.Collections;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Management.Automation;
 using DeployOps.Aws;
-using DeployOps.Aws.Configuration;
 using DeployOps.Commands.Completion;
 using DeployOps.Environments;
+using DeployOps.Errors;
 using DeployOps.Lightsail;
-using DeployOps.Storage;
 using DeployOps.Verification;
 
 namespace DeployOps.Commands;
 
 /// <summary>
-/// The base of the runbook 003 cmdlets (Lightsail and post-deploy verification): -Environment and -ConfigPath (the
-/// settings file supplies the region, endpoint and what a verification expects), and the conversions their parameters share.
+/// The base of the AWS cmdlets that also take <c>-Environment</c> (and <c>-ConfigPath</c>): the environment of the settings
+/// file fills the region, profile, endpoint, cluster, services and what a verification expects, where they were not given
+/// explicitly. The environment is read in BeginProcessing, so a bad settings file stops the command before any work.
+/// (Get-DeploymentHealth and its siblings, whose -Environment is a parameter set of its own, derive from
+/// <see cref="DeployOpsEnvironmentCmdlet"/>.)
 /// </summary>
 public abstract class DeploymentSettingsCmdlet : DeployOpsAwsCmdlet
 {
-
-    /// <summary>-Environment: an environment of the settings file (deployops.json), e.g. prod.</summary>
+    /// <summary>-Environment: an environment of the settings file (deployops.json), e.g. dev.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(EnvironmentCompleter))]
     public string? Environment { get; set; }
 
-    /// <summary>-ConfigPath: the settings file; by default $env:DEPLOYOPS_CONFIG, ./deployops.json, ~/.deployops/deployops.json.</summary>
+    /// <summary>-ConfigPath: the settings file for -Environment; by default $env:DEPLOYOPS_CONFIG, ./deployops.json, ~/.deployops/deployops.json.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? ConfigPath { get; set; }
@@ -34,21 +36,51 @@ public abstract class DeploymentSettingsCmdlet : DeployOpsAwsCmdlet
     /// <summary>The environment named by -Environment, read in BeginProcessing; null without it.</summary>
     protected DeploymentEnvironment? DeploymentEnvironment { get; private set; }
 
-    /// <summary>Reads the environment (a problem stops the command before any AWS work), then resolves the session.</summary>
+    /// <summary>True when this invocation calls AWS whatever happens, so "no credentials" stops it before any work.</summary>
+    protected virtual bool UsesAws => true;
+
+    /// <summary>Reads the environment (a problem stops the command), then resolves the session when the command surely needs it.</summary>
     protected override void BeginProcessing()
     {
-        if (Environment is not null)
+        DeploymentEnvironment = ReadEnvironment(Environment, ConfigPath);
+        if (UsesAws)
         {
-            var configPath = ConfigPath is null ? null : FileSystemPath(ConfigPath, nameof(ConfigPath));
-            DeploymentEnvironment = Require(() => DeploymentEnvironmentFile.Find(configPath, ProcessAwsEnvironment.Instance, CurrentDirectory).Get(Environment), configPath ?? Environment);
+            base.BeginProcessing();
         }
-
-        base.BeginProcessing();
     }
 
     /// <summary>The environment's region, profile and endpoint fill what was not given explicitly.</summary>
     protected override AwsSessionOptions CompleteSessionOptions(AwsSessionOptions explicitOptions) =>
         DeploymentEnvironment?.FillSessionOptions(explicitOptions) ?? explicitOptions;
+
+    /// <summary>The cluster: <paramref name="cluster"/> when given, else the environment's; none at all stops the command (MissingCluster).</summary>
+    protected string ResolveCluster(string? cluster)
+    {
+        var resolved = DeploymentEnvironment?.ResolveCluster(cluster) ?? cluster;
+        if (string.IsNullOrEmpty(resolved))
+        {
+            ThrowEngineError(new DeployOpsError(ErrorIds.MissingCluster, DeployOpsErrorKind.InvalidArgument,
+                "No cluster: give -Cluster, or -Environment with a settings file that names one.", cluster));
+        }
+
+        return resolved!;
+    }
+
+    /// <summary>
+    /// The services: <paramref name="services"/> when given, else the environment's services; none at all stops the command
+    /// (MissingService).
+    /// </summary>
+    protected string[] ResolveServices(string[]? services)
+    {
+        var resolved = services is { Length: > 0 } ? services : DeploymentEnvironment?.Services.Keys.ToArray() ?? Array.Empty<string>();
+        if (resolved.Length == 0)
+        {
+            ThrowEngineError(new DeployOpsError(ErrorIds.MissingService, DeployOpsErrorKind.InvalidArgument,
+                "No service: give -Service, or -Environment with a settings file that lists the environment's services.", null));
+        }
+
+        return resolved;
+    }
 
     /// <summary>The environment's verification settings of a Lightsail container service; null without them.</summary>
     protected VerificationSettings? LightsailSettings(string serviceName) =>
@@ -75,22 +107,4 @@ public abstract class DeploymentSettingsCmdlet : DeployOpsAwsCmdlet
 
         return variables;
     }
-}
-
-/// <summary>
-/// The base of the cmdlets that read or write the deployment journal of verified revisions (Publish-LightsailDeployment,
-/// Invoke-LightsailRollback, Test-DeploymentVerification): -RegistryPath names its folder.
-/// </summary>
-public abstract class DeploymentJournalCmdlet : DeploymentSettingsCmdlet
-{
-    private DeploymentJournal? _journal;
-
-    /// <summary>-RegistryPath: the folder of the deployment journal; by default $env:DEPLOYOPS_REGISTRY, else ./.deployment-registry.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? RegistryPath { get; set; }
-
-    /// <summary>The deployment journal in the store -RegistryPath names.</summary>
-    protected DeploymentJournal Journal => _journal ??= new DeploymentJournal(DeploymentStore.Locate(
-        RegistryPath is null ? null : FileSystemPath(RegistryPath, nameof(RegistryPath)), null, ProcessAwsEnvironment.Instance, CurrentDirectory));
 }

@@ -7,7 +7,8 @@ namespace DeployOps.Commands;
 
 /// <summary>
 /// The base of runbook 001's cmdlets that need no AWS (the registry's local changes, the notification outbox, the
-/// monitors' heartbeats): -RegistryPath, -Environment and -ConfigPath locate the deployment store.
+/// monitors' heartbeats): -RegistryPath, -Environment and -ConfigPath locate the deployment store. (The AWS cmdlets that
+/// use the store derive from <see cref="DeploymentStoreAwsCmdlet"/>, whose AWS parameters these commands must not offer.)
 /// </summary>
 public abstract class DeploymentStoreCmdlet : DeployOpsCmdlet
 {
@@ -31,14 +32,12 @@ public abstract class DeploymentStoreCmdlet : DeployOpsCmdlet
     protected DeploymentEnvironment? DeploymentEnvironment { get; private set; }
 
     /// <summary>The store for the current -RegistryPath (which may come from the pipeline).</summary>
-    protected DeploymentStore Store =>
-        Require(() => StoreSettings.Store(RegistryPath is null ? null : FileSystemPath(RegistryPath, nameof(RegistryPath)), DeploymentEnvironment, CurrentDirectory), RegistryPath);
+    protected DeploymentStore Store => LocateStore(RegistryPath, DeploymentEnvironment);
 
     /// <summary>Reads the environment first: a bad settings file stops the command before any work.</summary>
     protected override void BeginProcessing()
     {
         base.BeginProcessing();
-        var configPath = ConfigPath is null ? null : FileSystemPath(ConfigPath, nameof(ConfigPath));
-        DeploymentEnvironment = Require(() => StoreSettings.Environment(Environment, configPath, CurrentDirectory), configPath ?? Environment);
+        DeploymentEnvironment = ReadEnvironment(Environment, ConfigPath);
     }
 }

@@ -9,10 +9,16 @@ namespace DeployOps.Commands;
 /// The base of the cmdlets that act on a stack (Stop-CfnStackUpdate, Resume-CfnStackRollback, Remove-CfnStack): -StackName,
 /// -Force for the confirmation (ConfirmImpact High: a rollback or a deletion), -Wait, -Timeout and -PollInterval.
 /// </summary>
-public abstract class StackChangeCmdlet : StackCmdlet
+public abstract class StackChangeCmdlet : DeploymentChangeCmdlet
 {
     /// <summary>An hour: a stack's rollback or deletion can take that (an RDS instance alone takes minutes).</summary>
     public const int DefaultTimeoutSeconds = 3600;
+
+    /// <summary>Waits of an hour by default.</summary>
+    protected StackChangeCmdlet()
+    {
+        Timeout = DefaultTimeoutSeconds;
+    }
 
     /// <summary>-StackName: the stack's name or id.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -20,24 +26,10 @@ public abstract class StackChangeCmdlet : StackCmdlet
     [ArgumentCompleter(typeof(StackNameCompleter))]
     public string StackName { get; set; } = string.Empty;
 
-    /// <summary>-Wait: wait until the stack has done what was asked.</summary>
-    [Parameter]
-    public SwitchParameter Wait { get; set; }
-
-    /// <summary>-Timeout: seconds to wait with -Wait (whole seconds, as Wait-Job -Timeout).</summary>
-    [Parameter]
-    [ValidateRange(1, 86400)]
-    [Alias("TimeoutSec")]
-    public int Timeout { get; set; } = DefaultTimeoutSeconds;
-
     /// <summary>-PollInterval: seconds between two looks at the stack with -Wait.</summary>
     [Parameter]
     [ValidateRange(1, 300)]
     public int PollInterval { get; set; } = WaitCfnStackCommand.DefaultPollIntervalSeconds;
-
-    /// <summary>-Force: act without asking for confirmation (-WhatIf still changes nothing).</summary>
-    [Parameter]
-    public SwitchParameter Force { get; set; }
 
     /// <summary>How long to wait with -Wait; null without it.</summary>
     protected StackWaitSettings? WaitSettings => Wait ? new StackWaitSettings(TimeSpan.FromSeconds(Timeout), TimeSpan.FromSeconds(PollInterval)) : null;
@@ -47,7 +39,7 @@ public abstract class StackChangeCmdlet : StackCmdlet
     {
         var changer = new StackChanger(Facts);
         if (TryRunEngine(token => plan(changer, token), StackName, out var planned)
-            && ShouldChange(planned, Force)
+            && ShouldChange(planned)
             && TryRunEngine(token => changer.ApplyAsync(planned, WaitSettings, Store, token), StackName, out var outcomes))
         {
             WriteOutcomes(outcomes);

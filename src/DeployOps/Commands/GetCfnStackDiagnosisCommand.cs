@@ -12,7 +12,7 @@ namespace DeployOps.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "CfnStackDiagnosis")]
 [OutputType(typeof(CfnStackDiagnosis))]
-public sealed class GetCfnStackDiagnosisCommand : StackCmdlet
+public sealed class GetCfnStackDiagnosisCommand : DeploymentStoreAwsCmdlet
 {
     /// <summary>-StackName: the stack's name or id.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]

@@ -11,7 +11,7 @@ namespace DeployOps.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "DeploymentEstimate")]
 [OutputType(typeof(CfnDeploymentEstimate))]
-public sealed class GetDeploymentEstimateCommand : StackCmdlet
+public sealed class GetDeploymentEstimateCommand : DeploymentStoreAwsCmdlet
 {
     /// <summary>-StackName: the stack's name or id.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]

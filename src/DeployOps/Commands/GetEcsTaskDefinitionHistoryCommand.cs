@@ -13,7 +13,7 @@ namespace DeployOps.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "EcsTaskDefinitionHistory")]
 [OutputType(typeof(TaskDefinitionRevision))]
-public sealed class GetEcsTaskDefinitionHistoryCommand : DeploymentEnvironmentCmdlet
+public sealed class GetEcsTaskDefinitionHistoryCommand : DeploymentStoreAwsCmdlet
 {
     /// <summary>-Cluster: the service's cluster; by default the environment's.</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -37,15 +37,10 @@ public sealed class GetEcsTaskDefinitionHistoryCommand : DeploymentEnvironmentCm
     [ValidateRange(1, 1000)]
     public int MaxRevisions { get; set; } = 10;
 
-    /// <summary>-RegistryPath: the folder of the deployment journal; by default the environment's registryPath, $env:DEPLOYOPS_REGISTRY, or ./.deployment-registry.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? RegistryPath { get; set; }
-
     /// <summary>Lists the revisions of each service's family (or of -Family alone).</summary>
     protected override void ProcessRecord()
     {
-        var reader = new TaskDefinitionHistoryReader(Facts, new DeploymentJournal(LocateStore(RegistryPath)));
+        var reader = new TaskDefinitionHistoryReader(Facts, Journal);
         var services = Family is not null && Service is null && Cluster is null && DeploymentEnvironment is null ? new string?[] { null } : ResolveServices(Service);
         foreach (var service in services)
         {

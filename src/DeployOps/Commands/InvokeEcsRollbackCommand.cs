@@ -14,7 +14,7 @@ namespace DeployOps.Commands;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "EcsRollback", DefaultParameterSetName = ToPreviousSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(EcsRollbackResult), typeof(DeploymentWaitResult))]
-public sealed class InvokeEcsRollbackCommand : DeploymentEnvironmentCmdlet
+public sealed class InvokeEcsRollbackCommand : DeploymentChangeCmdlet
 {
     /// <summary>Roll back to the revision before the running one.</summary>
     public const string ToPreviousSet = "ToPrevious";
@@ -50,33 +50,14 @@ public sealed class InvokeEcsRollbackCommand : DeploymentEnvironmentCmdlet
     [Parameter(Mandatory = true, ParameterSetName = ToLastVerifiedSet)]
     public SwitchParameter ToLastVerified { get; set; }
 
-    /// <summary>-RegistryPath: the folder of the deployment journal; by default the environment's registryPath, $env:DEPLOYOPS_REGISTRY, or ./.deployment-registry.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? RegistryPath { get; set; }
-
     /// <summary>-NoJournal: with -Wait, do not record the rolled-back revision as verified when the rollout completes.</summary>
     [Parameter]
     public SwitchParameter NoJournal { get; set; }
 
-    /// <summary>-Wait: wait for the rollback deployment (failing fast when it fails).</summary>
-    [Parameter]
-    public SwitchParameter Wait { get; set; }
-
-    /// <summary>-Timeout: seconds to wait with -Wait (whole seconds, as Wait-Job -Timeout).</summary>
-    [Parameter]
-    [ValidateRange(1, 86400)]
-    [Alias("TimeoutSec")]
-    public int Timeout { get; set; } = WaitEcsDeploymentCommand.DefaultTimeoutSeconds;
-
-    /// <summary>-Force: roll back without asking for confirmation (-WhatIf still changes nothing).</summary>
-    [Parameter]
-    public SwitchParameter Force { get; set; }
-
     /// <summary>Plans the rollback, confirms it (unless there is nothing to change), applies it and, with -Wait, waits.</summary>
     protected override void ProcessRecord()
     {
-        var journal = new DeploymentJournal(LocateStore(RegistryPath));
+        var journal = Journal;
         var rollback = new EcsRollback(Facts, journal);
         var request = new RollbackRequest
         {
@@ -93,7 +74,7 @@ public sealed class InvokeEcsRollbackCommand : DeploymentEnvironmentCmdlet
         var wait = Wait ? new DeploymentWaitSettings(TimeSpan.FromSeconds(Timeout)) : null;
         var recorder = NoJournal ? null : new VerificationRecorder(journal, "Invoke-EcsRollback -Wait");
         if (TryRunEngine(token => rollback.PlanAsync(request, token), request.Service, out var plan)
-            && (!plan.NeedsChange || ShouldChange(plan, Force))
+            && (!plan.NeedsChange || ShouldChange(plan))
             && TryRunEngine(token => rollback.ApplyAsync(plan, wait, recorder, token), request.Service, out var outcomes))
         {
             WriteOutcomes(outcomes);

@@ -10,7 +10,7 @@ namespace DeployOps.Commands;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "LightsailRollback", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = PreviousSet)]
 [OutputType(typeof(LightsailDeploymentResult))]
-public sealed class InvokeLightsailRollbackCommand : DeploymentJournalCmdlet
+public sealed class InvokeLightsailRollbackCommand : DeploymentChangeCmdlet
 {
     /// <summary>Back to the deployment ACTIVE before the current one.</summary>
     public const string PreviousSet = "Previous";
@@ -36,20 +36,6 @@ public sealed class InvokeLightsailRollbackCommand : DeploymentJournalCmdlet
     [Parameter(ParameterSetName = LastVerifiedSet, Mandatory = true)]
     public SwitchParameter ToLastVerified { get; set; }
 
-    /// <summary>-Wait: wait until the rollback's deployment is ACTIVE (or failed).</summary>
-    [Parameter]
-    public SwitchParameter Wait { get; set; }
-
-    /// <summary>-Timeout: seconds to wait with -Wait (whole seconds, as Wait-Job -Timeout).</summary>
-    [Parameter]
-    [ValidateRange(1, 86400)]
-    [Alias("TimeoutSec")]
-    public int Timeout { get; set; } = WaitEcsDeploymentCommand.DefaultTimeoutSeconds;
-
-    /// <summary>-Force: roll back without asking for confirmation (-WhatIf still changes nothing).</summary>
-    [Parameter]
-    public SwitchParameter Force { get; set; }
-
     /// <summary>Plans the rollback (which version, the diff), confirms, deploys, and with -Wait waits.</summary>
     protected override void ProcessRecord()
     {
@@ -67,7 +53,7 @@ public sealed class InvokeLightsailRollbackCommand : DeploymentJournalCmdlet
         };
         var rollback = new LightsailRollback(Facts, Journal);
         if (TryRunEngine(token => rollback.PlanAsync(request, token), ServiceName, out var plan)
-            && ShouldChange(plan, Force)
+            && ShouldChange(plan)
             && TryRunEngine(token => rollback.ApplyAsync(plan, request, token), ServiceName, out var outcomes))
         {
             WriteOutcomes(outcomes);

@@ -15,7 +15,7 @@ namespace DeployOps.Commands;
 /// </summary>
 [Cmdlet(VerbsData.Publish, "LightsailDeployment", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(LightsailDeploymentResult))]
-public sealed class PublishLightsailDeploymentCommand : DeploymentJournalCmdlet
+public sealed class PublishLightsailDeploymentCommand : DeploymentStoreAwsCmdlet
 {
     /// <summary>-ServiceName: the container service.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]

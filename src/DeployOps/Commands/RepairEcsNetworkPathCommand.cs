@@ -10,22 +10,10 @@ namespace DeployOps.Commands;
 /// rule (load balancer to task, task to database, a VPC endpoint), adds exactly that rule and nothing else (runbook 000
 /// step 3C "update security group rules"). Routes, ACLs and egress are left for a person: the analysis names their fix.
 /// </summary>
-[Cmdlet(VerbsDiagnostic.Repair, "EcsNetworkPath", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsDiagnostic.Repair, "EcsNetworkPath", DefaultParameterSetName = EcsServiceSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(SecurityGroupRuleChange))]
-public sealed class RepairEcsNetworkPathCommand : DeploymentEnvironmentCmdlet
+public sealed class RepairEcsNetworkPathCommand : EcsServicesCmdlet
 {
-    /// <summary>-Cluster: the ECS cluster; by default the environment's.</summary>
-    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(ClusterCompleter))]
-    public string? Cluster { get; set; }
-
-    /// <summary>-Service: the services to repair; by default the environment's.</summary>
-    [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(ServiceCompleter))]
-    public string[]? Service { get; set; }
-
     /// <summary>-DatabaseSecurityGroupId: the database's security groups, for the task-to-database hop (with -DatabasePort).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]

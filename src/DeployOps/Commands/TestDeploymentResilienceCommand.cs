@@ -10,22 +10,10 @@ namespace DeployOps.Commands;
 /// more availability zones, a grace period covering the observed startup, a deep health path, a container health check,
 /// the deregistration delay.
 /// </summary>
-[Cmdlet(VerbsDiagnostic.Test, "DeploymentResilience")]
+[Cmdlet(VerbsDiagnostic.Test, "DeploymentResilience", DefaultParameterSetName = EcsServiceSet)]
 [OutputType(typeof(ResilienceReport))]
-public sealed class TestDeploymentResilienceCommand : DeploymentEnvironmentCmdlet
+public sealed class TestDeploymentResilienceCommand : EcsServicesCmdlet
 {
-    /// <summary>-Cluster: the ECS cluster; by default the environment's.</summary>
-    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(ClusterCompleter))]
-    public string? Cluster { get; set; }
-
-    /// <summary>-Service: the services to check; by default the environment's.</summary>
-    [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(ServiceCompleter))]
-    public string[]? Service { get; set; }
-
     /// <summary>-ReadyPattern: a regular expression for the log line the application writes when it can serve (default: common "Listening on" lines).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]

@@ -14,7 +14,7 @@ namespace DeployOps.Commands;
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Test, "DeploymentVerification", DefaultParameterSetName = EcsSet)]
 [OutputType(typeof(DeploymentVerificationResult))]
-public sealed class TestDeploymentVerificationCommand : DeploymentJournalCmdlet
+public sealed class TestDeploymentVerificationCommand : DeploymentStoreAwsCmdlet
 {
     /// <summary>ECS services, by cluster and service names.</summary>
     public const string EcsSet = "Ecs";

@@ -11,22 +11,10 @@ namespace DeployOps.Commands;
 /// load balancer to task, target group port, registration, egress to what the tasks need before they start, the database,
 /// and the subnets' free addresses; each hop Pass, Fail, Unknown or Skipped with evidence and the exact fix. Creates nothing.
 /// </summary>
-[Cmdlet(VerbsDiagnostic.Test, "EcsNetworkPath")]
+[Cmdlet(VerbsDiagnostic.Test, "EcsNetworkPath", DefaultParameterSetName = EcsServiceSet)]
 [OutputType(typeof(NetworkPathReport))]
-public sealed class TestEcsNetworkPathCommand : DeploymentEnvironmentCmdlet
+public sealed class TestEcsNetworkPathCommand : EcsServicesCmdlet
 {
-    /// <summary>-Cluster: the ECS cluster; by default the environment's.</summary>
-    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(ClusterCompleter))]
-    public string? Cluster { get; set; }
-
-    /// <summary>-Service: the services to analyse; by default the environment's.</summary>
-    [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(ServiceCompleter))]
-    public string[]? Service { get; set; }
-
     /// <summary>-DatabaseSecurityGroupId: the database's security groups, for the task-to-database hop (with -DatabasePort).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]

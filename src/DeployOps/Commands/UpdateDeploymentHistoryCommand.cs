@@ -13,7 +13,7 @@ namespace DeployOps.Commands;
 /// </summary>
 [Cmdlet(VerbsData.Update, "DeploymentHistory", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(DeploymentHistorySummary))]
-public sealed class UpdateDeploymentHistoryCommand : StackCmdlet
+public sealed class UpdateDeploymentHistoryCommand : DeploymentStoreAwsCmdlet
 {
     /// <summary>-StackName: the stacks to collect; by default every stack of the region.</summary>
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]

@@ -12,7 +12,7 @@ namespace DeployOps.Commands;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Wait, "CfnStack")]
 [OutputType(typeof(CfnStackWaitResult))]
-public sealed class WaitCfnStackCommand : StackCmdlet
+public sealed class WaitCfnStackCommand : DeploymentStoreAwsCmdlet
 {
     /// <summary>Ten seconds between two looks, as <c>aws cloudformation wait</c>'s 30 would be slow to report.</summary>
     public const int DefaultPollIntervalSeconds = 10;

@@ -1,9 +1,7 @@
 using System;
 using System.Management.Automation;
-using DeployOps.Aws.Configuration;
 using DeployOps.Commands.Completion;
 using DeployOps.Deployments;
-using DeployOps.Storage;
 using DeployOps.Verification;
 
 namespace DeployOps.Commands;
@@ -15,7 +13,7 @@ namespace DeployOps.Commands;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Wait, "EcsDeployment")]
 [OutputType(typeof(DeploymentWaitResult))]
-public sealed class WaitEcsDeploymentCommand : DeployOpsAwsCmdlet
+public sealed class WaitEcsDeploymentCommand : DeploymentStoreAwsCmdlet
 {
     /// <summary>Ten minutes, as runbook 000 step 3A waits.</summary>
     public const int DefaultTimeoutSeconds = 600;
@@ -47,11 +45,6 @@ public sealed class WaitEcsDeploymentCommand : DeployOpsAwsCmdlet
     [ValidateRange(1, 300)]
     public int PollInterval { get; set; } = 5;
 
-    /// <summary>-RegistryPath: the folder of the deployment journal; by default $env:DEPLOYOPS_REGISTRY, or ./.deployment-registry.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? RegistryPath { get; set; }
-
     /// <summary>-NoJournal: do not record a completed rollout as verified in the deployment journal.</summary>
     [Parameter]
     public SwitchParameter NoJournal { get; set; }
@@ -69,8 +62,7 @@ public sealed class WaitEcsDeploymentCommand : DeployOpsAwsCmdlet
         };
         var recorder = NoJournal
             ? null
-            : new VerificationRecorder(new DeploymentJournal(DeploymentStore.Locate(RegistryPath is null ? null : FileSystemPath(RegistryPath, nameof(RegistryPath)), null,
-                ProcessAwsEnvironment.Instance, CurrentDirectory)), "Wait-EcsDeployment");
+            : new VerificationRecorder(Journal, "Wait-EcsDeployment");
         var waiter = new DeploymentWaiter(Facts, recorder);
         if (TryRunEngine(token => waiter.WaitAsync(request, token), Service, out var result))
         {
