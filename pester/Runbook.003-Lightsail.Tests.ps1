@@ -118,6 +118,23 @@ Describe 'During deployment: verify the script shows the correct image tags bein
         Join-Path -Path $registry -ChildPath 'journal.json' | Should -Not -Exist
     }
 
+    It 'Get-DeploymentLog -ServiceName reads the container log: "Starting Nest application", never "Listening on port 3697"' {
+        $lines = @(Get-DeploymentLog -ServiceName $service -Since 2h @aws)
+        $lines.Count | Should -BeGreaterThan 0
+        $lines[0].LogGroup | Should -Be "lightsail:$service"
+        ($lines.Message -join "`n") | Should -Match 'Starting Nest application'
+        ($lines.Message -join "`n") | Should -Not -Match 'Listening on port 3697'
+        $starting = @(Get-DeploymentLog -ServiceName $service -Since 2h -Pattern '"Starting Nest application"' @aws)
+        $starting.Count | Should -BeGreaterThan 0
+        $starting.Count | Should -BeLessThan $lines.Count
+        $starting | ForEach-Object { $_.Message | Should -Match 'Starting Nest application' }
+        foreach ($secret in $seededSecrets) { ($lines.Message -join "`n") | Should -Not -Match ([regex]::Escape($secret)) }
+    }
+
+    It 'Get-DeploymentLog -ServiceName names a container the ACTIVE deployment does not have, with its containers' {
+        { Get-DeploymentLog -ServiceName $service -Container 'no-such-container' @aws -ErrorAction Stop } | Should -Throw -ErrorId 'ContainerNotFound,*'
+    }
+
     It 'on the deep path, the stale deployment answers 503' {
         $deep = Test-DeploymentVerification -ServiceName $service -ReadyPath $readyPath -RegistryPath $registry @aws -ErrorAction SilentlyContinue
         ($deep.Findings | Where-Object Check -eq 'HealthEndpoint').Message | Should -BeLike '*/health/ready answered 503, expected 200.'
@@ -285,6 +302,19 @@ Describe 'Stability: scale to 2 containers instead of 1' -Tag Integration {
         Use-LightsailScenario -Name 'lightsail-scale-one'
     }
 
+    It 'Test-DeploymentResilience flags the one node and the liveness-only health check, each with its Lightsail fix' {
+        $report = Test-DeploymentResilience -ServiceName $service @aws
+        $report.Platform | Should -Be 'Lightsail'
+        $report.Status | Should -Be 'Fail'
+        $scale = $report.Findings | Where-Object Check -eq 'Desired count'
+        $scale.Outcome | Should -Be 'Fail'
+        $scale.Fix | Should -Be "Set-LightsailContainerService -ServiceName $service -Scale 2"
+        $path = $report.Findings | Where-Object Check -eq 'Deep health check'
+        $path.Outcome | Should -Be 'Warning'
+        $path.Fix | Should -BeLike "*Publish-LightsailDeployment -ServiceName $service -Image * -HealthCheckPath /health/ready"
+        ($report.Findings | Where-Object Check -eq 'Circuit breaker').Outcome | Should -Be 'NotApplicable'
+    }
+
     It '-WhatIf changes nothing' {
         Set-LightsailContainerService -ServiceName $service -Scale 2 @aws -WhatIf | Should -BeNullOrEmpty
         (Get-LightsailState).scale | Should -Be 1
@@ -297,5 +327,11 @@ Describe 'Stability: scale to 2 containers instead of 1' -Tag Integration {
         $state = Get-LightsailState
         $state.scale | Should -Be 2
         @($state.nodes | Where-Object { $_.version -eq $state.currentVersion -and $_.healthy }).Count | Should -Be 2
+    }
+
+    It 'after scaling, Test-DeploymentResilience passes the scale check' {
+        $report = Test-DeploymentResilience -ServiceName $service @aws
+        ($report.Findings | Where-Object Check -eq 'Desired count').Outcome | Should -Be 'Pass'
+        ($report | Out-String -Width 80) | Should -BeLike "*Lightsail $service*: resilience Warning*"
     }
 }

@@ -82,6 +82,10 @@ public abstract class DeploymentSettingsCmdlet : DeployOpsAwsCmdlet
         return resolved;
     }
 
+    /// <summary>The environment's verification settings of an ECS service; null without them.</summary>
+    protected VerificationSettings? EcsSettings(string service) =>
+        DeploymentEnvironment is { } environment && environment.Services.TryGetValue(service, out var settings) ? settings.Verification : null;
+
     /// <summary>The environment's verification settings of a Lightsail container service; null without them.</summary>
     protected VerificationSettings? LightsailSettings(string serviceName) =>
         DeploymentEnvironment is { } environment && environment.LightsailServices.TryGetValue(serviceName, out var settings) ? settings : null;

@@ -16,6 +16,9 @@ public sealed record DeploymentLogRequest
     /// <summary>The cluster name or ARN.</summary>
     public string Cluster { get; init; } = "";
 
+    /// <summary>A Lightsail container service whose containers' lines to read (GetContainerLog), instead of an ECS service.</summary>
+    public string? LightsailService { get; init; }
+
     /// <summary>The service whose tasks' logs to read (with no <see cref="Tasks"/>, every task it ran in the window).</summary>
     public string? Service { get; init; }
 

@@ -6,6 +6,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using DeployOps.Aws;
 using DeployOps.Aws.Ecs;
+using DeployOps.Aws.Lightsail;
 using DeployOps.Aws.Logs;
 using DeployOps.Errors;
 using DeployOps.Facts;
@@ -34,8 +35,14 @@ public sealed class DeploymentLogReader
         _facts = facts;
     }
 
-    /// <summary>Where lines are read from: one log group and container, and either a stream prefix (every task) or the streams of given tasks.</summary>
-    private sealed record LogSource(string Group, string Container, EcsAwsLogs Logs, string? Service, string? StreamPrefix, IReadOnlyList<string> Streams);
+    /// <summary>
+    /// Where lines are read from: one log group and container, and either a stream prefix (every task) or the streams of
+    /// given tasks; or (no <see cref="Logs"/>) one container of a Lightsail container service.
+    /// </summary>
+    private sealed record LogSource(string Cluster, string Group, string Container, EcsAwsLogs? Logs, string? Service, string? StreamPrefix, IReadOnlyList<string> Streams)
+    {
+        public bool IsLightsail => Logs is null;
+    }
 
     /// <summary>
     /// The lines of the window, oldest first (the last <see cref="DeploymentLogRequest.Tail"/> when set). Throws
@@ -75,13 +82,13 @@ public sealed class DeploymentLogReader
             cursor = line.Time > cursor ? line.Time : cursor;
         }
 
-        var activity = $"Following the log of {request.Service ?? string.Join(", ", request.Tasks.Select(AwsArn.LastSegment))}";
+        var activity = $"Following the log of {request.LightsailService ?? request.Service ?? string.Join(", ", request.Tasks.Select(AwsArn.LastSegment))}";
         for (var poll = 1; ; poll++)
         {
             _facts.Observer.Progress(new OperationProgress(1, activity,
                 $"{written} line(s){(written == 0 ? "" : $", the last at {cursor.ToUniversalTime():HH:mm:ss}")}; looking every {request.PollInterval.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)} s (Ctrl-C stops)", -1, -1));
             await Task.Delay(request.PollInterval, cancellationToken).ConfigureAwait(false);
-            if (request.Tasks.Count == 0 && poll % PollsPerSourceRefresh == 0)
+            if (request.Tasks.Count == 0 && request.LightsailService is null && poll % PollsPerSourceRefresh == 0)
             {
                 sources = await SourcesAsync(request, cancellationToken).ConfigureAwait(false);
             }
@@ -112,6 +119,17 @@ public sealed class DeploymentLogReader
 
     private static TimeWindow Validate(DeploymentLogRequest request, bool follow)
     {
+        if (follow && request.EndTime is not null)
+        {
+            throw new DeployOpsException(new DeployOpsError(ErrorIds.InvalidTimeWindow, DeployOpsErrorKind.InvalidArgument,
+                "-Follow reads until Ctrl-C, so it takes no -EndTime.", request.EndTime));
+        }
+
+        if (request.LightsailService is not null)
+        {
+            return request.Window(DateTimeOffset.UtcNow);
+        }
+
         if (string.IsNullOrWhiteSpace(request.Cluster))
         {
             throw new DeployOpsException(new DeployOpsError(ErrorIds.MissingCluster, DeployOpsErrorKind.InvalidArgument,
@@ -124,12 +142,6 @@ public sealed class DeploymentLogReader
                 "Whose log? Give -Service (every task of it), -Task (those tasks), or both.", request.Service));
         }
 
-        if (follow && request.EndTime is not null)
-        {
-            throw new DeployOpsException(new DeployOpsError(ErrorIds.InvalidTimeWindow, DeployOpsErrorKind.InvalidArgument,
-                "-Follow reads until Ctrl-C, so it takes no -EndTime.", request.EndTime));
-        }
-
         return request.Window(DateTimeOffset.UtcNow);
     }
 
@@ -137,6 +149,11 @@ public sealed class DeploymentLogReader
 
     private async Task<IReadOnlyList<LogSource>> SourcesAsync(DeploymentLogRequest request, CancellationToken cancellationToken)
     {
+        if (request.LightsailService is { } lightsailService)
+        {
+            return await LightsailSourcesAsync(lightsailService, request.Container, cancellationToken).ConfigureAwait(false);
+        }
+
         var cluster = AwsArn.LastSegment(request.Cluster);
         if (request.Tasks.Count > 0)
         {
@@ -160,7 +177,7 @@ public sealed class DeploymentLogReader
             foreach (var byDefinition in tasks.GroupBy(t => t.TaskDefinitionArn ?? ""))
             {
                 var definition = await _facts.TaskDefinitions.RequireAsync(byDefinition.Key, cancellationToken).ConfigureAwait(false);
-                sources.AddRange(Logging(definition, request.Container).Select(c => new LogSource(c.Logs.Group, c.Container.Name, c.Logs, byDefinition.First().ServiceName, null,
+                sources.AddRange(Logging(definition, request.Container).Select(c => new LogSource(cluster, c.Logs.Group, c.Container.Name, c.Logs, byDefinition.First().ServiceName, null,
                     byDefinition.Select(t => c.Logs.StreamOf(c.Container.Name, t.Arn)!).ToList())));
             }
 
@@ -176,8 +193,24 @@ public sealed class DeploymentLogReader
             containers.AddRange(Logging(await _facts.TaskDefinitions.RequireAsync(arn, cancellationToken).ConfigureAwait(false), request.Container));
         }
 
-        return containers.Select(c => new LogSource(c.Logs.Group, c.Container.Name, c.Logs, service.Name, c.Logs.StreamPrefixOf(c.Container.Name), Array.Empty<string>()))
+        return containers.Select(c => new LogSource(cluster, c.Logs.Group, c.Container.Name, c.Logs, service.Name, c.Logs.StreamPrefixOf(c.Container.Name), Array.Empty<string>()))
             .GroupBy(s => (s.Group, s.StreamPrefix)).Select(g => g.First()).ToList();
+    }
+
+    /// <summary>The containers of a Lightsail service's ACTIVE deployment (or the one named), each its own log.</summary>
+    private async Task<IReadOnlyList<LogSource>> LightsailSourcesAsync(string serviceName, string? containerName, CancellationToken cancellationToken)
+    {
+        var service = await _facts.Lightsail.RequireServiceAsync(serviceName, cancellationToken).ConfigureAwait(false);
+        var containers = service.CurrentDeployment?.Containers.Keys.ToList() ?? new List<string>();
+        if (containerName is not null && !containers.Contains(containerName, StringComparer.Ordinal))
+        {
+            throw new DeployOpsException(ErrorTranslator.NotFound(ErrorIds.ContainerNotFound,
+                $"The ACTIVE deployment of container service {service.Name} has no container '{containerName}'; its containers: {(containers.Count == 0 ? "none" : string.Join(", ", containers))}.",
+                containerName));
+        }
+
+        return (containerName is null ? containers : new List<string> { containerName })
+            .Select(container => new LogSource("", $"lightsail:{service.Name}", container, null, service.Name, null, Array.Empty<string>())).ToList();
     }
 
     /// <summary>The containers of <paramref name="definition"/> (or the one named) that log to CloudWatch Logs with a stream prefix.</summary>
@@ -204,7 +237,8 @@ public sealed class DeploymentLogReader
     private async Task<IReadOnlyList<DeploymentLogLine>> ReadWindowAsync(
         DeploymentLogRequest request, IReadOnlyList<LogSource> sources, DateTimeOffset start, DateTimeOffset? end, CancellationToken cancellationToken)
     {
-        var calls = sources.SelectMany(source => source.StreamPrefix is not null
+        var lightsail = await Task.WhenAll(sources.Where(s => s.IsLightsail).Select(source => ReadLightsailAsync(request, source, start, end, cancellationToken))).ConfigureAwait(false);
+        var calls = sources.Where(s => !s.IsLightsail).SelectMany(source => source.StreamPrefix is not null
             ? new[] { (Source: source, Filter: new LogsFilterRequest(source.Group) { LogStreamNamePrefix = source.StreamPrefix }) }
             : source.Streams.Select((stream, index) => (stream, index)).GroupBy(x => x.index / StreamsPerCall)
                 .Select(batch => (Source: source, Filter: new LogsFilterRequest(source.Group) { LogStreamNames = batch.Select(x => x.stream).ToList() })));
@@ -222,30 +256,56 @@ public sealed class DeploymentLogReader
                 _facts.Observer.Warning($"More than {DeploymentLogRequest.MaxLines} lines in {call.Source.Group} since {start.ToUniversalTime():u}: only the first {DeploymentLogRequest.MaxLines} are read. Narrow it with -Since, -Pattern or -Task.");
             }
 
-            return result.Events.Select(e => Line(request, call.Source, e));
+            return result.Events.Select(e => Line(call.Source, e));
         })).ConfigureAwait(false);
-        return read.SelectMany(lines => lines)
+        return read.SelectMany(lines => lines).Concat(lightsail.SelectMany(lines => lines))
             .OrderBy(l => l.Time).ThenBy(l => l.Stream, StringComparer.Ordinal).ThenBy(l => l.EventId.Length).ThenBy(l => l.EventId, StringComparer.Ordinal)
             .ToList();
     }
 
-    private DeploymentLogLine Line(DeploymentLogRequest request, LogSource source, LogEvent logEvent)
+    /// <summary>One Lightsail container's lines of the window (GetContainerLog, across pages; already redacted).</summary>
+    private async Task<IEnumerable<DeploymentLogLine>> ReadLightsailAsync(
+        DeploymentLogRequest request, LogSource source, DateTimeOffset start, DateTimeOffset? end, CancellationToken cancellationToken)
+    {
+        var read = await _facts.Session.Client<LightsailClient>().GetContainerLogAsync(new LightsailLogRequest(source.Service!, source.Container)
+        {
+            StartTime = start,
+            EndTime = end,
+            FilterPattern = string.IsNullOrWhiteSpace(request.Pattern) ? null : request.Pattern,
+            MaxEvents = DeploymentLogRequest.MaxLines,
+        }, cancellationToken).ConfigureAwait(false);
+        if (read.Truncated)
+        {
+            _facts.Observer.Warning($"More than {DeploymentLogRequest.MaxLines} lines of container {source.Container} since {start.ToUniversalTime():u}: only the first {DeploymentLogRequest.MaxLines} are read. Narrow it with -Since or -Pattern.");
+        }
+
+        return read.Items.Select(e => Line(source, null, source.Container, e.CreatedAt, $"{e.CreatedAt?.ToUnixTimeMilliseconds()}:{e.Message}", e.Message));
+    }
+
+    private DeploymentLogLine Line(LogSource source, LogEvent logEvent)
     {
         var stream = logEvent.LogStreamName ?? "";
-        var message = logEvent.Message.TrimEnd('\r', '\n');
+        return Line(source, source.Logs!.TaskIdOf(source.Container, stream), stream, logEvent.Timestamp,
+            logEvent.EventId ?? $"{logEvent.Timestamp?.ToUnixTimeMilliseconds()}:{logEvent.Message}", logEvent.Message);
+    }
+
+    /// <summary>One line, its secrets taken out.</summary>
+    private DeploymentLogLine Line(LogSource source, string? task, string stream, DateTimeOffset? time, string eventId, string text)
+    {
+        var message = text.TrimEnd('\r', '\n');
         var redacted = _facts.Redactor.Redact(message);
         return new DeploymentLogLine
         {
-            Time = logEvent.Timestamp ?? DateTimeOffset.MinValue,
-            Cluster = AwsArn.LastSegment(request.Cluster),
+            Time = time ?? DateTimeOffset.MinValue,
+            Cluster = source.Cluster,
             Service = source.Service,
-            Task = source.Logs.TaskIdOf(source.Container, stream),
+            Task = task,
             Container = source.Container,
             LogGroup = source.Group,
             Stream = stream,
             Message = redacted,
             Redacted = !string.Equals(redacted, message, StringComparison.Ordinal),
-            EventId = logEvent.EventId ?? $"{logEvent.Timestamp?.ToUnixTimeMilliseconds()}:{message}",
+            EventId = eventId,
         };
     }
 }

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using DeployOps.Verification;
 
 namespace DeployOps.Resilience;
 
@@ -79,6 +80,12 @@ public sealed record ResilienceFacts
 
     public bool? CircuitBreakerRollback { get; init; }
 
+    /// <summary>What one copy of the application is called on the platform: an ECS task, a Lightsail node.</summary>
+    public string ReplicaNoun { get; init; } = "task";
+
+    /// <summary>False when the platform places the copies in zones itself (Lightsail): the zones check does not apply.</summary>
+    public bool ZonesChosen { get; init; } = true;
+
     /// <summary>The availability zones the tasks may run in; null when they could not be read.</summary>
     public IReadOnlyList<string>? AvailabilityZones { get; init; }
 
@@ -99,6 +106,9 @@ public sealed record ResilienceFacts
 
     /// <summary>The load balancer's health-check paths.</summary>
     public IReadOnlyList<string> HealthCheckPaths { get; init; } = Array.Empty<string>();
+
+    /// <summary>The application's deep (readiness) path from the settings, when one is configured: any other path is liveness only.</summary>
+    public string? ReadyPath { get; init; }
 
     /// <summary>Null when the platform has no container health check.</summary>
     public bool? ContainerHealthCheck { get; init; }
@@ -125,8 +135,7 @@ public static class ResilienceClassifier
     public const string ContainerHealthCheckCheck = "Container health check";
     public const string DeregistrationDelayCheck = "Deregistration delay";
 
-    /// <summary>Paths that only say the process is up (runbook 003: "/health/live" answered 200 while the app never listened).</summary>
-    public static readonly IReadOnlyList<string> LivenessOnlyPaths = new[] { "/", "/health/live", "/health/liveness", "/healthz", "/livez", "/live", "/ping", "/alive" };
+    private const string NotHealthChecked = "No load balancer or public endpoint health-checks the service";
 
     public static IReadOnlyList<ResilienceFinding> Classify(ResilienceFacts facts) => new[]
     {
@@ -183,11 +192,16 @@ public static class ResilienceClassifier
     }
 
     private static ResilienceFinding DesiredCount(ResilienceFacts facts) => facts.DesiredCount >= 2
-        ? Finding(DesiredCountCheck, FindingOutcome.Pass, $"{facts.DesiredCount} tasks: one can fail or be replaced while the others serve")
-        : Finding(DesiredCountCheck, FindingOutcome.Fail, $"{facts.DesiredCount} task(s): when it stops, nothing serves (runbook 003: scale to 2)", facts.Fixes.DesiredCount);
+        ? Finding(DesiredCountCheck, FindingOutcome.Pass, $"{facts.DesiredCount} {facts.ReplicaNoun}s: one can fail or be replaced while the others serve")
+        : Finding(DesiredCountCheck, FindingOutcome.Fail, $"{facts.DesiredCount} {facts.ReplicaNoun}(s): when it stops, nothing serves (runbook 003: scale to 2)", facts.Fixes.DesiredCount);
 
     private static ResilienceFinding AvailabilityZones(ResilienceFacts facts)
     {
+        if (!facts.ZonesChosen)
+        {
+            return Finding(AvailabilityZonesCheck, FindingOutcome.NotApplicable, "The platform places the service's nodes in availability zones itself");
+        }
+
         if (facts.AvailabilityZones is not { } zones)
         {
             return Finding(AvailabilityZonesCheck, FindingOutcome.Unknown, "The subnets' availability zones could not be read");
@@ -204,7 +218,7 @@ public static class ResilienceClassifier
     {
         if (!facts.LoadBalanced || facts.HealthCheckGracePeriodSeconds is not { } grace)
         {
-            return Finding(GracePeriodCheck, FindingOutcome.NotApplicable, "No load balancer health-checks the tasks");
+            return Finding(GracePeriodCheck, FindingOutcome.NotApplicable, facts.LoadBalanced ? "The platform has no health-check grace period" : NotHealthChecked);
         }
 
         if (facts.ObservedStartupSeconds is not { } startup)
@@ -231,10 +245,10 @@ public static class ResilienceClassifier
     {
         if (!facts.LoadBalanced || facts.HealthCheckPaths.Count == 0)
         {
-            return Finding(HealthCheckPathCheck, FindingOutcome.NotApplicable, "No load balancer health-checks the tasks");
+            return Finding(HealthCheckPathCheck, FindingOutcome.NotApplicable, NotHealthChecked);
         }
 
-        var shallow = facts.HealthCheckPaths.Where(p => LivenessOnlyPaths.Contains(p.Split('?')[0].TrimEnd('/') is { Length: > 0 } trimmed ? trimmed : "/", StringComparer.OrdinalIgnoreCase)).ToList();
+        var shallow = facts.HealthCheckPaths.Where(p => HealthPaths.IsLivenessOnly(p, facts.ReadyPath)).ToList();
         return shallow.Count > 0
             ? Finding(HealthCheckPathCheck, FindingOutcome.Warning,
                 $"The health check requests {string.Join(", ", shallow)}, which only says the process is up: a task that started but cannot serve (no database, never listening) still passes (runbook 003)",
@@ -254,7 +268,7 @@ public static class ResilienceClassifier
     {
         if (!facts.LoadBalanced || facts.DeregistrationDelaySeconds is not { } delay)
         {
-            return Finding(DeregistrationDelayCheck, FindingOutcome.NotApplicable, "No load balancer drains the tasks");
+            return Finding(DeregistrationDelayCheck, FindingOutcome.NotApplicable, facts.LoadBalanced ? "The platform has no deregistration delay" : "No load balancer drains the tasks");
         }
 
         return delay switch

@@ -16,8 +16,13 @@ namespace DeployOps.Resilience;
 /// <summary>One service's resilience findings (Test-DeploymentResilience).</summary>
 public sealed class ResilienceReport
 {
+    /// <summary>The platform: ECS, or Lightsail (a container service, which has no cluster).</summary>
+    public string Platform { get; init; } = EcsPlatform;
+
+    /// <summary>The ECS cluster; empty for a Lightsail container service.</summary>
     public string Cluster { get; init; } = "";
 
+    /// <summary>The ECS service or the Lightsail container service.</summary>
     public string Service { get; init; } = "";
 
     public string? Environment { get; init; }
@@ -37,7 +42,13 @@ public sealed class ResilienceReport
 
     public string? ProfileName { get; init; }
 
-    public override string ToString() => $"{Cluster}/{Service}: {Status}";
+    public const string EcsPlatform = "ECS";
+    public const string LightsailPlatform = "Lightsail";
+
+    /// <summary>What the report is about: cluster/service, or "Lightsail service".</summary>
+    public string Target => Platform == LightsailPlatform ? $"{LightsailPlatform} {Service}" : $"{Cluster}/{Service}";
+
+    public override string ToString() => $"{Target}: {Status}";
 }
 
 /// <summary>What Test-DeploymentResilience checks.</summary>
@@ -49,6 +60,9 @@ public sealed record ResilienceRequest
 
     /// <summary>The log line that says the application is ready (a regular expression); by default common "listening" lines.</summary>
     public string? ReadyPattern { get; init; }
+
+    /// <summary>The application's deep health path, when configured: a health check on any other path only checks liveness.</summary>
+    public string? ReadyPath { get; init; }
 
     public string? Environment { get; init; }
 }
@@ -107,6 +121,7 @@ public sealed class ResilienceInspector
             HealthCheckIntervalSeconds = read.Select(g => g.HealthCheck.IntervalSeconds).FirstOrDefault(i => i is not null),
             UnhealthyThreshold = read.Select(g => g.HealthCheck.UnhealthyThresholdCount).FirstOrDefault(i => i is not null),
             HealthCheckPaths = read.Select(g => g.HealthCheck.Path ?? "/").Distinct(StringComparer.Ordinal).ToList(),
+            ReadyPath = request.ReadyPath,
             ContainerHealthCheck = definition.Result.IsRead ? definition.Result.Value.ContainerDefinitions.Where(c => c.Essential).Any(c => c.HealthCheck is not null) : null,
             DeregistrationDelaySeconds = delay >= 0 ? delay : null,
             Fixes = new ResilienceFixes

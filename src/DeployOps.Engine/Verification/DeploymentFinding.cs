@@ -56,7 +56,7 @@ public sealed class DeploymentFinding
 /// </summary>
 public static class HealthPaths
 {
-    private static readonly Regex Liveness = new(@"^/$|(^|/)(live|liveness|alive|ping|healthz)/?$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+    private static readonly Regex Liveness = new(@"^/$|(^|/)(live|livez|liveness|alive|ping|healthz)/?$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
     /// <summary>
     /// True when <paramref name="path"/> only checks liveness: it is not <paramref name="readyPath"/> when a deep path is

@@ -7,12 +7,16 @@ namespace DeployOps.Commands;
 
 /// <summary>
 /// Get-DeploymentLog: the log lines of a service's (or some tasks') containers, found from the task definition's awslogs
-/// options, filtered, the last N, or followed until Ctrl-C like <c>aws logs tail --follow</c>; secrets taken out.
+/// options, filtered, the last N, or followed until Ctrl-C like <c>aws logs tail --follow</c>; secrets taken out. With
+/// -ServiceName, a Lightsail container service's containers' lines (GetContainerLog) the same way.
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "DeploymentLog", DefaultParameterSetName = ClusterParameterSet)]
 [OutputType(typeof(DeploymentLogLine))]
 public sealed class GetDeploymentLogCommand : DeployOpsEnvironmentCmdlet
 {
+    /// <summary>The parameter set of a Lightsail container service's log.</summary>
+    public const string LightsailSet = "Lightsail";
+
     /// <summary>-Service: the service whose tasks' lines to read.</summary>
     [Parameter(ParameterSetName = ClusterParameterSet, Position = 1, ValueFromPipelineByPropertyName = true)]
     [Parameter(ParameterSetName = EnvironmentParameterSet, ValueFromPipelineByPropertyName = true)]
@@ -20,8 +24,15 @@ public sealed class GetDeploymentLogCommand : DeployOpsEnvironmentCmdlet
     [ArgumentCompleter(typeof(ServiceCompleter))]
     public string? Service { get; set; }
 
+    /// <summary>-ServiceName: a Lightsail container service whose containers' lines to read instead.</summary>
+    [Parameter(ParameterSetName = LightsailSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(LightsailServiceCompleter))]
+    public string ServiceName { get; set; } = string.Empty;
+
     /// <summary>-Task: only these tasks' lines (ARNs or ids).</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = ClusterParameterSet, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = EnvironmentParameterSet, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [Alias("TaskArn", "ExampleTaskArn")]
     public string[]? Task { get; set; }
@@ -66,10 +77,12 @@ public sealed class GetDeploymentLogCommand : DeployOpsEnvironmentCmdlet
     /// <summary>Writes the lines; with -Follow it keeps writing them until Ctrl-C.</summary>
     protected override void ProcessRecord()
     {
+        var lightsail = ParameterSetName == LightsailSet;
         var request = new DeploymentLogRequest
         {
-            Cluster = ClusterFor(Cluster),
-            Service = Task is null ? ServiceFor(Service) : Service,
+            LightsailService = lightsail ? ServiceName : null,
+            Cluster = lightsail ? string.Empty : ClusterFor(Cluster),
+            Service = lightsail ? null : Task is null ? ServiceFor(Service) : Service,
             Tasks = Task ?? Array.Empty<string>(),
             Container = Container,
             Since = Since,
@@ -86,9 +99,9 @@ public sealed class GetDeploymentLogCommand : DeployOpsEnvironmentCmdlet
             {
                 await reader.FollowAsync(request, line => Emit(line), token).ConfigureAwait(false);
                 return true;
-            }, request.Service ?? request.Cluster, out _);
+            }, request.LightsailService ?? request.Service ?? request.Cluster, out _);
         }
-        else if (TryRunEngine(token => reader.ReadAsync(request, token), request.Service ?? request.Cluster, out var lines))
+        else if (TryRunEngine(token => reader.ReadAsync(request, token), request.LightsailService ?? request.Service ?? request.Cluster, out var lines))
         {
             WriteObject(lines, enumerateCollection: true);
         }

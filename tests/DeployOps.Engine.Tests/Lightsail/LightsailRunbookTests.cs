@@ -10,6 +10,7 @@ using DeployOps.Engine.Tests.Support;
 using DeployOps.Errors;
 using DeployOps.Facts;
 using DeployOps.Lightsail;
+using DeployOps.Resilience;
 using DeployOps.Operations;
 using DeployOps.Storage;
 using DeployOps.Verification;
@@ -254,15 +255,17 @@ public sealed class LightsailRunbookTests : IClassFixture<LightsailSandboxFixtur
         var facts = Facts(session);
         var changer = new LightsailServiceChanger(facts);
         var request = new LightsailServiceChangeRequest { ServiceName = L.Service, Scale = 2, Wait = Wait };
-        var findings = await new LightsailResilience(facts).InspectAsync(L.Service, null, default);
-        Assert.Equal(new[] { "Warning", "Warning" }, findings.Select(f => f.Outcome));
+        var report = await new LightsailResilience(facts).InspectAsync(L.Service, null, "prod", default);
+        Assert.Equal(("Lightsail", L.Service, "prod", "Fail"), (report.Platform, report.Service, report.Environment, report.Status));
+        Assert.Equal(new[] { ResilienceClassifier.DesiredCountCheck, ResilienceClassifier.HealthCheckPathCheck },
+            report.Findings.Where(f => f.Outcome is "Fail" or "Warning").Select(f => f.Check));
 
         var plan = await changer.PlanAsync(request, default);
         Assert.Equal("Set scale 1 -> 2", plan.ShouldProcessAction);
         var info = Assert.IsType<LightsailServiceInfo>(Assert.Single(await changer.ApplyAsync(plan, request, default)).Value);
 
         Assert.Equal((LightsailServiceState.Running, 2), (info.State, info.Scale));
-        Assert.Equal("Pass", (await new LightsailResilience(facts).InspectAsync(L.Service, null, default))[0].Outcome);
+        Assert.Equal("Pass", (await new LightsailResilience(facts).InspectAsync(L.Service, null, null, default)).Findings.Single(f => f.Check == ResilienceClassifier.DesiredCountCheck).Outcome);
         Assert.False((await changer.PlanAsync(request, default)).NeedsChange);
 
         var wide = new LightsailServiceChangeRequest { ServiceName = L.Service, Scale = 20, Wait = Wait };

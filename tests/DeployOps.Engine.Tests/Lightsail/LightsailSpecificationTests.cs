@@ -4,6 +4,7 @@ using System.Linq;
 using DeployOps.Aws.Lightsail;
 using DeployOps.Errors;
 using DeployOps.Lightsail;
+using DeployOps.Resilience;
 using DeployOps.Verification;
 using Xunit;
 
@@ -117,18 +118,27 @@ public sealed class LightsailSpecificationTests
             CurrentDeployment = new LightsailDeployment { Version = 2, State = "ACTIVE", Containers = Active.Containers, PublicEndpoint = Active.PublicEndpoint },
         };
 
-        var findings = LightsailResilience.Inspect(service, readyPath: null);
+        var findings = ResilienceClassifier.Classify(LightsailResilience.FactsOf(service, readyPath: null));
 
-        Assert.Equal(new[] { ("Scale", VerificationOutcome.Warning), ("HealthCheckPath", VerificationOutcome.Warning) }, findings.Select(f => (f.Check, f.OutcomeKind)));
-        Assert.Equal("Scale to 2 (runbook 003): Set-LightsailContainerService -ServiceName api -Scale 2", findings[0].RecommendedAction);
-        Assert.Contains("-Image :api.soft-launch-32.162 -HealthCheckPath /health/ready", findings[1].RecommendedAction, StringComparison.Ordinal);
+        Assert.Equal(new[] { (ResilienceClassifier.DesiredCountCheck, FindingOutcome.Fail), (ResilienceClassifier.HealthCheckPathCheck, FindingOutcome.Warning) },
+            findings.Where(f => f.OutcomeKind != FindingOutcome.NotApplicable).Select(f => (f.Check, f.OutcomeKind)));
+        Assert.Equal("1 node(s): when it stops, nothing serves (runbook 003: scale to 2)", findings.Single(f => f.Check == ResilienceClassifier.DesiredCountCheck).Detail);
+        Assert.Equal("Set-LightsailContainerService -ServiceName api -Scale 2", findings.Single(f => f.Check == ResilienceClassifier.DesiredCountCheck).Fix);
+        Assert.Contains("-Image :api.soft-launch-32.162 -HealthCheckPath /health/ready", findings.Single(f => f.Check == ResilienceClassifier.HealthCheckPathCheck).Fix, StringComparison.Ordinal);
+        Assert.Equal(FindingOutcome.NotApplicable, findings.Single(f => f.Check == ResilienceClassifier.AvailabilityZonesCheck).OutcomeKind);
 
         var fixedService = service with
         {
             Scale = 2,
             CurrentDeployment = service.CurrentDeployment with { PublicEndpoint = Active.PublicEndpoint! with { HealthCheck = new LightsailHealthCheck { Path = "/health/ready" } } },
         };
-        Assert.All(LightsailResilience.Inspect(fixedService, readyPath: "/health/ready"), f => Assert.Equal(VerificationOutcome.Pass, f.OutcomeKind));
-        Assert.Equal(VerificationOutcome.Skipped, LightsailResilience.Inspect(service with { CurrentDeployment = null }, null)[1].OutcomeKind);
+        Assert.All(ResilienceClassifier.Classify(LightsailResilience.FactsOf(fixedService, readyPath: "/health/ready")),
+            f => Assert.Contains(f.OutcomeKind, new[] { FindingOutcome.Pass, FindingOutcome.NotApplicable }));
+
+        // With a deep path configured, any other path is liveness only, however it is named.
+        var otherPath = fixedService with { CurrentDeployment = fixedService.CurrentDeployment! with { PublicEndpoint = Active.PublicEndpoint! with { HealthCheck = new LightsailHealthCheck { Path = "/status" } } } };
+        Assert.Equal(FindingOutcome.Warning, ResilienceClassifier.Classify(LightsailResilience.FactsOf(otherPath, "/health/ready")).Single(f => f.Check == ResilienceClassifier.HealthCheckPathCheck).OutcomeKind);
+        Assert.Equal(FindingOutcome.NotApplicable,
+            ResilienceClassifier.Classify(LightsailResilience.FactsOf(service with { CurrentDeployment = null }, null)).Single(f => f.Check == ResilienceClassifier.HealthCheckPathCheck).OutcomeKind);
     }
 }
