@@ -603,6 +603,19 @@ BeforeDiscovery {
             ErrorId = 'InvalidReadyPattern'; Category = 'InvalidArgument'; Terminating = $true
             Message = "^'Listening \(on' is not a regular expression .*expected the text of the line the application logs when it is ready" }
 
+        @{ Command = 'Test-DeploymentResilience'; Label = 'a -ReadyPath that is not a path'; Server = 'none'
+            Arguments = @{ ServiceName = @('api'); ReadyPath = 'health/ready' } + $offline
+            ErrorId = 'InvalidHealthCheckPath'; Category = 'InvalidArgument'; Terminating = $true
+            Message = "^'health/ready' \(from -ReadyPath\) is not a health path; expected a path that starts with / and has no spaces" }
+        @{ Command = 'Test-DeploymentResilience'; Label = 'a container service that does not exist'; Server = 'sandbox'
+            Arguments = @{ ServiceName = @('no-such-service'); Region = 'us-east-2'; EndpointUrl = '{Sandbox}' }
+            ErrorId = 'LightsailServiceNotFound'; Category = 'ObjectNotFound'; Terminating = $false
+            Message = "^Container service 'no-such-service' does not exist in region 'us-east-2'\." }
+        @{ Command = 'Get-DeploymentLog'; Label = 'a container service that does not exist'; Server = 'sandbox'
+            Arguments = @{ ServiceName = 'no-such-service'; Region = 'us-east-2'; EndpointUrl = '{Sandbox}' }
+            ErrorId = 'LightsailServiceNotFound'; Category = 'ObjectNotFound'; Terminating = $false
+            Message = "^Container service 'no-such-service' does not exist in region 'us-east-2'\." }
+
         # ---------------------------------------------------------------- Get-EcsTaskFailure, Get-DeploymentLog, Test-StartupSequence, Get-EcsServiceMetric
         @{ Command = 'Get-DeploymentLog'; Label = 'a -Since with no unit'; Server = 'none'
             Arguments = @{ Cluster = 'c'; Service = 's'; Since = 30 } + $offline

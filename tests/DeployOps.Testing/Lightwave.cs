@@ -114,6 +114,40 @@ public static class Lightwave
     }
 
     /// <summary>
+    /// Runbook 001's CloudFormation scenarios: stack <see cref="Stack"/> (templates/lightwave-app.yaml) in
+    /// <see cref="Region"/>, with the database <see cref="DatabaseInstance"/> and the logical ids below.
+    /// </summary>
+    public static class Stacks
+    {
+        public const string Stack = "lightwave-dev-stack";
+        public const string DatabaseInstance = "lightwave-dev-db";
+        public const string DatabaseResource = "Database";
+        public const string MigrationResource = "DatabaseMigration";
+        public const string DnsRecordResource = "DnsRecord";
+        public const string AssetsBucketResource = "AssetsBucket";
+        public const string ClusterResource = "Cluster";
+
+        /// <summary><c>stack-healthy</c>: CREATE_COMPLETE three days ago, with eight earlier deployments in its history.</summary>
+        public const string Healthy = "stack-healthy";
+
+        /// <summary>
+        /// <c>stack-stuck-rds</c>: CREATE_IN_PROGRESS for 45 world minutes; <see cref="DatabaseResource"/> stays creating (its
+        /// subnets have no free addresses, as <see cref="PlacementEvent"/> says) and <see cref="DnsRecordResource"/>'s function never answers.
+        /// </summary>
+        public const string StuckRds = "stack-stuck-rds";
+        public const string PlacementEvent = "could not be placed in us-east-1a: the subnet has no free IP address";
+
+        /// <summary><c>stack-update-ecs-failing</c>: UPDATE_IN_PROGRESS, the service rolling out an image whose tasks exit 1.</summary>
+        public const string UpdateEcsFailing = "stack-update-ecs-failing";
+
+        /// <summary><c>stack-rollback-failed</c>: UPDATE_ROLLBACK_FAILED; <see cref="DatabaseResource"/> is UPDATE_FAILED (skipping it recovers).</summary>
+        public const string RollbackFailed = "stack-rollback-failed";
+
+        /// <summary><c>stack-delete-failed</c>: DELETE_FAILED; <see cref="AssetsBucketResource"/> could not be deleted (retaining it finishes).</summary>
+        public const string DeleteFailed = "stack-delete-failed";
+    }
+
+    /// <summary>
     /// <c>slack-outage</c>: stack <see cref="Stack"/> deploys for <see cref="Gates"/> × <see cref="GateEverySeconds"/> world
     /// seconds (30 minutes) while Slack answers 503 from <see cref="OutageFromSeconds"/> to <see cref="OutageToSeconds"/>
     /// world seconds after the scenario loads.

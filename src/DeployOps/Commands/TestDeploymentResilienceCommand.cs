@@ -39,7 +39,11 @@ public sealed class TestDeploymentResilienceCommand : EcsServicesCmdlet
     protected override void BeginProcessing()
     {
         Require(() => ResilienceInspector.ReadyRegex(ReadyPattern), ReadyPattern);
-        Require(() => new VerificationExpectations { ReadyPath = ReadyPath }.Validate(), ReadyPath);
+        if (ReadyPath is not null)
+        {
+            Require(() => VerificationExpectations.ValidatePath(ReadyPath, "-ReadyPath"), ReadyPath);
+        }
+
         base.BeginProcessing();
     }
 
