@@ -67,13 +67,19 @@ public static class StackRootCause
         return First(operation.Events.SkipWhile(e => !ReferenceEquals(e, rollback)).ToList(), "", nestedEvents);
     }
 
+    /// <summary>The stack event that only lists the resources that failed ("The following resource(s) failed to ...").</summary>
+    private static bool IsFailedResourcesSummary(string? reason) => reason?.StartsWith("The following resource(s) failed", StringComparison.Ordinal) == true;
+
     private static CfnStackFailure? First(IReadOnlyList<CfnStackEvent> oldestFirst, string prefix, Func<string, IReadOnlyList<CfnStackEvent>?>? nestedEvents)
     {
         var failure = oldestFirst.FirstOrDefault(e => !e.IsStackEvent && CfnResourceStatus.IsFailed(e.ResourceStatus) && !CfnResourceStatus.IsCascade(e.ResourceStatusReason));
         if (failure is null)
         {
-            // No resource failed: the stack itself was refused (a template error, a missing capability).
-            var stackFailure = oldestFirst.FirstOrDefault(e => e.IsStackEvent && CfnStackStatus.IsFailure(e.ResourceStatus) && e.ResourceStatusReason is not null);
+            // No resource failed: the stack itself was refused (a template error, a missing capability), or its rollback
+            // was started by something else, whose reason only the stack's *ROLLBACK_IN_PROGRESS event carries (a rollback
+            // trigger's alarm, a cancelled update).
+            var stackFailure = oldestFirst.FirstOrDefault(e => e.IsStackEvent && e.ResourceStatusReason is not null &&
+                (CfnStackStatus.IsFailure(e.ResourceStatus) || (e.ResourceStatus.EndsWith("ROLLBACK_IN_PROGRESS", StringComparison.Ordinal) && !IsFailedResourcesSummary(e.ResourceStatusReason))));
             return stackFailure is null ? null : CfnStackFailure.From(stackFailure, prefix + stackFailure.LogicalResourceId);
         }
 

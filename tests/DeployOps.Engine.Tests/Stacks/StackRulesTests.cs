@@ -124,6 +124,25 @@ public sealed class StackRulesTests
     }
 
     [Fact]
+    public void A_rollback_no_resource_caused_is_explained_by_the_stacks_rollback_event()
+    {
+        var events = new Events()
+            .Stack("UPDATE_IN_PROGRESS", "User Initiated")
+            .Resource("Service", "AWS::ECS::Service", "UPDATE_IN_PROGRESS")
+            .Resource("Service", "AWS::ECS::Service", "UPDATE_COMPLETE")
+            .Stack("UPDATE_ROLLBACK_IN_PROGRESS", "Rollback triggered by alarm: lightwave-dev-5xx (ALARM)")
+            .Resource("Service", "AWS::ECS::Service", "UPDATE_IN_PROGRESS");
+
+        var cause = StackRootCause.Find(events.NewestFirst);
+
+        Assert.Equal(("lightwave-dev-stack", "Rollback triggered by alarm: lightwave-dev-5xx (ALARM)"), (cause!.LogicalResourceId, cause.Reason));
+
+        // The stack's summary of failed resources is never the cause: with no resource failure there is none to name.
+        var summaryOnly = new Events().Stack("CREATE_IN_PROGRESS").Stack("ROLLBACK_IN_PROGRESS", "The following resource(s) failed to create: [Database]");
+        Assert.Null(StackRootCause.Find(summaryOnly.NewestFirst));
+    }
+
+    [Fact]
     public void A_nested_stack_failure_is_followed_to_the_resource_that_failed_there()
     {
         var nested = new Events(NestedId, "lightwave-dev-stack-Network-X")
