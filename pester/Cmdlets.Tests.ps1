@@ -370,12 +370,24 @@ Describe 'Against the sandbox' -Tag Integration {
             [string]$result.Outcome | Should -Be 'Completed'
         }
 
-        It 'Restart-EcsService -Wait writes the DeploymentWaitResult instead' {
-            $output = @(Restart-EcsService @lightwave @aws -Wait -Timeout 180 -Force)
+        It 'Restart-EcsService -Wait writes the DeploymentWaitResult instead, and records the completed rollout in the journal' {
+            $registry = Join-Path -Path $TestDrive -ChildPath 'restart-registry'
+            $output = @(Restart-EcsService @lightwave @aws -Wait -Timeout 180 -Force -RegistryPath $registry)
 
             $output | Should -HaveCount 1
             $output[0] | Should -BeOfType ([DeployOps.Deployments.DeploymentWaitResult])
             [string]$output[0].Outcome | Should -Be 'Completed'
+            $output[0].VerifiedIn | Should -Be (Join-Path -Path $registry -ChildPath 'journal.json')
+            (Get-Content -LiteralPath $output[0].VerifiedIn -Raw) | Should -BeLike '*Restart-EcsService -Wait*'
+        }
+
+        It 'Restart-EcsService -Wait -NoJournal records nothing' {
+            $registry = Join-Path -Path $TestDrive -ChildPath 'restart-no-journal'
+            $output = @(Restart-EcsService @lightwave @aws -Wait -Timeout 180 -Force -RegistryPath $registry -NoJournal)
+
+            [string]$output[0].Outcome | Should -Be 'Completed'
+            $output[0].VerifiedIn | Should -BeNullOrEmpty
+            Join-Path -Path $registry -ChildPath 'journal.json' | Should -Not -Exist
         }
 
         It 'Test-DeploymentEndpoint takes URLs from the pipeline' {

@@ -1,33 +1,23 @@
 using System;
 using System.Management.Automation;
 using DeployOps.Deployments;
-using DeployOps.Operations;
 
 namespace DeployOps.Commands;
 
 /// <summary>
-/// The base of the cmdlets that start ECS deployments (Restart-EcsService, Repair-TargetGroupHealthCheck): -Force
-/// for the confirmation, -Wait and -Timeout for waiting on what they started.
+/// The base of the cmdlets that start ECS deployments (Restart-EcsService, Repair-TargetGroupHealthCheck,
+/// Invoke-EcsRollback): with -Wait they wait on what they started, and a rollout that completes is recorded as verified
+/// in the deployment journal (as Wait-EcsDeployment records it) unless -NoJournal, so Invoke-EcsRollback -ToLastVerified
+/// knows it.
 /// </summary>
-public abstract class EcsDeploymentCmdlet : DeployOpsAwsCmdlet
+public abstract class EcsDeploymentCmdlet : DeploymentChangeCmdlet
 {
-    /// <summary>-Wait: wait for the deployments the command starts.</summary>
+    /// <summary>-NoJournal: with -Wait, do not record a completed rollout as verified in the deployment journal.</summary>
     [Parameter]
-    public SwitchParameter Wait { get; set; }
+    public SwitchParameter NoJournal { get; set; }
 
-    /// <summary>-Timeout: seconds to wait for each deployment with -Wait (whole seconds, as Wait-Job -Timeout).</summary>
-    [Parameter]
-    [ValidateRange(1, 86400)]
-    [Alias("TimeoutSec")]
-    public int Timeout { get; set; } = WaitEcsDeploymentCommand.DefaultTimeoutSeconds;
-
-    /// <summary>-Force: change without asking for confirmation (-WhatIf still changes nothing).</summary>
-    [Parameter]
-    public SwitchParameter Force { get; set; }
-
-    /// <summary>How long to wait with -Wait; null without it.</summary>
-    protected DeploymentWaitSettings? WaitSettings => Wait ? new DeploymentWaitSettings(TimeSpan.FromSeconds(Timeout)) : null;
-
-    /// <summary>ShouldProcess for one planned change, honouring -Force (see <see cref="DeployOpsCmdlet.ShouldChange"/>).</summary>
-    protected bool ShouldChange(IChangePlan plan) => ShouldChange(plan, Force);
+    /// <summary>How long to wait with -Wait, and the journal a completed rollout goes to; null without -Wait.</summary>
+    protected DeploymentWaitSettings? WaitSettings => Wait
+        ? new DeploymentWaitSettings(TimeSpan.FromSeconds(Timeout)) { Recorder = NoJournal ? null : new VerificationRecorder(Journal, MyInvocation.MyCommand.Name + " -Wait") }
+        : null;
 }

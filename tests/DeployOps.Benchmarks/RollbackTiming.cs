@@ -38,7 +38,7 @@ public static class RollbackTiming
             var rollback = new EcsRollback(new AwsFacts(session, NullOperationObserver.Instance), journal: null);
             var clock = Stopwatch.StartNew();
             var plan = await rollback.PlanAsync(new RollbackRequest { Cluster = Lightwave.Cluster, Service = Lightwave.Service, Mode = RollbackMode.ToPrevious }, default);
-            var outcomes = await rollback.ApplyAsync(plan, new DeploymentWaitSettings(TimeSpan.FromMinutes(3)), recorder: null, default);
+            var outcomes = await rollback.ApplyAsync(plan, new DeploymentWaitSettings(TimeSpan.FromMinutes(3)), default);
             clock.Stop();
             var wait = outcomes.Select(o => o.Value).OfType<DeploymentWaitResult>().SingleOrDefault()
                        ?? throw new InvalidOperationException($"The rollback did not wait: {string.Join("; ", outcomes.Select(o => o.Error?.Message))}");

@@ -169,7 +169,7 @@ public sealed class EcsRollback
     /// Deploys the plan's revision (nothing when the circuit breaker already rolled back); with <paramref name="wait"/>,
     /// waits for the rollback deployment. Returns the rollback, then the wait's result (and its error when it did not complete).
     /// </summary>
-    public async Task<IReadOnlyList<ItemOutcome<object>>> ApplyAsync(RollbackPlan plan, DeploymentWaitSettings? wait, VerificationRecorder? recorder, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ItemOutcome<object>>> ApplyAsync(RollbackPlan plan, DeploymentWaitSettings? wait, CancellationToken cancellationToken)
     {
         EcsDeployment deployment;
         if (plan.AlreadyRolledBack is { } breaker)
@@ -205,7 +205,7 @@ public sealed class EcsRollback
         if (wait is not null)
         {
             var request = new DeploymentWaitRequest { Cluster = plan.Cluster, Service = plan.Service, DeploymentId = deployment.Id, Timeout = wait.Timeout };
-            outcomes.AddRange((await new DeploymentWaiter(_facts, recorder).WaitAsync(request, cancellationToken).ConfigureAwait(false)).Outcomes());
+            outcomes.AddRange((await new DeploymentWaiter(_facts, wait.Recorder).WaitAsync(request, cancellationToken).ConfigureAwait(false)).Outcomes());
         }
 
         return outcomes;

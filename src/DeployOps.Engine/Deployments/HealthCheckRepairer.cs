@@ -173,7 +173,7 @@ public sealed class HealthCheckRepairer
         }
 
         var outcomes = new List<ItemOutcome<object>>();
-        var waiter = new DeploymentWaiter(_facts);
+        var waiter = new DeploymentWaiter(_facts, wait.Recorder);
         foreach (var one in waits)
         {
             outcomes.AddRange(await WaitOutcomesAsync(() => waiter.WaitAsync(one, cancellationToken)).ConfigureAwait(false));

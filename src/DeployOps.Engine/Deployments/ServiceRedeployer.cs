@@ -20,10 +20,15 @@ public sealed record RedeployPlan(string Cluster, string Service) : IChangePlan
     public override string ToString() => $"{Cluster}/{Service}";
 }
 
-/// <summary>How long to wait for the deployments a change starts (-Wait -Timeout).</summary>
+/// <summary>
+/// How long to wait for the deployments a change starts (-Wait -Timeout), and where a rollout that completes is recorded
+/// as verified (the deployment journal; null records nothing).
+/// </summary>
 public sealed record DeploymentWaitSettings(TimeSpan Timeout)
 {
     public static DeploymentWaitSettings Default { get; } = new(TimeSpan.FromMinutes(10));
+
+    public VerificationRecorder? Recorder { get; init; }
 }
 
 /// <summary>
@@ -91,7 +96,7 @@ public sealed class ServiceRedeployer
             return new[] { ItemOutcome<object>.Success(started) };
         }
 
-        var result = await new DeploymentWaiter(_facts).WaitAsync(DeploymentWaitRequest.For(started, wait), cancellationToken).ConfigureAwait(false);
+        var result = await new DeploymentWaiter(_facts, wait.Recorder).WaitAsync(DeploymentWaitRequest.For(started, wait), cancellationToken).ConfigureAwait(false);
         return result.Outcomes();
     }
 

@@ -14,7 +14,7 @@ namespace DeployOps.Commands;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "EcsRollback", DefaultParameterSetName = ToPreviousSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(EcsRollbackResult), typeof(DeploymentWaitResult))]
-public sealed class InvokeEcsRollbackCommand : DeploymentChangeCmdlet
+public sealed class InvokeEcsRollbackCommand : EcsDeploymentCmdlet
 {
     /// <summary>Roll back to the revision before the running one.</summary>
     public const string ToPreviousSet = "ToPrevious";
@@ -50,15 +50,10 @@ public sealed class InvokeEcsRollbackCommand : DeploymentChangeCmdlet
     [Parameter(Mandatory = true, ParameterSetName = ToLastVerifiedSet)]
     public SwitchParameter ToLastVerified { get; set; }
 
-    /// <summary>-NoJournal: with -Wait, do not record the rolled-back revision as verified when the rollout completes.</summary>
-    [Parameter]
-    public SwitchParameter NoJournal { get; set; }
-
     /// <summary>Plans the rollback, confirms it (unless there is nothing to change), applies it and, with -Wait, waits.</summary>
     protected override void ProcessRecord()
     {
-        var journal = Journal;
-        var rollback = new EcsRollback(Facts, journal);
+        var rollback = new EcsRollback(Facts, Journal);
         var request = new RollbackRequest
         {
             Cluster = ResolveCluster(Cluster),
@@ -71,11 +66,9 @@ public sealed class InvokeEcsRollbackCommand : DeploymentChangeCmdlet
             },
             TaskDefinition = ParameterSetName == TaskDefinitionSet ? TaskDefinition : null,
         };
-        var wait = Wait ? new DeploymentWaitSettings(TimeSpan.FromSeconds(Timeout)) : null;
-        var recorder = NoJournal ? null : new VerificationRecorder(journal, "Invoke-EcsRollback -Wait");
         if (TryRunEngine(token => rollback.PlanAsync(request, token), request.Service, out var plan)
             && (!plan.NeedsChange || ShouldChange(plan))
-            && TryRunEngine(token => rollback.ApplyAsync(plan, wait, recorder, token), request.Service, out var outcomes))
+            && TryRunEngine(token => rollback.ApplyAsync(plan, WaitSettings, token), request.Service, out var outcomes))
         {
             WriteOutcomes(outcomes);
         }

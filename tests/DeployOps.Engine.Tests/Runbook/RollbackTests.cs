@@ -60,7 +60,7 @@ public sealed class RollbackTests : IClassFixture<SandboxFixture>
         Assert.False(plan.NeedsChange);
         Assert.Equal(Revision(Lightwave.CircuitBreakerRollback.RestoredRevision), AwsArn.LastSegment(plan.To));
         Assert.Contains($"({Revision(Lightwave.CircuitBreakerRollback.FailedRevision)}) failed", plan.Why);
-        var outcome = Assert.Single(await rollback.ApplyAsync(plan, wait: null, recorder: null, default));
+        var outcome = Assert.Single(await rollback.ApplyAsync(plan, wait: null, default));
         Assert.False(((EcsRollbackResult)outcome.Value!).Changed);
         Assert.Equal(0, session.Calls.Snapshot().Where(c => c.Operation == "UpdateService").Sum(c => c.Calls));
     }
@@ -88,7 +88,7 @@ public sealed class RollbackTests : IClassFixture<SandboxFixture>
         var rollback = new EcsRollback(new AwsFacts(session, NullOperationObserver.Instance), journal);
 
         var plan = await rollback.PlanAsync(Request(RollbackMode.ToLastVerified), default);
-        var outcomes = await rollback.ApplyAsync(plan, new DeploymentWaitSettings(TimeSpan.FromMinutes(2)), new VerificationRecorder(journal, "test -Wait"), default);
+        var outcomes = await rollback.ApplyAsync(plan, new DeploymentWaitSettings(TimeSpan.FromMinutes(2)) { Recorder = new VerificationRecorder(journal, "test -Wait") }, default);
 
         Assert.Equal(Revision(Lightwave.RollbackHistory.VerifiedRevision), AwsArn.LastSegment(plan.To));
         var wait = outcomes.Select(o => o.Value).OfType<DeploymentWaitResult>().Single();
