@@ -114,8 +114,7 @@ public sealed class HealthCheckRepairer
         if (plan.NeedsChange)
         {
             _facts.Observer.Verbose($"{plan.ShouldProcessTarget}: {plan.ShouldProcessAction}.");
-            await ServiceRedeployer.Translated(() => _facts.Session.LoadBalancing.ModifyTargetGroupAsync(plan.TargetGroupArn,
-                new ElbHealthCheck { Path = plan.NewHealthCheckPath, Matcher = plan.NewMatcher }, cancellationToken), plan.TargetGroupArn).ConfigureAwait(false);
+            await ChangeHealthCheckAsync(plan, cancellationToken).ConfigureAwait(false);
         }
         else
         {
@@ -152,6 +151,44 @@ public sealed class HealthCheckRepairer
         }
 
         return outcomes;
+    }
+
+    /// <summary>
+    /// ModifyTargetGroup. When its answer is lost past the retries (the change may well have been applied), the group is
+    /// read back: a group that already checks the new path and matcher is changed, not failed; anything else is the error.
+    /// </summary>
+    private async Task ChangeHealthCheckAsync(HealthCheckRepairPlan plan, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ServiceRedeployer.Translated(() => _facts.Session.LoadBalancing.ModifyTargetGroupAsync(plan.TargetGroupArn,
+                new ElbHealthCheck { Path = plan.NewHealthCheckPath, Matcher = plan.NewMatcher }, cancellationToken), plan.TargetGroupArn).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A refusal reads back unchanged (the plan saw the old values), so only a lost answer can pass this.
+            if (!await IsInPlaceAsync(plan, cancellationToken).ConfigureAwait(false))
+            {
+                throw;
+            }
+
+            _facts.Observer.Verbose($"{plan.ShouldProcessTarget}: ModifyTargetGroup's answer was lost ({ex.Message}), but the group now checks " +
+                                    $"{plan.NewHealthCheckPath} with matcher {plan.NewMatcher}: the change is in place.");
+        }
+    }
+
+    /// <summary>True when the group reads back with the plan's path and matcher; false when it does not, or cannot be read.</summary>
+    private async Task<bool> IsInPlaceAsync(HealthCheckRepairPlan plan, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var group = (await _facts.Session.LoadBalancing.DescribeTargetGroupsAsync(new[] { plan.TargetGroupArn }, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
+            return group is not null && group.HealthCheck.Path == plan.NewHealthCheckPath && group.HealthCheck.Matcher == plan.NewMatcher;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return false;
+        }
     }
 
     /// <summary>

@@ -74,6 +74,56 @@ public sealed class RepairAndWaitTests : IClassFixture<SandboxFixture>
     }
 
     [Fact]
+    public async Task A_change_whose_every_answer_is_lost_is_read_back_and_reported_as_made()
+    {
+        await _sandbox.LoadScenarioAsync("health-check-mismatch");
+        using var session = SandboxSessions.Create(_sandbox);
+        var repairer = new HealthCheckRepairer(session, NullOperationObserver.Instance);
+        var request = new HealthCheckRepairRequest { TargetGroupArn = await TargetGroupArnAsync(session), HealthCheckPath = Lightwave.HealthPath };
+        var plan = await repairer.PlanAsync(request, default);
+
+        // Every ModifyTargetGroup is applied, then its answer dropped: the engine's attempts all fail.
+        (await _sandbox.PostControlAsync("_sandbox/faults",
+            """{"seed": 1, "rules": [{"service": "elbv2", "operation": "ModifyTargetGroup", "kind": "appliedThenDrop", "rate": 1.0}]}""")).EnsureSuccessStatusCode();
+        try
+        {
+            var outcome = Assert.Single(await repairer.ApplyAsync(plan, request, default));
+
+            Assert.Null(outcome.Error);
+            Assert.True(Assert.IsType<TargetGroupHealthCheckChange>(outcome.Value).Changed);
+        }
+        finally
+        {
+            (await _sandbox.Http.DeleteAsync(new Uri(_sandbox.Url, "_sandbox/faults"))).Dispose();
+        }
+
+        Assert.Equal(Lightwave.HealthPath, (await session.LoadBalancing.DescribeTargetGroupsByNameAsync(new[] { Lightwave.TargetGroup })).Single().HealthCheck.Path);
+    }
+
+    [Fact]
+    public async Task A_change_that_was_never_applied_is_still_an_error_after_the_read_back()
+    {
+        await _sandbox.LoadScenarioAsync("health-check-mismatch");
+        using var session = SandboxSessions.Create(_sandbox);
+        var repairer = new HealthCheckRepairer(session, NullOperationObserver.Instance);
+        var request = new HealthCheckRepairRequest { TargetGroupArn = await TargetGroupArnAsync(session), HealthCheckPath = Lightwave.HealthPath };
+        var plan = await repairer.PlanAsync(request, default);
+
+        (await _sandbox.PostControlAsync("_sandbox/faults",
+            """{"seed": 1, "rules": [{"service": "elbv2", "operation": "ModifyTargetGroup", "kind": "error", "rate": 1.0, "status": 500}]}""")).EnsureSuccessStatusCode();
+        try
+        {
+            await Assert.ThrowsAsync<DeployOpsException>(() => repairer.ApplyAsync(plan, request, default));
+        }
+        finally
+        {
+            (await _sandbox.Http.DeleteAsync(new Uri(_sandbox.Url, "_sandbox/faults"))).Dispose();
+        }
+
+        Assert.Equal(Lightwave.WrongHealthPath, (await session.LoadBalancing.DescribeTargetGroupsByNameAsync(new[] { Lightwave.TargetGroup })).Single().HealthCheck.Path);
+    }
+
+    [Fact]
     public async Task Planning_changes_nothing_and_a_group_already_right_is_not_modified()
     {
         await _sandbox.LoadScenarioAsync("healthy");
