@@ -100,7 +100,7 @@ public sealed class WafBlockedSample
     public string Action { get; init; } = "";
 
     public override string ToString() =>
-        $"{Timestamp?.ToUniversalTime().ToString("HH:mm:ss", CultureInfo.InvariantCulture)} {ClientIp} {Method} {Uri} {Action} by {Rule}";
+        $"{Timestamp?.ToUniversalTime().ToString("HH:mm:ss", CultureInfo.InvariantCulture)} {ClientIp} {Method} {Uri} ({Rule})";
 }
 
 /// <summary>
