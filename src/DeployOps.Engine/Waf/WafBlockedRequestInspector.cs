@@ -92,7 +92,7 @@ public sealed class WafBlockedRequestInspector
                 $"No load balancer to read (the name is '{query.LoadBalancer}'): give -LoadBalancer with the name or ARN of an application load balancer.", query.LoadBalancer));
         }
 
-        if (query.ClientIp is { } ip && !IPAddress.TryParse(ip, out _))
+        if (query.ClientIp is { } ip && !IsAddress(ip))
         {
             throw new DeployOpsException(new DeployOpsError(ErrorIds.InvalidClientIp, DeployOpsErrorKind.InvalidArgument,
                 $"-ClientIp '{ip}' is not an IP address; expected an IPv4 or IPv6 address such as 203.0.113.7.", ip));
@@ -104,6 +104,11 @@ public sealed class WafBlockedRequestInspector
                 $"-MaxSamples must be 1 to {Wafv2Client.MaxSamples}; it is {query.MaxSamples}.", query.MaxSamples));
         }
     }
+
+    /// <summary>A full IPv4 dotted quad or an IPv6 address (IPAddress.TryParse alone also takes "10.1" and "12345").</summary>
+    private static bool IsAddress(string text) =>
+        IPAddress.TryParse(text, out var address) &&
+        (address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? text.Contains(":") : text.Split('.').Length == 4);
 
     private WafBlockedRequestReport Report(WafBlockedRequestQuery query, string loadBalancer, string loadBalancerArn, WafWebAcl? webAcl,
         IReadOnlyList<WafRuleReading> readings, double? total, TimeWindow window, IReadOnlyList<Gap> gaps)
