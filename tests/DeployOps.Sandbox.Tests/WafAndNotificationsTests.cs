@@ -103,8 +103,8 @@ public sealed class WafAndNotificationsTests : IClassFixture<SandboxFixture>
         var topicArn = $"arn:aws:sns:{Lightwave.Region}:123456789012:{Lightwave.AlarmUnconfirmed.AlarmsTopic}";
 
         async Task<string> SubscriptionArnAsync() =>
-            Assert.Single((await CliAsync("sns", "list-subscriptions-by-topic", "--topic-arn", topicArn)).GetProperty("Subscriptions").EnumerateArray())
-                .GetProperty("SubscriptionArn").GetString()!;
+            (await CliAsync("sns", "list-subscriptions-by-topic", "--topic-arn", topicArn)).GetProperty("Subscriptions").EnumerateArray()
+                .Single(s => s.GetProperty("Endpoint").GetString() == Lightwave.AlarmUnconfirmed.OnCallEmail).GetProperty("SubscriptionArn").GetString()!;
 
         Assert.Equal("PendingConfirmation", await SubscriptionArnAsync());
         var refused = await _sandbox.PostControlAsync("_sandbox/sns/confirm", "{\"endpoint\": \"nobody@lightwave.example\"}");

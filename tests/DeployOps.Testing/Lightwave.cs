@@ -342,7 +342,7 @@ public static class Lightwave
 
     /// <summary>
     /// <c>alarm-unconfirmed</c>: <see cref="CpuAlarm"/> and <see cref="MemoryAlarm"/> (on the backend service) notify
-    /// <see cref="AlarmsTopic"/>, whose only subscription (<see cref="OnCallEmail"/>) is pending confirmation, and the CPU
+    /// <see cref="AlarmsTopic"/>, whose subscriptions (<see cref="OnCallEmail"/> and <see cref="Webhook"/>, whose URL carries <see cref="WebhookToken"/>) are pending confirmation, and the CPU
     /// alarm flapped <see cref="CpuFlaps"/> times in the last hour; <see cref="AlbAlarm"/> (on <see cref="LoadBalancer"/>)
     /// has its actions disabled and notifies <see cref="AlbTopic"/>, which has no subscription; <see cref="DatabaseAlarm"/>
     /// notifies <see cref="DatabaseTopic"/> with a confirmed subscription (it passes).
@@ -354,6 +354,8 @@ public static class Lightwave
         public const string AlbTopic = "lightwave-dev-alb-alarms";
         public const string DatabaseTopic = "lightwave-dev-db-alarms";
         public const string OnCallEmail = "oncall@lightwave.example";
+        public const string WebhookToken = "tok_SEEDED_ALARM_HOOK_5f4e3d2c";
+        public const string Webhook = "https://hooks.lightwave.example/alarms?token=" + WebhookToken;
         public const string CpuAlarm = "lightwave-dev-ecs-cpu-high";
         public const string MemoryAlarm = "lightwave-dev-ecs-memory-high";
         public const string AlbAlarm = "lightwave-dev-alb-5xx";

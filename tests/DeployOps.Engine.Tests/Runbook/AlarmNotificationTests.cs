@@ -47,7 +47,8 @@ public sealed class AlarmNotificationTests : IClassFixture<SandboxFixture>
         Assert.Equal(new[] { "PendingConfirmation", "Flapping" }, cpu.Findings.Select(f => f.Kind));
         var topic = Assert.Single(cpu.Topics);
         Assert.Equal((Lightwave.AlarmUnconfirmed.AlarmsTopic, (bool?)true, 0), (topic.Topic, topic.Exists, topic.Confirmed));
-        Assert.Equal($"email {Lightwave.AlarmUnconfirmed.OnCallEmail}", Assert.Single(topic.PendingConfirmation));
+        Assert.Equal(new[] { $"email {Lightwave.AlarmUnconfirmed.OnCallEmail}", "https https://hooks.lightwave.example/alarms?token=***" }, topic.PendingConfirmation);
+        Assert.DoesNotContain(cpu.Findings, f => f.Evidence.Contains(Lightwave.AlarmUnconfirmed.WebhookToken, StringComparison.Ordinal));
         Assert.Contains("aws sns publish --topic-arn arn:aws:sns:us-east-1:", cpu.Findings[0].Fix, StringComparison.Ordinal);
         Assert.Contains("went to ALARM 6 times", cpu.Findings[1].Evidence, StringComparison.Ordinal);
         Assert.Contains("aws cloudwatch disable-alarm-actions --alarm-names \"lightwave-dev-ecs-cpu-high\"", cpu.Findings[1].Fix, StringComparison.Ordinal);
@@ -87,14 +88,17 @@ public sealed class AlarmNotificationTests : IClassFixture<SandboxFixture>
     {
         await _sandbox.LoadScenarioAsync(Lightwave.AlarmUnconfirmed.Scenario);
 
-        var confirmed = await _sandbox.PostControlAsync("_sandbox/sns/confirm", $"{{\"endpoint\": \"{Lightwave.AlarmUnconfirmed.OnCallEmail}\"}}");
-        confirmed.EnsureSuccessStatusCode();
+        foreach (var endpoint in new[] { Lightwave.AlarmUnconfirmed.OnCallEmail, Lightwave.AlarmUnconfirmed.Webhook })
+        {
+            (await _sandbox.PostControlAsync("_sandbox/sns/confirm", $"{{\"endpoint\": \"{endpoint}\"}}")).EnsureSuccessStatusCode();
+        }
+
         var after = await InspectAsync(new AlarmNotificationQuery { Cluster = Lightwave.Cluster, Service = Lightwave.Service });
         var recent = await InspectAsync(new AlarmNotificationQuery { AlarmNames = new[] { Lightwave.AlarmUnconfirmed.CpuAlarm }, Since = TimeSpan.FromMinutes(1) });
 
         Assert.Equal("Pass", Report(after, Lightwave.AlarmUnconfirmed.MemoryAlarm).Status);
         var cpu = Report(after, Lightwave.AlarmUnconfirmed.CpuAlarm);
-        Assert.Equal(("Warning", "Flapping", 1), (cpu.Status, Assert.Single(cpu.Findings).Kind, Assert.Single(cpu.Topics).Confirmed));
+        Assert.Equal(("Warning", "Flapping", 2), (cpu.Status, Assert.Single(cpu.Findings).Kind, Assert.Single(cpu.Topics).Confirmed));
         var lastMinute = Assert.Single(recent).Value!;
         Assert.Equal(("Pass", 0), (lastMinute.Status, lastMinute.Flaps!.Value));
     }
