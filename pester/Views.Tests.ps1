@@ -519,7 +519,7 @@ Describe 'WAF and alarm reports at 80 columns' -Tag Integration {
         $text | Should -Match ([regex]::Escape('[Fail] lightwave-dev-ecs-cpu-high (OK, actions on, 6 flaps)'))
         $text | Should -Match ([regex]::Escape('[Fail] lightwave-dev-alb-5xx (OK, actions OFF, 0 flaps)'))
         $text | Should -Match ([regex]::Escape('[Pass] lightwave-dev-db-connections'))
-        $text | Should -Match 'Topic lightwave-dev-alarms: 0 confirmed, 1 pending'
+        $text | Should -Match 'Topic lightwave-dev-alarms: 0 confirmed, 2 pending'
         $text | Should -Match (Get-WrappedPattern -Fact 'PendingConfirmation: SNS topic lightwave-dev-alarms')
         $text | Should -Match 'Fix: '
         Get-LongestLine -InputObject $alarms | Should -BeLessOrEqual 80
