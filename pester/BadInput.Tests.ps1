@@ -689,6 +689,44 @@ BeforeDiscovery {
             Arguments = @{ Cluster = $lightwaveCluster; Service = @('no-such-service'); Region = 'us-east-1'; EndpointUrl = '{Sandbox}' }
             ErrorId = 'ServiceNotFound'; Category = 'ObjectNotFound'; Terminating = $false
             Message = "^Service 'no-such-service' does not exist in cluster 'lightwave-dev-ecs-cluster'\." }
+
+        # ---------------------------------------------------------------- Get-WafBlockedRequest, Test-AlarmNotification
+        @{ Command = 'Get-WafBlockedRequest'; Label = 'an empty -LoadBalancer'; Server = 'none'
+            Arguments = @{ LoadBalancer = '' } + $offline
+            ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Terminating = $true
+            Message = "parameter 'LoadBalancer'\. The argument is null or empty" }
+        @{ Command = 'Get-WafBlockedRequest'; Label = 'a -ClientIp that is not a whole address'; Server = 'none'
+            Arguments = @{ LoadBalancer = 'lightwave-dev-alb'; ClientIp = '203.0.113' } + $offline
+            ErrorId = 'InvalidClientIp'; Category = 'InvalidArgument'; Terminating = $false
+            Message = "^-ClientIp '203\.0\.113' is not an IP address; expected an IPv4 or IPv6 address such as 203\.0\.113\.7\.$" }
+        @{ Command = 'Get-WafBlockedRequest'; Label = 'a -MaxSamples of 0'; Server = 'none'
+            Arguments = @{ LoadBalancer = 'lightwave-dev-alb'; MaxSamples = 0 } + $offline
+            ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Terminating = $true
+            Message = "parameter 'MaxSamples'\. The 0 argument is less than the minimum allowed range of 1" }
+        @{ Command = 'Get-WafBlockedRequest'; Label = 'both -Since and -StartTime'; Server = 'none'
+            Arguments = @{ LoadBalancer = 'lightwave-dev-alb'; Since = '1h'; StartTime = [datetime]'2026-01-01' } + $offline
+            ErrorId = 'InvalidTimeWindow'; Category = 'InvalidArgument'; Terminating = $false
+            Message = '^Give -Since or -StartTime, not both' }
+        @{ Command = 'Get-WafBlockedRequest'; Label = 'a load balancer that does not exist'; Server = 'sandbox'
+            Arguments = @{ LoadBalancer = 'no-such-alb'; Region = 'us-east-1'; EndpointUrl = '{Sandbox}' }
+            ErrorId = 'LoadBalancerNotFound'; Category = 'ObjectNotFound'; Terminating = $false
+            Message = "^There is no load balancer 'no-such-alb' in us-east-1: give the name or ARN of an application load balancer\.$" }
+        @{ Command = 'Test-AlarmNotification'; Label = 'a -Service without -Cluster'; Server = 'none'
+            Arguments = @{ Service = $lightwaveService } + $offline
+            ErrorId = 'MissingCluster'; Category = 'InvalidArgument'; Terminating = $false
+            Message = "^-Service 'lightwave-backend-api-dev' needs -Cluster" }
+        @{ Command = 'Test-AlarmNotification'; Label = 'a -FlapThreshold of 0'; Server = 'none'
+            Arguments = @{ FlapThreshold = 0 } + $offline
+            ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Terminating = $true
+            Message = "parameter 'FlapThreshold'\. The 0 argument is less than the minimum allowed range of 1" }
+        @{ Command = 'Test-AlarmNotification'; Label = 'an alarm that does not exist'; Server = 'sandbox'
+            Arguments = @{ AlarmName = @('no-such-alarm'); Region = 'us-east-1'; EndpointUrl = '{Sandbox}' }
+            ErrorId = 'AlarmNotFound'; Category = 'ObjectNotFound'; Terminating = $false
+            Message = "^There is no metric alarm 'no-such-alarm' in us-east-1 \(alarm names are case-sensitive\)\.$" }
+        @{ Command = 'Test-AlarmNotification'; Label = 'a load balancer that does not exist'; Server = 'sandbox'
+            Arguments = @{ LoadBalancer = 'no-such-alb'; Region = 'us-east-1'; EndpointUrl = '{Sandbox}' }
+            ErrorId = 'LoadBalancerNotFound'; Category = 'ObjectNotFound'; Terminating = $false
+            Message = "^There is no load balancer 'no-such-alb' in us-east-1: give the name or ARN of a load balancer\.$" }
     )
 
     $offlineCases = @($badInputs | Where-Object { $_.Server -eq 'none' })

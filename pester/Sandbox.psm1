@@ -527,3 +527,44 @@ Export-ModuleMember -Function @(
 # Runbook 001 (coordination): the simulators' own control-API entries (slack/messages, slack/outage, slack/rateLimit,
 # stacks/release) are reached through Invoke-SandboxControl.
 Export-ModuleMember -Function 'Invoke-SandboxControl'
+
+<#
+.SYNOPSIS
+    Sends GET requests through an ALB listener of the sandbox, as one client (X-Forwarded-For), and returns each status
+    code in order: a web ACL's rate-based rule answers 403 past its limit (runbook 004, WAF).
+#>
+function Send-SandboxLoadBalancerRequest {
+    [CmdletBinding()]
+    [OutputType([int])]
+    param(
+        [Parameter(Mandatory = $true)]
+        [pscustomobject] $Sandbox,
+
+        [string] $Path = '/api/v1/health/health/',
+
+        [int] $Count = 1,
+
+        [string] $ClientIp = '203.0.113.7',
+
+        [string] $Name = 'lightwave-dev-alb'
+    )
+
+    $url = (Get-SandboxLoadBalancerUrl -Sandbox $Sandbox -Name $Name) + $Path
+    for ($i = 0; $i -lt $Count; $i++) {
+        try {
+            $response = Invoke-WebRequest -Uri $url -Headers @{ 'X-Forwarded-For' = $ClientIp } -UseBasicParsing -TimeoutSec 30
+            [int]$response.StatusCode
+        }
+        catch {
+            if ($null -eq $_.Exception.Response) {
+                throw
+            }
+
+            [int]$_.Exception.Response.StatusCode
+        }
+    }
+}
+
+# Runbook 004 (WAF): requests through the ALB as one client; the notifications simulator's sns/confirm entry is reached
+# through Invoke-SandboxControl.
+Export-ModuleMember -Function 'Send-SandboxLoadBalancerRequest'

@@ -494,3 +494,35 @@ Describe 'Task failures, logs, startup and metrics at 80 columns' -Tag Integrati
         $row.Causes | Should -Match 'ApplicationExit'
     }
 }
+
+Describe 'WAF and alarm reports at 80 columns' -Tag Integration {
+    BeforeAll {
+        $null = Set-SandboxScenario -Sandbox $sandbox -Name 'waf-rate-limit'
+        $null = Send-SandboxLoadBalancerRequest -Sandbox $sandbox -Count 25 -ClientIp '203.0.113.7'
+        $waf = Get-WafBlockedRequest -LoadBalancer 'lightwave-dev-alb' -ClientIp '203.0.113.7' @aws
+        $null = Set-SandboxScenario -Sandbox $sandbox -Name 'alarm-unconfirmed'
+        $alarms = @(Test-AlarmNotification @aws)
+    }
+
+    It 'Get-WafBlockedRequest shows the verdict, the rule, its limit, the fix and the blocked client' {
+        $text = Get-ScreenText -InputObject $waf
+        $text | Should -Match 'lightwave-dev-alb / lightwave-dev-waf: Blocking by lightwave-dev-rate-limit'
+        $text | Should -Match ([regex]::Escape('[1] lightwave-dev-rate-limit (RateBased 20/600s, Block)'))
+        $text | Should -Match (Get-WrappedPattern -Fact 'Fix: Raise the limit of rate-based rule lightwave-dev-rate-limit')
+        $text | Should -Match '203\.0\.113\.7 GET /api/v1/health/health/'
+        Get-LongestLine -InputObject $waf | Should -BeLessOrEqual 80
+        ($waf | ConvertTo-Json -Depth 5 | ConvertFrom-Json).Status | Should -Be 'Blocking'
+    }
+
+    It 'Test-AlarmNotification shows each alarm''s status, the pending subscription, the flaps and the fixes' {
+        $text = Get-ScreenText -InputObject $alarms
+        $text | Should -Match ([regex]::Escape('[Fail] lightwave-dev-ecs-cpu-high (OK, actions on, 6 flaps)'))
+        $text | Should -Match ([regex]::Escape('[Fail] lightwave-dev-alb-5xx (OK, actions OFF, 0 flaps)'))
+        $text | Should -Match ([regex]::Escape('[Pass] lightwave-dev-db-connections'))
+        $text | Should -Match 'Topic lightwave-dev-alarms: 0 confirmed, 2 pending'
+        $text | Should -Match (Get-WrappedPattern -Fact 'PendingConfirmation: SNS topic lightwave-dev-alarms')
+        $text | Should -Match 'Fix: '
+        Get-LongestLine -InputObject $alarms | Should -BeLessOrEqual 80
+        ($alarms[0] | ConvertTo-Json -Depth 5 | ConvertFrom-Json).Findings[0].Kind | Should -Be 'ActionsDisabled'
+    }
+}

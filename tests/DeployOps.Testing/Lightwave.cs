@@ -358,4 +358,43 @@ public static class Lightwave
         public const string StartingPhase = "Starting Lightwave backend";
         public const string ListeningPhase = "Listening on port";
     }
+
+    /// <summary>
+    /// <c>waf-rate-limit</c>: the backend healthy behind <see cref="LoadBalancer"/>, with web ACL <see cref="WebAcl"/> whose
+    /// rate-based rule <see cref="RateRule"/> blocks a client (by <see cref="ForwardedHeader"/>) above <see cref="RateLimit"/>
+    /// requests in <see cref="WindowSeconds"/> world seconds.
+    /// </summary>
+    public static class WafRateLimit
+    {
+        public const string Scenario = "waf-rate-limit";
+        public const string WebAcl = "lightwave-dev-waf";
+        public const string RateRule = "lightwave-dev-rate-limit";
+        public const int RateLimit = 20;
+        public const int WindowSeconds = 600;
+        public const string ForwardedHeader = "X-Forwarded-For";
+    }
+
+    /// <summary>
+    /// <c>alarm-unconfirmed</c>: <see cref="CpuAlarm"/> and <see cref="MemoryAlarm"/> (on the backend service) notify
+    /// <see cref="AlarmsTopic"/>, whose subscriptions (<see cref="OnCallEmail"/> and <see cref="Webhook"/>, whose URL carries <see cref="WebhookToken"/>) are pending confirmation, and the CPU
+    /// alarm flapped <see cref="CpuFlaps"/> times in the last hour; <see cref="AlbAlarm"/> (on <see cref="LoadBalancer"/>)
+    /// has its actions disabled and notifies <see cref="AlbTopic"/>, which has no subscription; <see cref="DatabaseAlarm"/>
+    /// notifies <see cref="DatabaseTopic"/> with a confirmed subscription (it passes).
+    /// </summary>
+    public static class AlarmUnconfirmed
+    {
+        public const string Scenario = "alarm-unconfirmed";
+        public const string AlarmsTopic = "lightwave-dev-alarms";
+        public const string AlbTopic = "lightwave-dev-alb-alarms";
+        public const string DatabaseTopic = "lightwave-dev-db-alarms";
+        public const string OnCallEmail = "oncall@lightwave.example";
+        public const string WebhookToken = "tok_SEEDED_ALARM_HOOK_5f4e3d2c";
+        public const string Webhook = "https://hooks.lightwave.example/alarms?token=" + WebhookToken;
+        public const string CpuAlarm = "lightwave-dev-ecs-cpu-high";
+        public const string MemoryAlarm = "lightwave-dev-ecs-memory-high";
+        public const string AlbAlarm = "lightwave-dev-alb-5xx";
+        public const string DatabaseAlarm = "lightwave-dev-db-connections";
+        public const string DatabaseCluster = "lightwave-dev-aurora";
+        public const int CpuFlaps = 6;
+    }
 }

@@ -18,4 +18,18 @@ public static class AwsArn
         var parts = arn.Split('/');
         return parts.Length >= 3 ? parts[parts.Length - 2] : arn;
     }
+
+    /// <summary>The resource after the last colon (<c>arn:aws:sns:us-east-1:123456789012:alarms</c> gives <c>alarms</c>), or the value itself.</summary>
+    public static string ColonResource(string arn) => arn.Substring(arn.LastIndexOf(':') + 1);
+
+    /// <summary>
+    /// The LoadBalancer dimension of AWS/ApplicationELB metrics and alarms: the ARN after <c>loadbalancer/</c>
+    /// (<c>app/lightwave-dev-alb/50dc6c495c0c9188</c>), or the value itself when it has none.
+    /// </summary>
+    public static string LoadBalancerDimension(string loadBalancerArn)
+    {
+        const string marker = ":loadbalancer/";
+        var at = loadBalancerArn.IndexOf(marker, System.StringComparison.Ordinal);
+        return at < 0 ? loadBalancerArn : loadBalancerArn.Substring(at + marker.Length);
+    }
 }

@@ -34,8 +34,8 @@ public static class AwsServices
         AwsServiceRegistration.Query(RdsApi.Description, protocol => new RdsClient(protocol)),
         AwsServiceRegistration.Json(LightsailApi.Description, protocol => new LightsailClient(protocol)),
         AwsServiceRegistration.Query(CloudWatchApi.Description, protocol => new CloudWatchClient(protocol)),
-        AwsServiceRegistration.Describe(Wafv2Api.Description),
-        AwsServiceRegistration.Describe(SnsApi.Description),
+        AwsServiceRegistration.Json(Wafv2Api.Description, protocol => new Wafv2Client(protocol)),
+        AwsServiceRegistration.Query(SnsApi.Description, protocol => new SnsClient(protocol)),
         AwsServiceRegistration.Describe(SecretsManagerApi.Description),
     };
 

@@ -116,4 +116,11 @@ public static class ErrorIds
     public const string ContainerNotFound = nameof(ContainerNotFound);
     public const string NoStartupPhases = nameof(NoStartupPhases);
     public const string InvalidMetricPeriod = nameof(InvalidMetricPeriod);
+
+    // Runbook 004, WAF and alarms (Get-WafBlockedRequest, Test-AlarmNotification).
+    public const string LoadBalancerNotFound = nameof(LoadBalancerNotFound);
+    public const string AlarmNotFound = nameof(AlarmNotFound);
+    public const string InvalidClientIp = nameof(InvalidClientIp);
+    public const string InvalidSampleCount = nameof(InvalidSampleCount);
+    public const string InvalidFlapThreshold = nameof(InvalidFlapThreshold);
 }

@@ -31,6 +31,8 @@ public sealed class AwsFacts
         Lightsail = new LightsailReader(this);
         DeploymentHistory = new DeploymentHistoryReader(this);
         Metrics = new MetricReader(this);
+        Waf = new WafReader(this);
+        Alarms = new AlarmReader(this);
     }
 
     public AwsSession Session { get; }
@@ -82,4 +84,10 @@ public sealed class AwsFacts
 
     /// <summary>CloudWatch metrics: ECS services' CPU and memory utilization.</summary>
     public MetricReader Metrics { get; }
+
+    /// <summary>AWS WAF in front of a load balancer: web ACL, sampled requests, BlockedRequests by rule.</summary>
+    public WafReader Waf { get; }
+
+    /// <summary>CloudWatch alarms, their state history, and their SNS topics' subscriptions.</summary>
+    public AlarmReader Alarms { get; }
 }

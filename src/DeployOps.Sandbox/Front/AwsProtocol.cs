@@ -36,6 +36,8 @@ public sealed record AwsServiceProtocol(
         ["ec2"] = new("ec2", WireProtocol.Ec2, "http://ec2.amazonaws.com/doc/2016-11-15/", "RequestLimitExceeded", "InternalError"),
         ["monitoring"] = new("monitoring", WireProtocol.Query, "http://monitoring.amazonaws.com/doc/2010-08-01/", "Throttling", "InternalServiceError"),
         ["secretsmanager"] = new("secretsmanager", WireProtocol.Json, "", "ThrottlingException", "InternalServiceError"),
+        ["wafv2"] = new("wafv2", WireProtocol.Json, "", "WAFLimitsExceededException", "WAFInternalErrorException"),
+        ["sns"] = new("sns", WireProtocol.Query, "http://sns.amazonaws.com/doc/2010-03-31/", "Throttled", "InternalError"),
     };
 
     /// <summary>Aliases people type for a service in fault rules (the CLI's names).</summary>

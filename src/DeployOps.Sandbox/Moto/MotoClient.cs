@@ -121,6 +121,14 @@ public sealed class MotoClient : IDisposable
     public Task<JsonObject> SecretsManagerAsync(string operation, JsonObject body, string region, CancellationToken cancellationToken) =>
         JsonAsync("secretsmanager", SecretsManagerTarget, operation, body, region, cancellationToken);
 
+    /// <summary>A WAFV2 call (moto keeps web ACLs and their associations; the WAF simulator enforces them).</summary>
+    public Task<JsonObject> Wafv2Async(string operation, JsonObject body, string region, CancellationToken cancellationToken) =>
+        JsonAsync("wafv2", "AWSWAF_20190729", operation, body, region, cancellationToken);
+
+    /// <summary>An SNS call (moto keeps topics and subscriptions; the notifications simulator keeps which are pending confirmation).</summary>
+    public Task<XElement> SnsAsync(string action, IEnumerable<KeyValuePair<string, string>> form, string region, CancellationToken cancellationToken) =>
+        QueryAsync("sns", action, "2010-03-31", form, region, cancellationToken);
+
     private async Task<JsonObject> JsonAsync(string service, string targetPrefix, string operation, JsonObject body, string region, CancellationToken cancellationToken)
     {
         using var message = new HttpRequestMessage(HttpMethod.Post, "");

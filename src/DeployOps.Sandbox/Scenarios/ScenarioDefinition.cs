@@ -59,6 +59,15 @@ public sealed record ScenarioDefinition
     public IReadOnlyDictionary<string, DatabaseBehaviour> Databases { get; init; } = new Dictionary<string, DatabaseBehaviour>();
     /// <summary>Lightsail container services (the Lightsail simulator's part; moto has no Lightsail).</summary>
     public LightsailDefinition Lightsail { get; init; } = new();
+
+    /// <summary>WAF web ACLs with rate-based rules, associated with load balancers (the WAF simulator enforces them).</summary>
+    public IReadOnlyList<WebAclDefinition> WebAcls { get; init; } = [];
+
+    /// <summary>SNS topics and their subscriptions (some left pending confirmation).</summary>
+    public IReadOnlyList<SnsTopicDefinition> SnsTopics { get; init; } = [];
+
+    /// <summary>CloudWatch metric alarms, with their actions and a past of state changes.</summary>
+    public IReadOnlyList<AlarmDefinition> Alarms { get; init; } = [];
 }
 
 /// <param name="UsedIpAddresses">Addresses other resources already hold in the subnet (the loader gives them to one network interface).</param>

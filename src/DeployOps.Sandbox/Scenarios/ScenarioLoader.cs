@@ -18,7 +18,7 @@ namespace DeployOps.Sandbox.Scenarios;
 /// moto's APIs in the order a real account's infrastructure code would (network, load balancing,
 /// logs, ECS), and hands the services to the world.
 /// </summary>
-public sealed class ScenarioLoader
+public sealed partial class ScenarioLoader
 {
     private readonly MotoClient _moto;
     private readonly SandboxWorld _world;
@@ -45,6 +45,7 @@ public sealed class ScenarioLoader
             }
 
             var secrets = await CreateSecretsAsync(scenario, region, cancellationToken).ConfigureAwait(false);
+            await CreateMonitoringAsync(scenario, region, cancellationToken).ConfigureAwait(false);
             _world.InvalidateConfiguration(region);
             await _world.TickAsync(cancellationToken).ConfigureAwait(false);
             await CreateEcsAsync(scenario, region, subnets, groups, targetGroups, secrets, cancellationToken).ConfigureAwait(false);

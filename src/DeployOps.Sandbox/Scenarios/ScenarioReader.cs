@@ -65,7 +65,8 @@ public static partial class ScenarioReader
     private static ScenarioDefinition Bind(string name, ScenarioNode root, string directory)
     {
         root.AllowOnly("description", "region", "applications", "network", "securityGroups", "targetGroups", "loadBalancers",
-            "logGroups", "secretsManager", "taskDefinitions", "clusters", "timings", "stacks", "databases", "lightsail", "slack");
+            "logGroups", "secretsManager", "taskDefinitions", "clusters", "timings", "stacks", "databases", "lightsail", "slack",
+            "webAcls", "snsTopics", "alarms");
         var subnets = ReadSubnets(root["network"]);
         var securityGroups = root["securityGroups"]?.AsMap().Select(e => ReadSecurityGroup(e.Key, e.Value)).ToList() ?? [];
         var targetGroups = root["targetGroups"]?.AsMap().Select(e => ReadTargetGroup(e.Key, e.Value)).ToList() ?? [];
@@ -95,9 +96,13 @@ public static partial class ScenarioReader
             Stacks = root["stacks"]?.AsMap().Select(e => ReadStack(e.Key, e.Value)).ToList() ?? [],
             Databases = (root["databases"]?.AsMap() ?? []).ToDictionary(e => e.Key, e => ReadDatabase(e.Key, e.Value)),
             Slack = ReadSlack(root["slack"]),
+            WebAcls = ReadWebAcls(root["webAcls"]),
+            SnsTopics = ReadSnsTopics(root["snsTopics"]),
+            Alarms = ReadAlarms(root["alarms"]),
         };
         scenario = scenario with { Lightsail = LightsailScenarioReader.Read(root["lightsail"], scenario.Applications) };
         CheckReferences(scenario, root);
+        CheckMonitoring(scenario, root);
         return scenario;
     }
 

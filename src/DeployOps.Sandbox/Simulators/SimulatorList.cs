@@ -8,6 +8,8 @@ using DeployOps.Sandbox.Simulators.Rds;
 using DeployOps.Sandbox.Simulators.Metrics;
 using DeployOps.Sandbox.Simulators.Slack;
 using DeployOps.Sandbox.Simulators.TargetHealth;
+using DeployOps.Sandbox.Simulators.Notifications;
+using DeployOps.Sandbox.Simulators.Waf;
 using DeployOps.Sandbox.World;
 
 namespace DeployOps.Sandbox.Simulators;
@@ -26,16 +28,19 @@ public static class SimulatorList
         var metrics = new MetricsSimulator(world);
         var ecs = new EcsRuntimeSimulator(world, targetHealth, logs, metrics);
         var rds = new RdsSimulator(world);
+        var waf = new WafSimulator(world, metrics);
         return
         [
             new CloudFormationSimulator(world, ecs, rds, logs),
             ecs,
             targetHealth,
-            new AlbListenersSimulator(world, targetHealth),
+            new AlbListenersSimulator(world, targetHealth, waf),
             rds,
             logs,
             new SlackSimulator(world),
             new LightsailSimulator(world),
+            waf,
+            new NotificationsSimulator(world),
             metrics,
         ];
     }

@@ -14,7 +14,7 @@ namespace DeployOps.Engine.Tests.Protocols;
 public sealed class ErrorClassificationTests
 {
     /// <summary>The services with an error table whose botocore model lists errors (EC2's lists none).</summary>
-    public static TheoryData<string> ModeledServices => new() { "ECS", "Elastic Load Balancing v2", "CloudWatch Logs", "CloudFormation", "RDS", "CloudWatch", "Lightsail" };
+    public static TheoryData<string> ModeledServices => new() { "ECS", "Elastic Load Balancing v2", "CloudWatch Logs", "CloudFormation", "RDS", "CloudWatch", "Lightsail", "WAFV2", "SNS" };
 
     [Theory]
     [MemberData(nameof(ModeledServices))]

@@ -7,7 +7,7 @@ using DeployOps.Aws.Protocols;
 
 namespace DeployOps.Aws.CloudWatch;
 
-/// <summary>Amazon CloudWatch metrics, typed: GetMetricData (queries in batches of 500, every page), GetMetricStatistics, ListMetrics.</summary>
+/// <summary>Amazon CloudWatch metrics and alarms, typed: GetMetricData (queries in batches of 500, every page), GetMetricStatistics, ListMetrics, DescribeAlarms, DescribeAlarmHistory.</summary>
 public sealed class CloudWatchClient
 {
     /// <summary>GetMetricData takes at most 500 queries per call.</summary>
@@ -21,6 +21,12 @@ public sealed class CloudWatchClient
         .Paged(AwsPaginator.Of(inputToken: "NextToken", outputToken: "NextToken", limitKey: null, "Metrics", "OwningAccounts"));
 
     private static readonly AwsOperation GetMetricStatisticsOperation = AwsOperation.Idempotent("GetMetricStatistics");
+
+    private static readonly AwsOperation DescribeAlarmsOperation = AwsOperation.Idempotent("DescribeAlarms")
+        .Paged(AwsPaginator.Of(inputToken: "NextToken", outputToken: "NextToken", limitKey: "MaxRecords", "MetricAlarms", "CompositeAlarms"));
+
+    private static readonly AwsOperation DescribeAlarmHistoryOperation = AwsOperation.Idempotent("DescribeAlarmHistory")
+        .Paged(AwsPaginator.Of(inputToken: "NextToken", outputToken: "NextToken", limitKey: "MaxRecords", "AlarmHistoryItems"));
 
     internal CloudWatchClient(AwsQueryClient protocol)
     {
@@ -84,4 +90,32 @@ public sealed class CloudWatchClient
             CloudWatchMetric.Read,
             default,
             cancellationToken);
+
+    /// <summary>DescribeAlarms: the metric alarms named <paramref name="alarmNames"/> (up to 100), or every metric alarm when none is named; every page.</summary>
+    public Task<IReadOnlyList<CloudWatchAlarm>> DescribeAlarmsAsync(IReadOnlyList<string> alarmNames, CancellationToken cancellationToken = default) =>
+        Protocol.PaginateAllAsync(
+            DescribeAlarmsOperation,
+            new AwsParameters { { "AlarmNames", alarmNames.Count == 0 ? null : alarmNames }, { "AlarmTypes", new[] { "MetricAlarm" } } },
+            CloudWatchAlarm.Read,
+            default,
+            cancellationToken);
+
+    /// <summary>DescribeAlarmHistory: the state changes of one alarm in [<paramref name="startTime"/>, <paramref name="endTime"/>], oldest first; every page.</summary>
+    public async Task<IReadOnlyList<CloudWatchAlarmHistoryItem>> DescribeAlarmStateHistoryAsync(
+        string alarmName, DateTimeOffset startTime, DateTimeOffset endTime, CancellationToken cancellationToken = default)
+    {
+        var items = await Protocol.PaginateAllAsync(
+            DescribeAlarmHistoryOperation,
+            new AwsParameters
+            {
+                { "AlarmName", alarmName },
+                { "HistoryItemType", CloudWatchAlarmHistoryItem.StateUpdate },
+                { "StartDate", startTime },
+                { "EndDate", endTime },
+            },
+            CloudWatchAlarmHistoryItem.Read,
+            default,
+            cancellationToken).ConfigureAwait(false);
+        return items.OrderBy(i => i.Timestamp).ToList();
+    }
 }

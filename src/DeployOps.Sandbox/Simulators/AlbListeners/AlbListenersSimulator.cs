@@ -8,6 +8,7 @@ using System.Threading.Tasks;
 using DeployOps.Sandbox.Http;
 using DeployOps.Sandbox.Scenarios;
 using DeployOps.Sandbox.Simulators.TargetHealth;
+using DeployOps.Sandbox.Simulators.Waf;
 using DeployOps.Sandbox.World;
 
 namespace DeployOps.Sandbox.Simulators.AlbListeners;
@@ -20,15 +21,17 @@ namespace DeployOps.Sandbox.Simulators.AlbListeners;
 public sealed class AlbListenersSimulator : Simulator
 {
     private readonly TargetHealthSimulator _targets;
+    private readonly WafSimulator _waf;
     private readonly Dictionary<string, LoadBalancerListener> _listeners = new(StringComparer.Ordinal);
     private readonly HttpForwarder _forwarder = new();
 
     private int _roundRobin;
 
-    public AlbListenersSimulator(WorldContext world, TargetHealthSimulator targets)
+    public AlbListenersSimulator(WorldContext world, TargetHealthSimulator targets, WafSimulator waf)
         : base(world)
     {
         _targets = targets;
+        _waf = waf;
     }
 
     /// <summary>An ALB listener served on 127.0.0.1.</summary>
@@ -78,6 +81,11 @@ public sealed class AlbListenersSimulator : Simulator
     /// <summary>Routes a request arriving at an ALB listener to a healthy target of its default target group.</summary>
     private async Task<MiniHttpResponse> ProxyAsync(string region, string listenerArn, MiniHttpRequest request, CancellationToken cancellationToken)
     {
+        if (_waf.Inspect(region, listenerArn, request) is { } blocked)
+        {
+            return blocked;
+        }
+
         var snapshot = World.Configuration.Snapshot(region);
         var listener = snapshot.LoadBalancers.Values.SelectMany(lb => lb.Listeners).FirstOrDefault(l => l.Arn == listenerArn);
         var group = listener?.DefaultTargetGroupArn is { } arn ? snapshot.TargetGroups.GetValueOrDefault(arn) : null;
