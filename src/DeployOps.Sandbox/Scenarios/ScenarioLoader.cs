@@ -31,8 +31,7 @@ public sealed partial class ScenarioLoader
 
     public async Task LoadAsync(ScenarioDefinition scenario, CancellationToken cancellationToken)
     {
-        await _moto.ResetAsync(cancellationToken).ConfigureAwait(false);
-        await _world.ResetAsync(scenario).ConfigureAwait(false);
+        await _world.ResetAsync(scenario, () => _moto.ResetAsync(cancellationToken)).ConfigureAwait(false);
         var region = scenario.Region;
         try
         {

@@ -125,12 +125,17 @@ public sealed class SandboxWorld : IAsyncDisposable
             }
         }, cancellationToken);
 
-    /// <summary>Forgets everything (moto is reset separately) and gives every simulator the new scenario; no tick runs meanwhile.</summary>
-    public async Task ResetAsync(ScenarioDefinition scenario)
+    /// <summary>
+    /// Resets moto (<paramref name="resetMoto"/>), forgets everything and gives every simulator the new scenario, with no
+    /// tick in between: a tick between moto's reset and the simulators' would let the old scenario's simulators write into
+    /// the fresh moto (a stack's resources, a database's metrics) or read its emptiness as their resources' deletion.
+    /// </summary>
+    public async Task ResetAsync(ScenarioDefinition scenario, Func<Task> resetMoto)
     {
         await _tickGate.WaitAsync().ConfigureAwait(false);
         try
         {
+            await resetMoto().ConfigureAwait(false);
             await _world.Configuration.ResetAsync(scenario.Region, async () =>
             {
                 ScenarioName = scenario.Name;
