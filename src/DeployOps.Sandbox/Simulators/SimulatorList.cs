@@ -31,7 +31,7 @@ public static class SimulatorList
             new CloudFormationSimulator(world, ecs, rds, logs),
             ecs,
             targetHealth,
-            new AlbListenersSimulator(world, targetHealth),
+            new AlbListenersSimulator(world, targetHealth, metrics),
             rds,
             logs,
             new SlackSimulator(world),
