@@ -55,6 +55,8 @@
         'Get-DeploymentLog'
         'Test-StartupSequence'
         'Get-EcsServiceMetric'
+        'Get-LoadBalancerHealth'
+        'Set-LoadBalancerAttribute'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -18,4 +18,18 @@ public static class AwsArn
         var parts = arn.Split('/');
         return parts.Length >= 3 ? parts[parts.Length - 2] : arn;
     }
+
+    /// <summary>
+    /// CloudWatch's <c>LoadBalancer</c> dimension: the resource after <c>loadbalancer/</c>
+    /// (<c>...:loadbalancer/app/web-alb/50dc6c495c0c9188</c> gives <c>app/web-alb/50dc6c495c0c9188</c>).
+    /// </summary>
+    public static string LoadBalancerDimension(string arn)
+    {
+        const string Marker = ":loadbalancer/";
+        var at = arn.IndexOf(Marker, System.StringComparison.Ordinal);
+        return at < 0 ? arn : arn.Substring(at + Marker.Length);
+    }
+
+    /// <summary>CloudWatch's <c>TargetGroup</c> dimension: the resource of the ARN (<c>targetgroup/web-tg/0123abcd</c>).</summary>
+    public static string TargetGroupDimension(string arn) => arn.Substring(arn.LastIndexOf(':') + 1);
 }

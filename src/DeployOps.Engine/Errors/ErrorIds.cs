@@ -116,4 +116,9 @@ public static class ErrorIds
     public const string ContainerNotFound = nameof(ContainerNotFound);
     public const string NoStartupPhases = nameof(NoStartupPhases);
     public const string InvalidMetricPeriod = nameof(InvalidMetricPeriod);
+    // Load balancers (issue 9a, runbook 004).
+    public const string LoadBalancerNotFound = nameof(LoadBalancerNotFound);
+    public const string NoLoadBalancer = nameof(NoLoadBalancer);
+    public const string InvalidIdleTimeout = nameof(InvalidIdleTimeout);
+    public const string InvalidLoadBalancerName = nameof(InvalidLoadBalancerName);
 }

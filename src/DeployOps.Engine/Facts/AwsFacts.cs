@@ -31,6 +31,7 @@ public sealed class AwsFacts
         Lightsail = new LightsailReader(this);
         DeploymentHistory = new DeploymentHistoryReader(this);
         Metrics = new MetricReader(this);
+        LoadBalancers = new LoadBalancerReader(this);
     }
 
     public AwsSession Session { get; }
@@ -82,4 +83,7 @@ public sealed class AwsFacts
 
     /// <summary>CloudWatch metrics: ECS services' CPU and memory utilization.</summary>
     public MetricReader Metrics { get; }
+
+    /// <summary>Application Load Balancers: listeners, rules, attributes, target groups, VPC and CloudWatch figures.</summary>
+    public LoadBalancerReader LoadBalancers { get; }
 }
