@@ -44,8 +44,12 @@ public sealed class AlbListenersSimulator : Simulator
     private readonly Dictionary<string, IReadOnlyList<TrafficDefinition>> _traffic = new(StringComparer.Ordinal);
     private readonly Dictionary<(string LoadBalancer, string Path), double> _trafficDue = new();
 
+    /// <summary>World seconds after a scenario loads before its users come (its steady targets pass their first health checks meanwhile).</summary>
+    private const double TrafficDelaySeconds = 30;
+
     private int _roundRobin;
     private double? _lastStep;
+    private double? _trafficFrom;
     private long _publishedMinute = -1;
 
     public AlbListenersSimulator(WorldContext world, TargetHealthSimulator targets, MetricsSimulator metrics)
@@ -194,7 +198,8 @@ public sealed class AlbListenersSimulator : Simulator
     /// <summary>Sends the scenario's users' requests that are due, and each world minute the routed groups' host counts.</summary>
     protected override void Step(double now)
     {
-        var elapsed = _lastStep is { } last ? Math.Max(0, now - last) : 0;
+        _trafficFrom ??= now + TrafficDelaySeconds;
+        var elapsed = _lastStep is { } last && now >= _trafficFrom ? Math.Max(0, now - Math.Max(last, _trafficFrom.Value)) : 0;
         _lastStep = now;
         foreach (var listener in _listeners.Values)
         {
@@ -269,6 +274,7 @@ public sealed class AlbListenersSimulator : Simulator
         _traffic.Clear();
         _trafficDue.Clear();
         _lastStep = null;
+        _trafficFrom = null;
         _publishedMinute = -1;
         foreach (var lb in next?.LoadBalancers ?? [])
         {
