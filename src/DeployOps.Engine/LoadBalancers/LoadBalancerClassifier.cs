@@ -37,6 +37,9 @@ public static class LoadBalancerClassifier
 {
     private const string Anywhere = "0.0.0.0/0";
 
+    /// <summary>Whether requests arrive: evidence for "not receiving traffic", never a verdict alone (a quiet hour is no fault).</summary>
+    public const string TrafficCheck = "Traffic";
+
     /// <summary>The idle timeout the runbook raises to.</summary>
     public const int RunbookIdleTimeoutSeconds = 120;
 
@@ -55,7 +58,7 @@ public static class LoadBalancerClassifier
         var reachability = Reachability(facts, figures, causes);
         var complete = !facts.Gaps.Any();
         var status = causes.Any(c => c.IsError) || reachability.Any(r => r.OutcomeKind == CheckOutcome.Fail) ? HealthStatus.Error
-            : causes.Count > 0 || reachability.Any(r => r.OutcomeKind == CheckOutcome.Warning) ? HealthStatus.Warning
+            : causes.Count > 0 || reachability.Any(r => r.OutcomeKind == CheckOutcome.Warning && r.Name != TrafficCheck) ? HealthStatus.Warning
             : complete ? HealthStatus.Healthy : HealthStatus.Unknown;
         var ordered = causes.OrderBy(c => c.StatusCode switch { 503 => 0, 502 => 1, 504 => 2, null => 4, _ => 3 }).ToList();
         return new LoadBalancerVerdict(status, routes, ordered, reachability, idleTimeout);
@@ -213,10 +216,10 @@ public static class LoadBalancerClassifier
 
         checks.Add(Dns(facts, causes));
         checks.Add(figures is null
-            ? new HealthCheckResult("Traffic", CheckOutcome.Skipped, "the CloudWatch figures were not read")
+            ? new HealthCheckResult(TrafficCheck, CheckOutcome.Skipped, "the CloudWatch figures were not read")
             : figures.RequestCount > 0
-                ? new HealthCheckResult("Traffic", CheckOutcome.Pass, $"RequestCount {Count(figures.RequestCount)} in {facts.Window}")
-                : new HealthCheckResult("Traffic", CheckOutcome.Warning, $"No request reached the load balancer in {facts.Window} (RequestCount has no datapoint)"));
+                ? new HealthCheckResult(TrafficCheck, CheckOutcome.Pass, $"RequestCount {Count(figures.RequestCount)} in {facts.Window}")
+                : new HealthCheckResult(TrafficCheck, CheckOutcome.Warning, $"No request reached the load balancer in {facts.Window} (RequestCount has no datapoint)"));
         return checks;
     }
 
