@@ -44,12 +44,11 @@ public sealed class AlbListenersSimulator : Simulator
     private readonly Dictionary<string, IReadOnlyList<TrafficDefinition>> _traffic = new(StringComparer.Ordinal);
     private readonly Dictionary<(string LoadBalancer, string Path), double> _trafficDue = new();
 
-    /// <summary>World seconds after a scenario loads before its users come (its steady targets pass their first health checks meanwhile).</summary>
-    private const double TrafficDelaySeconds = 30;
-
     private int _roundRobin;
     private double? _lastStep;
-    private double? _trafficFrom;
+
+    /// <summary>The listeners whose users have come: from the first moment their default target group had a healthy target (a scenario's users arrive once it runs).</summary>
+    private readonly HashSet<string> _trafficStarted = new(StringComparer.Ordinal);
     private long _publishedMinute = -1;
 
     public AlbListenersSimulator(WorldContext world, TargetHealthSimulator targets, MetricsSimulator metrics)
@@ -198,12 +197,21 @@ public sealed class AlbListenersSimulator : Simulator
     /// <summary>Sends the scenario's users' requests that are due, and each world minute the routed groups' host counts.</summary>
     protected override void Step(double now)
     {
-        _trafficFrom ??= now + TrafficDelaySeconds;
-        var elapsed = _lastStep is { } last && now >= _trafficFrom ? Math.Max(0, now - Math.Max(last, _trafficFrom.Value)) : 0;
+        var elapsed = _lastStep is { } last ? Math.Max(0, now - last) : 0;
         _lastStep = now;
         foreach (var listener in _listeners.Values)
         {
             var lb = World.Configuration.Snapshot(listener.Region).LoadBalancers.GetValueOrDefault(listener.LoadBalancerArn);
+            if (!_trafficStarted.Contains(listener.ListenerArn))
+            {
+                if (lb?.Listeners.FirstOrDefault(l => l.Arn == listener.ListenerArn)?.DefaultTargetGroupArn is not { } group || _targets.HostCounts(group).Healthy == 0)
+                {
+                    continue;
+                }
+
+                _trafficStarted.Add(listener.ListenerArn);
+            }
+
             foreach (var traffic in lb is null ? [] : _traffic.GetValueOrDefault(lb.Name) ?? [])
             {
                 var key = (listener.ListenerArn, traffic.Path);
@@ -222,8 +230,13 @@ public sealed class AlbListenersSimulator : Simulator
             }
         }
 
+        // The minute the scenario loads is skipped: its steady targets are still being registered.
         var minute = (long)Math.Floor(now / 60);
-        if (minute != _publishedMinute)
+        if (_publishedMinute == -1)
+        {
+            _publishedMinute = minute;
+        }
+        else if (minute != _publishedMinute)
         {
             _publishedMinute = minute;
             PublishHostCounts();
@@ -274,7 +287,7 @@ public sealed class AlbListenersSimulator : Simulator
         _traffic.Clear();
         _trafficDue.Clear();
         _lastStep = null;
-        _trafficFrom = null;
+        _trafficStarted.Clear();
         _publishedMinute = -1;
         foreach (var lb in next?.LoadBalancers ?? [])
         {
