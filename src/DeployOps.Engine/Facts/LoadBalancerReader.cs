@@ -68,14 +68,17 @@ public sealed class LoadBalancerReader
     /// <summary>A load balancer by name or ARN: absent when AWS says it does not exist, a gap when it could not be read.</summary>
     public async Task<Fact<ElbLoadBalancer>> FindAsync(string nameOrArn, CancellationToken cancellationToken)
     {
-        var isArn = nameOrArn.StartsWith("arn:", StringComparison.Ordinal);
-        var read = await _facts.Policy.ReadAsync($"load balancer {nameOrArn}", () => isArn
-            ? _facts.Session.LoadBalancing.DescribeLoadBalancersAsync(new[] { nameOrArn }, cancellationToken)
-            : _facts.Session.LoadBalancing.DescribeLoadBalancersByNameAsync(new[] { nameOrArn }, cancellationToken)).ConfigureAwait(false);
+        var read = await _facts.Policy.ReadAsync($"load balancer {nameOrArn}", () => DescribeAsync(nameOrArn, cancellationToken)).ConfigureAwait(false);
         return read.IsRead
             ? read.Value.FirstOrDefault() is { } found ? Fact<ElbLoadBalancer>.Of(found) : Fact<ElbLoadBalancer>.NotFound()
             : read.Select(list => list.First());
     }
+
+    /// <summary>DescribeLoadBalancers of one name or ARN: an empty list, or AWS's LoadBalancerNotFound, when there is none.</summary>
+    public Task<IReadOnlyList<ElbLoadBalancer>> DescribeAsync(string nameOrArn, CancellationToken cancellationToken) =>
+        nameOrArn.StartsWith("arn:", StringComparison.Ordinal)
+            ? _facts.Session.LoadBalancing.DescribeLoadBalancersAsync(new[] { nameOrArn }, cancellationToken)
+            : _facts.Session.LoadBalancing.DescribeLoadBalancersByNameAsync(new[] { nameOrArn }, cancellationToken);
 
     /// <summary>Everything about <paramref name="loadBalancer"/> over <paramref name="window"/>; a read that fails is a gap of its own.</summary>
     public async Task<LoadBalancerFacts> ReadAsync(ElbLoadBalancer loadBalancer, TimeWindow window, bool resolveDns, CancellationToken cancellationToken)

@@ -69,13 +69,10 @@ public sealed class LoadBalancerAttributeChanger
         }
 
         var elb = _facts.Session.LoadBalancing;
-        var isArn = request.LoadBalancer.StartsWith("arn:", StringComparison.Ordinal);
         IReadOnlyList<ElbLoadBalancer> found;
         try
         {
-            found = await ServiceRedeployer.Translated(() => isArn
-                ? elb.DescribeLoadBalancersAsync(new[] { request.LoadBalancer }, cancellationToken)
-                : elb.DescribeLoadBalancersByNameAsync(new[] { request.LoadBalancer }, cancellationToken), request.LoadBalancer).ConfigureAwait(false);
+            found = await ServiceRedeployer.Translated(() => _facts.LoadBalancers.DescribeAsync(request.LoadBalancer, cancellationToken), request.LoadBalancer).ConfigureAwait(false);
         }
         catch (DeployOpsException ex) when (ex.Error.Kind == DeployOpsErrorKind.NotFound)
         {
