@@ -53,8 +53,12 @@ public static class Reachability
             return $"load balancer {loadBalancer.Name} is {loadBalancer.Scheme}";
         }
 
+        // Clients come in only through an internet gateway: a default route to a NAT gateway lets tasks out, not clients in.
         var routes = loadBalancer.SubnetIds.Select(id => snapshot.Subnets.GetValueOrDefault(id))
-            .Select(subnet => subnet is null ? "its subnet is missing" : Egress.RouteOut(snapshot, snapshot.Routing.RouteTableOf(subnet.Id, subnet.VpcId), publicIp: true)).ToList();
+            .Select(subnet => subnet is null ? "its subnet is missing"
+                : snapshot.Routing.RouteTableOf(subnet.Id, subnet.VpcId) is { } table && table.Routes.FirstOrDefault(r => r.Destination == "0.0.0.0/0" && r.State == "active") is { NatGatewayId: null } route
+                    ? Egress.RouteOut(snapshot, table, publicIp: true)
+                    : $"subnet {subnet.Id} has no default route to an internet gateway").ToList();
         if (routes.All(why => why is not null))
         {
             return $"no subnet of load balancer {loadBalancer.Name} routes to an internet gateway ({string.Join("; ", routes.Distinct())})";
