@@ -162,10 +162,12 @@ Describe 'ALB Returns 502/503 Errors' -Tag Integration {
         }
 
         It 'has Get-DeploymentHealth name the load-balancer cause for the service' {
-            $health = Get-DeploymentHealth @lightwave @aws
-            [string]$health.Category | Should -Be 'LoadBalancer'
+            $health = Wait-SandboxCondition -Because 'Get-DeploymentHealth to name the load balancer' -TimeoutSec 60 -ScriptBlock {
+                $read = Get-DeploymentHealth @lightwave @aws
+                if ([string]$read.Category -eq 'LoadBalancer') { $read }
+            }
             [string]$health.Status | Should -Be 'Error'
-            @($health.Evidence | Where-Object { [string]$_.Source -eq 'LoadBalancer' } | ForEach-Object { $_.Detail }) -join ' ' | Should -Match '^502 TargetClosedConnection'
+            @($health.Evidence | Where-Object { [string]$_.Source -eq 'LoadBalancer' -and $_.Detail -like '502 TargetClosedConnection: HTTPCode_ELB_502_Count*' }) | Should -HaveCount 1
             $health.RecommendedAction | Should -Match 'Get-LoadBalancerHealth'
         }
 
