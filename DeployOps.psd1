@@ -57,6 +57,8 @@
         'Get-EcsServiceMetric'
         'Get-WafBlockedRequest'
         'Test-AlarmNotification'
+        'Get-LoadBalancerHealth'
+        'Set-LoadBalancerAttribute'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -710,7 +710,7 @@ BeforeDiscovery {
         @{ Command = 'Get-WafBlockedRequest'; Label = 'a load balancer that does not exist'; Server = 'sandbox'
             Arguments = @{ LoadBalancer = 'no-such-alb'; Region = 'us-east-1'; EndpointUrl = '{Sandbox}' }
             ErrorId = 'LoadBalancerNotFound'; Category = 'ObjectNotFound'; Terminating = $false
-            Message = "^There is no load balancer 'no-such-alb' in us-east-1: give the name or ARN of an application load balancer\.$" }
+            Message = "^Load balancer 'no-such-alb' does not exist in 'us-east-1'\.$" }
         @{ Command = 'Test-AlarmNotification'; Label = 'a -Service without -Cluster'; Server = 'none'
             Arguments = @{ Service = $lightwaveService } + $offline
             ErrorId = 'MissingCluster'; Category = 'InvalidArgument'; Terminating = $false
@@ -726,7 +726,44 @@ BeforeDiscovery {
         @{ Command = 'Test-AlarmNotification'; Label = 'a load balancer that does not exist'; Server = 'sandbox'
             Arguments = @{ LoadBalancer = 'no-such-alb'; Region = 'us-east-1'; EndpointUrl = '{Sandbox}' }
             ErrorId = 'LoadBalancerNotFound'; Category = 'ObjectNotFound'; Terminating = $false
-            Message = "^There is no load balancer 'no-such-alb' in us-east-1: give the name or ARN of a load balancer\.$" }
+            Message = "^Load balancer 'no-such-alb' does not exist in 'us-east-1'\.$" }
+        # ---------------------------------------------------------------- Get-LoadBalancerHealth, Set-LoadBalancerAttribute
+        @{ Command = 'Get-LoadBalancerHealth'; Label = 'a -LoadBalancer that is no name or ARN'; Server = 'none'
+            Arguments = @{ LoadBalancer = @('-web_alb') } + $offline
+            ErrorId = 'InvalidLoadBalancerName'; Category = 'InvalidArgument'; Terminating = $false
+            Message = "^'-web_alb' is not a load balancer name or ARN: expected a name of 1 to 32 letters, digits and hyphens" }
+        @{ Command = 'Get-LoadBalancerHealth'; Label = 'an empty -LoadBalancer'; Server = 'none'
+            Arguments = @{ LoadBalancer = @('') } + $offline
+            ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Terminating = $true
+            Message = "parameter 'LoadBalancer'\. The argument is null, empty" }
+        @{ Command = 'Get-LoadBalancerHealth'; Label = 'both -Since and -StartTime'; Server = 'none'
+            Arguments = @{ LoadBalancer = @('web-alb'); Since = '30m'; StartTime = '2026-01-01T00:00:00Z' } + $offline
+            ErrorId = 'InvalidTimeWindow'; Category = 'InvalidArgument'; Terminating = $false
+            Message = '^Give -Since or -StartTime, not both' }
+        @{ Command = 'Set-LoadBalancerAttribute'; Label = 'an -IdleTimeout over 4000 seconds'; Server = 'none'
+            Arguments = @{ LoadBalancer = @('web-alb'); IdleTimeout = 4001; Force = $true } + $offline
+            ErrorId = 'InvalidIdleTimeout'; Category = 'InvalidArgument'; Terminating = $false
+            Message = "^-IdleTimeout must be 1 to 4000 seconds \(ALB's range\); it is 4001\.$" }
+        @{ Command = 'Set-LoadBalancerAttribute'; Label = 'an -IdleTimeout of 0'; Server = 'none'
+            Arguments = @{ LoadBalancer = @('web-alb'); IdleTimeout = 0; Force = $true } + $offline
+            ErrorId = 'InvalidIdleTimeout'; Category = 'InvalidArgument'; Terminating = $false
+            Message = '; it is 0\.$' }
+        @{ Command = 'Set-LoadBalancerAttribute'; Label = 'a -LoadBalancer that is no name or ARN'; Server = 'none'
+            Arguments = @{ LoadBalancer = @('arn:aws:ec2:us-east-1:123456789012:instance/i-1'); IdleTimeout = 120; Force = $true } + $offline
+            ErrorId = 'InvalidLoadBalancerName'; Category = 'InvalidArgument'; Terminating = $false
+            Message = "^'arn:aws:ec2:us-east-1:123456789012:instance/i-1' is not a load balancer name or ARN" }
+        @{ Command = 'Get-LoadBalancerHealth'; Label = 'a load balancer that does not exist'; Server = 'sandbox'
+            Arguments = @{ LoadBalancer = @('no-such-alb'); Region = 'us-east-1'; EndpointUrl = '{Sandbox}' }
+            ErrorId = 'LoadBalancerNotFound'; Category = 'ObjectNotFound'; Terminating = $false
+            Message = "^Load balancer 'no-such-alb' does not exist in 'us-east-1'\.$" }
+        @{ Command = 'Get-LoadBalancerHealth'; Label = 'a service that does not exist'; Server = 'sandbox'
+            Arguments = @{ Cluster = $lightwaveCluster; Service = @('no-such-service'); Region = 'us-east-1'; EndpointUrl = '{Sandbox}' }
+            ErrorId = 'ServiceNotFound'; Category = 'ObjectNotFound'; Terminating = $false
+            Message = "^Service 'no-such-service' does not exist in cluster 'lightwave-dev-ecs-cluster'\." }
+        @{ Command = 'Set-LoadBalancerAttribute'; Label = 'a load balancer that does not exist'; Server = 'sandbox'
+            Arguments = @{ LoadBalancer = @('no-such-alb'); IdleTimeout = 120; Force = $true; Region = 'us-east-1'; EndpointUrl = '{Sandbox}' }
+            ErrorId = 'LoadBalancerNotFound'; Category = 'ObjectNotFound'; Terminating = $false
+            Message = "^Load balancer 'no-such-alb' does not exist in 'us-east-1'\.$" }
     )
 
     $offlineCases = @($badInputs | Where-Object { $_.Server -eq 'none' })

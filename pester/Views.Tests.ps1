@@ -526,3 +526,38 @@ Describe 'WAF and alarm reports at 80 columns' -Tag Integration {
         ($alarms[0] | ConvertTo-Json -Depth 5 | ConvertFrom-Json).Findings[0].Kind | Should -Be 'ActionsDisabled'
     }
 }
+
+Describe 'Load balancer health and attribute changes at 80 columns' -Tag Integration {
+    BeforeAll {
+        $null = Set-SandboxScenario -Sandbox $sandbox -Name 'alb-504-idle-timeout'
+        $balancer = Wait-SandboxCondition -Because 'a 504 cause in alb-504-idle-timeout' -TimeoutSec 120 -ScriptBlock {
+            $report = Get-LoadBalancerHealth -LoadBalancer 'lightwave-dev-alb' @aws -Since 5m
+            if (@($report.Causes | Where-Object { $_.Cause -eq 'SlowerThanIdleTimeout' }).Count -gt 0) {
+                $report
+            }
+        }
+        $change = $balancer | Set-LoadBalancerAttribute -IdleTimeout 120 -Force
+    }
+
+    It 'Get-LoadBalancerHealth shows the status, the figures, each route and each cause with its fix' {
+        $text = Get-ScreenText -InputObject $balancer
+        $text | Should -Match 'lightwave-dev-alb: Error \(internet-facing, active, idle timeout 60 s\)'
+        $text | Should -Match 'ELB 502/503/504 -/-/\d+'
+        $text | Should -Match (Get-WrappedPattern -Fact 'Route HTTP:80 default -> lightwave-dev-backend-tg (2/2 healthy)')
+        $text | Should -Match (Get-WrappedPattern -Fact '504 SlowerThanIdleTimeout')
+        $text | Should -Match (Get-WrappedPattern -Fact 'Fix: Set-LoadBalancerAttribute -LoadBalancer lightwave-dev-alb -IdleTimeout 120')
+        Get-LongestLine -InputObject $balancer | Should -BeLessOrEqual 80
+    }
+
+    It 'Set-LoadBalancerAttribute shows the attribute, the old and new values' {
+        $text = Get-ScreenText -InputObject $change
+        $text | Should -Match 'lightwave-dev-alb\s+idle_timeout\.timeout_seconds\s+60\s+120 True'
+        Get-LongestLine -InputObject $change | Should -BeLessOrEqual 80
+    }
+
+    It 'ConvertTo-Json writes causes and checks as names' {
+        $json = $balancer | ConvertTo-Json -Depth 5 | ConvertFrom-Json
+        @($json.Causes | ForEach-Object { $_.Cause }) | Should -Contain 'SlowerThanIdleTimeout'
+        @($json.Reachability | ForEach-Object { $_.Outcome }) | Should -Contain 'Pass'
+    }
+}

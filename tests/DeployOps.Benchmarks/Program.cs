@@ -61,11 +61,16 @@ public static class Program
                 return 0;
             case MonitorOutage.RunVerb:
                 return await MonitorOutage.MonitorAsync(args[1], args[2], args[3]);
+            // Issue 9a's benchmark.
+            case "load-balancer":
+                await LoadBalancerDiagnosis.RunAsync(Number(args, 1, 5));
+                return 0;
             default:
                 Console.Error.WriteLine("Usage: DeployOps.Benchmarks <verb> [arguments]");
                 Console.Error.WriteLine("  sandbox-resources [services] | sandbox-timings | health-diagnosis [services]");
                 Console.Error.WriteLine("  sweep [services clusters cli-services] | faults [diagnoses seed [scenario]] | lost-answers [runs seed] | import [runs]");
                 Console.Error.WriteLine("  rollback [rounds] | task-failure [tasks] | estimate-accuracy | lightsail-publish [runs] | registry-concurrency [writers operations] | monitor-outage");
+                Console.Error.WriteLine("  load-balancer [rounds]");
                 return 2;
         }
     }

@@ -397,4 +397,40 @@ public static class Lightwave
         public const string DatabaseCluster = "lightwave-dev-aurora";
         public const int CpuFlaps = 6;
     }
+    /// <summary>
+    /// <c>alb-502</c>: the backend resets the connection on <see cref="ResetPath"/> (502 from the ALB, targets healthy); the
+    /// listener's rule for <c>/api/v1/admin/*</c> forwards to <see cref="AdminTargetGroup"/>, which has no target (503 on
+    /// <see cref="AdminPath"/>). Users send requests to all three paths.
+    /// </summary>
+    public static class Alb502
+    {
+        public const string Scenario = "alb-502";
+        public const string ResetPath = "/api/v1/orders/";
+        public const string AdminPath = "/api/v1/admin/users";
+        public const string AdminTargetGroup = "lightwave-dev-admin-tg";
+    }
+
+    /// <summary>
+    /// <c>alb-504-idle-timeout</c>: <see cref="SlowPath"/> answers after <see cref="SlowSeconds"/> world seconds, the ALB's idle
+    /// timeout is <see cref="IdleTimeoutSeconds"/> (504); <see cref="FixedIdleTimeoutSeconds"/> fixes it.
+    /// </summary>
+    public static class Alb504IdleTimeout
+    {
+        public const string Scenario = "alb-504-idle-timeout";
+        public const string SlowPath = "/api/v1/reports/";
+        public const int SlowSeconds = 90;
+        public const int IdleTimeoutSeconds = 60;
+        public const int FixedIdleTimeoutSeconds = 120;
+    }
+
+    /// <summary>
+    /// <c>alb-no-traffic</c>: <see cref="LoadBalancer"/> is internet-facing in the private subnets (no internet gateway route)
+    /// and <see cref="AlbSecurityGroup"/> admits 443 only while the listener is on <see cref="ListenerPort"/>.
+    /// </summary>
+    public static class AlbNoTraffic
+    {
+        public const string Scenario = "alb-no-traffic";
+        public const int ListenerPort = 80;
+        public const string PrivateSubnetA = "lightwave-dev-private-a";
+    }
 }

@@ -47,11 +47,10 @@ public sealed class AlarmNotificationInspector
             string? balancerDimension = null;
             if (query.LoadBalancer is { } nameOrArn)
             {
-                var balancer = await _facts.TargetGroups.LoadBalancerAsync(nameOrArn, cancellationToken).ConfigureAwait(false);
+                var balancer = await _facts.LoadBalancers.FindAsync(nameOrArn, cancellationToken).ConfigureAwait(false);
                 if (balancer.Absent)
                 {
-                    outcomes.Add(ItemOutcome<AlarmNotificationReport>.Failure(ErrorTranslator.NotFound(ErrorIds.LoadBalancerNotFound,
-                        $"There is no load balancer '{nameOrArn}' in {_facts.Session.Region.Name}: give the name or ARN of a load balancer.", nameOrArn)));
+                    outcomes.Add(ItemOutcome<AlarmNotificationReport>.Failure(_facts.LoadBalancers.NotFound(nameOrArn)));
                 }
                 else if (!balancer.IsRead)
                 {

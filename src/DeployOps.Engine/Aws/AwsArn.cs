@@ -23,13 +23,16 @@ public static class AwsArn
     public static string ColonResource(string arn) => arn.Substring(arn.LastIndexOf(':') + 1);
 
     /// <summary>
-    /// The LoadBalancer dimension of AWS/ApplicationELB metrics and alarms: the ARN after <c>loadbalancer/</c>
-    /// (<c>app/lightwave-dev-alb/50dc6c495c0c9188</c>), or the value itself when it has none.
+    /// CloudWatch's <c>LoadBalancer</c> dimension: the resource after <c>loadbalancer/</c>
+    /// (<c>...:loadbalancer/app/web-alb/50dc6c495c0c9188</c> gives <c>app/web-alb/50dc6c495c0c9188</c>).
     /// </summary>
-    public static string LoadBalancerDimension(string loadBalancerArn)
+    public static string LoadBalancerDimension(string arn)
     {
-        const string marker = ":loadbalancer/";
-        var at = loadBalancerArn.IndexOf(marker, System.StringComparison.Ordinal);
-        return at < 0 ? loadBalancerArn : loadBalancerArn.Substring(at + marker.Length);
+        const string Marker = ":loadbalancer/";
+        var at = arn.IndexOf(Marker, System.StringComparison.Ordinal);
+        return at < 0 ? arn : arn.Substring(at + Marker.Length);
     }
+
+    /// <summary>CloudWatch's <c>TargetGroup</c> dimension: the resource of the ARN (<c>targetgroup/web-tg/0123abcd</c>).</summary>
+    public static string TargetGroupDimension(string arn) => ColonResource(arn);
 }

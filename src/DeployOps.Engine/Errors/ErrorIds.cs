@@ -123,4 +123,9 @@ public static class ErrorIds
     public const string InvalidClientIp = nameof(InvalidClientIp);
     public const string InvalidSampleCount = nameof(InvalidSampleCount);
     public const string InvalidFlapThreshold = nameof(InvalidFlapThreshold);
+
+    // Load balancers (Get-LoadBalancerHealth, Set-LoadBalancerAttribute; LoadBalancerNotFound above).
+    public const string NoLoadBalancer = nameof(NoLoadBalancer);
+    public const string InvalidIdleTimeout = nameof(InvalidIdleTimeout);
+    public const string InvalidLoadBalancerName = nameof(InvalidLoadBalancerName);
 }

@@ -33,6 +33,7 @@ public sealed class AwsFacts
         Metrics = new MetricReader(this);
         Waf = new WafReader(this);
         Alarms = new AlarmReader(this);
+        LoadBalancers = new LoadBalancerReader(this);
     }
 
     public AwsSession Session { get; }
@@ -90,4 +91,6 @@ public sealed class AwsFacts
 
     /// <summary>CloudWatch alarms, their state history, and their SNS topics' subscriptions.</summary>
     public AlarmReader Alarms { get; }
+    /// <summary>Application Load Balancers: listeners, rules, attributes, target groups, VPC and CloudWatch figures.</summary>
+    public LoadBalancerReader LoadBalancers { get; }
 }

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using DeployOps.Aws;
 using DeployOps.Aws.CloudWatch;
 
 namespace DeployOps.Facts;
@@ -28,6 +29,22 @@ public sealed record MetricSeries(double? Average, double? Maximum, IReadOnlyLis
 
 /// <summary>An ECS service's CPU and memory utilization (namespace AWS/ECS, dimensions ClusterName and ServiceName) over a window.</summary>
 public sealed record EcsServiceUtilization(string Cluster, string Service, MetricSeries Cpu, MetricSeries Memory);
+
+/// <summary>
+/// An Application Load Balancer's figures over a window (namespace AWS/ApplicationELB): its requests, the 5xx it answered
+/// itself (502, 503, 504) and its targets' 5xx (sums), its targets' response time (p50 and maximum, seconds), and per target
+/// group the fewest healthy and the most unhealthy hosts. Null: CloudWatch had no datapoint (ALB publishes request metrics
+/// only when there are requests).
+/// </summary>
+public sealed record LoadBalancerFigures(
+    double? RequestCount,
+    double? ElbHttp502Count,
+    double? ElbHttp503Count,
+    double? ElbHttp504Count,
+    double? TargetHttp5xxCount,
+    double? TargetResponseTimeP50,
+    double? TargetResponseTimeMaximum,
+    IReadOnlyDictionary<string, (double? MinimumHealthy, double? MaximumUnhealthy)> HostCounts);
 
 /// <summary>Reads CloudWatch metrics: every service's in one GetMetricData (500 queries per call), under the one partial-failure policy.</summary>
 public sealed class MetricReader
@@ -81,6 +98,85 @@ public sealed class MetricReader
     {
         var read = await EcsServicesAsync(cluster, new[] { service }, startTime, endTime, 60, cancellationToken).ConfigureAwait(false);
         return read[service].Select(utilization => utilization.Memory.Maximum);
+    }
+
+    /// <summary>The namespace Application Load Balancers publish in.</summary>
+    public const string LoadBalancerNamespace = "AWS/ApplicationELB";
+
+    /// <summary>
+    /// A load balancer's figures over [<paramref name="startTime"/>, <paramref name="endTime"/>) and its target groups'
+    /// host counts: one GetMetricData of 7 + 2 per group queries, each over the whole window (one period).
+    /// </summary>
+    public async Task<Fact<LoadBalancerFigures>> LoadBalancerAsync(string loadBalancerArn, IReadOnlyList<string> targetGroupArns, DateTimeOffset startTime,
+        DateTimeOffset endTime, CancellationToken cancellationToken)
+    {
+        var period = Math.Max(60, (int)Math.Ceiling((endTime - startTime).TotalSeconds / 60) * 60);
+        var balancer = new CloudWatchDimension("LoadBalancer", AwsArn.LoadBalancerDimension(loadBalancerArn));
+        CloudWatchMetricQuery Query(string id, string metric, string stat, params CloudWatchDimension[] dimensions) =>
+            new(id, new CloudWatchMetric(LoadBalancerNamespace, metric, dimensions), period, stat);
+
+        var queries = new List<CloudWatchMetricQuery>
+        {
+            Query("requests", "RequestCount", CloudWatchStatistic.Sum, balancer),
+            Query("elb502", "HTTPCode_ELB_502_Count", CloudWatchStatistic.Sum, balancer),
+            Query("elb503", "HTTPCode_ELB_503_Count", CloudWatchStatistic.Sum, balancer),
+            Query("elb504", "HTTPCode_ELB_504_Count", CloudWatchStatistic.Sum, balancer),
+            Query("target5xx", "HTTPCode_Target_5XX_Count", CloudWatchStatistic.Sum, balancer),
+            Query("p50", "TargetResponseTime", "p50", balancer),
+            Query("maximum", "TargetResponseTime", CloudWatchStatistic.Maximum, balancer),
+        };
+        var groups = targetGroupArns.Distinct(StringComparer.Ordinal).ToList();
+        for (var i = 0; i < groups.Count; i++)
+        {
+            var group = new CloudWatchDimension("TargetGroup", AwsArn.TargetGroupDimension(groups[i]));
+            queries.Add(Query(FormattableString.Invariant($"healthy{i}"), "HealthyHostCount", CloudWatchStatistic.Minimum, group, balancer));
+            queries.Add(Query(FormattableString.Invariant($"unhealthy{i}"), "UnHealthyHostCount", CloudWatchStatistic.Maximum, group, balancer));
+        }
+
+        var read = await _facts.Policy.ReadAsync($"CloudWatch figures of load balancer {AwsArn.TargetGroupName(loadBalancerArn)}",
+            () => _facts.Session.Client<CloudWatchClient>().GetMetricDataAsync(queries, startTime, endTime, cancellationToken)).ConfigureAwait(false);
+        return read.Select(results =>
+        {
+            var byId = results.ToDictionary(r => r.Id, StringComparer.Ordinal);
+            double? Values(string id, Func<IEnumerable<double>, double> combine) =>
+                byId.TryGetValue(id, out var result) && result.Values.Count > 0 ? Math.Round(combine(result.Values.Select(v => v.Value)), 3) : null;
+
+            return new LoadBalancerFigures(
+                Values("requests", v => v.Sum()),
+                Values("elb502", v => v.Sum()),
+                Values("elb503", v => v.Sum()),
+                Values("elb504", v => v.Sum()),
+                Values("target5xx", v => v.Sum()),
+                Values("p50", v => v.Max()),
+                Values("maximum", v => v.Max()),
+                groups.Select((arn, i) => (arn, i)).ToDictionary(
+                    x => x.arn,
+                    x => (Values(FormattableString.Invariant($"healthy{x.i}"), v => v.Min()), Values(FormattableString.Invariant($"unhealthy{x.i}"), v => v.Max())),
+                    StringComparer.Ordinal));
+        });
+    }
+
+    /// <summary>
+    /// How many 502, 503 and 504 each load balancer answered itself in the window (HTTPCode_ELB_5xx_Count sums; zero without
+    /// a datapoint): one GetMetricData of three queries per load balancer, for a quick look before a full reading.
+    /// </summary>
+    public async Task<Fact<IReadOnlyDictionary<string, double>>> LoadBalancerErrorsAsync(IReadOnlyList<string> loadBalancerArns, DateTimeOffset startTime,
+        DateTimeOffset endTime, CancellationToken cancellationToken)
+    {
+        var arns = loadBalancerArns.Distinct(StringComparer.Ordinal).ToList();
+        var period = Math.Max(60, (int)Math.Ceiling((endTime - startTime).TotalSeconds / 60) * 60);
+        var codes = new[] { "502", "503", "504" };
+        var queries = arns.SelectMany((arn, i) => codes.Select(code => new CloudWatchMetricQuery(FormattableString.Invariant($"lb{i}_{code}"),
+            new CloudWatchMetric(LoadBalancerNamespace, $"HTTPCode_ELB_{code}_Count", new[] { new CloudWatchDimension("LoadBalancer", AwsArn.LoadBalancerDimension(arn)) }),
+            period, CloudWatchStatistic.Sum))).ToList();
+        var read = await _facts.Policy.ReadAsync($"the 5xx counts of load balancers {string.Join(", ", arns.Select(AwsArn.TargetGroupName))}",
+            () => _facts.Session.Client<CloudWatchClient>().GetMetricDataAsync(queries, startTime, endTime, cancellationToken)).ConfigureAwait(false);
+        return read.Select(results =>
+        {
+            var sums = results.ToDictionary(r => r.Id, r => r.Values.Sum(v => v.Value), StringComparer.Ordinal);
+            return (IReadOnlyDictionary<string, double>)arns.Select((arn, i) => (arn, i)).ToDictionary(
+                x => x.arn, x => codes.Sum(code => sums.TryGetValue(FormattableString.Invariant($"lb{x.i}_{code}"), out var sum) ? sum : 0), StringComparer.Ordinal);
+        });
     }
 
     private static MetricSeries Series(IReadOnlyDictionary<string, CloudWatchMetricResult> results, int index, string metric)

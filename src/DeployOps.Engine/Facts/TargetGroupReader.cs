@@ -111,15 +111,4 @@ public sealed class TargetGroupReader
         groups.IsRead
             ? groups.Value.FirstOrDefault(g => g.Arn == arn) is { } group ? Fact<ElbTargetGroup>.Of(group) : Fact<ElbTargetGroup>.NotFound()
             : groups.Absent ? Fact<ElbTargetGroup>.NotFound() : Fact<ElbTargetGroup>.Unread(groups.Gap!);
-
-    /// <summary>A load balancer by name or ARN; absent when ELB says it does not exist (LoadBalancerNotFound).</summary>
-    public async Task<Fact<ElbLoadBalancer>> LoadBalancerAsync(string nameOrArn, CancellationToken cancellationToken)
-    {
-        var isArn = nameOrArn.StartsWith("arn:", StringComparison.Ordinal);
-        var read = await _facts.Policy.ReadAsync($"load balancer {nameOrArn}", () => isArn
-                ? _facts.Session.LoadBalancing.DescribeLoadBalancersAsync(new[] { nameOrArn }, cancellationToken)
-                : _facts.Session.LoadBalancing.DescribeLoadBalancersByNameAsync(new[] { nameOrArn }, cancellationToken))
-            .ConfigureAwait(false);
-        return read.IsRead && read.Value.Count == 0 ? Fact<ElbLoadBalancer>.NotFound() : read.Select(list => list[0]);
-    }
 }

@@ -79,6 +79,7 @@ public sealed class DeploymentHealthInspector
             fact.IdentityProblem = identity.Result.Gap?.Why;
         }
 
+        await new LoadBalancers.LoadBalancerTriage(_facts).ApplyAsync(facts, groups, cancellationToken).ConfigureAwait(false);
         await ReadStoppedTasksAsync(request.Cluster, facts.Where(f => f.SuggestsFailingTasks).ToList(), cancellationToken).ConfigureAwait(false);
         await Task.WhenAll(facts.Select(f => CompleteFactsAsync(f, cancellationToken))).ConfigureAwait(false);
 

@@ -33,6 +33,9 @@ public enum RootCauseCategory
 
     /// <summary>Something is wrong but the facts fit no category.</summary>
     Undetermined,
+
+    /// <summary>The service looks healthy but its load balancer answers users 502, 503 or 504 (runbook 004, Get-LoadBalancerHealth).</summary>
+    LoadBalancer,
 }
 
 /// <summary>The outcome of one runbook check.</summary>
@@ -90,6 +93,9 @@ public enum EvidenceSource
     NetworkPath,
     /// <summary>A running task's startup phases, read from its log.</summary>
     StartupSequence,
+
+    /// <summary>A cause of the 5xx the service's load balancer answers users (Get-LoadBalancerHealth's analysis).</summary>
+    LoadBalancer,
 }
 
 /// <summary>A fact that decided the category, e.g. a reason code, an exit code, a log line.</summary>

@@ -22,6 +22,7 @@ public static class HealthClassifier
     public const string ServiceStabilityCheck = "Service stability";
     public const string EndpointCheck = "Health endpoint";
     public const string StartupSequenceCheck = "Startup sequence";
+    public const string LoadBalancerCheck = "Load balancer";
 
     /// <summary>The verdict: category, status, evidence, recommended action and checks; in category B the sub-cause.</summary>
     public sealed record Verdict(
@@ -45,6 +46,7 @@ public static class HealthClassifier
             CheckStability(facts),
             CheckEndpoint(facts),
             CheckStartupSequence(facts),
+            CheckLoadBalancer(facts),
         };
 
         var (category, evidence) = Categorize(facts);
@@ -177,6 +179,14 @@ public static class HealthClassifier
         {
             AddTargetReasons(evidence, facts, unhealthy);
             return (RootCauseCategory.Undetermined, evidence);
+        }
+
+        // Runbook 004: the service looks healthy, but users of its load balancer get 502, 503 or 504.
+        if (facts.LoadBalancerCauses.Count > 0)
+        {
+            evidence.AddRange(facts.LoadBalancerCauses.Select(c => new HealthEvidence(EvidenceSource.LoadBalancer, c.Resource,
+                $"{c.StatusCode} {c.Cause}: {string.Join("; ", c.Evidence)}")));
+            return (RootCauseCategory.LoadBalancer, evidence);
         }
 
         if (facts.Rollback is { } rollback)
@@ -355,6 +365,20 @@ public static class HealthClassifier
             : new HealthCheckResult(StartupSequenceCheck, CheckOutcome.Pass, $"All {facts.Startups.Count} running task(s) logged every startup phase");
     }
 
+    private static HealthCheckResult CheckLoadBalancer(ServiceFacts facts)
+    {
+        if (facts.LoadBalancersChecked.Count == 0)
+        {
+            return new HealthCheckResult(LoadBalancerCheck, CheckOutcome.Skipped, "No load balancer figures read (the service is behind none, or they could not be read)");
+        }
+
+        return facts.LoadBalancerCauses.Count == 0
+            ? new HealthCheckResult(LoadBalancerCheck, CheckOutcome.Pass,
+                $"{string.Join(", ", facts.LoadBalancersChecked)} answered no 502, 503 or 504 in the last {LoadBalancers.LoadBalancerTriage.Window.TotalMinutes:0} minutes")
+            : new HealthCheckResult(LoadBalancerCheck, CheckOutcome.Fail,
+                string.Join("; ", facts.LoadBalancerCauses.Select(c => $"{c.Resource} answers users {c.StatusCode}: {c.Cause}")));
+    }
+
     private static HealthCheckResult CheckEndpoint(ServiceFacts facts)
     {
         if (facts.Endpoint is not { } endpoint)
@@ -401,6 +425,10 @@ public static class HealthClassifier
                 return "Runbook 000 step 3C: allow the load balancer's security group into the tasks' security group on the container port, then check again.";
             case RootCauseCategory.NetworkInfrastructure:
                 return "Runbook 000 step 3C: check target registration, the security groups between the load balancer and the tasks, and the container port mapping.";
+            case RootCauseCategory.LoadBalancer:
+                var cause = facts.LoadBalancerCauses[0];
+                return $"Runbook 004 \"ALB returns 502/503 errors\": {cause.StatusCode} {cause.Cause}. {cause.Fix} Every cause, with figures: " +
+                       $"Get-LoadBalancerHealth -Cluster {facts.Cluster} -Service {facts.Service.Name}";
             case RootCauseCategory.Undetermined:
                 return "Runbook 000 step 2: the facts fit no category; read Evidence and RecentEvents, and escalate if this is not resolved within an hour.";
             case RootCauseCategory.None when facts.Rollback is { } rollback:

@@ -105,6 +105,12 @@ public sealed class ServiceFacts
     /// <summary>True when startup phases are known and the service runs tasks: worth reading their logs.</summary>
     public bool SuggestsStartupCheck => Expectation.StartupPhases.Count > 0 && Service.RunningCount > 0;
 
+    /// <summary>The names of the load balancers in front of the service whose 5xx figures were read; empty when none was (or it has none).</summary>
+    public IReadOnlyList<string> LoadBalancersChecked { get; set; } = Array.Empty<string>();
+
+    /// <summary>Why users of the service's load balancers get 502, 503 or 504 (Get-LoadBalancerHealth's causes), already redacted.</summary>
+    public IReadOnlyList<LoadBalancers.LoadBalancerCause> LoadBalancerCauses { get; set; } = Array.Empty<LoadBalancers.LoadBalancerCause>();
+
     /// <summary>Facts that could not be read: the verdict is incomplete.</summary>
     public IReadOnlyList<Gap> Gaps
     {

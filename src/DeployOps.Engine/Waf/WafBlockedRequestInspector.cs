@@ -35,13 +35,12 @@ public sealed class WafBlockedRequestInspector
         var sampleWindow = new TimeWindow(window.Start < now - WafBlockedRequestQuery.SampleRetention ? now - WafBlockedRequestQuery.SampleRetention : window.Start, window.End);
         try
         {
-            var balancer = await _facts.TargetGroups.LoadBalancerAsync(query.LoadBalancer, cancellationToken).ConfigureAwait(false);
+            var balancer = await _facts.LoadBalancers.FindAsync(query.LoadBalancer, cancellationToken).ConfigureAwait(false);
             if (balancer.Absent)
             {
                 return new[]
                 {
-                    ItemOutcome<WafBlockedRequestReport>.Failure(ErrorTranslator.NotFound(ErrorIds.LoadBalancerNotFound,
-                        $"There is no load balancer '{query.LoadBalancer}' in {_facts.Session.Region.Name}: give the name or ARN of an application load balancer.", query.LoadBalancer)),
+                    ItemOutcome<WafBlockedRequestReport>.Failure(_facts.LoadBalancers.NotFound(query.LoadBalancer)),
                 };
             }
 

@@ -21,6 +21,12 @@ public sealed record MiniHttpRequest(string Method, string Target, IReadOnlyDict
 /// <summary>An HTTP response to write.</summary>
 public sealed record MiniHttpResponse(int Status, string ContentType, byte[] Body, IReadOnlyList<KeyValuePair<string, string>> Headers)
 {
+    /// <summary>No answer: the server resets the connection (TCP RST), as an application that crashes mid-request or closes early does.</summary>
+    public static readonly MiniHttpResponse Reset = new(0, "", [], []) { ResetsConnection = true };
+
+    /// <summary>True for <see cref="Reset"/>.</summary>
+    public bool ResetsConnection { get; private init; }
+
     public static MiniHttpResponse Text(int status, string body, string contentType = "text/plain; charset=utf-8", IReadOnlyList<KeyValuePair<string, string>>? headers = null) =>
         new(status, contentType, Encoding.UTF8.GetBytes(body), headers ?? []);
 }
@@ -94,6 +100,13 @@ public sealed class MiniHttpServer : IAsyncDisposable
                 }
 
                 var response = await _handler(request, timeout.Token).ConfigureAwait(false);
+                if (response.ResetsConnection)
+                {
+                    // Linger 0: closing sends RST instead of FIN, so the peer sees "connection reset".
+                    client.Client.LingerState = new LingerOption(true, 0);
+                    return;
+                }
+
                 await WriteResponseAsync(stream, response, request.Method == "HEAD", timeout.Token).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException)

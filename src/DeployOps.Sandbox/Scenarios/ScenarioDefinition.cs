@@ -122,9 +122,26 @@ public sealed record HealthCheckDefinition
 public sealed record TargetGroupDefinition(string Name, int Port, string Protocol, string TargetType, int DeregistrationDelaySeconds, HealthCheckDefinition HealthCheck,
     bool DeleteAfterLoad);
 
-public sealed record ListenerDefinition(int Port, string Protocol, string TargetGroup);
+public sealed record ListenerDefinition(int Port, string Protocol, string TargetGroup)
+{
+    /// <summary>Path rules before the default action, in priority order.</summary>
+    public IReadOnlyList<ListenerRuleDefinition> Rules { get; init; } = [];
+}
 
-public sealed record LoadBalancerDefinition(string Name, string Scheme, IReadOnlyList<string> Subnets, IReadOnlyList<string> SecurityGroups, IReadOnlyList<ListenerDefinition> Listeners);
+/// <summary>A listener rule: requests whose path matches one of <paramref name="PathPatterns"/> go to <paramref name="TargetGroup"/>.</summary>
+public sealed record ListenerRuleDefinition(int Priority, IReadOnlyList<string> PathPatterns, string TargetGroup);
+
+/// <summary>Requests the world's users send to a load balancer: <paramref name="PerMinute"/> (world time) GETs of <paramref name="Path"/> on every listener.</summary>
+public sealed record TrafficDefinition(string Path, double PerMinute);
+
+public sealed record LoadBalancerDefinition(string Name, string Scheme, IReadOnlyList<string> Subnets, IReadOnlyList<string> SecurityGroups, IReadOnlyList<ListenerDefinition> Listeners)
+{
+    /// <summary>The <c>idle_timeout.timeout_seconds</c> attribute; null leaves ALB's default (60).</summary>
+    public int? IdleTimeoutSeconds { get; init; }
+
+    /// <summary>Client traffic the sandbox sends to the load balancer, so its metrics show what users meet.</summary>
+    public IReadOnlyList<TrafficDefinition> Traffic { get; init; } = [];
+}
 
 public sealed record ContainerDefinition
 {
@@ -243,7 +260,14 @@ public sealed record AppFailure
     public IReadOnlyList<string> Logs { get; init; } = [];
 }
 
-public sealed record AppRoute(int Status, string Body, string ContentType, IReadOnlyDictionary<string, string> Headers);
+public sealed record AppRoute(int Status, string Body, string ContentType, IReadOnlyDictionary<string, string> Headers)
+{
+    /// <summary>World seconds the route takes to answer; null: the profile's <see cref="AppProfile.SlowSeconds"/>.</summary>
+    public double? SlowSeconds { get; init; }
+
+    /// <summary>True: the route resets the connection instead of answering; null: the profile's <see cref="AppProfile.ResetConnection"/>.</summary>
+    public bool? ResetConnection { get; init; }
+}
 
 public sealed record AppProfile
 {
@@ -269,6 +293,18 @@ public sealed record AppProfile
     public IReadOnlyList<string> CorsAllowOrigins { get; init; } = [];
 
     public AppFailure Failure { get; init; } = new();
+
+    /// <summary>World seconds every request takes to answer unless its route says otherwise (a slow app: 504 behind an ALB whose idle timeout is shorter).</summary>
+    public double SlowSeconds { get; init; }
+
+    /// <summary>True: every request is answered with a TCP reset unless its route says otherwise (502 behind an ALB).</summary>
+    public bool ResetConnection { get; init; }
+
+    /// <summary>
+    /// How long the app keeps an idle connection open (its <c>Keep-Alive: timeout=</c>); null: longer than any load balancer's
+    /// idle timeout. Shorter than the ALB's idle timeout, a request the ALB sends on a connection the app has just closed is a 502.
+    /// </summary>
+    public double? KeepAliveSeconds { get; init; }
 }
 
 /// <summary>A Slack channel of the sandbox's workspace.</summary>

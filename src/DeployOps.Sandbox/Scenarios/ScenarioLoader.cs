@@ -282,13 +282,32 @@ public sealed partial class ScenarioLoader
             parameters.AddRange(lb.SecurityGroups.Select((g, i) => new KeyValuePair<string, string>($"SecurityGroups.member.{i + 1}", groups[g])));
             var reply = await _moto.ElbAsync("CreateLoadBalancer", parameters, region, cancellationToken).ConfigureAwait(false);
             var arn = await RequiredAsync(reply, "LoadBalancerArn", "elasticloadbalancing", "CreateLoadBalancer", cancellationToken).ConfigureAwait(false);
+            if (lb.IdleTimeoutSeconds is { } idleTimeout)
+            {
+                await _moto.ElbAsync("ModifyLoadBalancerAttributes",
+                [
+                    new("LoadBalancerArn", arn), new("Attributes.member.1.Key", "idle_timeout.timeout_seconds"), new("Attributes.member.1.Value", Text(idleTimeout)),
+                ], region, cancellationToken).ConfigureAwait(false);
+            }
+
             foreach (var listener in lb.Listeners)
             {
-                await _moto.ElbAsync("CreateListener",
+                var created = await _moto.ElbAsync("CreateListener",
                 [
                     new("LoadBalancerArn", arn), new("Protocol", listener.Protocol), new("Port", Text(listener.Port)),
                     new("DefaultActions.member.1.Type", "forward"), new("DefaultActions.member.1.TargetGroupArn", targetGroups[listener.TargetGroup]),
                 ], region, cancellationToken).ConfigureAwait(false);
+                var listenerArn = await RequiredAsync(created, "ListenerArn", "elasticloadbalancing", "CreateListener", cancellationToken).ConfigureAwait(false);
+                foreach (var rule in listener.Rules)
+                {
+                    var ruleParameters = new List<KeyValuePair<string, string>>
+                    {
+                        new("ListenerArn", listenerArn), new("Priority", Text(rule.Priority)), new("Conditions.member.1.Field", "path-pattern"),
+                        new("Actions.member.1.Type", "forward"), new("Actions.member.1.TargetGroupArn", targetGroups[rule.TargetGroup]),
+                    };
+                    ruleParameters.AddRange(rule.PathPatterns.Select((p, i) => new KeyValuePair<string, string>($"Conditions.member.1.PathPatternConfig.Values.member.{i + 1}", p)));
+                    await _moto.ElbAsync("CreateRule", ruleParameters, region, cancellationToken).ConfigureAwait(false);
+                }
             }
         }
     }

@@ -254,16 +254,32 @@ public static partial class ScenarioReader
 
     private static LoadBalancerDefinition ReadLoadBalancer(string name, ScenarioNode node)
     {
-        node.AllowOnly("scheme", "subnets", "securityGroups", "listeners");
+        node.AllowOnly("scheme", "subnets", "securityGroups", "listeners", "idleTimeoutSeconds", "traffic");
         var listeners = (node["listeners"]?.AsList() ?? []).Select(l =>
         {
-            l.AllowOnly("port", "protocol", "targetGroup");
+            l.AllowOnly("port", "protocol", "targetGroup", "rules");
             return new ListenerDefinition(Required(l, "port").AsInt(1, 65535), l["protocol"]?.AsEnum(("HTTP", "HTTP")) ?? "HTTP",
-                Required(l, "targetGroup").AsString("the name of a target group in this scenario"));
+                Required(l, "targetGroup").AsString("the name of a target group in this scenario"))
+            {
+                Rules = (l["rules"]?.AsList() ?? []).Select(r =>
+                {
+                    r.AllowOnly("priority", "pathPatterns", "targetGroup");
+                    return new ListenerRuleDefinition(Required(r, "priority").AsInt(1, 50000), Lines(Required(r, "pathPatterns")),
+                        Required(r, "targetGroup").AsString("the name of a target group in this scenario"));
+                }).ToList(),
+            };
         }).ToList();
         return new LoadBalancerDefinition(name,
             node["scheme"]?.AsEnum(("internet-facing", "internet-facing"), ("internal", "internal")) ?? "internet-facing",
-            Names(node["subnets"], "subnet"), Names(node["securityGroups"], "security group"), listeners);
+            Names(node["subnets"], "subnet"), Names(node["securityGroups"], "security group"), listeners)
+        {
+            IdleTimeoutSeconds = node["idleTimeoutSeconds"]?.AsInt(1, 4000),
+            Traffic = (node["traffic"]?.AsList() ?? []).Select(t =>
+            {
+                t.AllowOnly("path", "perMinute");
+                return new TrafficDefinition(Required(t, "path").AsString("a path such as /api/v1/orders/"), Required(t, "perMinute").AsDouble(0, 600));
+            }).ToList(),
+        };
     }
 
     private static List<TaskDefinitionDefinition> ReadTaskDefinitions(ScenarioNode? node)
@@ -390,7 +406,7 @@ public static partial class ScenarioReader
 
     private static AppProfile ReadApplication(string image, ScenarioNode node)
     {
-        node.AllowOnly("port", "startup", "requiredEnvironment", "routes", "defaultStatus", "cors", "failure");
+        node.AllowOnly("port", "startup", "requiredEnvironment", "routes", "defaultStatus", "cors", "failure", "slowSeconds", "resetConnection", "keepAliveSeconds");
         var startup = node["startup"];
         startup?.AllowOnly("delaySeconds", "logs", "listeningLog");
         var failure = node["failure"];
@@ -408,6 +424,9 @@ public static partial class ScenarioReader
             Routes = (node["routes"]?.AsMap() ?? []).ToDictionary(e => ReadPath(e.Value, e.Key), e => ReadRoute(e.Value)),
             DefaultStatus = node["defaultStatus"]?.AsInt(100, 599) ?? 404,
             CorsAllowOrigins = Lines(cors?["allowOrigins"]),
+            SlowSeconds = node["slowSeconds"]?.AsDouble(0, 4000) ?? 0,
+            ResetConnection = node["resetConnection"]?.AsBool() ?? false,
+            KeepAliveSeconds = node["keepAliveSeconds"]?.AsDouble(0, 4000),
             Failure = failure is null ? new AppFailure() : new AppFailure
             {
                 Kind = Required(failure, "kind").AsEnum(("none", AppFailureKind.None), ("crash", AppFailureKind.Crash),
@@ -421,12 +440,16 @@ public static partial class ScenarioReader
 
     private static AppRoute ReadRoute(ScenarioNode node)
     {
-        node.AllowOnly("status", "body", "contentType", "headers");
+        node.AllowOnly("status", "body", "contentType", "headers", "slowSeconds", "resetConnection");
         return new AppRoute(
             Required(node, "status").AsInt(100, 599),
             node["body"]?.AsString() ?? "",
             node["contentType"]?.AsString() ?? "application/json",
-            (node["headers"]?.AsMap() ?? []).ToDictionary(e => e.Key, e => e.Value.AsString()));
+            (node["headers"]?.AsMap() ?? []).ToDictionary(e => e.Key, e => e.Value.AsString()))
+        {
+            SlowSeconds = node["slowSeconds"]?.AsDouble(0, 4000),
+            ResetConnection = node["resetConnection"]?.AsBool(),
+        };
     }
 
     private static WorldTimings ReadTimings(ScenarioNode? node)
@@ -522,7 +545,7 @@ public static partial class ScenarioReader
             var node = root["loadBalancers"]?[lb.Name];
             Check(node?["subnets"], lb.Subnets, subnets, "subnet");
             Check(node?["securityGroups"], lb.SecurityGroups, groups, "security group");
-            Check(node?["listeners"], lb.Listeners.Select(l => l.TargetGroup), targetGroups, "target group");
+            Check(node?["listeners"], lb.Listeners.Select(l => l.TargetGroup).Concat(lb.Listeners.SelectMany(l => l.Rules.Select(r => r.TargetGroup))), targetGroups, "target group");
             if (lb.Listeners.FirstOrDefault(l => deletedAfterLoad.Contains(l.TargetGroup)) is { } listener)
             {
                 // moto, like AWS, refuses to delete a target group a listener forwards to.

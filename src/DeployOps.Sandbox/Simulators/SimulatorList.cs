@@ -34,7 +34,7 @@ public static class SimulatorList
             new CloudFormationSimulator(world, ecs, rds, logs),
             ecs,
             targetHealth,
-            new AlbListenersSimulator(world, targetHealth, waf),
+            new AlbListenersSimulator(world, targetHealth, metrics, waf),
             rds,
             logs,
             new SlackSimulator(world),

@@ -52,10 +52,31 @@ public sealed record TargetGroupConfig(
         int.TryParse(HealthCheckPort, NumberStyles.Integer, CultureInfo.InvariantCulture, out var port) ? port : targetPort;
 }
 
-public sealed record ListenerConfig(string Arn, int Port, string Protocol, string? DefaultTargetGroupArn);
+public sealed record ListenerConfig(string Arn, int Port, string Protocol, string? DefaultTargetGroupArn)
+{
+    /// <summary>The listener's rules other than the default, lowest priority first: the first whose path patterns match routes the request.</summary>
+    public IReadOnlyList<ListenerRuleConfig> Rules { get; init; } = [];
+
+    /// <summary>The target group a request for <paramref name="path"/> is forwarded to: the first matching rule's, else the default action's.</summary>
+    public string? TargetGroupFor(string path) => Rules.FirstOrDefault(r => r.Matches(path))?.TargetGroupArn ?? DefaultTargetGroupArn;
+}
+
+/// <summary>A listener rule that forwards requests whose path matches one of its <c>path-pattern</c> values (<c>*</c> any characters, <c>?</c> one).</summary>
+public sealed record ListenerRuleConfig(int Priority, IReadOnlyList<string> PathPatterns, string? TargetGroupArn)
+{
+    public bool Matches(string path) => PathPatterns.Any(pattern => System.Text.RegularExpressions.Regex.IsMatch(path,
+        "^" + System.Text.RegularExpressions.Regex.Escape(pattern).Replace(@"\*", ".*", StringComparison.Ordinal).Replace(@"\?", ".", StringComparison.Ordinal) + "$"));
+}
 
 public sealed record LoadBalancerConfig(string Arn, string Name, string DnsName, string Scheme, IReadOnlyList<string> SecurityGroups,
-    IReadOnlyList<string> SubnetIds, IReadOnlyList<ListenerConfig> Listeners);
+    IReadOnlyList<string> SubnetIds, IReadOnlyList<ListenerConfig> Listeners)
+{
+    /// <summary>ALB's default <c>idle_timeout.timeout_seconds</c>.</summary>
+    public const int DefaultIdleTimeoutSeconds = 60;
+
+    /// <summary>The <c>idle_timeout.timeout_seconds</c> attribute: how long a connection may sit without data before the ALB closes it (504 from a target slower than this).</summary>
+    public int IdleTimeoutSeconds { get; init; } = DefaultIdleTimeoutSeconds;
+}
 
 /// <summary>One ingress or egress permission of a security group.</summary>
 public sealed record PermissionConfig(string Protocol, int FromPort, int ToPort, IReadOnlyList<string> Cidrs, IReadOnlyList<string> GroupIds, IReadOnlyList<string>? PrefixListIds = null)
@@ -224,13 +245,21 @@ public sealed class ConfigSnapshot
     {
         var arn = lb.Text("LoadBalancerArn") ?? "";
         var listenersXml = await moto.ElbAsync("DescribeListeners", [new("LoadBalancerArn", arn)], region, cancellationToken).ConfigureAwait(false);
-        var listeners = listenersXml.ListBelow("Listeners").Select(l =>
+        var listeners = await Task.WhenAll(listenersXml.ListBelow("Listeners").Select(async l =>
         {
-            var action = l.Items("DefaultActions").FirstOrDefault(a => a.Text("Type") == "forward");
-            var target = action.Text("TargetGroupArn") ??
-                         action.Child("ForwardConfig").Items("TargetGroups").Select(t => t.Text("TargetGroupArn")).FirstOrDefault();
-            return new ListenerConfig(l.Text("ListenerArn") ?? "", l.Int("Port") ?? 80, l.Text("Protocol") ?? "HTTP", target);
-        }).ToList();
+            var listenerArn = l.Text("ListenerArn") ?? "";
+            var rulesXml = await moto.ElbAsync("DescribeRules", [new("ListenerArn", listenerArn)], region, cancellationToken).ConfigureAwait(false);
+            var rules = rulesXml.ListBelow("Rules").Where(r => r.Text("IsDefault") != "true" && int.TryParse(r.Text("Priority"), out _))
+                .Select(r => new ListenerRuleConfig(
+                    int.Parse(r.Text("Priority")!, CultureInfo.InvariantCulture),
+                    r.Items("Conditions").Where(c => c.Text("Field") == "path-pattern")
+                        .SelectMany(c => c.Items("Values").Concat(c.Child("PathPatternConfig").Items("Values"))).Select(v => v.Value).ToList(),
+                    ForwardTarget(r.Items("Actions"))))
+                .OrderBy(r => r.Priority).ToList();
+            return new ListenerConfig(listenerArn, l.Int("Port") ?? 80, l.Text("Protocol") ?? "HTTP", ForwardTarget(l.Items("DefaultActions"))) { Rules = rules };
+        })).ConfigureAwait(false);
+        var attributes = await moto.ElbAsync("DescribeLoadBalancerAttributes", [new("LoadBalancerArn", arn)], region, cancellationToken).ConfigureAwait(false);
+        var idleTimeout = attributes.ListBelow("Attributes").FirstOrDefault(a => a.Text("Key") == "idle_timeout.timeout_seconds").Int("Value");
         return new LoadBalancerConfig(
             arn,
             lb.Text("LoadBalancerName") ?? "",
@@ -238,7 +267,14 @@ public sealed class ConfigSnapshot
             lb.Text("Scheme") ?? "internet-facing",
             lb.Items("SecurityGroups").Select(e => e.Value).ToList(),
             lb.Items("AvailabilityZones").Select(z => z.Text("SubnetId") ?? "").Where(s => s.Length > 0).ToList(),
-            listeners);
+            listeners) { IdleTimeoutSeconds = idleTimeout ?? LoadBalancerConfig.DefaultIdleTimeoutSeconds };
+    }
+
+    /// <summary>The target group a list of actions forwards to (<c>TargetGroupArn</c>, or the first of <c>ForwardConfig</c>).</summary>
+    private static string? ForwardTarget(IEnumerable<XElement> actions)
+    {
+        var action = actions.FirstOrDefault(a => a.Text("Type") == "forward");
+        return action.Text("TargetGroupArn") ?? action.Child("ForwardConfig").Items("TargetGroups").Select(t => t.Text("TargetGroupArn")).FirstOrDefault();
     }
 
     private static PermissionConfig ReadPermission(XElement permission) => new(

@@ -80,7 +80,7 @@ public static class Egress
     }
 
     /// <summary>Null when the route table's default route leads to the internet for this task; otherwise why not.</summary>
-    private static string? RouteOut(ConfigSnapshot snapshot, RouteTableConfig? table, bool publicIp)
+    internal static string? RouteOut(ConfigSnapshot snapshot, RouteTableConfig? table, bool publicIp)
     {
         var route = DefaultRoute(table);
         if (route is null)

@@ -41,6 +41,34 @@ public static class Reachability
         AnyPermits(snapshot, destination.SecurityGroupIds, g => g.Ingress, source, port) &&
         AnyPermits(snapshot, source.SecurityGroupIds, g => g.Egress, destination, port);
 
+    /// <summary>
+    /// Null when clients on the internet reach the load balancer's <paramref name="port"/>: it is internet-facing, one of its
+    /// subnets routes 0.0.0.0/0 to an attached internet gateway, and its security groups let the port in from anywhere;
+    /// otherwise why not (the client's connection times out, as with a real ALB).
+    /// </summary>
+    public static string? FromInternet(ConfigSnapshot snapshot, LoadBalancerConfig loadBalancer, int port)
+    {
+        if (loadBalancer.Scheme != "internet-facing")
+        {
+            return $"load balancer {loadBalancer.Name} is {loadBalancer.Scheme}";
+        }
+
+        // Clients come in only through an internet gateway: a default route to a NAT gateway lets tasks out, not clients in.
+        var routes = loadBalancer.SubnetIds.Select(id => snapshot.Subnets.GetValueOrDefault(id))
+            .Select(subnet => subnet is null ? "its subnet is missing"
+                : snapshot.Routing.RouteTableOf(subnet.Id, subnet.VpcId) is { } table && table.Routes.FirstOrDefault(r => r.Destination == "0.0.0.0/0" && r.State == "active") is { NatGatewayId: null } route
+                    ? Egress.RouteOut(snapshot, table, publicIp: true)
+                    : $"subnet {subnet.Id} has no default route to an internet gateway").ToList();
+        if (routes.All(why => why is not null))
+        {
+            return $"no subnet of load balancer {loadBalancer.Name} routes to an internet gateway ({string.Join("; ", routes.Distinct())})";
+        }
+
+        var internet = new NetworkEndpoint([], ["0.0.0.0/0"]);
+        return AnyPermits(snapshot, loadBalancer.SecurityGroups, g => g.Ingress, internet, port) ? null
+            : $"the security groups of load balancer {loadBalancer.Name} do not let TCP {port} in from 0.0.0.0/0";
+    }
+
     /// <summary>Whether the security groups <paramref name="groupIds"/> let TCP traffic on <paramref name="port"/> out to <paramref name="destination"/>.</summary>
     public static bool AllowsOut(ConfigSnapshot snapshot, IReadOnlyList<string> groupIds, NetworkEndpoint destination, int port) =>
         AnyPermits(snapshot, groupIds, g => g.Egress, destination, port);

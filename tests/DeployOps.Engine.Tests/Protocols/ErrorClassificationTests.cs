@@ -62,7 +62,7 @@ public sealed class ErrorClassificationTests
     [InlineData("ECS", "AccessDeniedException", null, AccessDenied, null)]
     [InlineData("ECS", "ServerException", "Service Unavailable.", ServiceUnavailable, null)]
     [InlineData("Elastic Load Balancing v2", "TargetGroupNotFound", "One or more target groups not found", NotFound, ErrorIds.TargetGroupNotFound)]
-    [InlineData("Elastic Load Balancing v2", "LoadBalancerNotFound", null, NotFound, null)]
+    [InlineData("Elastic Load Balancing v2", "LoadBalancerNotFound", null, NotFound, ErrorIds.LoadBalancerNotFound)]
     [InlineData("Elastic Load Balancing v2", "ResourceInUse", "Target group is currently in use by a listener or a rule", Conflict, null)]
     [InlineData("Elastic Load Balancing v2", "DuplicateTargetGroupName", null, AlreadyExists, null)]
     [InlineData("Elastic Load Balancing v2", "TooManyTargets", null, LimitExceeded, null)]

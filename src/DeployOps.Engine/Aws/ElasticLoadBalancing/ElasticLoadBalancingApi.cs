@@ -16,6 +16,7 @@ public static class ElasticLoadBalancingApi
             Errors = new AwsErrorTable
             {
                 { "TargetGroupNotFound", NotFound, ErrorIds.TargetGroupNotFound },
+                { "LoadBalancerNotFound", NotFound, ErrorIds.LoadBalancerNotFound },
 
                 // AssociationNotFound, CertificateNotFound, ListenerNotFound, LoadBalancerNotFound, RuleNotFound, ...
                 AwsErrorRule.ForCodes("NotFound$", NotFound),

@@ -28,6 +28,14 @@ public sealed class ElasticLoadBalancingClient
     private static readonly AwsOperation DescribeListenersOperation = AwsOperation.Idempotent("DescribeListeners")
         .Paged(AwsPaginator.Of(inputToken: "Marker", outputToken: "NextMarker", limitKey: "PageSize", "Listeners"));
 
+    private static readonly AwsOperation DescribeRulesOperation = AwsOperation.Idempotent("DescribeRules")
+        .Paged(AwsPaginator.Of(inputToken: "Marker", outputToken: "NextMarker", limitKey: "PageSize", "Rules"));
+
+    private static readonly AwsOperation DescribeLoadBalancerAttributesOperation = AwsOperation.Idempotent("DescribeLoadBalancerAttributes");
+
+    // Sets absolute values: sending it twice leaves the same state.
+    private static readonly AwsOperation ModifyLoadBalancerAttributesOperation = AwsOperation.Idempotent("ModifyLoadBalancerAttributes");
+
     private static readonly AwsOperation DescribeTargetHealthOperation = AwsOperation.Idempotent("DescribeTargetHealth");
     private static readonly AwsOperation DescribeTargetGroupAttributesOperation = AwsOperation.Idempotent("DescribeTargetGroupAttributes");
 
@@ -91,13 +99,41 @@ public sealed class ElasticLoadBalancingClient
 
     /// <summary>DescribeTargetGroupAttributes: key to value, e.g. <c>deregistration_delay.timeout_seconds</c>.</summary>
     public Task<IReadOnlyDictionary<string, string>> DescribeTargetGroupAttributesAsync(string targetGroupArn, CancellationToken cancellationToken = default) =>
-        Protocol.CallAsync<IReadOnlyDictionary<string, string>>(
+        Protocol.CallAsync(
             DescribeTargetGroupAttributesOperation,
             new AwsParameters { { "TargetGroupArn", targetGroupArn } },
-            result => result.Items("Attributes")
-                .Where(attribute => attribute.Text("Key") is not null)
-                .ToDictionary(attribute => attribute.Text("Key")!, attribute => attribute.Text("Value") ?? string.Empty, StringComparer.Ordinal),
+            ReadAttributes,
             cancellationToken);
+
+    /// <summary>DescribeRules of one listener: its rules, the default one included (<see cref="ElbRule.IsDefault"/>).</summary>
+    public Task<IReadOnlyList<ElbRule>> DescribeRulesAsync(string listenerArn, CancellationToken cancellationToken = default) =>
+        DescribeAllPagesAsync(DescribeRulesOperation, new AwsParameters { { "ListenerArn", listenerArn } }, ElbRule.Read, cancellationToken);
+
+    /// <summary>DescribeLoadBalancerAttributes: key to value, e.g. <c>idle_timeout.timeout_seconds</c>.</summary>
+    public Task<IReadOnlyDictionary<string, string>> DescribeLoadBalancerAttributesAsync(string loadBalancerArn, CancellationToken cancellationToken = default) =>
+        Protocol.CallAsync(
+            DescribeLoadBalancerAttributesOperation,
+            new AwsParameters { { "LoadBalancerArn", loadBalancerArn } },
+            ReadAttributes,
+            cancellationToken);
+
+    /// <summary>ModifyLoadBalancerAttributes: sets the attributes given; returns every attribute as it now is.</summary>
+    public Task<IReadOnlyDictionary<string, string>> ModifyLoadBalancerAttributesAsync(string loadBalancerArn, IReadOnlyDictionary<string, string> attributes,
+        CancellationToken cancellationToken = default) =>
+        Protocol.CallAsync(
+            ModifyLoadBalancerAttributesOperation,
+            new AwsParameters
+            {
+                { "LoadBalancerArn", loadBalancerArn },
+                { "Attributes", attributes.Select(a => new AwsParameters { { "Key", a.Key }, { "Value", a.Value } }) },
+            },
+            ReadAttributes,
+            cancellationToken);
+
+    private static IReadOnlyDictionary<string, string> ReadAttributes(XElement result) =>
+        result.Items("Attributes")
+            .Where(attribute => attribute.Text("Key") is not null)
+            .ToDictionary(attribute => attribute.Text("Key")!, attribute => attribute.Text("Value") ?? string.Empty, StringComparer.Ordinal);
 
     private Task<IReadOnlyList<T>> DescribeAllPagesAsync<T>(
         AwsOperation operation,

@@ -226,3 +226,37 @@ public sealed record ElbListenerAction(string Type, IReadOnlyList<string> Target
         return new ElbListenerAction(e.Text("Type") ?? string.Empty, arns);
     }
 }
+
+/// <summary>
+/// A listener rule (<c>Rule</c>): its priority (<c>default</c> for the listener's default action), the path patterns and
+/// host headers of its conditions, and its actions.
+/// </summary>
+public sealed record ElbRule(string Arn, string Priority, bool IsDefault, IReadOnlyList<string> PathPatterns, IReadOnlyList<string> HostHeaders,
+    IReadOnlyList<ElbListenerAction> Actions)
+{
+    /// <summary>"priority 10 (path /api/*)", or "default".</summary>
+    public override string ToString()
+    {
+        if (IsDefault)
+        {
+            return "default";
+        }
+
+        var conditions = PathPatterns.Select(p => $"path {p}").Concat(HostHeaders.Select(h => $"host {h}")).ToList();
+        return conditions.Count == 0 ? $"priority {Priority}" : $"priority {Priority} ({string.Join(", ", conditions)})";
+    }
+
+    internal static ElbRule Read(XElement e)
+    {
+        IReadOnlyList<string> Values(string field, string config) => e.Items("Conditions").Where(c => c.Text("Field") == field)
+            .SelectMany(c => c.Strings("Values").Concat(c.Child(config)?.Strings("Values") ?? Array.Empty<string>())).Distinct(StringComparer.Ordinal).ToList();
+
+        return new ElbRule(
+            e.Text("RuleArn") ?? string.Empty,
+            e.Text("Priority") ?? string.Empty,
+            e.Bool("IsDefault") ?? false,
+            Values("path-pattern", "PathPatternConfig"),
+            Values("host-header", "HostHeaderConfig"),
+            e.List("Actions", ElbListenerAction.Read));
+    }
+}

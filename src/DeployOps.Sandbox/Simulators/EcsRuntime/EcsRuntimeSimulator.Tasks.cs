@@ -294,7 +294,7 @@ public sealed partial class EcsRuntimeSimulator
     private void StartListener(WorldTask task)
     {
         var profile = task.Profile!;
-        var behaviour = new AppBehaviour(profile, task.Id);
+        var behaviour = new AppBehaviour(profile, task.Id, World.Clock);
         try
         {
             task.Listener = MiniHttpServer.Start(new IPEndPoint(IPAddress.Parse(task.IpAddress), task.ListenPort), behaviour.HandleAsync);

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Linq;
 using System.Text.Json.Nodes;
 using System.Threading.Tasks;
+using DeployOps.Sandbox.Front;
 using DeployOps.Sandbox.Scenarios;
 using DeployOps.Sandbox.World;
 
@@ -31,14 +32,22 @@ public sealed record MetricValue(
 /// with PutMetricData, in batches, as an effect each tick. moto then answers GetMetricData, GetMetricStatistics and
 /// ListMetrics itself, aggregating as CloudWatch does, so clients (DeployOps, the aws CLI) read what the world published.
 /// Any namespace goes: the ECS runtime publishes AWS/ECS service utilization; load balancers and databases can publish
-/// AWS/ApplicationELB and AWS/RDS metrics the same way. It answers no AWS operation and calls no other simulator.
+/// AWS/ApplicationELB and AWS/RDS metrics the same way. moto computes no percentile (it fails on <c>p50</c>), so a
+/// GetMetricData (query protocol) that asks for one is answered here from what the world published (<see cref="Percentiles"/>);
+/// every other call goes to moto. It calls no other simulator.
 /// </summary>
 public sealed class MetricsSimulator : Simulator
 {
     /// <summary>PutMetricData takes at most 1,000 values per call.</summary>
     private const int ValuesPerCall = 1000;
 
+    /// <summary>The most values kept for percentile queries; past it the older half goes.</summary>
+    private const int HistoryLimit = 200_000;
+
     private readonly List<MetricValue> _pending = [];
+
+    /// <summary>Every value published since the scenario was loaded, for the percentile queries moto cannot answer.</summary>
+    private readonly List<MetricValue> _history = [];
     private readonly Dictionary<(string Namespace, string MetricName), (int Count, double Last)> _published = new();
 
     public MetricsSimulator(WorldContext world)
@@ -52,6 +61,11 @@ public sealed class MetricsSimulator : Simulator
         lock (Gate)
         {
             _pending.Add(value);
+            _history.Add(value);
+            if (_history.Count > HistoryLimit)
+            {
+                _history.RemoveRange(0, HistoryLimit / 2);
+            }
             var key = (value.Namespace, value.MetricName);
             _published[key] = (_published.GetValueOrDefault(key).Count + 1, value.Value);
         }
@@ -73,6 +87,18 @@ public sealed class MetricsSimulator : Simulator
     {
         _pending.Clear();
         _published.Clear();
+        _history.Clear();
+    }
+
+    public override void Register(AwsRoutes routes) =>
+        routes.Answer("monitoring", "GetMetricData", (request, _) => Task.FromResult(Percentiles.Answers(request) ? Percentiles.Answer(request, History()) : null));
+
+    private List<MetricValue> History()
+    {
+        lock (Gate)
+        {
+            return [.. _history];
+        }
     }
 
     /// <summary>Adds <c>metrics</c>: how many values of each metric were published, and the last one.</summary>

@@ -76,6 +76,16 @@ public sealed partial class TargetHealthSimulator : Simulator
         }
     }
 
+    /// <summary>How many of the group's targets are healthy and how many unhealthy (ALB's HealthyHostCount and UnHealthyHostCount).</summary>
+    public (int Healthy, int Unhealthy) HostCounts(string targetGroupArn)
+    {
+        lock (Gate)
+        {
+            var entries = _book.ForGroup(targetGroupArn);
+            return (entries.Count(e => e.IsHealthy), entries.Count(e => e.State == "unhealthy"));
+        }
+    }
+
     private static KeyValuePair<string, string>[] TargetParameters(string targetGroupArn, string id, int port) =>
     [
         new("TargetGroupArn", targetGroupArn),
