@@ -8,6 +8,7 @@ using DeployOps.Sandbox.Simulators.Rds;
 using DeployOps.Sandbox.Simulators.Metrics;
 using DeployOps.Sandbox.Simulators.Slack;
 using DeployOps.Sandbox.Simulators.TargetHealth;
+using DeployOps.Sandbox.Simulators.Vpc;
 using DeployOps.Sandbox.World;
 
 namespace DeployOps.Sandbox.Simulators;
@@ -25,7 +26,7 @@ public static class SimulatorList
         var logs = new TaskLogsSimulator(world);
         var metrics = new MetricsSimulator(world);
         var ecs = new EcsRuntimeSimulator(world, targetHealth, logs, metrics);
-        var rds = new RdsSimulator(world);
+        var rds = new RdsSimulator(world, metrics);
         return
         [
             new CloudFormationSimulator(world, ecs, rds, logs),
@@ -37,6 +38,7 @@ public static class SimulatorList
             new SlackSimulator(world),
             new LightsailSimulator(world),
             metrics,
+            new NatGatewaysSimulator(world),
         ];
     }
 }

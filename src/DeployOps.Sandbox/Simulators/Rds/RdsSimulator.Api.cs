@@ -24,6 +24,7 @@ public sealed partial class RdsSimulator
         routes.Answer(Service, "DescribeDBInstances", DescribeInstancesAsync);
         routes.Answer(Service, "DeleteDBInstance", DeleteInstanceAsync);
         routes.Answer(Service, "DescribeEvents", (request, _) => Task.FromResult<AwsResponse?>(DescribeEvents(request)));
+        RegisterClusters(routes);
     }
 
     /// <summary>moto creates the instance (and validates the request); the answer says <c>creating</c>, as RDS's does.</summary>
