@@ -55,6 +55,9 @@
         'Get-DeploymentLog'
         'Test-StartupSequence'
         'Get-EcsServiceMetric'
+        'Test-DatabaseConnectivity'
+        'Start-DatabaseCluster'
+        'Test-VpcNetwork'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

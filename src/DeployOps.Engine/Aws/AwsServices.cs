@@ -36,7 +36,7 @@ public static class AwsServices
         AwsServiceRegistration.Query(CloudWatchApi.Description, protocol => new CloudWatchClient(protocol)),
         AwsServiceRegistration.Describe(Wafv2Api.Description),
         AwsServiceRegistration.Describe(SnsApi.Description),
-        AwsServiceRegistration.Describe(SecretsManagerApi.Description),
+        AwsServiceRegistration.Json(SecretsManagerApi.Description, protocol => new SecretsManagerClient(protocol)),
     };
 
     /// <summary>Amazon ECS (JSON 1.1).</summary>

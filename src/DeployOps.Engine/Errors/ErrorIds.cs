@@ -116,4 +116,12 @@ public static class ErrorIds
     public const string ContainerNotFound = nameof(ContainerNotFound);
     public const string NoStartupPhases = nameof(NoStartupPhases);
     public const string InvalidMetricPeriod = nameof(InvalidMetricPeriod);
+    // Databases and the VPC (issue 9b).
+    public const string DatabaseClusterNotFound = nameof(DatabaseClusterNotFound);
+    public const string DatabaseClusterNotStartable = nameof(DatabaseClusterNotStartable);
+    public const string DatabaseClusterStartFailed = nameof(DatabaseClusterStartFailed);
+    public const string DatabaseWaitTimedOut = nameof(DatabaseWaitTimedOut);
+    public const string InvalidDatabaseVariable = nameof(InvalidDatabaseVariable);
+    public const string VpcNotFound = nameof(VpcNotFound);
+    public const string InvalidVpcId = nameof(InvalidVpcId);
 }

@@ -31,6 +31,7 @@ public sealed class AwsFacts
         Lightsail = new LightsailReader(this);
         DeploymentHistory = new DeploymentHistoryReader(this);
         Metrics = new MetricReader(this);
+        Secrets = new SecretReader(this);
     }
 
     public AwsSession Session { get; }
@@ -82,4 +83,7 @@ public sealed class AwsFacts
 
     /// <summary>CloudWatch metrics: ECS services' CPU and memory utilization.</summary>
     public MetricReader Metrics { get; }
+
+    /// <summary>Secrets Manager secrets, read in memory only for what a check needs (a database's host and port).</summary>
+    public SecretReader Secrets { get; }
 }

@@ -24,6 +24,9 @@ public sealed class RdsClient
     private static readonly AwsOperation DescribeDbSubnetGroupsOperation = AwsOperation.Idempotent("DescribeDBSubnetGroups")
         .Paged(AwsPaginator.Of(inputToken: "Marker", outputToken: "Marker", limitKey: "MaxRecords", "DBSubnetGroups"));
 
+    // Starting a cluster that is starting or available fails with InvalidDBClusterStateFault, so a resend changes nothing.
+    private static readonly AwsOperation StartDbClusterOperation = AwsOperation.Idempotent("StartDBCluster");
+
     internal RdsClient(AwsQueryClient protocol)
     {
         Protocol = protocol;
@@ -52,4 +55,8 @@ public sealed class RdsClient
     /// <summary>DescribeDBSubnetGroups for one group. An unknown name fails with DBSubnetGroupNotFoundFault (NotFound).</summary>
     public Task<IReadOnlyList<RdsSubnetGroup>> DescribeDbSubnetGroupsAsync(string name, CancellationToken cancellationToken = default) =>
         Protocol.PaginateAllAsync(DescribeDbSubnetGroupsOperation, new AwsParameters { { "DBSubnetGroupName", name } }, RdsSubnetGroup.Read, default, cancellationToken);
+
+    /// <summary>StartDBCluster: the cluster as RDS answers (starting). A cluster that is not stopped fails with InvalidDBClusterStateFault (Conflict).</summary>
+    public Task<RdsDbCluster> StartDbClusterAsync(string identifier, CancellationToken cancellationToken = default) =>
+        Protocol.CallAsync(StartDbClusterOperation, new AwsParameters { { "DBClusterIdentifier", identifier } }, result => RdsDbCluster.Read(result.Child("DBCluster")!), cancellationToken);
 }
