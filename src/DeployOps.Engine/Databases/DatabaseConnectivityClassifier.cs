@@ -68,7 +68,7 @@ public static class DatabaseConnectivityClassifier
         Probe(facts),
     };
 
-    /// <summary>The load figures of the facts (null when the metrics were not read).</summary>
+    /// <summary>The load figures of the facts (null when the metrics were not read or CloudWatch had no datapoint).</summary>
     public static DatabaseLoad? LoadOf(DatabaseConnectivityFacts facts)
     {
         if (facts.Load is not { IsRead: true } read)
@@ -77,6 +77,12 @@ public static class DatabaseConnectivityClassifier
         }
 
         var maxCapacity = facts.Cluster.ValueOr(null)?.MaxCapacity;
+        var (capacity, cpu, connections) = (read.Value.Capacity, read.Value.Cpu, read.Value.Connections);
+        if (capacity.IsEmpty && cpu.IsEmpty && connections.IsEmpty)
+        {
+            return null;
+        }
+
         return new DatabaseLoad
         {
             CapacityMaximum = read.Value.Capacity.Maximum,
@@ -217,8 +223,7 @@ public static class DatabaseConnectivityClassifier
             return Unknown(LoadCheck, gap);
         }
 
-        var load = LoadOf(facts)!;
-        if (load.CapacityMaximum is null && load.CpuMaximum is null && load.ConnectionsMaximum is null)
+        if (LoadOf(facts) is not { } load)
         {
             return Skipped(LoadCheck, $"CloudWatch has no AWS/RDS datapoint of {facts.DatabaseCluster} in the window (a stopped cluster reports none)");
         }
