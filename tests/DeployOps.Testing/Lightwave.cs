@@ -340,6 +340,9 @@ public static class Lightwave
         public const string Unreachable = "db-unreachable";
         public const string Stopped = "db-stopped";
         public const string ReaderEndpoint = "db-reader-endpoint";
+
+        /// <summary><c>db-overloaded</c>: at its maximum of 1 ACU with 86 connections (of about 90) and CPU at 94%.</summary>
+        public const string Overloaded = "db-overloaded";
         public const string Cluster = "lightwave-dev-db";
         public const int Port = 5432;
         public const double MaxCapacity = 2;
