@@ -206,7 +206,7 @@ public static class DatabaseConnectivityClassifier
 
         var hop = NetworkPathAnalysis.Database(application);
         var fix = hop.MissingRule is { } rule
-            ? $"{hop.Fix}. Or: Test-EcsNetworkPath -Cluster {application.Cluster} -Service {application.Service.Name} -DatabaseSecurityGroupId {rule.GroupId} -DatabasePort {rule.Port} | Repair-EcsNetworkPath"
+            ? $"{hop.Fix}. Or: Repair-EcsNetworkPath -Cluster {application.Cluster} -Service {application.Service.Name} -DatabaseSecurityGroupId {rule.GroupId} -DatabasePort {rule.Port}"
             : hop.Fix;
         return new DiagnosticCheck { Name = hop.Name, OutcomeKind = hop.OutcomeKind, Evidence = hop.Evidence, Fix = fix };
     }

@@ -85,7 +85,7 @@ public sealed class DatabaseConnectivityTests : IClassFixture<SandboxFixture>
         var hop = Check(report, "Task to database");
         Assert.Contains(hop.Evidence, e => e.Contains(Lightwave.Network.DatabaseSecurityGroup, StringComparison.Ordinal) && e.Contains("5432", StringComparison.Ordinal));
         Assert.Contains("aws ec2 authorize-security-group-ingress", hop.Fix, StringComparison.Ordinal);
-        Assert.Contains("| Repair-EcsNetworkPath", hop.Fix, StringComparison.Ordinal);
+        Assert.Contains($"Repair-EcsNetworkPath -Cluster {Lightwave.Cluster} -Service {Lightwave.Service} -DatabaseSecurityGroupId sg-", hop.Fix, StringComparison.Ordinal);
         Assert.Equal("Pass", Check(report, "Cluster status").Outcome);
         Assert.Equal("Pass", Check(report, "Application endpoint").Outcome);
         Assert.Equal("Refused", report.Probe!.Result);
