@@ -72,37 +72,28 @@ public sealed partial class RdsSimulator
             return reply;
         }
 
-        XElement root;
-        try
-        {
-            root = XElement.Parse(reply.BodyText);
-        }
-        catch (XmlException)
-        {
-            return reply;
-        }
-
         var now = World.Clock.Now;
-        lock (Gate)
+        return QueryXml.Overlay(reply, root =>
         {
-            if (applied is not null && request.FormValue("DBClusterIdentifier") is { } identifier && _clusters.GetValueOrDefault((request.Region, identifier)) is { } changed)
+            lock (Gate)
             {
-                applied(changed);
-            }
-
-            foreach (var element in root.Descendants().Where(e => e.Name.LocalName == "DBCluster"))
-            {
-                if (_clusters.GetValueOrDefault((request.Region, element.Text("DBClusterIdentifier") ?? "")) is { } cluster)
+                if (applied is not null && request.FormValue("DBClusterIdentifier") is { } identifier && _clusters.GetValueOrDefault((request.Region, identifier)) is { } changed)
                 {
-                    element.Child("Status")?.SetValue(cluster.StatusAt(now));
-                    element.Child("Endpoint")?.SetValue(cluster.WriterAddress);
-                    element.Child("ReaderEndpoint")?.SetValue(cluster.ReaderAddress);
-                    element.Child("Port")?.SetValue(cluster.Definition.Port);
+                    applied(changed);
+                }
+
+                foreach (var element in root.Descendants().Where(e => e.Name.LocalName == "DBCluster"))
+                {
+                    if (_clusters.GetValueOrDefault((request.Region, element.Text("DBClusterIdentifier") ?? "")) is { } cluster)
+                    {
+                        element.Child("Status")?.SetValue(cluster.StatusAt(now));
+                        element.Child("Endpoint")?.SetValue(cluster.WriterAddress);
+                        element.Child("ReaderEndpoint")?.SetValue(cluster.ReaderAddress);
+                        element.Child("Port")?.SetValue(cluster.Definition.Port);
+                    }
                 }
             }
-        }
-
-        return AwsResponse.Xml(root.ToString(SaveOptions.DisableFormatting));
+        });
     }
 
     /// <summary>Opens or closes each cluster's listeners as its status and security groups say, and publishes its metrics each world minute. Under the lock.</summary>

@@ -53,31 +53,22 @@ public sealed class NatGatewaysSimulator : Simulator
             return reply;
         }
 
-        XElement root;
-        try
+        return QueryXml.Overlay(reply, root =>
         {
-            root = XElement.Parse(reply.BodyText);
-        }
-        catch (XmlException)
-        {
-            return reply;
-        }
-
-        var ns = root.Name.Namespace;
-        foreach (var gateway in root.Descendants(ns + "natGatewaySet").Elements(ns + "item"))
-        {
-            var name = gateway.Element(ns + "tagSet")?.Elements(ns + "item").FirstOrDefault(t => (string?)t.Element(ns + "key") == "Name")?.Element(ns + "value")?.Value;
-            if (name is null || !failed.TryGetValue(name, out var code))
+            var ns = root.Name.Namespace;
+            foreach (var gateway in root.Descendants(ns + "natGatewaySet").Elements(ns + "item"))
             {
-                continue;
+                var name = gateway.Element(ns + "tagSet")?.Elements(ns + "item").FirstOrDefault(t => (string?)t.Element(ns + "key") == "Name")?.Element(ns + "value")?.Value;
+                if (name is null || !failed.TryGetValue(name, out var code))
+                {
+                    continue;
+                }
+
+                gateway.Element(ns + "state")?.SetValue("failed");
+                gateway.Element(ns + "failureCode")?.Remove();
+                gateway.Element(ns + "failureMessage")?.Remove();
+                gateway.Add(new XElement(ns + "failureCode", code), new XElement(ns + "failureMessage", FailureMessages.GetValueOrDefault(code, code)));
             }
-
-            gateway.Element(ns + "state")?.SetValue("failed");
-            gateway.Element(ns + "failureCode")?.Remove();
-            gateway.Element(ns + "failureMessage")?.Remove();
-            gateway.Add(new XElement(ns + "failureCode", code), new XElement(ns + "failureMessage", FailureMessages.GetValueOrDefault(code, code)));
-        }
-
-        return AwsResponse.Xml(root.ToString(SaveOptions.DisableFormatting));
+        });
     }
 }
