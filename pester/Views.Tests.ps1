@@ -518,7 +518,6 @@ Describe 'Database and VPC reports (runbook 004) at 80 columns' -Tag Integration
         $stoppedText = Get-ScreenText -InputObject $stopped
         $stoppedText | Should -Match "\(stopped\): database Fail at 'Cluster status'"
         $stoppedText | Should -Match 'Start-DatabaseCluster'
-        $stoppedText | Should -Not -Match 'Load:'
     }
 
     It 'Start-DatabaseCluster shows the status before and after' {

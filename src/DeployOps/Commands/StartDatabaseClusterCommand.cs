@@ -1,5 +1,6 @@
 using System;
 using System.Management.Automation;
+using DeployOps.Commands.Completion;
 using DeployOps.Databases;
 
 namespace DeployOps.Commands;
@@ -20,6 +21,7 @@ public sealed class StartDatabaseClusterCommand : DeployOpsAwsCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [Alias("DBClusterIdentifier")]
+    [ArgumentCompleter(typeof(DatabaseClusterCompleter))]
     public string DatabaseCluster { get; set; } = string.Empty;
 
     /// <summary>-Wait: wait until the cluster is available.</summary>

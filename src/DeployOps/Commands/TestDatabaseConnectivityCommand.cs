@@ -19,6 +19,7 @@ public sealed class TestDatabaseConnectivityCommand : DeployOpsAwsCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [Alias("DBClusterIdentifier")]
+    [ArgumentCompleter(typeof(DatabaseClusterCompleter))]
     public string DatabaseCluster { get; set; } = string.Empty;
 
     /// <summary>-Cluster: the ECS cluster of the application that uses the database (with -Service).</summary>

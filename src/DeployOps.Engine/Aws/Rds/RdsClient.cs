@@ -43,6 +43,10 @@ public sealed class RdsClient
     public Task<IReadOnlyList<RdsDbCluster>> DescribeDbClustersAsync(string identifier, CancellationToken cancellationToken = default) =>
         Protocol.PaginateAllAsync(DescribeDbClustersOperation, new AwsParameters { { "DBClusterIdentifier", identifier } }, RdsDbCluster.Read, default, cancellationToken);
 
+    /// <summary>DescribeDBClusters: every cluster of the region, every page.</summary>
+    public Task<IReadOnlyList<RdsDbCluster>> DescribeAllDbClustersAsync(CancellationToken cancellationToken = default) =>
+        Protocol.PaginateAllAsync(DescribeDbClustersOperation, new AwsParameters(), RdsDbCluster.Read, default, cancellationToken);
+
     /// <summary>DescribeEvents of one source over the last <paramref name="durationMinutes"/> minutes, oldest first.</summary>
     public Task<IReadOnlyList<RdsEvent>> DescribeEventsAsync(string sourceType, string sourceIdentifier, int durationMinutes, CancellationToken cancellationToken = default) =>
         Protocol.PaginateAllAsync(DescribeEventsOperation, new AwsParameters

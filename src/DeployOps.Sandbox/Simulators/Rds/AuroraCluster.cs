@@ -76,12 +76,21 @@ public sealed class AuroraCluster
     public IReadOnlyList<TcpListener> OpenListeners()
     {
         var listeners = new List<TcpListener>();
-        foreach (var address in new[] { WriterAddress, ReaderAddress })
+        try
         {
-            var listener = new TcpListener(IPAddress.Parse(address), Definition.Port);
-            listener.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-            listener.Start();
-            listeners.Add(listener);
+            foreach (var address in new[] { WriterAddress, ReaderAddress })
+            {
+                var listener = new TcpListener(IPAddress.Parse(address), Definition.Port);
+                listener.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+                listeners.Add(listener);
+                listener.Start();
+            }
+        }
+        catch (SocketException)
+        {
+            // Both or neither: one endpoint without the other is no cluster anyone designed.
+            listeners.ForEach(l => l.Stop());
+            throw;
         }
 
         return listeners;
