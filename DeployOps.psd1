@@ -59,6 +59,9 @@
         'Test-AlarmNotification'
         'Get-LoadBalancerHealth'
         'Set-LoadBalancerAttribute'
+        'Test-DatabaseConnectivity'
+        'Start-DatabaseCluster'
+        'Test-VpcNetwork'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

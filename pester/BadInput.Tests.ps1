@@ -764,6 +764,43 @@ BeforeDiscovery {
             Arguments = @{ LoadBalancer = @('no-such-alb'); IdleTimeout = 120; Force = $true; Region = 'us-east-1'; EndpointUrl = '{Sandbox}' }
             ErrorId = 'LoadBalancerNotFound'; Category = 'ObjectNotFound'; Terminating = $false
             Message = "^Load balancer 'no-such-alb' does not exist in 'us-east-1'\.$" }
+        # ---------------------------------------------------------------- issue 9b: Test-DatabaseConnectivity, Start-DatabaseCluster, Test-VpcNetwork
+        @{ Command = 'Test-DatabaseConnectivity'; Label = 'an empty -DatabaseCluster'; Server = 'none'
+            Arguments = @{ DatabaseCluster = '' } + $offline
+            ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Terminating = $true
+            Message = "parameter 'DatabaseCluster'\. The argument is null or empty" }
+        @{ Command = 'Test-DatabaseConnectivity'; Label = 'a -Variable that is no variable name'; Server = 'none'
+            Arguments = @{ DatabaseCluster = 'db'; Variable = 'DATABASE-URL' } + $offline
+            ErrorId = 'InvalidDatabaseVariable'; Category = 'InvalidArgument'; Terminating = $false
+            Message = "^'DATABASE-URL' is not an environment variable name; expected letters, digits and underscores, e\.g\. DATABASE_URL\." }
+        @{ Command = 'Test-DatabaseConnectivity'; Label = '-Service without -Cluster'; Server = 'none'
+            Arguments = @{ DatabaseCluster = 'db'; Service = 's' } + $offline
+            ErrorId = 'MissingService'; Category = 'InvalidArgument'; Terminating = $false
+            Message = "^The application is named by -Cluster and -Service together; only -Service s was given\." }
+        @{ Command = 'Test-DatabaseConnectivity'; Label = 'a -ProbeTimeout of 0'; Server = 'none'
+            Arguments = @{ DatabaseCluster = 'db'; Probe = $true; ProbeTimeout = 0 } + $offline
+            ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Terminating = $true
+            Message = "parameter 'ProbeTimeout'\. The 0 argument is less than the minimum allowed range of 1" }
+        @{ Command = 'Test-DatabaseConnectivity'; Label = 'a cluster that does not exist'; Server = 'sandbox'
+            Arguments = @{ DatabaseCluster = 'no-such-db'; Region = 'us-east-1'; EndpointUrl = '{Sandbox}' }
+            ErrorId = 'DatabaseClusterNotFound'; Category = 'ObjectNotFound'; Terminating = $false
+            Message = "^RDS cluster 'no-such-db' does not exist in this account and region\." }
+        @{ Command = 'Start-DatabaseCluster'; Label = 'a -Timeout of 0'; Server = 'none'
+            Arguments = @{ DatabaseCluster = 'db'; Wait = $true; Timeout = 0; Force = $true } + $offline
+            ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Terminating = $true
+            Message = "parameter 'Timeout'\. The 0 argument is less than the minimum allowed range of 1" }
+        @{ Command = 'Start-DatabaseCluster'; Label = 'a cluster that does not exist'; Server = 'sandbox'
+            Arguments = @{ DatabaseCluster = 'no-such-db'; Region = 'us-east-1'; EndpointUrl = '{Sandbox}'; Force = $true }
+            ErrorId = 'DatabaseClusterNotFound'; Category = 'ObjectNotFound'; Terminating = $false
+            Message = "^RDS cluster 'no-such-db' does not exist in this account and region\." }
+        @{ Command = 'Test-VpcNetwork'; Label = 'a -VpcId that is a subnet id'; Server = 'none'
+            Arguments = @{ VpcId = 'subnet-0123456789abcdef0' } + $offline
+            ErrorId = 'InvalidVpcId'; Category = 'InvalidArgument'; Terminating = $false
+            Message = "^'subnet-0123456789abcdef0' is not a VPC id; expected vpc- and 8 or 17 hex digits" }
+        @{ Command = 'Test-VpcNetwork'; Label = 'a VPC that does not exist'; Server = 'sandbox'
+            Arguments = @{ VpcId = 'vpc-0123456789abcdef0'; Region = 'us-east-1'; EndpointUrl = '{Sandbox}' }
+            ErrorId = 'VpcNotFound'; Category = 'ObjectNotFound'; Terminating = $false
+            Message = "^VPC 'vpc-0123456789abcdef0' does not exist in this account and region\." }
     )
 
     $offlineCases = @($badInputs | Where-Object { $_.Server -eq 'none' })

@@ -561,3 +561,51 @@ Describe 'Load balancer health and attribute changes at 80 columns' -Tag Integra
         @($json.Reachability | ForEach-Object { $_.Outcome }) | Should -Contain 'Pass'
     }
 }
+
+Describe 'Database and VPC reports (runbook 004) at 80 columns' -Tag Integration {
+    BeforeAll {
+        $database = @{ DatabaseCluster = 'lightwave-dev-db' } + $lightwave
+        $null = Set-SandboxScenario -Sandbox $sandbox -Name 'db-reader-endpoint'
+        $reader = Test-DatabaseConnectivity @database @aws
+        $null = Set-SandboxScenario -Sandbox $sandbox -Name 'db-stopped'
+        $stopped = Test-DatabaseConnectivity @database @aws
+        $start = Start-DatabaseCluster -DatabaseCluster 'lightwave-dev-db' @aws -Force
+        $null = Set-SandboxScenario -Sandbox $sandbox -Name 'nat-failed'
+        $vpcId = (& aws ec2 describe-vpcs --region us-east-1 --endpoint-url $sandbox.Url --filters 'Name=cidr,Values=10.20.0.0/16' --query 'Vpcs[0].VpcId' --output text).Trim()
+        $vpc = Test-VpcNetwork -VpcId $vpcId @aws
+    }
+
+    It 'Test-DatabaseConnectivity shows the cluster status, the failing check, its evidence and its whole fix' {
+        $text = Get-ScreenText -InputObject $reader
+        $text | Should -Match "lightwave-dev-db \(available\): database Fail at 'Application endpoint'"
+        $text | Should -Match '\[Fail\] Application endpoint'
+        $text | Should -Match (Get-WrappedPattern -Fact $reader.ApplicationEndpoint)
+        $text | Should -Match (Get-WrappedPattern -Fact (@($reader.Checks) | Where-Object { $_.Name -eq 'Application endpoint' }).Fix)
+        Get-LongestLine -InputObject $reader | Should -BeLessOrEqual 80
+        $stoppedText = Get-ScreenText -InputObject $stopped
+        $stoppedText | Should -Match "\(stopped\): database Fail at 'Cluster status'"
+        $stoppedText | Should -Match 'Start-DatabaseCluster'
+    }
+
+    It 'Start-DatabaseCluster shows the status before and after' {
+        $text = Get-ScreenText -InputObject $start
+        $text | Should -Match 'lightwave-dev-db: stopped -> starting \(started\)'
+        Get-LongestLine -InputObject $start | Should -BeLessOrEqual 80
+    }
+
+    It 'Test-VpcNetwork shows the failed NAT gateway with its failure code, and each failing check' {
+        $text = Get-ScreenText -InputObject $vpc
+        $text | Should -Match ('{0}: VPC network Fail' -f [regex]::Escape($vpcId))
+        $text | Should -Match (Get-WrappedPattern -Fact 'is failed: InternalError')
+        $text | Should -Match '\[Fail\] Flow log fl-'
+        $text | Should -Match '\[Pass\] Internet gateway'
+        Get-LongestLine -InputObject $vpc | Should -BeLessOrEqual 80
+    }
+
+    It 'the reports convert to JSON with names' {
+        $json = $reader | ConvertTo-Json -Depth 5 | ConvertFrom-Json
+        $json.Status | Should -Be 'Fail'
+        @($json.Checks)[1].Outcome | Should -Be 'Fail'
+        ($vpc | ConvertTo-Json -Depth 5 | ConvertFrom-Json).Status | Should -Be 'Fail'
+    }
+}

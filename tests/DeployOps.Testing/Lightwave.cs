@@ -433,4 +433,48 @@ public static class Lightwave
         public const int ListenerPort = 80;
         public const string PrivateSubnetA = "lightwave-dev-private-a";
     }
+
+    /// <summary>
+    /// <c>db-healthy</c> and the scenarios built on it (runbook 004 "Cannot connect to Aurora"): Aurora cluster
+    /// <see cref="Cluster"/> (aurora-postgresql, Serverless v2 0.5 to 2 ACU, port 5432, security group
+    /// <see cref="Network.DatabaseSecurityGroup"/>) with a loopback TCP listener on each endpoint; the backend's DATABASE_URL
+    /// names its cluster endpoint with <see cref="EnvironmentPassword"/>. <c>db-unreachable</c>: the group admits nothing on
+    /// 5432 (the listeners are closed). <c>db-stopped</c>: stopped, <see cref="StartSeconds"/> world seconds to start.
+    /// <c>db-reader-endpoint</c>: DATABASE_URL comes from secret <see cref="SecretName"/>, naming the reader endpoint, with
+    /// <see cref="SecretPassword"/>.
+    /// </summary>
+    public static class Aurora
+    {
+        public const string Healthy = "db-healthy";
+        public const string Unreachable = "db-unreachable";
+        public const string Stopped = "db-stopped";
+        public const string ReaderEndpoint = "db-reader-endpoint";
+
+        /// <summary><c>db-overloaded</c>: at its maximum of 1 ACU with 86 connections (of about 90) and CPU at 94%.</summary>
+        public const string Overloaded = "db-overloaded";
+        public const string Cluster = "lightwave-dev-db";
+        public const int Port = 5432;
+        public const double MaxCapacity = 2;
+        public const int ConnectionLimit = 180;
+        public const int StartSeconds = 300;
+        public const string Variable = "DATABASE_URL";
+        public const string EnvironmentPassword = "Db-Pa55-Env-Seed";
+        public const string SecretName = "lightwave/dev/database-url";
+        public const string SecretPassword = "R3ader-Secret-Pa55-Seed";
+    }
+
+    /// <summary>
+    /// <c>nat-failed</c> (runbook 004 "NAT gateway connectivity failures", "VPC flow logs not capturing traffic"):
+    /// <see cref="Network.NatGateway"/> failed with <see cref="FailureCode"/>, the private route table still points at it,
+    /// and flow log <see cref="FlowLog"/> delivers to <see cref="FlowLogGroup"/>, which does not exist, with <see cref="FlowLogRole"/>.
+    /// </summary>
+    public static class NatFailed
+    {
+        public const string Scenario = "nat-failed";
+        public const string FailureCode = "InternalError";
+        public const string FlowLog = "lightwave-dev-flow-log";
+        public const string FlowLogGroup = "/aws/vpc/lightwave-dev";
+        public const string FlowLogRole = "lightwave-dev-vpc-flow-logs-role";
+        public const string VpcCidr = "10.20.0.0/16";
+    }
 }

@@ -36,7 +36,7 @@ public static class AwsServices
         AwsServiceRegistration.Query(CloudWatchApi.Description, protocol => new CloudWatchClient(protocol)),
         AwsServiceRegistration.Json(Wafv2Api.Description, protocol => new Wafv2Client(protocol)),
         AwsServiceRegistration.Query(SnsApi.Description, protocol => new SnsClient(protocol)),
-        AwsServiceRegistration.Describe(SecretsManagerApi.Description),
+        AwsServiceRegistration.Json(SecretsManagerApi.Description, protocol => new SecretsManagerClient(protocol)),
     };
 
     /// <summary>Amazon ECS (JSON 1.1).</summary>

@@ -55,6 +55,11 @@ public static class NameSuggestions
         FromAwsAsync(options, "lightsail container services", async session =>
             (await session.Client<Aws.Lightsail.LightsailClient>().GetContainerServicesAsync(null, cancellationToken).ConfigureAwait(false)).Select(service => service.Name).ToList());
 
+    /// <summary>The RDS/Aurora clusters of the region.</summary>
+    public static Task<IReadOnlyList<string>> DatabaseClustersAsync(AwsSessionOptions options, CancellationToken cancellationToken) =>
+        FromAwsAsync(options, "database clusters", async session =>
+            (await session.Client<Aws.Rds.RdsClient>().DescribeAllDbClustersAsync(cancellationToken).ConfigureAwait(false)).Select(cluster => cluster.Identifier).ToList());
+
     /// <summary>Forgets every name read from AWS (tests; a shell that changed accounts).</summary>
     public static void ClearCache() => Cache.Clear();
 

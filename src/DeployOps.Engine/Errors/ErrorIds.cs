@@ -128,4 +128,13 @@ public static class ErrorIds
     public const string NoLoadBalancer = nameof(NoLoadBalancer);
     public const string InvalidIdleTimeout = nameof(InvalidIdleTimeout);
     public const string InvalidLoadBalancerName = nameof(InvalidLoadBalancerName);
+
+    // Databases and the VPC (issue 9b).
+    public const string DatabaseClusterNotFound = nameof(DatabaseClusterNotFound);
+    public const string DatabaseClusterNotStartable = nameof(DatabaseClusterNotStartable);
+    public const string DatabaseClusterStartFailed = nameof(DatabaseClusterStartFailed);
+    public const string DatabaseWaitTimedOut = nameof(DatabaseWaitTimedOut);
+    public const string InvalidDatabaseVariable = nameof(InvalidDatabaseVariable);
+    public const string VpcNotFound = nameof(VpcNotFound);
+    public const string InvalidVpcId = nameof(InvalidVpcId);
 }

@@ -34,6 +34,7 @@ public sealed class AwsFacts
         Waf = new WafReader(this);
         Alarms = new AlarmReader(this);
         LoadBalancers = new LoadBalancerReader(this);
+        Secrets = new SecretReader(this);
     }
 
     public AwsSession Session { get; }
@@ -91,6 +92,10 @@ public sealed class AwsFacts
 
     /// <summary>CloudWatch alarms, their state history, and their SNS topics' subscriptions.</summary>
     public AlarmReader Alarms { get; }
+
     /// <summary>Application Load Balancers: listeners, rules, attributes, target groups, VPC and CloudWatch figures.</summary>
     public LoadBalancerReader LoadBalancers { get; }
+
+    /// <summary>Secrets Manager secrets, read in memory only for what a check needs (a database's host and port).</summary>
+    public SecretReader Secrets { get; }
 }

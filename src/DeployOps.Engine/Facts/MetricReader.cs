@@ -179,10 +179,14 @@ public sealed class MetricReader
         });
     }
 
-    private static MetricSeries Series(IReadOnlyDictionary<string, CloudWatchMetricResult> results, int index, string metric)
+    private static MetricSeries Series(IReadOnlyDictionary<string, CloudWatchMetricResult> results, int index, string metric) =>
+        Series(results, stat => QueryId(index, metric, stat));
+
+    /// <summary>A metric's series from the results of its Average, Maximum and SampleCount queries, whose ids <paramref name="queryId"/> gives by statistic.</summary>
+    private static MetricSeries Series(IReadOnlyDictionary<string, CloudWatchMetricResult> results, Func<string, string> queryId)
     {
         IReadOnlyList<CloudWatchValue> Values(string stat) =>
-            results.TryGetValue(QueryId(index, metric, stat), out var result) ? result.Values : Array.Empty<CloudWatchValue>();
+            results.TryGetValue(queryId(stat), out var result) ? result.Values : Array.Empty<CloudWatchValue>();
 
         var averages = Values(CloudWatchStatistic.Average).ToDictionary(v => v.Timestamp, v => v.Value);
         var maximums = Values(CloudWatchStatistic.Maximum).ToDictionary(v => v.Timestamp, v => v.Value);
@@ -202,4 +206,45 @@ public sealed class MetricReader
     // GetMetricData ids start with a lower-case letter and hold letters, digits and underscores only.
     private static string QueryId(int index, string metric, string stat) =>
         FormattableString.Invariant($"s{index}_{(metric == CpuUtilization ? "cpu" : "mem")}_{stat.ToLowerInvariant()}");
+
+    // ------------------------------------------------------------------ AWS/RDS (Aurora clusters)
+
+    /// <summary>The namespace RDS publishes cluster metrics in.</summary>
+    public const string RdsNamespace = "AWS/RDS";
+
+    /// <summary>Aurora Serverless v2's capacity in use, in ACUs.</summary>
+    public const string ServerlessDatabaseCapacity = "ServerlessDatabaseCapacity";
+
+    /// <summary>Open connections to the cluster.</summary>
+    public const string DatabaseConnections = "DatabaseConnections";
+
+    private static readonly string[] DatabaseMetrics = { ServerlessDatabaseCapacity, CpuUtilization, DatabaseConnections };
+
+    /// <summary>The AWS/RDS metric of a cluster (dimension DBClusterIdentifier).</summary>
+    public static CloudWatchMetric DatabaseClusterMetric(string clusterIdentifier, string metricName) =>
+        new(RdsNamespace, metricName, new[] { new CloudWatchDimension("DBClusterIdentifier", clusterIdentifier) });
+
+    /// <summary>
+    /// A cluster's capacity (ServerlessDatabaseCapacity), CPUUtilization and DatabaseConnections in
+    /// [<paramref name="startTime"/>, <paramref name="endTime"/>) by <paramref name="periodSeconds"/>: nine queries, one call
+    /// (runbook 004 "Database performance issues" steps 1 and 2).
+    /// </summary>
+    public async Task<Fact<DatabaseClusterLoad>> DatabaseClusterAsync(string clusterIdentifier, DateTimeOffset startTime, DateTimeOffset endTime, int periodSeconds,
+        CancellationToken cancellationToken)
+    {
+        static string Id(string metric, string stat) => $"db_{metric.ToLowerInvariant()}_{stat.ToLowerInvariant()}";
+        var queries = DatabaseMetrics.SelectMany(metric => Stats.Select(stat =>
+            new CloudWatchMetricQuery(Id(metric, stat), DatabaseClusterMetric(clusterIdentifier, metric), periodSeconds, stat))).ToList();
+        var read = await _facts.Policy.ReadAsync($"AWS/RDS metrics of {clusterIdentifier}",
+            () => _facts.Session.Client<CloudWatchClient>().GetMetricDataAsync(queries, startTime, endTime, cancellationToken)).ConfigureAwait(false);
+        return read.Select(results =>
+        {
+            var byId = results.ToDictionary(r => r.Id, StringComparer.Ordinal);
+            MetricSeries Of(string metric) => Series(byId, stat => Id(metric, stat));
+            return new DatabaseClusterLoad(clusterIdentifier, Of(ServerlessDatabaseCapacity), Of(CpuUtilization), Of(DatabaseConnections));
+        });
+    }
 }
+
+/// <summary>An Aurora cluster's load over a window (namespace AWS/RDS, dimension DBClusterIdentifier).</summary>
+public sealed record DatabaseClusterLoad(string ClusterIdentifier, MetricSeries Capacity, MetricSeries Cpu, MetricSeries Connections);

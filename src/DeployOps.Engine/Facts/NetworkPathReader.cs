@@ -5,6 +5,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using DeployOps.Aws.Ec2;
 using DeployOps.Aws.Ecs;
+using DeployOps.Aws.Logs;
 using DeployOps.Health;
 using DeployOps.Networking;
 
@@ -37,6 +38,13 @@ public sealed class NetworkPathReader
             return VpcNetwork.NotRead(own.Gap ?? new Gap($"the VPC of subnets {string.Join(", ", subnetIds)}", "the subnets do not exist"));
         }
 
+        return await ReadVpcByIdAsync(vpcId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>VPC <paramref name="vpcId"/>: its subnets, security groups, route tables, NAT gateways, internet gateways, endpoints and ACLs, read at once.</summary>
+    public async Task<VpcNetwork> ReadVpcByIdAsync(string vpcId, CancellationToken cancellationToken)
+    {
+        var ec2 = _facts.Session.Ec2;
         Task<Fact<IReadOnlyList<T>>> Read<T>(string what, Func<string, CancellationToken, Task<IReadOnlyList<T>>> describe) =>
             _facts.Policy.ReadAsync($"{what} of {vpcId}", () => describe(vpcId, cancellationToken));
 
@@ -60,4 +68,13 @@ public sealed class NetworkPathReader
             NetworkAcls = acls.Result,
         };
     }
+
+    /// <summary>The flow logs capturing VPC <paramref name="vpcId"/>.</summary>
+    public Task<Fact<IReadOnlyList<Ec2FlowLog>>> FlowLogsAsync(string vpcId, CancellationToken cancellationToken) =>
+        _facts.Policy.ReadAsync($"flow logs of {vpcId}", () => _facts.Session.Ec2.DescribeFlowLogsAsync(vpcId, cancellationToken));
+
+    /// <summary>Whether CloudWatch Logs has log group <paramref name="name"/> (a flow log's destination).</summary>
+    public Task<Fact<bool>> LogGroupExistsAsync(string name, CancellationToken cancellationToken) =>
+        _facts.Policy.ReadAsync($"log group {name}", async () =>
+            (await _facts.Session.Client<CloudWatchLogsClient>().DescribeLogGroupNamesAsync(name, cancellationToken).ConfigureAwait(false)).Contains(name));
 }

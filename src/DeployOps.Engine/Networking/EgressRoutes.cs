@@ -93,7 +93,7 @@ public static class EgressRoutes
     }
 
     /// <summary>Null when the subnet's default route leads out; otherwise the failing check, naming what is missing and the fix.</summary>
-    private static EgressCheck? DefaultRoute(NetworkPathFacts facts, Ec2RouteTable? table, string where, EgressDestination destination)
+    internal static EgressCheck? DefaultRoute(NetworkPathFacts facts, Ec2RouteTable? table, string where, EgressDestination destination)
     {
         var network = facts.Network;
         var route = table?.Routes.FirstOrDefault(r => r.DestinationCidrBlock == Anywhere);

@@ -285,7 +285,8 @@ public static class NetworkPathAnalysis
 
     // ------------------------------------------------------------------ the database
 
-    private static NetworkHop Database(NetworkPathFacts facts)
+    /// <summary>The task-to-database hop alone (Test-DatabaseConnectivity reuses it with an RDS cluster as the target).</summary>
+    internal static NetworkHop Database(NetworkPathFacts facts)
     {
         if (facts.Database is not { } database)
         {

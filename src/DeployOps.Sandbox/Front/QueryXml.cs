@@ -47,4 +47,24 @@ public static class QueryXml
     /// <summary>A list of strings.</summary>
     public static XElement Strings(string name, IEnumerable<string> values, string memberName = "member") =>
         new(name, values.Select(v => new XElement(memberName, v)));
+
+    /// <summary>
+    /// moto's XML answer (query or EC2 protocol) changed by <paramref name="change"/> in place, for a simulator that overlays
+    /// what moto does not model; an answer that is not XML is handed back as it is.
+    /// </summary>
+    public static AwsResponse Overlay(AwsResponse reply, Action<XElement> change)
+    {
+        XElement root;
+        try
+        {
+            root = XElement.Parse(reply.BodyText);
+        }
+        catch (System.Xml.XmlException)
+        {
+            return reply;
+        }
+
+        change(root);
+        return AwsResponse.Xml(root.ToString(SaveOptions.DisableFormatting));
+    }
 }

@@ -68,6 +68,11 @@ public sealed record ScenarioDefinition
 
     /// <summary>CloudWatch metric alarms, with their actions and a past of state changes.</summary>
     public IReadOnlyList<AlarmDefinition> Alarms { get; init; } = [];
+    /// <summary>Aurora clusters (<c>auroraClusters</c>): the RDS simulator's cluster lives, endpoints and metrics.</summary>
+    public IReadOnlyList<AuroraClusterDefinition> AuroraClusters { get; init; } = [];
+
+    /// <summary>VPC flow logs (<c>network.flowLogs</c>).</summary>
+    public IReadOnlyList<FlowLogDefinition> FlowLogs { get; init; } = [];
 }
 
 /// <param name="UsedIpAddresses">Addresses other resources already hold in the subnet (the loader gives them to one network interface).</param>
@@ -80,7 +85,46 @@ public sealed record IngressRuleDefinition(string Protocol, int FromPort, int To
 public sealed record SecurityGroupDefinition(string Name, string Description, IReadOnlyList<IngressRuleDefinition> Ingress, IReadOnlyList<IngressRuleDefinition>? Egress = null);
 
 /// <summary>A public NAT gateway in <paramref name="Subnet"/> (with an Elastic IP of its own).</summary>
-public sealed record NatGatewayDefinition(string Name, string Subnet);
+/// <param name="State"><c>available</c>, <c>failed</c> or <c>deleted</c>: a failed or deleted gateway passes no traffic.</param>
+/// <param name="FailureCode">EC2's <c>FailureCode</c> of a failed gateway, e.g. <c>Gateway.NotAttached</c>.</param>
+public sealed record NatGatewayDefinition(string Name, string Subnet, string State = "available", string? FailureCode = null);
+
+/// <summary>A flow log of the VPC delivering to CloudWatch Logs group <paramref name="LogGroup"/> with role <paramref name="Role"/>.</summary>
+public sealed record FlowLogDefinition(string Name, string LogGroup, string Role, string TrafficType);
+
+/// <summary>
+/// An Aurora cluster (<c>auroraClusters.NAME</c>): its engine and port, its DB subnet group's subnets and its security
+/// groups, whether it starts <c>stopped</c>, how long starting takes, its Serverless v2 capacity range and the load it
+/// reports to CloudWatch while available.
+/// </summary>
+public sealed record AuroraClusterDefinition
+{
+    public required string Name { get; init; }
+
+    public string Engine { get; init; } = "aurora-postgresql";
+
+    public int Port { get; init; } = 5432;
+
+    public IReadOnlyList<string> Subnets { get; init; } = [];
+
+    public IReadOnlyList<string> SecurityGroups { get; init; } = [];
+
+    public bool Stopped { get; init; }
+
+    /// <summary>World seconds StartDBCluster takes to make it available.</summary>
+    public double StartSeconds { get; init; } = 300;
+
+    public double MinCapacity { get; init; } = 0.5;
+
+    public double MaxCapacity { get; init; } = 2;
+
+    /// <summary>ACUs in use (ServerlessDatabaseCapacity).</summary>
+    public double Capacity { get; init; } = 1;
+
+    public double CpuPercent { get; init; } = 20;
+
+    public double Connections { get; init; } = 12;
+}
 
 /// <summary>A route: its destination and exactly one target, the VPC's internet gateway or a NAT gateway of the scenario.</summary>
 public sealed record RouteDefinition(string Destination, string? InternetGateway, string? NatGateway);

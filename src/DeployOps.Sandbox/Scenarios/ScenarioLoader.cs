@@ -9,6 +9,7 @@ using System.Xml.Linq;
 using DeployOps.Sandbox.Moto;
 using DeployOps.Sandbox.Simulators.CloudFormation;
 using DeployOps.Sandbox.Simulators.EcsRuntime;
+using DeployOps.Sandbox.Simulators.Rds;
 using DeployOps.Sandbox.World;
 
 namespace DeployOps.Sandbox.Scenarios;
@@ -43,6 +44,7 @@ public sealed partial class ScenarioLoader
                 await _moto.LogsAsync("CreateLogGroup", new JsonObject { ["logGroupName"] = logGroup }, region, cancellationToken).ConfigureAwait(false);
             }
 
+            await CreateAuroraClustersAsync(scenario, region, subnets, groups, cancellationToken).ConfigureAwait(false);
             var secrets = await CreateSecretsAsync(scenario, region, cancellationToken).ConfigureAwait(false);
             await CreateMonitoringAsync(scenario, region, cancellationToken).ConfigureAwait(false);
             _world.InvalidateConfiguration(region);
@@ -163,6 +165,7 @@ public sealed partial class ScenarioLoader
         }
 
         var natGateways = new Dictionary<string, string>();
+        var brokenNatGateways = new List<string>();
         foreach (var nat in scenario.NatGateways)
         {
             var address = await _moto.Ec2Async("AllocateAddress", [new("Domain", "vpc")], region, cancellationToken).ConfigureAwait(false);
@@ -170,6 +173,10 @@ public sealed partial class ScenarioLoader
             var reply = await _moto.Ec2Async("CreateNatGateway",
                 [new("SubnetId", subnets[nat.Subnet]), new("AllocationId", allocation), .. NameTag("natgateway", nat.Name)], region, cancellationToken).ConfigureAwait(false);
             natGateways[nat.Name] = await RequiredAsync(reply, "natGatewayId", "ec2", "CreateNatGateway", cancellationToken).ConfigureAwait(false);
+            if (nat.State != "available")
+            {
+                brokenNatGateways.Add(natGateways[nat.Name]);
+            }
         }
 
         var routeTables = new Dictionary<string, string>();
@@ -210,6 +217,54 @@ public sealed partial class ScenarioLoader
         foreach (var acl in scenario.NetworkAcls)
         {
             await CreateNetworkAclAsync(acl, region, vpcId, subnets, cancellationToken).ConfigureAwait(false);
+        }
+
+        // A failed or deleted NAT gateway is deleted in moto once the routes to it exist (moto then says "deleted", and
+        // the world's egress sees a gateway that is not available); NatGatewaysSimulator shows a failed one as failed.
+        foreach (var natId in brokenNatGateways)
+        {
+            await _moto.Ec2Async("DeleteNatGateway", [new("NatGatewayId", natId)], region, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var flowLog in scenario.FlowLogs)
+        {
+            await _moto.Ec2Async("CreateFlowLogs",
+            [
+                new("ResourceId.1", vpcId), new("ResourceType", "VPC"), new("TrafficType", flowLog.TrafficType), new("LogDestinationType", "cloud-watch-logs"),
+                new("LogGroupName", flowLog.LogGroup), new("DeliverLogsPermissionArn", $"arn:aws:iam::{WorldContext.AccountId}:role/{flowLog.Role}"),
+                .. NameTag("vpc-flow-log", flowLog.Name),
+            ], region, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Each Aurora cluster: its DB subnet group, the cluster (stopped when the scenario says so), and the RDS simulator told its security groups.</summary>
+    private async Task CreateAuroraClustersAsync(ScenarioDefinition scenario, string region, Dictionary<string, string> subnets, Dictionary<string, string> groups,
+        CancellationToken cancellationToken)
+    {
+        var rds = _world.Simulator<RdsSimulator>();
+        foreach (var cluster in scenario.AuroraClusters)
+        {
+            var subnetGroup = $"{cluster.Name}-subnets";
+            await _moto.RdsAsync("CreateDBSubnetGroup",
+            [
+                new("DBSubnetGroupName", subnetGroup), new("DBSubnetGroupDescription", $"Subnets of {cluster.Name}"),
+                .. cluster.Subnets.Select((s, i) => new KeyValuePair<string, string>($"SubnetIds.SubnetIdentifier.{i + 1}", subnets[s])),
+            ], region, cancellationToken).ConfigureAwait(false);
+            var groupIds = cluster.SecurityGroups.Select(g => groups[g]).ToList();
+            await _moto.RdsAsync("CreateDBCluster",
+            [
+                new("DBClusterIdentifier", cluster.Name), new("Engine", cluster.Engine), new("EngineMode", "provisioned"), new("Port", Text(cluster.Port)),
+                new("MasterUsername", "lightwave"), new("MasterUserPassword", "sandbox-master-password"), new("DBSubnetGroupName", subnetGroup),
+                new("ServerlessV2ScalingConfiguration.MinCapacity", cluster.MinCapacity.ToString(CultureInfo.InvariantCulture)),
+                new("ServerlessV2ScalingConfiguration.MaxCapacity", cluster.MaxCapacity.ToString(CultureInfo.InvariantCulture)),
+                .. groupIds.Select((g, i) => new KeyValuePair<string, string>($"VpcSecurityGroupIds.VpcSecurityGroupId.{i + 1}", g)),
+            ], region, cancellationToken).ConfigureAwait(false);
+            if (cluster.Stopped)
+            {
+                await _moto.RdsAsync("StopDBCluster", [new("DBClusterIdentifier", cluster.Name)], region, cancellationToken).ConfigureAwait(false);
+            }
+
+            rds.AuroraClusterCreated(region, cluster.Name, groupIds);
         }
     }
 
@@ -330,7 +385,7 @@ public sealed partial class ScenarioLoader
         var arns = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (name, value) in scenario.SecretsManager)
         {
-            var reply = await _moto.SecretsManagerAsync("CreateSecret", new JsonObject { ["Name"] = name, ["SecretString"] = value }, region, cancellationToken)
+            var reply = await _moto.SecretsManagerAsync("CreateSecret", new JsonObject { ["Name"] = name, ["SecretString"] = _world.Simulator<RdsSimulator>().ExpandEndpoints(region, value) }, region, cancellationToken)
                 .ConfigureAwait(false);
             arns[name] = reply["ARN"]?.GetValue<string>() ?? throw await BadMotoAnswerException.NotExpectedAsync("secretsmanager", "CreateSecret", 200,
                 "application/x-amz-json-1.1", reply.ToJsonString(), "an answer with ARN", _moto.Log, cancellationToken).ConfigureAwait(false);
@@ -349,7 +404,7 @@ public sealed partial class ScenarioLoader
 
         foreach (var taskDefinition in scenario.TaskDefinitions)
         {
-            await _moto.EcsAsync("RegisterTaskDefinition", TaskDefinitionRequest(taskDefinition, region, secrets), region, cancellationToken).ConfigureAwait(false);
+            await _moto.EcsAsync("RegisterTaskDefinition", TaskDefinitionRequest(taskDefinition, region, secrets, text => _world.Simulator<RdsSimulator>().ExpandEndpoints(region, text)), region, cancellationToken).ConfigureAwait(false);
         }
 
         var ecs = _world.Simulator<EcsRuntimeSimulator>();
@@ -407,7 +462,8 @@ public sealed partial class ScenarioLoader
         }
     }
 
-    private static JsonObject TaskDefinitionRequest(TaskDefinitionDefinition definition, string region, IReadOnlyDictionary<string, string> secretArns)
+    /// <param name="expand">Puts the scenario's Aurora endpoints into environment values (<see cref="RdsSimulator.ExpandEndpoints"/>).</param>
+    private static JsonObject TaskDefinitionRequest(TaskDefinitionDefinition definition, string region, IReadOnlyDictionary<string, string> secretArns, Func<string, string> expand)
     {
         // A secret named by its name: the ARN of the scenario's secret, else the (partial) ARN a secret of that name would have.
         string SecretSource(string valueFrom) =>
@@ -426,7 +482,7 @@ public sealed partial class ScenarioLoader
                 ["image"] = c.Image,
                 ["essential"] = c.Essential,
                 ["portMappings"] = new JsonArray(c.Ports.Select(p => (JsonNode)new JsonObject { ["containerPort"] = p, ["hostPort"] = p, ["protocol"] = "tcp" }).ToArray()),
-                ["environment"] = Pairs(c.Environment, "value"),
+                ["environment"] = Pairs(c.Environment.ToDictionary(e => e.Key, e => expand(e.Value)), "value"),
                 ["secrets"] = Pairs(c.Secrets.ToDictionary(s => s.Key, s => SecretSource(s.Value)), "valueFrom"),
             };
             // moto needs memory or memoryReservation on every container to run tasks.

@@ -66,7 +66,7 @@ public static partial class ScenarioReader
     {
         root.AllowOnly("description", "region", "applications", "network", "securityGroups", "targetGroups", "loadBalancers",
             "logGroups", "secretsManager", "taskDefinitions", "clusters", "timings", "stacks", "databases", "lightsail", "slack",
-            "webAcls", "snsTopics", "alarms");
+            "webAcls", "snsTopics", "alarms", "auroraClusters");
         var subnets = ReadSubnets(root["network"]);
         var securityGroups = root["securityGroups"]?.AsMap().Select(e => ReadSecurityGroup(e.Key, e.Value)).ToList() ?? [];
         var targetGroups = root["targetGroups"]?.AsMap().Select(e => ReadTargetGroup(e.Key, e.Value)).ToList() ?? [];
@@ -99,6 +99,8 @@ public static partial class ScenarioReader
             WebAcls = ReadWebAcls(root["webAcls"]),
             SnsTopics = ReadSnsTopics(root["snsTopics"]),
             Alarms = ReadAlarms(root["alarms"]),
+            AuroraClusters = ReadAuroraClusters(root["auroraClusters"]),
+            FlowLogs = ReadFlowLogs(root["network"]?["flowLogs"]),
         };
         scenario = scenario with { Lightsail = LightsailScenarioReader.Read(root["lightsail"], scenario.Applications) };
         CheckReferences(scenario, root);
@@ -113,7 +115,7 @@ public static partial class ScenarioReader
             return [];
         }
 
-        network.AllowOnly("vpcCidr", "subnets", "internetGateway", "natGateways", "routeTables", "vpcEndpoints", "networkAcls");
+        network.AllowOnly("vpcCidr", "subnets", "internetGateway", "natGateways", "routeTables", "vpcEndpoints", "networkAcls", "flowLogs");
         return (network["subnets"]?.AsMap() ?? []).Select(e =>
         {
             e.Value.AllowOnly("cidr", "availabilityZone", "usedIpAddresses");
@@ -125,8 +127,43 @@ public static partial class ScenarioReader
     private static List<NatGatewayDefinition> ReadNatGateways(ScenarioNode? node) =>
         (node?.AsMap("a mapping of NAT gateway names to their settings") ?? []).Select(e =>
         {
-            e.Value.AllowOnly("subnet");
-            return new NatGatewayDefinition(e.Key, Required(e.Value, "subnet").AsString("the name of the subnet the NAT gateway is in"));
+            e.Value.AllowOnly("subnet", "state", "failureCode");
+            return new NatGatewayDefinition(e.Key, Required(e.Value, "subnet").AsString("the name of the subnet the NAT gateway is in"),
+                e.Value["state"]?.AsEnum(("available", "available"), ("failed", "failed"), ("deleted", "deleted")) ?? "available",
+                e.Value["failureCode"]?.AsString("EC2's failure code, e.g. Gateway.NotAttached"));
+        }).ToList();
+
+    private static List<FlowLogDefinition> ReadFlowLogs(ScenarioNode? node) =>
+        (node?.AsMap("a mapping of flow log names to their settings") ?? []).Select(e =>
+        {
+            e.Value.AllowOnly("logGroup", "role", "trafficType");
+            return new FlowLogDefinition(e.Key, Required(e.Value, "logGroup").AsString("the CloudWatch Logs group the flow log delivers to"),
+                Required(e.Value, "role").AsString("the name of the IAM role that delivers the logs"),
+                e.Value["trafficType"]?.AsEnum(("ALL", "ALL"), ("ACCEPT", "ACCEPT"), ("REJECT", "REJECT")) ?? "ALL");
+        }).ToList();
+
+    private static List<AuroraClusterDefinition> ReadAuroraClusters(ScenarioNode? node) =>
+        (node?.AsMap("a mapping of Aurora cluster identifiers to their settings") ?? []).Select(e =>
+        {
+            var c = e.Value;
+            c.AllowOnly("engine", "port", "subnets", "securityGroups", "status", "startMinutes", "minCapacity", "maxCapacity", "load");
+            var load = c["load"];
+            load?.AllowOnly("capacity", "cpuPercent", "connections");
+            var defaults = new AuroraClusterDefinition { Name = e.Key };
+            return defaults with
+            {
+                Engine = c["engine"]?.AsEnum(("aurora-postgresql", "aurora-postgresql"), ("aurora-mysql", "aurora-mysql")) ?? defaults.Engine,
+                Port = c["port"]?.AsInt(1150, 65535) ?? defaults.Port,
+                Subnets = Required(c, "subnets").AsList("a list of subnet names").Select(n => n.AsString("a subnet name")).ToList(),
+                SecurityGroups = (c["securityGroups"]?.AsList("a list of security group names") ?? []).Select(n => n.AsString("a security group name")).ToList(),
+                Stopped = (c["status"]?.AsEnum(("available", false), ("stopped", true))) ?? false,
+                StartSeconds = (c["startMinutes"]?.AsDouble(0, 120) ?? defaults.StartSeconds / 60) * 60,
+                MinCapacity = c["minCapacity"]?.AsDouble(0, 256) ?? defaults.MinCapacity,
+                MaxCapacity = c["maxCapacity"]?.AsDouble(0.5, 256) ?? defaults.MaxCapacity,
+                Capacity = load?["capacity"]?.AsDouble(0, 256) ?? defaults.Capacity,
+                CpuPercent = load?["cpuPercent"]?.AsDouble(0, 100) ?? defaults.CpuPercent,
+                Connections = load?["connections"]?.AsDouble(0, 100000) ?? defaults.Connections,
+            };
         }).ToList();
 
     private static List<RouteTableDefinition> ReadRouteTables(ScenarioNode? node) =>
@@ -562,6 +599,13 @@ public static partial class ScenarioReader
             Check(node?["loadBalancers"], service.LoadBalancers.Select(m => m.TargetGroup), targetGroups, "target group");
             Check(node?["taskDefinition"], [service.TaskDefinition], taskDefinitions, "task definition revision");
             Check(node?["previousTaskDefinition"], service.PreviousTaskDefinition is null ? [] : [service.PreviousTaskDefinition], taskDefinitions, "task definition revision");
+        }
+
+        foreach (var cluster in scenario.AuroraClusters)
+        {
+            var node = root["auroraClusters"]?[cluster.Name];
+            Check(node?["subnets"], cluster.Subnets, subnets, "subnet");
+            Check(node?["securityGroups"], cluster.SecurityGroups, groups, "security group");
         }
 
         CheckStacks(scenario, root);

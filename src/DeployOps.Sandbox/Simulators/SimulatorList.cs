@@ -10,6 +10,7 @@ using DeployOps.Sandbox.Simulators.Slack;
 using DeployOps.Sandbox.Simulators.TargetHealth;
 using DeployOps.Sandbox.Simulators.Notifications;
 using DeployOps.Sandbox.Simulators.Waf;
+using DeployOps.Sandbox.Simulators.Vpc;
 using DeployOps.Sandbox.World;
 
 namespace DeployOps.Sandbox.Simulators;
@@ -27,7 +28,7 @@ public static class SimulatorList
         var logs = new TaskLogsSimulator(world);
         var metrics = new MetricsSimulator(world);
         var ecs = new EcsRuntimeSimulator(world, targetHealth, logs, metrics);
-        var rds = new RdsSimulator(world);
+        var rds = new RdsSimulator(world, metrics);
         var waf = new WafSimulator(world, metrics);
         return
         [
@@ -42,6 +43,7 @@ public static class SimulatorList
             waf,
             new NotificationsSimulator(world),
             metrics,
+            new NatGatewaysSimulator(world),
         ];
     }
 }

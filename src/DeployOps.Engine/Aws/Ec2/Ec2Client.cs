@@ -43,6 +43,10 @@ public sealed class Ec2Client
         .Paged(AwsPaginator.Of(inputToken: "NextToken", outputToken: "NextToken", limitKey: "MaxResults", "NetworkAcls")
             .WithLocationNames(("NextToken", "nextToken"), ("NetworkAcls", "networkAclSet")));
 
+    private static readonly AwsOperation DescribeFlowLogsOperation = AwsOperation.Idempotent("DescribeFlowLogs")
+        .Paged(AwsPaginator.Of(inputToken: "NextToken", outputToken: "NextToken", limitKey: "MaxResults", "FlowLogs")
+            .WithLocationNames(("NextToken", "nextToken"), ("FlowLogs", "flowLogSet")));
+
     // Sending an existing rule again changes nothing (EC2 answers InvalidPermission.Duplicate), so a resend is safe.
     private static readonly AwsOperation AuthorizeSecurityGroupIngressOperation = AwsOperation.Idempotent("AuthorizeSecurityGroupIngress");
 
@@ -89,6 +93,10 @@ public sealed class Ec2Client
     /// <summary>DescribeNetworkAcls of a VPC.</summary>
     public Task<IReadOnlyList<Ec2NetworkAcl>> DescribeNetworkAclsAsync(string vpcId, CancellationToken cancellationToken = default) =>
         DescribeInVpcAsync(DescribeNetworkAclsOperation, "vpc-id", vpcId, Ec2NetworkAcl.Read, cancellationToken);
+
+    /// <summary>DescribeFlowLogs of a resource (a VPC, subnet or network interface id).</summary>
+    public Task<IReadOnlyList<Ec2FlowLog>> DescribeFlowLogsAsync(string resourceId, CancellationToken cancellationToken = default) =>
+        DescribeInVpcAsync(DescribeFlowLogsOperation, "resource-id", resourceId, Ec2FlowLog.Read, cancellationToken);
 
     /// <summary>
     /// AuthorizeSecurityGroupIngress: lets TCP <paramref name="port"/> into <paramref name="groupId"/> from

@@ -151,15 +151,73 @@ public sealed record Ec2Route(string? DestinationCidrBlock, string? DestinationP
         e.Text("state"));
 }
 
-/// <summary>A NAT gateway (<c>NatGateway</c>).</summary>
+/// <summary>A NAT gateway (<c>NatGateway</c>); a failed one says why in <see cref="FailureCode"/> and <see cref="FailureMessage"/>.</summary>
 public sealed record Ec2NatGateway(string Id, string? VpcId, string? SubnetId, string? State, string? ConnectivityType)
 {
+    /// <summary><c>failureCode</c>, e.g. Gateway.NotAttached (failed gateways only).</summary>
+    public string? FailureCode { get; init; }
+
+    /// <summary><c>failureMessage</c>.</summary>
+    public string? FailureMessage { get; init; }
+
+    /// <summary>The <c>Name</c> tag.</summary>
+    public string? Name { get; init; }
+
     internal static Ec2NatGateway Read(XElement e) => new(
         e.Text("natGatewayId") ?? string.Empty,
         e.Text("vpcId"),
         e.Text("subnetId"),
         e.Text("state"),
-        e.Text("connectivityType"));
+        e.Text("connectivityType"))
+    {
+        FailureCode = e.Text("failureCode"),
+        FailureMessage = e.Text("failureMessage"),
+        Name = Ec2Tags.Name(e),
+    };
+}
+
+/// <summary>A VPC flow log (<c>FlowLog</c>): where it delivers, with which role, and whether delivery works.</summary>
+public sealed record Ec2FlowLog
+{
+    /// <summary><c>flowLogId</c>.</summary>
+    public string Id { get; init; } = string.Empty;
+
+    /// <summary><c>flowLogStatus</c>: ACTIVE.</summary>
+    public string? Status { get; init; }
+
+    /// <summary><c>resourceId</c>: the VPC, subnet or interface it captures.</summary>
+    public string? ResourceId { get; init; }
+
+    /// <summary><c>trafficType</c>: ACCEPT, REJECT or ALL.</summary>
+    public string? TrafficType { get; init; }
+
+    /// <summary><c>logDestinationType</c>: cloud-watch-logs, s3 or kinesis-data-firehose.</summary>
+    public string? DestinationType { get; init; }
+
+    /// <summary><c>logGroupName</c>, for CloudWatch Logs delivery.</summary>
+    public string? LogGroupName { get; init; }
+
+    /// <summary><c>deliverLogsStatus</c>: SUCCESS or FAILED.</summary>
+    public string? DeliverLogsStatus { get; init; }
+
+    /// <summary><c>deliverLogsErrorMessage</c>: Rate limited, Access error, Unknown error.</summary>
+    public string? DeliverLogsErrorMessage { get; init; }
+
+    /// <summary><c>deliverLogsPermissionArn</c>: the IAM role that delivers the logs.</summary>
+    public string? DeliverLogsPermissionArn { get; init; }
+
+    internal static Ec2FlowLog Read(XElement e) => new()
+    {
+        Id = e.Text("flowLogId") ?? string.Empty,
+        Status = e.Text("flowLogStatus"),
+        ResourceId = e.Text("resourceId"),
+        TrafficType = e.Text("trafficType"),
+        DestinationType = e.Text("logDestinationType"),
+        LogGroupName = e.Text("logGroupName"),
+        DeliverLogsStatus = e.Text("deliverLogsStatus"),
+        DeliverLogsErrorMessage = e.Text("deliverLogsErrorMessage"),
+        DeliverLogsPermissionArn = e.Text("deliverLogsPermissionArn"),
+    };
 }
 
 /// <summary>An internet gateway (<c>InternetGateway</c>) and the VPCs it is attached to.</summary>

@@ -18,6 +18,9 @@ public sealed class CloudWatchLogsClient
 
     private static readonly AwsOperation GetLogEventsOperation = AwsOperation.Idempotent("GetLogEvents");
 
+    private static readonly AwsOperation DescribeLogGroupsOperation = AwsOperation.Idempotent("DescribeLogGroups")
+        .Paged(AwsPaginator.Of(inputToken: "nextToken", outputToken: "nextToken", limitKey: "limit", "logGroups"));
+
     internal CloudWatchLogsClient(AwsJsonClient protocol)
     {
         Protocol = protocol;
@@ -73,4 +76,9 @@ public sealed class CloudWatchLogsClient
         };
         return Protocol.CallAsync(GetLogEventsOperation, parameters, response => response.List("events", LogEvent.Read), cancellationToken);
     }
+
+    /// <summary>DescribeLogGroups: the names of the log groups starting with <paramref name="prefix"/>, every page.</summary>
+    public Task<IReadOnlyList<string>> DescribeLogGroupNamesAsync(string prefix, CancellationToken cancellationToken = default) =>
+        Protocol.PaginateAllAsync(DescribeLogGroupsOperation, new AwsParameters { { "logGroupNamePrefix", prefix } }, group => group.String("logGroupName") ?? string.Empty, default,
+            cancellationToken);
 }

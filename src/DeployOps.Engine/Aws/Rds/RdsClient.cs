@@ -24,6 +24,9 @@ public sealed class RdsClient
     private static readonly AwsOperation DescribeDbSubnetGroupsOperation = AwsOperation.Idempotent("DescribeDBSubnetGroups")
         .Paged(AwsPaginator.Of(inputToken: "Marker", outputToken: "Marker", limitKey: "MaxRecords", "DBSubnetGroups"));
 
+    // Starting a cluster that is starting or available fails with InvalidDBClusterStateFault, so a resend changes nothing.
+    private static readonly AwsOperation StartDbClusterOperation = AwsOperation.Idempotent("StartDBCluster");
+
     internal RdsClient(AwsQueryClient protocol)
     {
         Protocol = protocol;
@@ -40,6 +43,10 @@ public sealed class RdsClient
     public Task<IReadOnlyList<RdsDbCluster>> DescribeDbClustersAsync(string identifier, CancellationToken cancellationToken = default) =>
         Protocol.PaginateAllAsync(DescribeDbClustersOperation, new AwsParameters { { "DBClusterIdentifier", identifier } }, RdsDbCluster.Read, default, cancellationToken);
 
+    /// <summary>DescribeDBClusters: every cluster of the region, every page.</summary>
+    public Task<IReadOnlyList<RdsDbCluster>> DescribeAllDbClustersAsync(CancellationToken cancellationToken = default) =>
+        Protocol.PaginateAllAsync(DescribeDbClustersOperation, new AwsParameters(), RdsDbCluster.Read, default, cancellationToken);
+
     /// <summary>DescribeEvents of one source over the last <paramref name="durationMinutes"/> minutes, oldest first.</summary>
     public Task<IReadOnlyList<RdsEvent>> DescribeEventsAsync(string sourceType, string sourceIdentifier, int durationMinutes, CancellationToken cancellationToken = default) =>
         Protocol.PaginateAllAsync(DescribeEventsOperation, new AwsParameters
@@ -52,4 +59,8 @@ public sealed class RdsClient
     /// <summary>DescribeDBSubnetGroups for one group. An unknown name fails with DBSubnetGroupNotFoundFault (NotFound).</summary>
     public Task<IReadOnlyList<RdsSubnetGroup>> DescribeDbSubnetGroupsAsync(string name, CancellationToken cancellationToken = default) =>
         Protocol.PaginateAllAsync(DescribeDbSubnetGroupsOperation, new AwsParameters { { "DBSubnetGroupName", name } }, RdsSubnetGroup.Read, default, cancellationToken);
+
+    /// <summary>StartDBCluster: the cluster as RDS answers (starting). A cluster that is not stopped fails with InvalidDBClusterStateFault (Conflict).</summary>
+    public Task<RdsDbCluster> StartDbClusterAsync(string identifier, CancellationToken cancellationToken = default) =>
+        Protocol.CallAsync(StartDbClusterOperation, new AwsParameters { { "DBClusterIdentifier", identifier } }, result => RdsDbCluster.Read(result.Child("DBCluster")!), cancellationToken);
 }

@@ -50,9 +50,27 @@ public sealed record RdsDbInstance
     };
 }
 
-/// <summary>An Aurora DB cluster (<c>DBCluster</c>), as far as a stuck stack needs it.</summary>
+/// <summary>An Aurora DB cluster (<c>DBCluster</c>): status, endpoints, port, security groups, Serverless v2 capacity.</summary>
 public sealed record RdsDbCluster
 {
+    /// <summary><c>Endpoint</c>: the cluster (writer) endpoint.</summary>
+    public string? Endpoint { get; init; }
+
+    /// <summary><c>ReaderEndpoint</c>: the read-only endpoint across the replicas.</summary>
+    public string? ReaderEndpoint { get; init; }
+
+    /// <summary><c>Port</c>: the engine's port.</summary>
+    public int? Port { get; init; }
+
+    /// <summary><c>VpcSecurityGroups</c>: the ids of its security groups.</summary>
+    public IReadOnlyList<string> SecurityGroupIds { get; init; } = Array.Empty<string>();
+
+    /// <summary><c>ServerlessV2ScalingConfiguration.MinCapacity</c> (ACUs), for Serverless v2.</summary>
+    public double? MinCapacity { get; init; }
+
+    /// <summary><c>ServerlessV2ScalingConfiguration.MaxCapacity</c> (ACUs), for Serverless v2.</summary>
+    public double? MaxCapacity { get; init; }
+
     /// <summary><c>DBClusterIdentifier</c>.</summary>
     public string Identifier { get; init; } = string.Empty;
 
@@ -71,6 +89,12 @@ public sealed record RdsDbCluster
         Status = e.Text("Status") ?? string.Empty,
         Engine = e.Text("Engine"),
         SubnetGroupName = e.Text("DBSubnetGroup"),
+        Endpoint = e.Text("Endpoint"),
+        ReaderEndpoint = e.Text("ReaderEndpoint"),
+        Port = e.Int("Port"),
+        SecurityGroupIds = e.List("VpcSecurityGroups", g => g.Text("VpcSecurityGroupId") ?? string.Empty).Where(id => id.Length > 0).ToList(),
+        MinCapacity = e.Child("ServerlessV2ScalingConfiguration")?.Double("MinCapacity"),
+        MaxCapacity = e.Child("ServerlessV2ScalingConfiguration")?.Double("MaxCapacity"),
     };
 }
 

@@ -24,6 +24,7 @@ public sealed partial class RdsSimulator
         routes.Answer(Service, "DescribeDBInstances", DescribeInstancesAsync);
         routes.Answer(Service, "DeleteDBInstance", DeleteInstanceAsync);
         routes.Answer(Service, "DescribeEvents", (request, _) => Task.FromResult<AwsResponse?>(DescribeEvents(request)));
+        RegisterClusters(routes);
     }
 
     /// <summary>moto creates the instance (and validates the request); the answer says <c>creating</c>, as RDS's does.</summary>
@@ -173,18 +174,8 @@ public sealed partial class RdsSimulator
         AwsResponse.Error(request.Protocol!, 404, "DBInstanceNotFound", $"DBInstance {identifier} not found.");
 
     /// <summary>moto's answer with every instance in the state of its life (and the ones whose deletion is over left out).</summary>
-    private AwsResponse Overlay(AwsResponse reply, string region)
+    private AwsResponse Overlay(AwsResponse reply, string region) => QueryXml.Overlay(reply, root =>
     {
-        XElement root;
-        try
-        {
-            root = XElement.Parse(reply.BodyText);
-        }
-        catch (XmlException)
-        {
-            return reply;
-        }
-
         var now = World.Clock.Now;
         foreach (var instance in root.Descendants().Where(e => e.Name.LocalName == "DBInstance").ToList())
         {
@@ -193,9 +184,7 @@ public sealed partial class RdsSimulator
                 instance.Remove();
             }
         }
-
-        return AwsResponse.Xml(root.ToString(SaveOptions.DisableFormatting));
-    }
+    });
 
     /// <summary>Sets one DBInstance element's status (and what only an available instance has); false when its deletion is over.</summary>
     private bool OverlayInstance(XElement instance, string region, double now)

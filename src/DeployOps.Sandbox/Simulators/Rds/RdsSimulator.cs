@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Text.Json.Nodes;
 using DeployOps.Sandbox.Scenarios;
+using DeployOps.Sandbox.Simulators.Metrics;
 using DeployOps.Sandbox.World;
 
 namespace DeployOps.Sandbox.Simulators.Rds;
@@ -13,7 +14,7 @@ namespace DeployOps.Sandbox.Simulators.Rds;
 /// stuck or failing), <c>deleting</c> for five, and RDS events on the world timeline (<see cref="WorldTimeline"/>). moto
 /// keeps the configuration (instances, subnet groups); this simulator overlays the status and answers DescribeEvents.
 /// CloudFormation creates its instances through <see cref="InstanceCreated"/> and reads their status back. Aurora
-/// clusters (the load-balancer and database issue) are a second kind of <see cref="DatabaseLife"/> here.
+/// clusters (<c>auroraClusters</c>) live in <c>RdsSimulator.Clusters.cs</c>.
 /// </summary>
 public sealed partial class RdsSimulator : Simulator
 {
@@ -21,11 +22,13 @@ public sealed partial class RdsSimulator : Simulator
     private const string InstanceSourceType = "db-instance";
 
     private readonly Dictionary<(string Region, string Identifier), DatabaseLife> _instances = new();
+    private readonly MetricsSimulator _metrics;
     private IReadOnlyDictionary<string, DatabaseBehaviour> _behaviours = new Dictionary<string, DatabaseBehaviour>();
 
-    public RdsSimulator(WorldContext world)
+    public RdsSimulator(WorldContext world, MetricsSimulator metrics)
         : base(world)
     {
+        _metrics = metrics;
     }
 
     /// <summary>Starts the life of an instance created at world time <paramref name="at"/> (CreateDBInstance, or a stack's); returns its ARN.</summary>
@@ -74,9 +77,10 @@ public sealed partial class RdsSimulator : Simulator
         }
     }
 
-    /// <summary>Tells moto to forget the instances whose deletion is over.</summary>
+    /// <summary>Tells moto to forget the instances whose deletion is over; steps the Aurora clusters.</summary>
     protected override void Step(double now)
     {
+        StepClusters(now);
         foreach (var life in _instances.Values.Where(l => l.GoneAt <= now && !l.RemovedFromMoto))
         {
             life.RemovedFromMoto = true;
@@ -89,6 +93,7 @@ public sealed partial class RdsSimulator : Simulator
     {
         _instances.Clear();
         _behaviours = next?.Databases ?? _behaviours;
+        ForgetClusters(next);
     }
 
     /// <summary>Adds <c>databases</c>: each instance's identifier, status and region.</summary>
@@ -103,6 +108,7 @@ public sealed partial class RdsSimulator : Simulator
                 ["region"] = l.Region,
                 ["status"] = l.StatusAt(now) ?? "deleted",
             }).ToArray());
+            state["auroraClusters"] = DescribeClusters(now);
         }
     }
 

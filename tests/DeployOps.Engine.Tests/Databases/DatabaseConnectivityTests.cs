@@ -1,0 +1,189 @@
+using System;
+using System.Collections.Concurrent;
+using System.Linq;
+using System.Text.Json;
+using System.Threading.Tasks;
+using DeployOps.Databases;
+using DeployOps.Engine.Tests.Support;
+using DeployOps.Errors;
+using DeployOps.Facts;
+using DeployOps.Operations;
+using DeployOps.Testing;
+using Xunit;
+
+namespace DeployOps.Engine.Tests.Databases;
+
+/// <summary>
+/// Test-DatabaseConnectivity's and Start-DatabaseCluster's engine against the sandbox's Aurora clusters (runbook 004
+/// "Cannot connect to Aurora"): each scenario fails the check the world really breaks, with its evidence and fix; the
+/// start brings db-stopped back to a passing report; a secret's value never leaves the engine.
+/// </summary>
+public sealed class DatabaseConnectivityTests : IClassFixture<SandboxFixture>
+{
+    private static readonly DatabaseConnectivityRequest Backend = new()
+    {
+        DatabaseCluster = Lightwave.Aurora.Cluster,
+        Cluster = Lightwave.Cluster,
+        Service = Lightwave.Service,
+        Probe = true,
+        ProbeTimeout = TimeSpan.FromSeconds(3),
+    };
+
+    private readonly SandboxFixture _sandbox;
+
+    public DatabaseConnectivityTests(SandboxFixture sandbox) => _sandbox = sandbox;
+
+    private static DiagnosticCheck Check(DatabaseConnectivityReport report, string name) => report.Checks.Single(c => c.Name == name);
+
+    private async Task<(DatabaseConnectivityReport Report, Aws.AwsCallCounter Calls, RecordingObserver Observer)> InspectAsync(string scenario, DatabaseConnectivityRequest? request = null)
+    {
+        await _sandbox.LoadScenarioAsync(scenario);
+        using var session = SandboxSessions.Create(_sandbox);
+        var observer = new RecordingObserver();
+        var report = await new DatabaseConnectivityInspector(new AwsFacts(session, observer)).InspectAsync(request ?? Backend, default);
+        return (report, session.Calls, observer);
+    }
+
+    /// <summary>The cluster reports metrics once a world minute passes available: read them only then.</summary>
+    private async Task<DatabaseConnectivityReport> InspectWithMetricsAsync(DatabaseConnectivityRequest request)
+    {
+        using var session = SandboxSessions.Create(_sandbox);
+        var inspector = new DatabaseConnectivityInspector(new AwsFacts(session, NullOperationObserver.Instance));
+        return await Eventually.WaitForAsync(async () =>
+        {
+            var report = await inspector.InspectAsync(request, default);
+            return report.Load is null ? null : report;
+        }, "the cluster's AWS/RDS metrics");
+    }
+
+    [Fact]
+    public async Task Db_healthy_passes_every_check_with_the_writer_endpoint_the_rule_the_figures_and_the_probe_and_only_reads()
+    {
+        var (_, calls, _) = await InspectAsync(Lightwave.Aurora.Healthy);
+        var report = await InspectWithMetricsAsync(Backend);
+
+        Assert.Equal("Pass", report.Status);
+        Assert.True(report.Complete);
+        Assert.Null(report.FailingCheck);
+        Assert.Equal("available", report.ClusterStatus);
+        Assert.Equal($"{report.Endpoint}:{Lightwave.Aurora.Port}", report.ApplicationEndpoint);
+        Assert.Equal($"environment {Lightwave.Aurora.Variable} of container backend", report.EndpointSource);
+        Assert.All(report.Checks, c => Assert.Equal("Pass", c.Outcome));
+        Assert.Equal((Lightwave.Aurora.MaxCapacity, Lightwave.Aurora.ConnectionLimit), (report.Load!.MaxCapacity, report.Load.ConnectionLimit));
+        Assert.Equal(14, report.Load.ConnectionsMaximum);
+        Assert.Equal("Connected", report.Probe!.Result);
+        Assert.All(calls.Snapshot(), c => Assert.Matches("^(Describe|List|Get)", c.Operation));
+    }
+
+    [Fact]
+    public async Task Db_unreachable_fails_the_database_hop_with_the_missing_rule_and_the_probe_is_refused()
+    {
+        var (report, _, _) = await InspectAsync(Lightwave.Aurora.Unreachable);
+
+        Assert.Equal("Fail", report.Status);
+        Assert.Equal("Task to database", report.FailingCheck);
+        var hop = Check(report, "Task to database");
+        Assert.Contains(hop.Evidence, e => e.Contains(Lightwave.Network.DatabaseSecurityGroup, StringComparison.Ordinal) && e.Contains("5432", StringComparison.Ordinal));
+        Assert.Contains("aws ec2 authorize-security-group-ingress", hop.Fix, StringComparison.Ordinal);
+        Assert.Contains($"Repair-EcsNetworkPath -Cluster {Lightwave.Cluster} -Service {Lightwave.Service} -DatabaseSecurityGroupId sg-", hop.Fix, StringComparison.Ordinal);
+        Assert.Equal("Pass", Check(report, "Cluster status").Outcome);
+        Assert.Equal("Pass", Check(report, "Application endpoint").Outcome);
+        Assert.Equal("Refused", report.Probe!.Result);
+    }
+
+    [Fact]
+    public async Task Db_stopped_fails_the_cluster_status_and_Start_DatabaseCluster_brings_it_back_to_passing()
+    {
+        var (report, _, _) = await InspectAsync(Lightwave.Aurora.Stopped);
+
+        Assert.Equal("Cluster status", report.FailingCheck);
+        Assert.StartsWith($"Start it: Start-DatabaseCluster -DatabaseCluster {Lightwave.Aurora.Cluster} -Wait", Check(report, "Cluster status").Fix, StringComparison.Ordinal);
+        Assert.Equal("Refused", report.Probe!.Result);
+
+        using var session = SandboxSessions.Create(_sandbox);
+        var observer = new RecordingObserver();
+        var starter = new DatabaseClusterStarter(new AwsFacts(session, observer));
+        var (plan, _) = await starter.PlanAsync(Lightwave.Aurora.Cluster, default);
+        Assert.True(plan!.StartNeeded);
+        Assert.Equal($"Aurora cluster {Lightwave.Aurora.Cluster} (stopped)", plan.ShouldProcessTarget);
+        var outcomes = await starter.ApplyAsync(plan, new DatabaseWaitSettings(TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(1)), default);
+
+        var change = Assert.IsType<DatabaseClusterChange>(Assert.Single(outcomes).Value);
+        Assert.Equal(("stopped", "available", true, true), (change.PreviousStatus, change.Status, change.Started, change.Waited));
+        Assert.Contains(observer.ProgressReports, p => p.Status == "starting");
+        Assert.Single(session.Calls.Snapshot(), c => c.Operation == "StartDBCluster");
+        var after = await InspectWithMetricsAsync(Backend);
+        Assert.Equal("Pass", after.Status);
+        Assert.Equal("Connected", after.Probe!.Result);
+    }
+
+    [Fact]
+    public async Task Db_reader_endpoint_names_the_secret_and_the_reader_endpoint_and_never_the_secret_value()
+    {
+        var (report, _, observer) = await InspectAsync(Lightwave.Aurora.ReaderEndpoint);
+
+        Assert.Equal("Application endpoint", report.FailingCheck);
+        Assert.Equal($"{report.ReaderEndpoint}:{Lightwave.Aurora.Port}", report.ApplicationEndpoint);
+        Assert.StartsWith($"secret arn:aws:secretsmanager:{Lightwave.Region}:", report.EndpointSource, StringComparison.Ordinal);
+        Assert.Contains($":secret:{Lightwave.Aurora.SecretName}", report.EndpointSource, StringComparison.Ordinal);
+        var check = Check(report, "Application endpoint");
+        Assert.Contains(check.Evidence, e => e.Contains("the reader endpoint of " + Lightwave.Aurora.Cluster, StringComparison.Ordinal));
+        Assert.Contains("aws secretsmanager put-secret-value", check.Fix, StringComparison.Ordinal);
+        Assert.Contains($"Restart-EcsService -Cluster {Lightwave.Cluster} -Service {Lightwave.Service}", check.Fix, StringComparison.Ordinal);
+
+        var everything = JsonSerializer.Serialize(report) + string.Join("\n", observer.Messages);
+        Assert.DoesNotContain(Lightwave.Aurora.SecretPassword, everything, StringComparison.Ordinal);
+        Assert.DoesNotContain("lightwave:", everything, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_variable_the_task_definition_does_not_set_fails_the_endpoint_check_naming_it()
+    {
+        var (report, _, _) = await InspectAsync(Lightwave.Aurora.Healthy, Backend with { Variable = "PG_URL", Probe = false });
+
+        var check = Check(report, "Application endpoint");
+        Assert.Equal("Fail", check.Outcome);
+        Assert.Contains("sets no PG_URL", Assert.Single(check.Evidence), StringComparison.Ordinal);
+        Assert.Equal("Skipped", Check(report, "TCP probe").Outcome);
+    }
+
+    [Fact]
+    public async Task Without_an_application_the_application_checks_are_skipped_and_an_unknown_cluster_is_DatabaseClusterNotFound()
+    {
+        var (report, _, _) = await InspectAsync(Lightwave.Aurora.Healthy, new DatabaseConnectivityRequest { DatabaseCluster = Lightwave.Aurora.Cluster });
+
+        Assert.Equal(new[] { "Skipped", "Skipped" }, new[] { Check(report, "Application endpoint").Outcome, Check(report, "Task to database").Outcome });
+        Assert.Equal("Pass", Check(report, "Cluster status").Outcome);
+
+        using var session = SandboxSessions.Create(_sandbox);
+        var facts = new AwsFacts(session, NullOperationObserver.Instance);
+        var missing = await Assert.ThrowsAsync<DeployOpsException>(() => new DatabaseConnectivityInspector(facts).InspectAsync(new DatabaseConnectivityRequest { DatabaseCluster = "nope-db" }, default));
+        Assert.Equal((ErrorIds.DatabaseClusterNotFound, DeployOpsErrorKind.NotFound), (missing.Error.ErrorId, missing.Error.Kind));
+        var start = await Assert.ThrowsAsync<DeployOpsException>(() => new DatabaseClusterStarter(facts).PlanAsync("nope-db", default));
+        Assert.Equal(ErrorIds.DatabaseClusterNotFound, start.Error.ErrorId);
+        var (plan, cluster) = await new DatabaseClusterStarter(facts).PlanAsync(Lightwave.Aurora.Cluster, default);
+        Assert.Null(plan);
+        Assert.Equal("available", cluster.Status);
+    }
+
+    /// <summary>Keeps what the engine reports through its observer.</summary>
+    private sealed class RecordingObserver : IOperationObserver
+    {
+        private readonly ConcurrentQueue<string> _messages = new();
+        private readonly ConcurrentQueue<OperationProgress> _progress = new();
+
+        public string[] Messages => _messages.ToArray();
+
+        public OperationProgress[] ProgressReports => _progress.ToArray();
+
+        public void Verbose(string message) => _messages.Enqueue(message);
+
+        public void Warning(string message) => _messages.Enqueue(message);
+
+        public void Progress(OperationProgress progress)
+        {
+            _progress.Enqueue(progress);
+            _messages.Enqueue($"{progress.Activity}: {progress.Status}");
+        }
+    }
+}

@@ -1,0 +1,125 @@
+using System;
+using System.Linq;
+using System.Net.Sockets;
+using System.Text.Json;
+using System.Threading.Tasks;
+using DeployOps.Testing;
+using Xunit;
+
+namespace DeployOps.Sandbox.Tests;
+
+/// <summary>
+/// The RDS simulator's Aurora clusters and the VPC's failed NAT gateway and flow logs, read with the aws CLI (an
+/// independent oracle) and real TCP connections: stopped, then starting for world minutes, then available; endpoints that
+/// listen only while the cluster is available and a security group admits the port; AWS/RDS metrics.
+/// </summary>
+public sealed class AuroraTests : IClassFixture<SandboxFixture>
+{
+    private readonly SandboxFixture _sandbox;
+
+    public AuroraTests(SandboxFixture sandbox) => _sandbox = sandbox;
+
+    // This aws CLI (v1) does not apply AWS_ENDPOINT_URL to rds: name the endpoint on the command line.
+    private string[] Rds(params string[] arguments) => ["rds", "--endpoint-url", _sandbox.Url.ToString().TrimEnd('/'), .. arguments];
+
+    private async Task<JsonElement> ClusterAsync() =>
+        (await AwsCli.RunJsonAsync(_sandbox.Url, Rds("describe-db-clusters", "--db-cluster-identifier", Lightwave.Aurora.Cluster))).GetProperty("DBClusters")[0];
+
+    private static async Task<bool> ConnectsAsync(string host, int port)
+    {
+        using var client = new TcpClient();
+        try
+        {
+            await client.ConnectAsync(host, port).WaitAsync(TimeSpan.FromSeconds(3));
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    [Fact]
+    public async Task Db_stopped_starts_through_starting_to_available_and_its_endpoints_open_only_then()
+    {
+        await _sandbox.LoadScenarioAsync(Lightwave.Aurora.Stopped);
+        var cluster = await ClusterAsync();
+        var (writer, reader) = (cluster.GetProperty("Endpoint").GetString()!, cluster.GetProperty("ReaderEndpoint").GetString()!);
+
+        Assert.Equal("stopped", cluster.GetProperty("Status").GetString());
+        Assert.Equal(Lightwave.Aurora.Port, cluster.GetProperty("Port").GetInt32());
+        Assert.NotEqual(writer, reader);
+        Assert.False(await ConnectsAsync(writer, Lightwave.Aurora.Port));
+
+        var started = await AwsCli.RunJsonAsync(_sandbox.Url, Rds("start-db-cluster", "--db-cluster-identifier", Lightwave.Aurora.Cluster));
+        Assert.Equal("starting", started.GetProperty("DBCluster").GetProperty("Status").GetString());
+        Assert.Equal("starting", (await ClusterAsync()).GetProperty("Status").GetString());
+        var again = await AwsCli.RunOnceAsync(_sandbox.Url, Rds("describe-db-clusters", "--query", "DBClusters[0].Status", "--output", "text"));
+        Assert.Equal("starting", again.Trim());
+
+        await Eventually.WaitUntilAsync(async () => (await ClusterAsync()).GetProperty("Status").GetString() == "available", "the cluster available after 5 world minutes");
+        await Eventually.WaitUntilAsync(() => ConnectsAsync(writer, Lightwave.Aurora.Port), "the writer endpoint listening");
+        Assert.True(await ConnectsAsync(reader, Lightwave.Aurora.Port));
+        var state = (await _sandbox.StateAsync())["auroraClusters"]!.AsArray().Single()!;
+        Assert.Equal(("available", true), ((string?)state["status"], (bool)state["listening"]!));
+    }
+
+    [Fact]
+    public async Task Db_unreachable_keeps_the_available_cluster_closed_until_its_group_admits_5432()
+    {
+        await _sandbox.LoadScenarioAsync(Lightwave.Aurora.Unreachable);
+        var cluster = await ClusterAsync();
+        var writer = cluster.GetProperty("Endpoint").GetString()!;
+        var group = cluster.GetProperty("VpcSecurityGroups")[0].GetProperty("VpcSecurityGroupId").GetString()!;
+
+        Assert.Equal("available", cluster.GetProperty("Status").GetString());
+        Assert.False(await ConnectsAsync(writer, Lightwave.Aurora.Port));
+
+        await AwsCli.RunAsync(_sandbox.Url, "ec2", "authorize-security-group-ingress", "--group-id", group, "--protocol", "tcp", "--port", "5432",
+            "--source-group", await _sandbox.Aws.SecurityGroupIdAsync(Lightwave.BackendSecurityGroup));
+        await Eventually.WaitUntilAsync(() => ConnectsAsync(writer, Lightwave.Aurora.Port), "the endpoint listening once the rule exists");
+    }
+
+    [Fact]
+    public async Task An_available_cluster_publishes_capacity_cpu_and_connections_under_its_identifier()
+    {
+        await _sandbox.LoadScenarioAsync(Lightwave.Aurora.Healthy);
+
+        var metrics = await Eventually.WaitForAsync(async () =>
+        {
+            var listed = await AwsCli.RunJsonAsync(_sandbox.Url, "cloudwatch", "list-metrics", "--namespace", "AWS/RDS");
+            var names = listed.GetProperty("Metrics").EnumerateArray()
+                .Where(m => m.GetProperty("Dimensions")[0].GetProperty("Value").GetString() == Lightwave.Aurora.Cluster)
+                .Select(m => m.GetProperty("MetricName").GetString()!).Distinct().Order(StringComparer.Ordinal).ToArray();
+            return names.Length == 3 ? names : null;
+        }, "three AWS/RDS metrics of the cluster");
+
+        Assert.Equal(new[] { "CPUUtilization", "DatabaseConnections", "ServerlessDatabaseCapacity" }, metrics);
+    }
+
+    [Fact]
+    public async Task Db_reader_endpoint_keeps_the_url_in_a_secret_naming_the_reader_endpoint()
+    {
+        await _sandbox.LoadScenarioAsync(Lightwave.Aurora.ReaderEndpoint);
+        var reader = (await ClusterAsync()).GetProperty("ReaderEndpoint").GetString();
+
+        var secret = await AwsCli.RunJsonAsync(_sandbox.Url, "secretsmanager", "get-secret-value", "--secret-id", Lightwave.Aurora.SecretName);
+
+        Assert.Equal($"postgresql://lightwave:{Lightwave.Aurora.SecretPassword}@{reader}:5432/lightwave?sslmode=require", secret.GetProperty("SecretString").GetString());
+    }
+
+    [Fact]
+    public async Task Nat_failed_shows_the_gateway_failed_and_the_flow_log_delivering_to_a_missing_group()
+    {
+        await _sandbox.LoadScenarioAsync(Lightwave.NatFailed.Scenario);
+
+        var nat = (await AwsCli.RunJsonAsync(_sandbox.Url, "ec2", "describe-nat-gateways")).GetProperty("NatGateways").EnumerateArray().Single();
+        var flowLog = (await AwsCli.RunJsonAsync(_sandbox.Url, "ec2", "describe-flow-logs")).GetProperty("FlowLogs").EnumerateArray().Single();
+        var groups = await AwsCli.RunJsonAsync(_sandbox.Url, "logs", "describe-log-groups", "--log-group-name-prefix", "/aws/vpc");
+
+        Assert.Equal(("failed", Lightwave.NatFailed.FailureCode), (nat.GetProperty("State").GetString(), nat.GetProperty("FailureCode").GetString()));
+        Assert.Equal(Lightwave.NatFailed.FlowLogGroup, flowLog.GetProperty("LogGroupName").GetString());
+        Assert.EndsWith($":role/{Lightwave.NatFailed.FlowLogRole}", flowLog.GetProperty("DeliverLogsPermissionArn").GetString(), StringComparison.Ordinal);
+        Assert.Empty(groups.GetProperty("logGroups").EnumerateArray());
+    }
+}
