@@ -1,25 +1,15 @@
-using System;
-using System.Collections;
 using System.Collections.Generic;
-using System.Management.Automation;
-using System.Management.Automation.Language;
 using System.Threading;
+using System.Threading.Tasks;
+using DeployOps.Aws;
 using DeployOps.Completion;
 
 namespace DeployOps.Commands.Completion;
 
 /// <summary>Completes -Cluster with the ECS clusters of the account and region typed so far (a short, cached lookup).</summary>
-public sealed class ClusterCompleter : IArgumentCompleter
+public sealed class ClusterCompleter : AwsNameCompleter
 {
     /// <inheritdoc />
-    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
-    {
-        if (new CompletionContext(fakeBoundParameters).SessionOptions() is not { } options)
-        {
-            return Array.Empty<CompletionResult>();
-        }
-
-        using var timeout = new CancellationTokenSource(NameSuggestions.LookupTimeout);
-        return CompletionContext.Matching(NameSuggestions.ClustersAsync(options, timeout.Token).GetAwaiter().GetResult(), wordToComplete);
-    }
+    private protected override Task<IReadOnlyList<string>>? NamesAsync(CompletionContext context, AwsSessionOptions options, CancellationToken cancellationToken) =>
+        NameSuggestions.ClustersAsync(options, cancellationToken);
 }
