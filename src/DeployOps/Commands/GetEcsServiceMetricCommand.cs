@@ -1,6 +1,5 @@
 using System;
 using System.Management.Automation;
-using DeployOps.Commands.Completion;
 using DeployOps.Metrics;
 
 namespace DeployOps.Commands;
@@ -11,27 +10,8 @@ namespace DeployOps.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "EcsServiceMetric", DefaultParameterSetName = ClusterParameterSet)]
 [OutputType(typeof(EcsServiceMetricReport))]
-public sealed class GetEcsServiceMetricCommand : DeployOpsEnvironmentCmdlet
+public sealed class GetEcsServiceMetricCommand : EcsServiceWindowCmdlet
 {
-    /// <summary>-Service: the services; none means every service of the cluster (or of the environment).</summary>
-    [Parameter(ParameterSetName = ClusterParameterSet, Position = 1, ValueFromPipelineByPropertyName = true)]
-    [Parameter(ParameterSetName = EnvironmentParameterSet, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(ServiceCompleter))]
-    public string[]? Service { get; set; }
-
-    /// <summary>-Since: how far back to look (30m, 2h, 00:30:00); an hour by default.</summary>
-    [Parameter]
-    [TimeSpanTransformation]
-    public TimeSpan? Since { get; set; }
-
-    /// <summary>-StartTime and -EndTime: the window, instead of -Since.</summary>
-    [Parameter]
-    public DateTime? StartTime { get; set; }
-
-    [Parameter]
-    public DateTime? EndTime { get; set; }
-
     /// <summary>-Period: seconds per datapoint, 60 or a multiple of it (default 60).</summary>
     [Parameter]
     [ValidateRange(60, 86400)]

@@ -1,6 +1,5 @@
 using System;
 using System.Management.Automation;
-using DeployOps.Commands.Completion;
 using DeployOps.TaskFailures;
 
 namespace DeployOps.Commands;
@@ -12,32 +11,13 @@ namespace DeployOps.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "EcsTaskFailure", DefaultParameterSetName = ClusterParameterSet)]
 [OutputType(typeof(EcsTaskFailureReport))]
-public sealed class GetEcsTaskFailureCommand : DeployOpsEnvironmentCmdlet
+public sealed class GetEcsTaskFailureCommand : EcsServiceWindowCmdlet
 {
-    /// <summary>-Service: the services; none means every service of the cluster (or of the environment).</summary>
-    [Parameter(ParameterSetName = ClusterParameterSet, Position = 1, ValueFromPipelineByPropertyName = true)]
-    [Parameter(ParameterSetName = EnvironmentParameterSet, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(ServiceCompleter))]
-    public string[]? Service { get; set; }
-
     /// <summary>-Task: only these tasks (ARNs or ids), whatever their time.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     [Alias("TaskArn")]
     public string[]? Task { get; set; }
-
-    /// <summary>-Since: how far back to look (30m, 2h, 00:30:00); an hour by default.</summary>
-    [Parameter]
-    [TimeSpanTransformation]
-    public TimeSpan? Since { get; set; }
-
-    /// <summary>-StartTime and -EndTime: the window, instead of -Since.</summary>
-    [Parameter]
-    public DateTime? StartTime { get; set; }
-
-    [Parameter]
-    public DateTime? EndTime { get; set; }
 
     /// <summary>Analyzes the services (or tasks) and writes a report for each; one that cannot be read is its own error.</summary>
     protected override void ProcessRecord()
