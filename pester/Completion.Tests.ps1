@@ -10,9 +10,8 @@ BeforeAll {
     Import-Module -Name (Join-Path -Path $PSScriptRoot -ChildPath '../DeployOps.psd1') -Force -ErrorAction Stop
     Import-Module -Name (Join-Path -Path $PSScriptRoot -ChildPath 'Sandbox.psm1') -Force -ErrorAction Stop
 
-    $awsFolder = Join-Path -Path ([System.IO.Path]::GetTempPath()) -ChildPath ('deployops-completion-' + [guid]::NewGuid().ToString('n'))
-    $savedAwsEnvironment = Enter-SandboxAwsEnvironment -Path $awsFolder
-    $sandbox = Start-DeployOpsSandbox -Scenario 'healthy'
+    $suite = Start-SandboxSuite -Name 'completion' -Scenario 'healthy'
+    $sandbox = $suite.Sandbox
     [DeployOps.Completion.NameSuggestions]::ClearCache()
 
     # What Tab offers at the end of $Line.
@@ -31,15 +30,7 @@ BeforeAll {
 }
 
 AfterAll {
-    if ($sandbox) {
-        Stop-DeployOpsSandbox -Sandbox $sandbox
-    }
-
-    if ($savedAwsEnvironment) {
-        Exit-SandboxAwsEnvironment -State $savedAwsEnvironment
-    }
-
-    Remove-Item -LiteralPath $awsFolder -Recurse -Force -ErrorAction SilentlyContinue
+    Stop-SandboxSuite -Suite $suite
     Remove-Module -Name 'DeployOps', 'Sandbox' -Force -ErrorAction SilentlyContinue
 }
 

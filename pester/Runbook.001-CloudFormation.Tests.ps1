@@ -19,13 +19,13 @@ BeforeAll {
     Import-Module -Name (Join-Path -Path $PSScriptRoot -ChildPath '../DeployOps.psd1') -Force -ErrorAction Stop
     Import-Module -Name (Join-Path -Path $PSScriptRoot -ChildPath 'Sandbox.psm1') -Force -ErrorAction Stop
 
-    $awsFolder = Join-Path -Path ([System.IO.Path]::GetTempPath()) -ChildPath ('deployops-runbook001-' + [guid]::NewGuid().ToString('n'))
-    $savedAwsEnvironment = Enter-SandboxAwsEnvironment -Path $awsFolder
-    $sandbox = Start-DeployOpsSandbox -Scenario 'stack-healthy'
+    $suite = Start-SandboxSuite -Name 'runbook001' -Scenario 'stack-healthy'
+    $sandbox = $suite.Sandbox
+    $awsFolder = $suite.Folder
 
     # The names the stack scenarios promise (tests/DeployOps.Testing/Lightwave.cs).
     $stackName = 'lightwave-dev-stack'
-    $aws = @{ Region = 'us-east-1'; EndpointUrl = $sandbox.Url }
+    $aws = $suite.Aws
     $registry = Join-Path -Path $awsFolder -ChildPath '.deployment-registry'
 
     # The sandbox's own view of the stack: status, resources' statuses and the API operations it accepted.
@@ -55,15 +55,7 @@ BeforeAll {
 }
 
 AfterAll {
-    if ($sandbox) {
-        Stop-DeployOpsSandbox -Sandbox $sandbox
-    }
-
-    if ($savedAwsEnvironment) {
-        Exit-SandboxAwsEnvironment -State $savedAwsEnvironment
-    }
-
-    Remove-Item -LiteralPath $awsFolder -Recurse -Force -ErrorAction SilentlyContinue
+    Stop-SandboxSuite -Suite $suite
     Remove-Module -Name 'DeployOps', 'Sandbox' -Force -ErrorAction SilentlyContinue
 }
 

@@ -17,10 +17,10 @@ BeforeAll {
     Import-Module -Name (Join-Path -Path $PSScriptRoot -ChildPath '../DeployOps.psd1') -Force -ErrorAction Stop
     Import-Module -Name (Join-Path -Path $PSScriptRoot -ChildPath 'Sandbox.psm1') -Force -ErrorAction Stop
 
-    $workFolder = Join-Path -Path ([System.IO.Path]::GetTempPath()) -ChildPath ('deployops-runbook001-' + [guid]::NewGuid().ToString('n'))
-    $savedAwsEnvironment = Enter-SandboxAwsEnvironment -Path (Join-Path -Path $workFolder -ChildPath 'aws')
-    $sandbox = Start-DeployOpsSandbox -Scenario 'registry-stale'
-    $aws = @{ Region = 'us-east-1'; EndpointUrl = $sandbox.Url }
+    $suite = Start-SandboxSuite -Name 'runbook001-coordination' -Scenario 'registry-stale'
+    $sandbox = $suite.Sandbox
+    $workFolder = $suite.Folder
+    $aws = $suite.Aws
 
     # The names the registry-stale and slack-outage scenarios promise (tests/DeployOps.Testing/Lightwave.cs).
     $stale = @{
@@ -86,15 +86,7 @@ BeforeAll {
 }
 
 AfterAll {
-    if ($sandbox) {
-        Stop-DeployOpsSandbox -Sandbox $sandbox
-    }
-
-    if ($savedAwsEnvironment) {
-        Exit-SandboxAwsEnvironment -State $savedAwsEnvironment
-    }
-
-    Remove-Item -LiteralPath $workFolder -Recurse -Force -ErrorAction SilentlyContinue
+    Stop-SandboxSuite -Suite $suite
     Remove-Module -Name 'DeployOps', 'Sandbox' -Force -ErrorAction SilentlyContinue
 }
 

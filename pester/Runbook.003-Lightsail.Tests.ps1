@@ -19,13 +19,13 @@ BeforeAll {
     Import-Module -Name (Join-Path -Path $PSScriptRoot -ChildPath '../DeployOps.psd1') -Force -ErrorAction Stop
     Import-Module -Name (Join-Path -Path $PSScriptRoot -ChildPath 'Sandbox.psm1') -Force -ErrorAction Stop
 
-    $awsFolder = Join-Path -Path ([System.IO.Path]::GetTempPath()) -ChildPath ('deployops-runbook003-' + [guid]::NewGuid().ToString('n'))
-    $savedAwsEnvironment = Enter-SandboxAwsEnvironment -Path $awsFolder
-    $sandbox = Start-DeployOpsSandbox -Scenario 'lightsail-stale-config'
+    $suite = Start-SandboxSuite -Name 'runbook003' -Scenario 'lightsail-stale-config' -Region 'us-east-2'
+    $sandbox = $suite.Sandbox
+    $awsFolder = $suite.Folder
 
     # The names the shipped scenarios promise (tests/DeployOps.Testing/Lightwave.cs, class Lightsail).
     $service = 'api'
-    $aws = @{ Region = 'us-east-2'; EndpointUrl = $sandbox.Url }
+    $aws = $suite.Aws
     $origin = 'https://app.lightwave.example'
     $readyPath = '/health/ready'
     $tokenBudget = @{ AI_MAX_TOKENS_INPUT = 'tok-budget-Input-7f3a91'; AI_MAX_TOKENS_OUTPUT = 'tok-budget-Output-2c8e54' }
@@ -53,15 +53,7 @@ BeforeAll {
 }
 
 AfterAll {
-    if ($sandbox) {
-        Stop-DeployOpsSandbox -Sandbox $sandbox
-    }
-
-    if ($savedAwsEnvironment) {
-        Exit-SandboxAwsEnvironment -State $savedAwsEnvironment
-    }
-
-    Remove-Item -LiteralPath $awsFolder -Recurse -Force -ErrorAction SilentlyContinue
+    Stop-SandboxSuite -Suite $suite
     Remove-Module -Name 'DeployOps', 'Sandbox' -Force -ErrorAction SilentlyContinue
 }
 

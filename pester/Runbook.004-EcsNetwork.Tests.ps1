@@ -17,12 +17,11 @@ BeforeAll {
     Import-Module -Name (Join-Path -Path $PSScriptRoot -ChildPath '../DeployOps.psd1') -Force -ErrorAction Stop
     Import-Module -Name (Join-Path -Path $PSScriptRoot -ChildPath 'Sandbox.psm1') -Force -ErrorAction Stop
 
-    $awsFolder = Join-Path -Path ([System.IO.Path]::GetTempPath()) -ChildPath ('deployops-runbook004-' + [guid]::NewGuid().ToString('n'))
-    $savedAwsEnvironment = Enter-SandboxAwsEnvironment -Path $awsFolder
-    $sandbox = Start-DeployOpsSandbox -Scenario 'healthy' -TimeoutSec 300
+    $suite = Start-SandboxSuite -Name 'runbook004' -Scenario 'healthy' -TimeoutSec 300
+    $sandbox = $suite.Sandbox
 
     $lightwave = @{ Cluster = 'lightwave-dev-ecs-cluster'; Service = 'lightwave-backend-api-dev' }
-    $aws = @{ Region = 'us-east-1'; EndpointUrl = $sandbox.Url }
+    $aws = $suite.Aws
 
     function Get-Hop {
         param($Report, [string] $Name)
@@ -52,15 +51,7 @@ BeforeAll {
 }
 
 AfterAll {
-    if ($sandbox) {
-        Stop-DeployOpsSandbox -Sandbox $sandbox
-    }
-
-    if ($savedAwsEnvironment) {
-        Exit-SandboxAwsEnvironment -State $savedAwsEnvironment
-    }
-
-    Remove-Item -LiteralPath $awsFolder -Recurse -Force -ErrorAction SilentlyContinue
+    Stop-SandboxSuite -Suite $suite
     Remove-Module -Name 'DeployOps', 'Sandbox' -Force -ErrorAction SilentlyContinue
 }
 

@@ -19,10 +19,10 @@ BeforeAll {
     Import-Module -Name (Join-Path -Path $PSScriptRoot -ChildPath '../DeployOps.psd1') -Force -ErrorAction Stop
     Import-Module -Name (Join-Path -Path $PSScriptRoot -ChildPath 'Sandbox.psm1') -Force -ErrorAction Stop
 
-    $awsFolder = Join-Path -Path ([System.IO.Path]::GetTempPath()) -ChildPath ('deployops-runbook004waf-' + [guid]::NewGuid().ToString('n'))
-    $savedAwsEnvironment = Enter-SandboxAwsEnvironment -Path $awsFolder
-    $sandbox = Start-DeployOpsSandbox -Scenario 'healthy' -TimeoutSec 300
-    $aws = @{ Region = 'us-east-1'; EndpointUrl = $sandbox.Url }
+    $suite = Start-SandboxSuite -Name 'runbook004waf' -Scenario 'healthy' -TimeoutSec 300
+    $sandbox = $suite.Sandbox
+    $awsFolder = $suite.Folder
+    $aws = $suite.Aws
     $lightwave = @{ Cluster = 'lightwave-dev-ecs-cluster'; Service = 'lightwave-backend-api-dev' }
     $alarmsTopic = 'arn:aws:sns:us-east-1:123456789012:lightwave-dev-alarms'
     $webhookToken = 'tok_SEEDED_ALARM_HOOK_5f4e3d2c'
@@ -46,15 +46,7 @@ BeforeAll {
 }
 
 AfterAll {
-    if ($sandbox) {
-        Stop-DeployOpsSandbox -Sandbox $sandbox
-    }
-
-    if ($savedAwsEnvironment) {
-        Exit-SandboxAwsEnvironment -State $savedAwsEnvironment
-    }
-
-    Remove-Item -LiteralPath $awsFolder -Recurse -Force -ErrorAction SilentlyContinue
+    Stop-SandboxSuite -Suite $suite
     Remove-Module -Name 'DeployOps', 'Sandbox' -Force -ErrorAction SilentlyContinue
 }
 

@@ -517,11 +517,80 @@ function Exit-SandboxAwsEnvironment {
     }
 }
 
+<#
+.SYNOPSIS
+    What a suite's BeforeAll does: throwaway AWS settings in a fresh temporary folder (Enter-SandboxAwsEnvironment), then
+    one sandbox for the whole suite with -Scenario loaded (Start-DeployOpsSandbox). Stop-SandboxSuite in AfterAll undoes
+    both. When the sandbox does not start, the AWS settings are restored before the error is thrown.
+.OUTPUTS
+    An object with Sandbox, Folder (the temporary folder, for the files a suite writes), SavedEnvironment, and Aws
+    (@{ Region; EndpointUrl }, to splat into DeployOps cmdlets).
+#>
+function Start-SandboxSuite {
+    [CmdletBinding()]
+    [OutputType([pscustomobject])]
+    param(
+        # Names the temporary folder (deployops-<Name>-<guid>), so a leftover one says which suite left it.
+        [Parameter(Mandatory = $true)]
+        [ValidatePattern('^[a-z0-9-]+$')]
+        [string] $Name,
+
+        [ValidateNotNullOrEmpty()]
+        [string] $Scenario = 'healthy',
+
+        [ValidateRange(5, 600)]
+        [int] $TimeoutSec = 120,
+
+        [ValidateNotNullOrEmpty()]
+        [string] $Region = 'us-east-1'
+    )
+
+    $folder = Join-Path -Path ([System.IO.Path]::GetTempPath()) -ChildPath ('deployops-' + $Name + '-' + [guid]::NewGuid().ToString('n'))
+    $saved = Enter-SandboxAwsEnvironment -Path $folder
+    try {
+        $sandbox = Start-DeployOpsSandbox -Scenario $Scenario -TimeoutSec $TimeoutSec
+    }
+    catch {
+        Exit-SandboxAwsEnvironment -State $saved
+        Remove-Item -LiteralPath $folder -Recurse -Force -ErrorAction SilentlyContinue
+        throw
+    }
+
+    [pscustomobject]@{
+        PSTypeName       = 'DeployOps.SandboxSuite'
+        Sandbox          = $sandbox
+        Folder           = $folder
+        SavedEnvironment = $saved
+        Aws              = @{ Region = $Region; EndpointUrl = $sandbox.Url }
+    }
+}
+
+<#
+.SYNOPSIS
+    What a suite's AfterAll does: stops the suite's sandbox, restores the AWS settings and removes the temporary folder
+    (Start-SandboxSuite). Nothing to do when the suite never started.
+#>
+function Stop-SandboxSuite {
+    [CmdletBinding()]
+    param(
+        [AllowNull()]
+        [pscustomobject] $Suite
+    )
+
+    if ($null -eq $Suite) {
+        return
+    }
+
+    Stop-DeployOpsSandbox -Sandbox $Suite.Sandbox
+    Exit-SandboxAwsEnvironment -State $Suite.SavedEnvironment
+    Remove-Item -LiteralPath $Suite.Folder -Recurse -Force -ErrorAction SilentlyContinue
+}
+
 Export-ModuleMember -Function @(
     'Start-DeployOpsSandbox', 'Stop-DeployOpsSandbox', 'Set-SandboxScenario', 'Get-SandboxState',
     'Get-SandboxLoadBalancerUrl', 'Set-SandboxFault', 'Get-SandboxFault', 'Clear-SandboxFault', 'Set-SandboxClock',
     'Wait-SandboxCondition', 'Get-SettledDeploymentHealth', 'Get-ClosedPort', 'Test-AwsSdkCredentialStore',
-    'Enter-SandboxAwsEnvironment', 'Exit-SandboxAwsEnvironment'
+    'Enter-SandboxAwsEnvironment', 'Exit-SandboxAwsEnvironment', 'Start-SandboxSuite', 'Stop-SandboxSuite'
 )
 
 # Runbook 001 (coordination): the simulators' own control-API entries (slack/messages, slack/outage, slack/rateLimit,
