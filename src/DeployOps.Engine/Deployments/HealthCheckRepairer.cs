@@ -306,7 +306,7 @@ public sealed class HealthCheckRepairer
             _facts.Observer.Warning($"No ECS service uses target group {group.Name}; nothing to redeploy.");
         }
 
-        return users.Select(s => new RedeployPlan(AwsArn.LastSegment(s.ClusterArn), s.Name)).ToList();
+        return users.Select(s => new RedeployPlan(AwsArn.LastSegment(s.ClusterArn), s.Name) { PrimaryDeploymentId = s.Primary?.Id }).ToList();
     }
 }
 

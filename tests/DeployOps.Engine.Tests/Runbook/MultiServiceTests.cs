@@ -37,7 +37,9 @@ public sealed class MultiServiceTests : IClassFixture<SandboxFixture>
             Services = new[] { Lightwave.TwoClusters.WorkerService },
         }, default);
 
-        Assert.Equal(new RedeployPlan(Lightwave.TwoClusters.WorkersCluster, Lightwave.TwoClusters.WorkerService), Assert.Single(plan.ServicesToRedeploy));
+        var redeploy = Assert.Single(plan.ServicesToRedeploy);
+        Assert.Equal((Lightwave.TwoClusters.WorkersCluster, Lightwave.TwoClusters.WorkerService), (redeploy.Cluster, redeploy.Service));
+        Assert.NotNull(redeploy.PrimaryDeploymentId);
     }
 
     [Fact]

@@ -124,6 +124,58 @@ public sealed class RepairAndWaitTests : IClassFixture<SandboxFixture>
     }
 
     [Fact]
+    public async Task A_restart_whose_answer_is_lost_is_read_back_and_reported_as_started()
+    {
+        await _sandbox.LoadScenarioAsync("healthy");
+        using var session = SandboxSessions.Create(_sandbox);
+        var redeployer = new ServiceRedeployer(session, NullOperationObserver.Instance);
+        var plan = await redeployer.PlanAsync(Lightwave.Cluster, Lightwave.Service, default);
+        var before = await DeploymentsStartedAsync();
+
+        // UpdateService is applied, then its answer dropped; it is never resent (not idempotent).
+        (await _sandbox.PostControlAsync("_sandbox/faults",
+            """{"seed": 1, "rules": [{"service": "ecs", "operation": "UpdateService", "kind": "appliedThenDrop", "rate": 1.0}]}""")).EnsureSuccessStatusCode();
+        EcsDeploymentStart started;
+        try
+        {
+            started = await redeployer.ApplyAsync(plan, default);
+        }
+        finally
+        {
+            (await _sandbox.Http.DeleteAsync(new Uri(_sandbox.Url, "_sandbox/faults"))).Dispose();
+        }
+
+        Assert.NotNull(plan.PrimaryDeploymentId);
+        Assert.NotEqual(plan.PrimaryDeploymentId, started.DeploymentId);
+        Assert.Equal(before + 1, await DeploymentsStartedAsync());
+        Assert.Equal(1, session.Calls.Get("ECS", "UpdateService").Attempts);
+    }
+
+    [Fact]
+    public async Task A_restart_that_never_reached_ecs_is_still_outcome_unknown_after_the_read_back()
+    {
+        await _sandbox.LoadScenarioAsync("healthy");
+        using var session = SandboxSessions.Create(_sandbox);
+        var redeployer = new ServiceRedeployer(session, NullOperationObserver.Instance);
+        var plan = await redeployer.PlanAsync(Lightwave.Cluster, Lightwave.Service, default);
+        var before = await DeploymentsStartedAsync();
+
+        (await _sandbox.PostControlAsync("_sandbox/faults",
+            """{"seed": 1, "rules": [{"service": "ecs", "operation": "UpdateService", "kind": "error", "rate": 1.0, "status": 500}]}""")).EnsureSuccessStatusCode();
+        try
+        {
+            var error = await Assert.ThrowsAsync<DeployOpsException>(() => redeployer.ApplyAsync(plan, default));
+            Assert.Equal(ErrorIds.OutcomeUnknown, error.Error.ErrorId);
+        }
+        finally
+        {
+            (await _sandbox.Http.DeleteAsync(new Uri(_sandbox.Url, "_sandbox/faults"))).Dispose();
+        }
+
+        Assert.Equal(before, await DeploymentsStartedAsync());
+    }
+
+    [Fact]
     public async Task Planning_changes_nothing_and_a_group_already_right_is_not_modified()
     {
         await _sandbox.LoadScenarioAsync("healthy");
@@ -268,6 +320,10 @@ public sealed class RepairAndWaitTests : IClassFixture<SandboxFixture>
         // The scenario's own deployment plus exactly one per UpdateService that succeeded: no retry applied twice.
         Assert.Equal(1 + started, (int)service["deploymentsStarted"]!);
     }
+
+    /// <summary>How many deployments the sandbox started for the Lightwave service (the world's own count, not DeployOps').</summary>
+    private async Task<int> DeploymentsStartedAsync() =>
+        (int)(await _sandbox.StateAsync())["services"]!.AsArray().Single(s => (string?)s!["service"] == Lightwave.Service)!["deploymentsStarted"]!;
 
     private async Task RegisterRevisionAsync(string image, bool withoutSecretKey = false)
     {
