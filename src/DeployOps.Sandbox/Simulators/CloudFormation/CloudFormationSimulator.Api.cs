@@ -60,11 +60,38 @@ public sealed partial class CloudFormationSimulator
 
     private static AwsResponse Empty(AwsRequest request) => QueryXml.Response(request.Protocol!, request.Operation);
 
+    /// <summary>CreateStack's and UpdateStack's answer: the stack's id.</summary>
+    private static AwsResponse StackIdResponse(AwsRequest request, SimulatedStack stack) =>
+        QueryXml.Response(request.Protocol!, request.Operation, new XElement("StackId", stack.Id));
+
     /// <summary>True when this ClientRequestToken was already acted on (a retry, not applied twice); otherwise the token is remembered.</summary>
     private static bool Repeated(SimulatedStack stack, AwsRequest request)
     {
         var token = request.FormValue("ClientRequestToken");
         return token is not null && !stack.Tokens.Add((request.Operation, token));
+    }
+
+    /// <summary>
+    /// The live stack a change names (StackName), or null with the answer the change gets instead: ValidationError "does
+    /// not exist", or <paramref name="repeatedAnswer"/> for a ClientRequestToken already acted on (a retry is not applied twice).
+    /// </summary>
+    private SimulatedStack? ChangeTarget(AwsRequest request, Func<SimulatedStack, AwsResponse> repeatedAnswer, out AwsResponse answer)
+    {
+        var name = request.FormValue("StackName") ?? "";
+        if (Find(request.Region, name) is not { IsDeleted: false } stack)
+        {
+            answer = NoSuchStack(request, name);
+            return null;
+        }
+
+        if (Repeated(stack, request))
+        {
+            answer = repeatedAnswer(stack);
+            return null;
+        }
+
+        answer = Empty(request);
+        return stack;
     }
 
     private AwsResponse CreateStack(AwsRequest request)
@@ -78,7 +105,7 @@ public sealed partial class CloudFormationSimulator
         if (Find(request.Region, name) is { } existing)
         {
             return request.FormValue("ClientRequestToken") is { } token && existing.Tokens.Contains(("CreateStack", token))
-                ? QueryXml.Response(request.Protocol!, "CreateStack", new XElement("StackId", existing.Id))
+                ? StackIdResponse(request, existing)
                 : AwsResponse.Error(request.Protocol!, 400, "AlreadyExistsException", $"Stack [{name}] already exists");
         }
 
@@ -95,20 +122,14 @@ public sealed partial class CloudFormationSimulator
         Repeated(stack, request);
         stack.OperationsAccepted++;
         Begin(stack, OperationKind.Create, now, UserInitiated, request.FormValue("ClientRequestToken"));
-        return QueryXml.Response(request.Protocol!, "CreateStack", new XElement("StackId", stack.Id));
+        return StackIdResponse(request, stack);
     }
 
     private AwsResponse UpdateStack(AwsRequest request)
     {
-        var name = request.FormValue("StackName") ?? "";
-        if (Find(request.Region, name) is not { IsDeleted: false } stack)
+        if (ChangeTarget(request, repeated => StackIdResponse(request, repeated), out var answer) is not { } stack)
         {
-            return NoSuchStack(request, name);
-        }
-
-        if (Repeated(stack, request))
-        {
-            return QueryXml.Response(request.Protocol!, "UpdateStack", new XElement("StackId", stack.Id));
+            return answer;
         }
 
         if (!StackStatus.Updatable.Contains(stack.Status))
@@ -131,7 +152,7 @@ public sealed partial class CloudFormationSimulator
         (stack.Template, stack.Parameters) = (template, parameters!);
         stack.OperationsAccepted++;
         Begin(stack, OperationKind.Update, now, UserInitiated, request.FormValue("ClientRequestToken"));
-        return QueryXml.Response(request.Protocol!, "UpdateStack", new XElement("StackId", stack.Id));
+        return StackIdResponse(request, stack);
     }
 
     private AwsResponse DeleteStack(AwsRequest request)
@@ -173,15 +194,9 @@ public sealed partial class CloudFormationSimulator
 
     private AwsResponse CancelUpdateStack(AwsRequest request)
     {
-        var name = request.FormValue("StackName") ?? "";
-        if (Find(request.Region, name) is not { IsDeleted: false } stack)
+        if (ChangeTarget(request, _ => Empty(request), out var answer) is not { } stack)
         {
-            return NoSuchStack(request, name);
-        }
-
-        if (Repeated(stack, request))
-        {
-            return Empty(request);
+            return answer;
         }
 
         if (stack.Status != StackStatus.UpdateInProgress || stack.Operation is not { Kind: OperationKind.Update } update)
@@ -199,15 +214,9 @@ public sealed partial class CloudFormationSimulator
 
     private AwsResponse ContinueUpdateRollback(AwsRequest request)
     {
-        var name = request.FormValue("StackName") ?? "";
-        if (Find(request.Region, name) is not { IsDeleted: false } stack)
+        if (ChangeTarget(request, _ => Empty(request), out var answer) is not { } stack)
         {
-            return NoSuchStack(request, name);
-        }
-
-        if (Repeated(stack, request))
-        {
-            return Empty(request);
+            return answer;
         }
 
         if (stack.Status != StackStatus.UpdateRollbackFailed)
