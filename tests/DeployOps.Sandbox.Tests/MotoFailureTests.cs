@@ -64,10 +64,7 @@ public sealed class MotoFailureTests : IClassFixture<TestScenariosSandbox>
     public async Task A_server_error_while_a_scenario_is_built_is_moto_s_failure_not_the_scenario_s()
     {
         // This fixture's sandbox stands in for moto, and answers CreateVpc with a 503 in the EC2 protocol's own shape.
-        using var faults = await _sandbox.PostControlAsync("_sandbox/faults",
-            """{"seed": 1, "rules": [{"service": "ec2", "operation": "CreateVpc", "kind": "error", "rate": 1, "status": 503}]}""");
-        Assert.Equal(HttpStatusCode.OK, faults.StatusCode);
-        try
+        await using (await _sandbox.FaultsAsync("""{"seed": 1, "rules": [{"service": "ec2", "operation": "CreateVpc", "kind": "error", "rate": 1, "status": 503}]}"""))
         {
             var error = await Assert.ThrowsAsync<BadMotoAnswerException>(() => SandboxHost.StartAsync(new SandboxOptions
             {
@@ -81,10 +78,6 @@ public sealed class MotoFailureTests : IClassFixture<TestScenariosSandbox>
                 $"moto gave an unusable answer to ec2 CreateVpc: HTTP 503 ServiceUnavailable: The sandbox injected this error. " +
                 $"moto's log is not available (the moto at {_sandbox.Url.GetLeftPart(UriPartial.Authority)} was not started by the sandbox; look at its own output).",
                 error.Message);
-        }
-        finally
-        {
-            using var cleared = await _sandbox.Http.DeleteAsync(new Uri(_sandbox.Url, "_sandbox/faults"));
         }
     }
 

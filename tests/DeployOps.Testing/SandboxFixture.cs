@@ -50,6 +50,17 @@ public class SandboxFixture : IAsyncLifetime
     public async Task<HttpResponseMessage> PostControlAsync(string path, string json) =>
         await Http.PostAsync(new Uri(Url, path), new StringContent(json, Encoding.UTF8, "application/json"));
 
+    /// <summary>
+    /// Sets the fault rules (<c>POST /_sandbox/faults</c>, e.g. <c>{"seed": 1, "rules": [...]}</c>) until the returned
+    /// handle is disposed, which clears them: <c>await using (await _sandbox.FaultsAsync(rules)) { ... }</c>.
+    /// </summary>
+    public async Task<IAsyncDisposable> FaultsAsync(string rules)
+    {
+        using var response = await PostControlAsync("_sandbox/faults", rules);
+        response.EnsureSuccessStatusCode();
+        return new FaultsCleared(this);
+    }
+
     public async Task DisposeAsync()
     {
         Http.Dispose();
@@ -59,6 +70,12 @@ public class SandboxFixture : IAsyncLifetime
             await _host.DisposeAsync();
         }
     }
+}
+
+/// <summary>Clears the sandbox's fault rules when disposed (<see cref="SandboxFixture.FaultsAsync"/>).</summary>
+internal sealed class FaultsCleared(SandboxFixture sandbox) : IAsyncDisposable
+{
+    public async ValueTask DisposeAsync() => (await sandbox.Http.DeleteAsync(new Uri(sandbox.Url, "_sandbox/faults"))).Dispose();
 }
 
 /// <summary>A sandbox that starts with runbook 003's <c>lightsail-stale-config</c> (no ECS to build, so it loads fast).</summary>

@@ -83,18 +83,12 @@ public sealed class RepairAndWaitTests : IClassFixture<SandboxFixture>
         var plan = await repairer.PlanAsync(request, default);
 
         // Every ModifyTargetGroup is applied, then its answer dropped: the engine's attempts all fail.
-        (await _sandbox.PostControlAsync("_sandbox/faults",
-            """{"seed": 1, "rules": [{"service": "elbv2", "operation": "ModifyTargetGroup", "kind": "appliedThenDrop", "rate": 1.0}]}""")).EnsureSuccessStatusCode();
-        try
+        await using (await _sandbox.FaultsAsync("""{"seed": 1, "rules": [{"service": "elbv2", "operation": "ModifyTargetGroup", "kind": "appliedThenDrop", "rate": 1.0}]}"""))
         {
             var outcome = Assert.Single(await repairer.ApplyAsync(plan, request, default));
 
             Assert.Null(outcome.Error);
             Assert.True(Assert.IsType<TargetGroupHealthCheckChange>(outcome.Value).Changed);
-        }
-        finally
-        {
-            (await _sandbox.Http.DeleteAsync(new Uri(_sandbox.Url, "_sandbox/faults"))).Dispose();
         }
 
         Assert.Equal(Lightwave.HealthPath, (await session.LoadBalancing.DescribeTargetGroupsByNameAsync(new[] { Lightwave.TargetGroup })).Single().HealthCheck.Path);
@@ -109,15 +103,9 @@ public sealed class RepairAndWaitTests : IClassFixture<SandboxFixture>
         var request = new HealthCheckRepairRequest { TargetGroupArn = await TargetGroupArnAsync(session), HealthCheckPath = Lightwave.HealthPath };
         var plan = await repairer.PlanAsync(request, default);
 
-        (await _sandbox.PostControlAsync("_sandbox/faults",
-            """{"seed": 1, "rules": [{"service": "elbv2", "operation": "ModifyTargetGroup", "kind": "error", "rate": 1.0, "status": 500}]}""")).EnsureSuccessStatusCode();
-        try
+        await using (await _sandbox.FaultsAsync("""{"seed": 1, "rules": [{"service": "elbv2", "operation": "ModifyTargetGroup", "kind": "error", "rate": 1.0, "status": 500}]}"""))
         {
             await Assert.ThrowsAsync<DeployOpsException>(() => repairer.ApplyAsync(plan, request, default));
-        }
-        finally
-        {
-            (await _sandbox.Http.DeleteAsync(new Uri(_sandbox.Url, "_sandbox/faults"))).Dispose();
         }
 
         Assert.Equal(Lightwave.WrongHealthPath, (await session.LoadBalancing.DescribeTargetGroupsByNameAsync(new[] { Lightwave.TargetGroup })).Single().HealthCheck.Path);
@@ -133,16 +121,10 @@ public sealed class RepairAndWaitTests : IClassFixture<SandboxFixture>
         var before = await DeploymentsStartedAsync();
 
         // UpdateService is applied, then its answer dropped; it is never resent (not idempotent).
-        (await _sandbox.PostControlAsync("_sandbox/faults",
-            """{"seed": 1, "rules": [{"service": "ecs", "operation": "UpdateService", "kind": "appliedThenDrop", "rate": 1.0}]}""")).EnsureSuccessStatusCode();
         EcsDeploymentStart started;
-        try
+        await using (await _sandbox.FaultsAsync("""{"seed": 1, "rules": [{"service": "ecs", "operation": "UpdateService", "kind": "appliedThenDrop", "rate": 1.0}]}"""))
         {
             started = await redeployer.ApplyAsync(plan, default);
-        }
-        finally
-        {
-            (await _sandbox.Http.DeleteAsync(new Uri(_sandbox.Url, "_sandbox/faults"))).Dispose();
         }
 
         Assert.NotNull(plan.PrimaryDeploymentId);
@@ -160,16 +142,10 @@ public sealed class RepairAndWaitTests : IClassFixture<SandboxFixture>
         var plan = await redeployer.PlanAsync(Lightwave.Cluster, Lightwave.Service, default);
         var before = await DeploymentsStartedAsync();
 
-        (await _sandbox.PostControlAsync("_sandbox/faults",
-            """{"seed": 1, "rules": [{"service": "ecs", "operation": "UpdateService", "kind": "error", "rate": 1.0, "status": 500}]}""")).EnsureSuccessStatusCode();
-        try
+        await using (await _sandbox.FaultsAsync("""{"seed": 1, "rules": [{"service": "ecs", "operation": "UpdateService", "kind": "error", "rate": 1.0, "status": 500}]}"""))
         {
             var error = await Assert.ThrowsAsync<DeployOpsException>(() => redeployer.ApplyAsync(plan, default));
             Assert.Equal(ErrorIds.OutcomeUnknown, error.Error.ErrorId);
-        }
-        finally
-        {
-            (await _sandbox.Http.DeleteAsync(new Uri(_sandbox.Url, "_sandbox/faults"))).Dispose();
         }
 
         Assert.Equal(before, await DeploymentsStartedAsync());
