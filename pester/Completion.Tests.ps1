@@ -140,3 +140,26 @@ Describe 'Lightsail names' -Tag Integration {
         Get-Completion -Line 'Set-LightsailContainerService -ServiceName api -Power m' | Should -Be @('micro', 'medium')
     }
 }
+
+Describe 'Load balancer and database names' -Tag Integration {
+    BeforeAll {
+        Set-SandboxScenario -Sandbox $sandbox -Name 'db-healthy'
+        $reach = "-Region us-east-1 -EndpointUrl $($sandbox.Url)"
+    }
+
+    BeforeEach {
+        [DeployOps.Completion.NameSuggestions]::ClearCache()
+    }
+
+    It '-LoadBalancer completes with the load balancers of the region and endpoint typed so far, on <_>' -ForEach 'Get-LoadBalancerHealth', 'Set-LoadBalancerAttribute', 'Get-WafBlockedRequest', 'Test-AlarmNotification' {
+        Get-Completion -Line "$_ $reach -LoadBalancer lightwave-d" | Should -Be @('lightwave-dev-alb')
+    }
+
+    It '-LoadBalancer offers nothing in a region without load balancers' {
+        Get-Completion -Line "Get-LoadBalancerHealth -Region us-west-2 -EndpointUrl $($sandbox.Url) -LoadBalancer lightwave-d" | Should -Not -Contain 'lightwave-dev-alb'
+    }
+
+    It '-DatabaseCluster completes with the Aurora clusters of the region, on <_>' -ForEach 'Test-DatabaseConnectivity', 'Start-DatabaseCluster', 'Test-AlarmNotification' {
+        Get-Completion -Line "$_ $reach -DatabaseCluster lightwave-d" | Should -Be @('lightwave-dev-db')
+    }
+}

@@ -60,6 +60,11 @@ public static class NameSuggestions
         FromAwsAsync(options, "database clusters", async session =>
             (await session.Client<Aws.Rds.RdsClient>().DescribeAllDbClustersAsync(cancellationToken).ConfigureAwait(false)).Select(cluster => cluster.Identifier).ToList());
 
+    /// <summary>The application and network load balancers of the region (Elastic Load Balancing v2).</summary>
+    public static Task<IReadOnlyList<string>> LoadBalancersAsync(AwsSessionOptions options, CancellationToken cancellationToken) =>
+        FromAwsAsync(options, "load balancers", async session =>
+            (await session.LoadBalancing.DescribeAllLoadBalancersAsync(cancellationToken).ConfigureAwait(false)).Select(loadBalancer => loadBalancer.Name).ToList());
+
     /// <summary>Forgets every name read from AWS (tests; a shell that changed accounts).</summary>
     public static void ClearCache() => Cache.Clear();
 

@@ -22,6 +22,7 @@ public sealed class GetLoadBalancerHealthCommand : DeployOpsAwsCmdlet
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = LoadBalancerParameterSet, ValueFromPipelineByPropertyName = true)]
     [Alias("LoadBalancerArn")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(LoadBalancerCompleter))]
     public string[] LoadBalancer { get; set; } = Array.Empty<string>();
 
     /// <summary>-Cluster: the cluster of the services whose load balancers to inspect.</summary>

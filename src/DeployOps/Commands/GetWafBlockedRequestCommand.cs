@@ -1,5 +1,6 @@
 using System;
 using System.Management.Automation;
+using DeployOps.Commands.Completion;
 using DeployOps.Waf;
 
 namespace DeployOps.Commands;
@@ -17,6 +18,7 @@ public sealed class GetWafBlockedRequestCommand : DeployOpsAwsCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("LoadBalancerName", "LoadBalancerArn")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(LoadBalancerCompleter))]
     public string LoadBalancer { get; set; } = "";
 
     /// <summary>-ClientIp: the address of the client that reported a 403; the report names the rule that blocked it.</summary>

@@ -1,5 +1,6 @@
 using System;
 using System.Management.Automation;
+using DeployOps.Commands.Completion;
 using DeployOps.LoadBalancers;
 
 namespace DeployOps.Commands;
@@ -17,6 +18,7 @@ public sealed class SetLoadBalancerAttributeCommand : DeployOpsAwsCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("LoadBalancerArn")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(LoadBalancerCompleter))]
     public string[] LoadBalancer { get; set; } = Array.Empty<string>();
 
     /// <summary>-IdleTimeout: seconds a connection may stay idle, 1 to 4000 (ALB's default is 60; the runbook sets 120).</summary>

@@ -35,11 +35,13 @@ public sealed class TestAlarmNotificationCommand : DeployOpsAwsCmdlet
     /// <summary>-LoadBalancer: the alarms on this load balancer (name or ARN; dimension LoadBalancer).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(LoadBalancerCompleter))]
     public string? LoadBalancer { get; set; }
 
     /// <summary>-DatabaseCluster: the alarms on this Aurora cluster (dimension DBClusterIdentifier).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(DatabaseClusterCompleter))]
     public string? DatabaseCluster { get; set; }
 
     /// <summary>-Since: the window flaps are counted in (12h, 2d, 1.00:00:00); a day by default.</summary>
