@@ -45,6 +45,7 @@ public sealed partial class ScenarioLoader
             }
 
             await CreateAuroraClustersAsync(scenario, region, subnets, groups, cancellationToken).ConfigureAwait(false);
+            await CreateDbInstancesAsync(scenario, region, subnets, groups, cancellationToken).ConfigureAwait(false);
             var secrets = await CreateSecretsAsync(scenario, region, cancellationToken).ConfigureAwait(false);
             await CreateMonitoringAsync(scenario, region, cancellationToken).ConfigureAwait(false);
             _world.InvalidateConfiguration(region);
@@ -244,13 +245,7 @@ public sealed partial class ScenarioLoader
         var rds = _world.Simulator<RdsSimulator>();
         foreach (var cluster in scenario.AuroraClusters)
         {
-            var subnetGroup = $"{cluster.Name}-subnets";
-            await _moto.RdsAsync("CreateDBSubnetGroup",
-            [
-                new("DBSubnetGroupName", subnetGroup), new("DBSubnetGroupDescription", $"Subnets of {cluster.Name}"),
-                .. cluster.Subnets.Select((s, i) => new KeyValuePair<string, string>($"SubnetIds.SubnetIdentifier.{i + 1}", subnets[s])),
-            ], region, cancellationToken).ConfigureAwait(false);
-            var groupIds = cluster.SecurityGroups.Select(g => groups[g]).ToList();
+            var (subnetGroup, groupIds) = await CreateDatabaseNetworkAsync(cluster, region, subnets, groups, cancellationToken).ConfigureAwait(false);
             await _moto.RdsAsync("CreateDBCluster",
             [
                 new("DBClusterIdentifier", cluster.Name), new("Engine", cluster.Engine), new("EngineMode", "provisioned"), new("Port", Text(cluster.Port)),
@@ -266,6 +261,42 @@ public sealed partial class ScenarioLoader
 
             rds.AuroraClusterCreated(region, cluster.Name, groupIds);
         }
+    }
+
+    /// <summary>Each RDS DB instance: its DB subnet group, the instance (stopped when the scenario says so), and the RDS simulator told its security groups.</summary>
+    private async Task CreateDbInstancesAsync(ScenarioDefinition scenario, string region, Dictionary<string, string> subnets, Dictionary<string, string> groups,
+        CancellationToken cancellationToken)
+    {
+        var rds = _world.Simulator<RdsSimulator>();
+        foreach (var instance in scenario.DbInstances)
+        {
+            var (subnetGroup, groupIds) = await CreateDatabaseNetworkAsync(instance, region, subnets, groups, cancellationToken).ConfigureAwait(false);
+            await _moto.RdsAsync("CreateDBInstance",
+            [
+                new("DBInstanceIdentifier", instance.Name), new("DBInstanceClass", instance.InstanceClass), new("Engine", instance.Engine), new("Port", Text(instance.Port)),
+                new("AllocatedStorage", "20"), new("MasterUsername", "lightwave"), new("MasterUserPassword", "sandbox-master-password"), new("DBSubnetGroupName", subnetGroup),
+                .. groupIds.Select((g, i) => new KeyValuePair<string, string>($"VpcSecurityGroupIds.VpcSecurityGroupId.{i + 1}", g)),
+            ], region, cancellationToken).ConfigureAwait(false);
+            if (instance.Stopped)
+            {
+                await _moto.RdsAsync("StopDBInstance", [new("DBInstanceIdentifier", instance.Name)], region, cancellationToken).ConfigureAwait(false);
+            }
+
+            rds.DbInstanceCreated(region, instance.Name, groupIds);
+        }
+    }
+
+    /// <summary>A database's DB subnet group (<c>NAME-subnets</c>) in moto, and the ids of its security groups.</summary>
+    private async Task<(string SubnetGroup, List<string> GroupIds)> CreateDatabaseNetworkAsync(DatabaseServerDefinition database, string region,
+        Dictionary<string, string> subnets, Dictionary<string, string> groups, CancellationToken cancellationToken)
+    {
+        var subnetGroup = $"{database.Name}-subnets";
+        await _moto.RdsAsync("CreateDBSubnetGroup",
+        [
+            new("DBSubnetGroupName", subnetGroup), new("DBSubnetGroupDescription", $"Subnets of {database.Name}"),
+            .. database.Subnets.Select((s, i) => new KeyValuePair<string, string>($"SubnetIds.SubnetIdentifier.{i + 1}", subnets[s])),
+        ], region, cancellationToken).ConfigureAwait(false);
+        return (subnetGroup, database.SecurityGroups.Select(g => groups[g]).ToList());
     }
 
     /// <summary>A network ACL with its entries, then each of its subnets moved to it from the ACL they had.</summary>

@@ -102,8 +102,8 @@ public sealed class DatabaseConnectivityTests : IClassFixture<SandboxFixture>
 
         using var session = SandboxSessions.Create(_sandbox);
         var observer = new RecordingObserver();
-        var starter = new DatabaseClusterStarter(new AwsFacts(session, observer));
-        var (plan, _) = await starter.PlanAsync(Lightwave.Aurora.Cluster, default);
+        var starter = new DatabaseStarter(new AwsFacts(session, observer));
+        var (plan, _) = await starter.PlanAsync(DatabaseKind.Cluster, Lightwave.Aurora.Cluster, default);
         Assert.True(plan!.StartNeeded);
         Assert.Equal($"Aurora cluster {Lightwave.Aurora.Cluster} (stopped)", plan.ShouldProcessTarget);
         var outcomes = await starter.ApplyAsync(plan, new DatabaseWaitSettings(TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(1)), default);
@@ -159,9 +159,9 @@ public sealed class DatabaseConnectivityTests : IClassFixture<SandboxFixture>
         var facts = new AwsFacts(session, NullOperationObserver.Instance);
         var missing = await Assert.ThrowsAsync<DeployOpsException>(() => new DatabaseConnectivityInspector(facts).InspectAsync(new DatabaseConnectivityRequest { DatabaseCluster = "nope-db" }, default));
         Assert.Equal((ErrorIds.DatabaseClusterNotFound, DeployOpsErrorKind.NotFound), (missing.Error.ErrorId, missing.Error.Kind));
-        var start = await Assert.ThrowsAsync<DeployOpsException>(() => new DatabaseClusterStarter(facts).PlanAsync("nope-db", default));
+        var start = await Assert.ThrowsAsync<DeployOpsException>(() => new DatabaseStarter(facts).PlanAsync(DatabaseKind.Cluster, "nope-db", default));
         Assert.Equal(ErrorIds.DatabaseClusterNotFound, start.Error.ErrorId);
-        var (plan, cluster) = await new DatabaseClusterStarter(facts).PlanAsync(Lightwave.Aurora.Cluster, default);
+        var (plan, cluster) = await new DatabaseStarter(facts).PlanAsync(DatabaseKind.Cluster, Lightwave.Aurora.Cluster, default);
         Assert.Null(plan);
         Assert.Equal("available", cluster.Status);
     }
