@@ -100,21 +100,33 @@ public sealed class DatabaseConnectivityTests : IClassFixture<SandboxFixture>
         Assert.StartsWith($"Start it: Start-DatabaseCluster -DatabaseCluster {Lightwave.Aurora.Cluster} -Wait", Check(report, "Cluster status").Fix, StringComparison.Ordinal);
         Assert.Equal("Refused", report.Probe!.Result);
 
+        var (plan, change) = await StartAndRecheckAsync(DatabaseKind.Cluster, Lightwave.Aurora.Cluster, "StartDBCluster", Backend);
+
+        Assert.Equal($"Aurora cluster {Lightwave.Aurora.Cluster} (stopped)", plan.ShouldProcessTarget);
+        Assert.Equal(Lightwave.Aurora.Cluster, Assert.IsType<DatabaseClusterChange>(change).DatabaseCluster);
+    }
+
+    /// <summary>
+    /// Plans, starts and waits as Start-DatabaseCluster and Start-DatabaseInstance do: one start call, progress while
+    /// starting, stopped -> available; then the database's report passes and its probe connects.
+    /// </summary>
+    private async Task<(DatabaseStartPlan Plan, DatabaseChange Change)> StartAndRecheckAsync(DatabaseKind kind, string identifier, string startOperation, DatabaseConnectivityRequest recheck)
+    {
         using var session = SandboxSessions.Create(_sandbox);
         var observer = new RecordingObserver();
         var starter = new DatabaseStarter(new AwsFacts(session, observer));
-        var (plan, _) = await starter.PlanAsync(DatabaseKind.Cluster, Lightwave.Aurora.Cluster, default);
+        var (plan, _) = await starter.PlanAsync(kind, identifier, default);
         Assert.True(plan!.StartNeeded);
-        Assert.Equal($"Aurora cluster {Lightwave.Aurora.Cluster} (stopped)", plan.ShouldProcessTarget);
         var outcomes = await starter.ApplyAsync(plan, new DatabaseWaitSettings(TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(1)), default);
 
-        var change = Assert.IsType<DatabaseClusterChange>(Assert.Single(outcomes).Value);
-        Assert.Equal(("stopped", "available", true, true), (change.PreviousStatus, change.Status, change.Started, change.Waited));
+        var change = Assert.IsAssignableFrom<DatabaseChange>(Assert.Single(outcomes).Value);
+        Assert.Equal((identifier, "stopped", "available", true, true), (change.Database, change.PreviousStatus, change.Status, change.Started, change.Waited));
         Assert.Contains(observer.ProgressReports, p => p.Status == "starting");
-        Assert.Single(session.Calls.Snapshot(), c => c.Operation == "StartDBCluster");
-        var after = await InspectWithMetricsAsync(Backend);
+        Assert.Single(session.Calls.Snapshot(), c => c.Operation == startOperation);
+        var after = await InspectWithMetricsAsync(recheck);
         Assert.Equal("Pass", after.Status);
         Assert.Equal("Connected", after.Probe!.Result);
+        return (plan, change);
     }
 
     [Fact]
@@ -207,21 +219,10 @@ public sealed class DatabaseConnectivityTests : IClassFixture<SandboxFixture>
         Assert.Equal("Refused", report.Probe!.Result);
         Assert.Equal("Skipped", Check(report, "Load").Outcome);
 
-        using var session = SandboxSessions.Create(_sandbox);
-        var observer = new RecordingObserver();
-        var starter = new DatabaseStarter(new AwsFacts(session, observer));
-        var (plan, _) = await starter.PlanAsync(DatabaseKind.Instance, Lightwave.DbInstance.Instance, default);
-        Assert.True(plan!.StartNeeded);
-        Assert.Equal(($"RDS instance {Lightwave.DbInstance.Instance} (stopped)", "Start the instance (StartDBInstance)"), (plan.ShouldProcessTarget, plan.ShouldProcessAction));
-        var outcomes = await starter.ApplyAsync(plan, new DatabaseWaitSettings(TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(1)), default);
+        var (plan, change) = await StartAndRecheckAsync(DatabaseKind.Instance, Lightwave.DbInstance.Instance, "StartDBInstance", InstanceBackend);
 
-        var change = Assert.IsType<DatabaseInstanceChange>(Assert.Single(outcomes).Value);
-        Assert.Equal((Lightwave.DbInstance.Instance, "stopped", "available", true, true), (change.DatabaseInstance, change.PreviousStatus, change.Status, change.Started, change.Waited));
-        Assert.Contains(observer.ProgressReports, p => p.Status == "starting");
-        Assert.Single(session.Calls.Snapshot(), c => c.Operation == "StartDBInstance");
-        var after = await InspectWithMetricsAsync(InstanceBackend);
-        Assert.Equal("Pass", after.Status);
-        Assert.Equal("Connected", after.Probe!.Result);
+        Assert.Equal(($"RDS instance {Lightwave.DbInstance.Instance} (stopped)", "Start the instance (StartDBInstance)"), (plan.ShouldProcessTarget, plan.ShouldProcessAction));
+        Assert.Equal(Lightwave.DbInstance.Instance, Assert.IsType<DatabaseInstanceChange>(change).DatabaseInstance);
     }
 
     [Fact]

@@ -59,21 +59,13 @@ public sealed partial class RdsSimulator
             }
         });
 
-    /// <summary>The loader created the cluster in moto with these security groups.</summary>
-    public void AuroraClusterCreated(string region, string identifier, IReadOnlyList<string> securityGroupIds)
+    /// <summary>The loader created the cluster or instance in moto with these security groups.</summary>
+    public void DatabaseCreated(string region, DatabaseServerDefinition database, IReadOnlyList<string> securityGroupIds)
     {
         lock (Gate)
         {
-            _clusters[(region, identifier)].SecurityGroupIds = securityGroupIds;
-        }
-    }
-
-    /// <summary>The loader created the instance in moto with these security groups.</summary>
-    public void DbInstanceCreated(string region, string identifier, IReadOnlyList<string> securityGroupIds)
-    {
-        lock (Gate)
-        {
-            _dbInstances[(region, identifier)].SecurityGroupIds = securityGroupIds;
+            DatabaseServer server = database is AuroraClusterDefinition ? _clusters[(region, database.Name)] : _dbInstances[(region, database.Name)];
+            server.SecurityGroupIds = securityGroupIds;
         }
     }
 
