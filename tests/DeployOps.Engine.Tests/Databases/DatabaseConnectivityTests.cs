@@ -290,6 +290,31 @@ public sealed class DatabaseConnectivityTests : IClassFixture<SandboxFixture>
         Assert.DoesNotContain(session.Calls.Snapshot(), c => c.Operation.StartsWith("Start", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_starting_instance_is_only_waited_for_and_the_wait_ends_at_once_when_someone_stops_it()
+    {
+        await _sandbox.LoadScenarioAsync(Lightwave.DbInstance.Stopped);
+        await AwsCli.RunAsync(_sandbox.Url, Rds("start-db-instance", "--db-instance-identifier", Lightwave.DbInstance.Instance));
+        using var session = SandboxSessions.Create(_sandbox);
+        var starter = new DatabaseStarter(new AwsFacts(session, NullOperationObserver.Instance));
+
+        var (plan, _) = await starter.PlanAsync(DatabaseKind.Instance, Lightwave.DbInstance.Instance, default);
+        Assert.Equal(("starting", false), (plan!.Status, plan.StartNeeded));
+        await AwsCli.RunAsync(_sandbox.Url, Rds("stop-db-instance", "--db-instance-identifier", Lightwave.DbInstance.Instance));
+        var outcomes = await starter.ApplyAsync(plan, new DatabaseWaitSettings(TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(1)), default);
+
+        Assert.Equal(2, outcomes.Count);
+        var change = Assert.IsType<DatabaseInstanceChange>(outcomes[0].Value);
+        Assert.Equal(("starting", "stopping", false), (change.PreviousStatus, change.Status, change.Started));
+        var error = outcomes[1].Error!;
+        Assert.Equal((ErrorIds.DatabaseInstanceStartFailed, DeployOpsErrorKind.DeploymentFailed), (error.ErrorId, error.Kind));
+        Assert.Contains("--source-type db-instance", error.RecommendedAction, StringComparison.Ordinal);
+        Assert.DoesNotContain(session.Calls.Snapshot(), c => c.Operation == "StartDBInstance");
+        var stopping = await Assert.ThrowsAsync<DeployOpsException>(() => starter.PlanAsync(DatabaseKind.Instance, Lightwave.DbInstance.Instance, default));
+        Assert.Equal(ErrorIds.DatabaseInstanceNotStartable, stopping.Error.ErrorId);
+        Assert.StartsWith("Wait until it is stopped (aws rds describe-db-instances", stopping.Error.RecommendedAction, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(null, null)]
     [InlineData("db", "pg")]
