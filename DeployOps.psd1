@@ -62,6 +62,7 @@
         'Test-DatabaseConnectivity'
         'Start-DatabaseCluster'
         'Test-VpcNetwork'
+        'Start-DatabaseInstance'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -801,6 +801,31 @@ BeforeDiscovery {
             Arguments = @{ VpcId = 'vpc-0123456789abcdef0'; Region = 'us-east-1'; EndpointUrl = '{Sandbox}' }
             ErrorId = 'VpcNotFound'; Category = 'ObjectNotFound'; Terminating = $false
             Message = "^VPC 'vpc-0123456789abcdef0' does not exist in this account and region\." }
+        # ---------------------------------------------------------------- RDS DB instances: Test-DatabaseConnectivity -DatabaseInstance, Start-DatabaseInstance
+        @{ Command = 'Test-DatabaseConnectivity'; Label = 'an empty -DatabaseInstance'; Server = 'none'
+            Arguments = @{ DatabaseInstance = '' } + $offline
+            ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Terminating = $true
+            Message = "parameter 'DatabaseInstance'\. The argument is null or empty" }
+        @{ Command = 'Test-DatabaseConnectivity'; Label = 'both -DatabaseCluster and -DatabaseInstance'; Server = 'none'
+            Arguments = @{ DatabaseCluster = 'db'; DatabaseInstance = 'pg' } + $offline
+            ErrorId = 'AmbiguousParameterSet'; Category = 'InvalidArgument'; Terminating = $true
+            Message = '^Parameter set cannot be resolved using the specified named parameters' }
+        @{ Command = 'Test-DatabaseConnectivity'; Label = 'an instance that does not exist'; Server = 'sandbox'
+            Arguments = @{ DatabaseInstance = 'no-such-pg'; Region = 'us-east-1'; EndpointUrl = '{Sandbox}' }
+            ErrorId = 'DatabaseInstanceNotFound'; Category = 'ObjectNotFound'; Terminating = $false
+            Message = "^RDS instance 'no-such-pg' does not exist in this account and region\." }
+        @{ Command = 'Start-DatabaseInstance'; Label = 'an empty -DatabaseInstance'; Server = 'none'
+            Arguments = @{ DatabaseInstance = ''; Force = $true } + $offline
+            ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Terminating = $true
+            Message = "parameter 'DatabaseInstance'\. The argument is null or empty" }
+        @{ Command = 'Start-DatabaseInstance'; Label = 'a -PollInterval of 0'; Server = 'none'
+            Arguments = @{ DatabaseInstance = 'pg'; Wait = $true; PollInterval = 0; Force = $true } + $offline
+            ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Terminating = $true
+            Message = "parameter 'PollInterval'\. The 0 argument is less than the minimum allowed range of 1" }
+        @{ Command = 'Start-DatabaseInstance'; Label = 'an instance that does not exist'; Server = 'sandbox'
+            Arguments = @{ DatabaseInstance = 'no-such-pg'; Region = 'us-east-1'; EndpointUrl = '{Sandbox}'; Force = $true }
+            ErrorId = 'DatabaseInstanceNotFound'; Category = 'ObjectNotFound'; Terminating = $false
+            Message = "^RDS instance 'no-such-pg' does not exist in this account and region\." }
     )
 
     $offlineCases = @($badInputs | Where-Object { $_.Server -eq 'none' })

@@ -7,8 +7,12 @@
                                          db-stopped          Start-DatabaseCluster -Wait brings it back (-WhatIf changes nothing)
                                          db-reader-endpoint  the URL in a Secrets Manager secret names the reader endpoint;
                                                              the secret's value appears in no stream
+                                         db-instance-stopped an RDS instance stopped: Start-DatabaseInstance -Wait brings it
+                                                             back (-WhatIf changes nothing); its secret appears in no stream
+                                         db-instance-unreachable  no 5432 rule for the instance: the database hop fails
     Database Performance                 db-healthy          capacity, CPU and connections against ~90 per ACU
                                          db-overloaded       at its maximum capacity, connections near the limit
+                                         db-instance-healthy an RDS instance against its class's default max_connections
     NAT Gateway Failures                 nat-failed          the failed NAT gateway, its failure code, the private route table
     VPC Flow Logs Not Capturing          nat-failed          the flow log's log group is missing; healthy has none at all
 
@@ -47,6 +51,10 @@ BeforeAll {
         (Invoke-AwsJson -Arguments @('rds', 'describe-db-clusters', '--db-cluster-identifier', 'lightwave-dev-db')).DBClusters[0].Status
     }
 
+    function Get-InstanceStatus {
+        (Invoke-AwsJson -Arguments @('rds', 'describe-db-instances', '--db-instance-identifier', 'lightwave-dev-pg')).DBInstances[0].DBInstanceStatus
+    }
+
     function Get-VpcId {
         (Invoke-AwsJson -Arguments @('ec2', 'describe-vpcs', '--filters', 'Name=cidr,Values=10.20.0.0/16')).Vpcs[0].VpcId
     }
@@ -78,6 +86,26 @@ Describe 'Parameter contracts' -Tag Unit {
         $command.Parameters.Keys | Should -Contain 'WhatIf'
         $command.Parameters['Timeout'].ParameterType | Should -Be ([int])
         $command.OutputType.Type | Should -Contain ([DeployOps.Databases.DatabaseClusterChange])
+    }
+
+    It 'Test-DatabaseConnectivity takes -DatabaseInstance in its own parameter set, by property name; -DatabaseCluster stays position 0 of the default set' {
+        $command = Get-Command -Name 'Test-DatabaseConnectivity'
+        $command.DefaultParameterSet | Should -Be 'DatabaseCluster'
+        $instance = $command.Parameters['DatabaseInstance']
+        $instance.Aliases | Should -Contain 'DBInstanceIdentifier'
+        @($instance.ParameterSets.Keys) | Should -Be @('DatabaseInstance')
+        $instance.ParameterSets['DatabaseInstance'].IsMandatory | Should -BeTrue
+        $instance.ParameterSets['DatabaseInstance'].ValueFromPipelineByPropertyName | Should -BeTrue
+        $command.Parameters['DatabaseCluster'].ParameterSets['DatabaseCluster'].Position | Should -Be 0
+    }
+
+    It 'Start-DatabaseInstance takes -DatabaseInstance by property name, supports -WhatIf and takes whole seconds' {
+        $command = Get-Command -Name 'Start-DatabaseInstance'
+        $command.Parameters['DatabaseInstance'].Aliases | Should -Contain 'DBInstanceIdentifier'
+        $command.Parameters['DatabaseInstance'].ParameterSets['__AllParameterSets'].ValueFromPipelineByPropertyName | Should -BeTrue
+        $command.Parameters.Keys | Should -Contain 'WhatIf'
+        $command.Parameters['Timeout'].ParameterType | Should -Be ([int])
+        $command.OutputType.Type | Should -Contain ([DeployOps.Databases.DatabaseInstanceChange])
     }
 
     It 'Test-VpcNetwork takes a VPC id from the pipeline' {
@@ -197,6 +225,100 @@ Describe 'Cannot Connect to Aurora' -Tag Integration {
     }
 }
 
+Describe 'Cannot Connect to Aurora: an RDS DB instance' -Tag Integration {
+    BeforeAll {
+        $instance = @{ DatabaseInstance = 'lightwave-dev-pg' }
+    }
+
+    Context 'RDS instance stopped (db-instance-stopped)' {
+        BeforeAll {
+            $null = Set-SandboxScenario -Sandbox $sandbox -Name 'db-instance-stopped'
+            $secretValue = (Invoke-AwsJson -Arguments @('secretsmanager', 'get-secret-value', '--secret-id', 'lightwave/dev/pg-url')).SecretString
+            $everything = Test-DatabaseConnectivity @instance @lightwave @aws -Probe -ProbeTimeout 3 -Verbose *>&1 | Out-String -Width 400
+            $report = Test-DatabaseConnectivity @instance @lightwave @aws -Probe -ProbeTimeout 3
+        }
+
+        It '-DatabaseInstance completes with the instances of the region and endpoint typed so far, on <_>' -ForEach 'Test-DatabaseConnectivity', 'Start-DatabaseInstance' {
+            [DeployOps.Completion.NameSuggestions]::ClearCache()
+            $line = "$_ -Region us-east-1 -EndpointUrl $($sandbox.Url) -DatabaseInstance light"
+            @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches | ForEach-Object { $_.CompletionText }) | Should -Be @('lightwave-dev-pg')
+        }
+
+        It 'fails the instance status with Start-DatabaseInstance as the fix, and the probe is refused' {
+            [string]$report.Status | Should -Be 'Fail'
+            $report.Kind | Should -Be 'Instance'
+            $report.DatabaseInstance | Should -Be 'lightwave-dev-pg'
+            $report.DatabaseStatus | Should -Be 'stopped'
+            $report.FailingCheck | Should -Be 'Instance status'
+            $check = Get-Check -Report $report -Name 'Instance status'
+            @($check.Evidence) -join ' ' | Should -Match 'RDS instance lightwave-dev-pg \(postgres\) is stopped'
+            $check.Fix | Should -Match 'Start-DatabaseInstance -DatabaseInstance lightwave-dev-pg -Wait \(aws rds start-db-instance --db-instance-identifier lightwave-dev-pg\)'
+            $report.RecommendedAction | Should -Match 'Start-DatabaseInstance'
+            [string]$report.Probe.Result | Should -Be 'Refused'
+            $report.EndpointSource | Should -Match 'secret arn:aws:secretsmanager:us-east-1:\d{12}:secret:lightwave/dev/pg-url'
+            [string](Get-Check -Report $report -Name 'Application endpoint').Outcome | Should -Be 'Pass'
+        }
+
+        It 'never shows the secret''s value or its password in any stream' {
+            $secretValue | Should -Match 'Pg-Instance-Secret-Seed'
+            $everything | Should -Match 'Instance status'
+            $everything | Should -Not -Match 'Pg-Instance-Secret-Seed'
+            ($report | ConvertTo-Json -Depth 6) | Should -Not -Match 'Pg-Instance-Secret-Seed'
+            ($report | Format-List * | Out-String -Width 400) | Should -Not -Match 'Pg-Instance-Secret-Seed'
+        }
+
+        It 'an instance RDS does not know is DatabaseInstanceNotFound for both cmdlets' {
+            Test-DatabaseConnectivity -DatabaseInstance 'no-such-pg' @aws -ErrorAction SilentlyContinue -ErrorVariable notFound
+            [string]$notFound[0].FullyQualifiedErrorId | Should -Be 'DatabaseInstanceNotFound,DeployOps.Commands.TestDatabaseConnectivityCommand'
+            Start-DatabaseInstance -DatabaseInstance 'no-such-pg' @aws -Force -ErrorAction SilentlyContinue -ErrorVariable notStarted
+            [string]$notStarted[0].FullyQualifiedErrorId | Should -Be 'DatabaseInstanceNotFound,DeployOps.Commands.StartDatabaseInstanceCommand'
+        }
+
+        It 'Start-DatabaseInstance -WhatIf leaves it stopped' {
+            $report | Start-DatabaseInstance @aws -WhatIf
+            Get-InstanceStatus | Should -Be 'stopped'
+        }
+
+        It 'Start-DatabaseInstance -Wait starts it, waits until available, and the diagnosis passes' {
+            $change = $report | Start-DatabaseInstance @aws -Wait -Force -PollInterval 1 -Timeout 120
+            $change | Should -BeOfType ([DeployOps.Databases.DatabaseInstanceChange])
+            $change.DatabaseInstance | Should -Be 'lightwave-dev-pg'
+            $change.PreviousStatus | Should -Be 'stopped'
+            $change.Status | Should -Be 'available'
+            $change.Started | Should -BeTrue
+            Get-InstanceStatus | Should -Be 'available'
+            $after = Test-DatabaseConnectivity @instance @lightwave @aws -Probe
+            [string]$after.Status | Should -Be 'Pass'
+            [string]$after.Probe.Result | Should -Be 'Connected'
+            [string](Get-Check -Report $after -Name 'Instance status').Outcome | Should -Be 'Pass'
+        }
+
+        It 'Start-DatabaseInstance on an available instance warns and starts nothing' {
+            $warnings = @()
+            $change = Start-DatabaseInstance @instance @aws -Force -WarningVariable warnings -WarningAction SilentlyContinue
+            $change.Started | Should -BeFalse
+            @($warnings) -join ' ' | Should -Match 'RDS instance lightwave-dev-pg is available already'
+        }
+    }
+
+    Context 'security group missing the ingress rule for the instance (db-instance-unreachable)' {
+        BeforeAll {
+            $null = Set-SandboxScenario -Sandbox $sandbox -Name 'db-instance-unreachable'
+            $report = Test-DatabaseConnectivity @instance @lightwave @aws -Probe -ProbeTimeout 3
+        }
+
+        It 'fails the task-to-database check naming the instance''s group and port, and the probe is refused' {
+            $report.FailingCheck | Should -Be 'Task to database'
+            $hop = Get-Check -Report $report -Name 'Task to database'
+            @($hop.Evidence) -join ' ' | Should -Match 'lightwave-dev-db-sg'
+            @($hop.Evidence) -join ' ' | Should -Match '5432'
+            $hop.Fix | Should -Match 'Repair-EcsNetworkPath -Cluster lightwave-dev-ecs-cluster -Service lightwave-backend-api-dev -DatabaseSecurityGroupId sg-[0-9a-f]+ -DatabasePort 5432'
+            [string](Get-Check -Report $report -Name 'Instance status').Outcome | Should -Be 'Pass'
+            [string]$report.Probe.Result | Should -Be 'Refused'
+        }
+    }
+}
+
 Describe 'Database Performance' -Tag Integration {
     Context 'a cluster well within its limits (db-healthy)' {
         BeforeAll {
@@ -227,6 +349,26 @@ Describe 'Database Performance' -Tag Integration {
             @($check.Evidence) -join ' ' | Should -Match 'CPU reached 94%'
             @($check.Evidence) -join ' ' | Should -Match 'at its maximum of 1 ACU'
             $check.Fix | Should -Match 'aws rds modify-db-cluster --db-cluster-identifier lightwave-dev-db --serverless-v2-scaling-configuration MinCapacity=0.5,MaxCapacity=2'
+        }
+    }
+
+    Context 'an RDS instance well within its limits (db-instance-healthy)' {
+        BeforeAll {
+            $null = Set-SandboxScenario -Sandbox $sandbox -Name 'db-instance-healthy'
+            $report = Wait-SandboxCondition -Because 'the instance''s AWS/RDS metrics' -ScriptBlock {
+                $again = Test-DatabaseConnectivity -DatabaseInstance 'lightwave-dev-pg' @lightwave @aws
+                if ($again.Load) { $again }
+            }
+        }
+
+        It 'passes every check and holds connections against the default max_connections of db.t3.micro' {
+            [string]$report.Status | Should -Be 'Pass'
+            $report.Load.ConnectionLimit | Should -Be 112
+            $report.Load.ConnectionLimitBasis | Should -Match 'db.t3.micro'
+            $report.Load.ConnectionsMaximum | Should -Be 9
+            $report.Load.CpuMaximum | Should -Be 12
+            $report.Load.CapacityMaximum | Should -BeNullOrEmpty
+            [string](Get-Check -Report $report -Name 'Load').Outcome | Should -Be 'Pass'
         }
     }
 }

@@ -601,3 +601,26 @@ Describe 'Database and VPC reports (runbook 004) at 80 columns' -Tag Integration
         ($vpc | ConvertTo-Json -Depth 5 | ConvertFrom-Json).Status | Should -Be 'Fail'
     }
 }
+
+Describe 'RDS DB instance reports (runbook 004) at 80 columns' -Tag Integration {
+    BeforeAll {
+        $null = Set-SandboxScenario -Sandbox $sandbox -Name 'db-instance-stopped'
+        $stoppedInstance = Test-DatabaseConnectivity -DatabaseInstance 'lightwave-dev-pg' @lightwave @aws
+        $startInstance = Start-DatabaseInstance -DatabaseInstance 'lightwave-dev-pg' @aws -Force
+    }
+
+    It 'Test-DatabaseConnectivity -DatabaseInstance shows the instance status, the failing check and its whole fix' {
+        $text = Get-ScreenText -InputObject $stoppedInstance
+        $text | Should -Match "lightwave-dev-pg \(stopped\): database Fail at 'Instance status'"
+        $text | Should -Match ('Endpoint: {0}:5432' -f [regex]::Escape($stoppedInstance.Endpoint))
+        $text | Should -Not -Match '\(reader'
+        $text | Should -Match (Get-WrappedPattern -Fact (@($stoppedInstance.Checks) | Where-Object { $_.Name -eq 'Instance status' }).Fix)
+        Get-LongestLine -InputObject $stoppedInstance | Should -BeLessOrEqual 80
+    }
+
+    It 'Start-DatabaseInstance shows the status before and after' {
+        $text = Get-ScreenText -InputObject $startInstance
+        $text | Should -Match 'lightwave-dev-pg: stopped -> starting \(started\)'
+        Get-LongestLine -InputObject $startInstance | Should -BeLessOrEqual 80
+    }
+}

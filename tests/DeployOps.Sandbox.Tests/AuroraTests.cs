@@ -9,9 +9,9 @@ using Xunit;
 namespace DeployOps.Sandbox.Tests;
 
 /// <summary>
-/// The RDS simulator's Aurora clusters and the VPC's failed NAT gateway and flow logs, read with the aws CLI (an
+/// The RDS simulator's Aurora clusters and DB instances, and the VPC's failed NAT gateway and flow logs, read with the aws CLI (an
 /// independent oracle) and real TCP connections: stopped, then starting for world minutes, then available; endpoints that
-/// listen only while the cluster is available and a security group admits the port; AWS/RDS metrics.
+/// listen only while the cluster or instance is available and a security group admits the port; AWS/RDS metrics.
 /// </summary>
 public sealed class AuroraTests : IClassFixture<SandboxFixture>
 {
@@ -37,6 +37,14 @@ public sealed class AuroraTests : IClassFixture<SandboxFixture>
         {
             return false;
         }
+    }
+
+    /// <summary>Adds the rule the -unreachable scenarios lack (the backend's group on 5432) with the aws CLI, and waits until <paramref name="host"/> listens.</summary>
+    private async Task AdmitBackendAndWaitAsync(string group, string host)
+    {
+        await AwsCli.RunAsync(_sandbox.Url, "ec2", "authorize-security-group-ingress", "--group-id", group, "--protocol", "tcp", "--port", "5432",
+            "--source-group", await _sandbox.Aws.SecurityGroupIdAsync(Lightwave.BackendSecurityGroup));
+        await Eventually.WaitUntilAsync(() => ConnectsAsync(host, 5432), "the endpoint listening once the rule exists");
     }
 
     [Fact]
@@ -75,9 +83,7 @@ public sealed class AuroraTests : IClassFixture<SandboxFixture>
         Assert.Equal("available", cluster.GetProperty("Status").GetString());
         Assert.False(await ConnectsAsync(writer, Lightwave.Aurora.Port));
 
-        await AwsCli.RunAsync(_sandbox.Url, "ec2", "authorize-security-group-ingress", "--group-id", group, "--protocol", "tcp", "--port", "5432",
-            "--source-group", await _sandbox.Aws.SecurityGroupIdAsync(Lightwave.BackendSecurityGroup));
-        await Eventually.WaitUntilAsync(() => ConnectsAsync(writer, Lightwave.Aurora.Port), "the endpoint listening once the rule exists");
+        await AdmitBackendAndWaitAsync(group, writer);
     }
 
     [Fact]
@@ -121,5 +127,79 @@ public sealed class AuroraTests : IClassFixture<SandboxFixture>
         Assert.Equal(Lightwave.NatFailed.FlowLogGroup, flowLog.GetProperty("LogGroupName").GetString());
         Assert.EndsWith($":role/{Lightwave.NatFailed.FlowLogRole}", flowLog.GetProperty("DeliverLogsPermissionArn").GetString(), StringComparison.Ordinal);
         Assert.Empty(groups.GetProperty("logGroups").EnumerateArray());
+    }
+
+    private async Task<JsonElement> InstanceAsync() =>
+        (await AwsCli.RunJsonAsync(_sandbox.Url, Rds("describe-db-instances", "--db-instance-identifier", Lightwave.DbInstance.Instance))).GetProperty("DBInstances")[0];
+
+    [Fact]
+    public async Task Db_instance_stopped_starts_through_starting_to_available_and_its_endpoint_opens_only_then()
+    {
+        await _sandbox.LoadScenarioAsync(Lightwave.DbInstance.Stopped);
+        var instance = await InstanceAsync();
+        var address = instance.GetProperty("Endpoint").GetProperty("Address").GetString()!;
+
+        Assert.Equal("stopped", instance.GetProperty("DBInstanceStatus").GetString());
+        Assert.Equal((Lightwave.DbInstance.Engine, Lightwave.DbInstance.InstanceClass), (instance.GetProperty("Engine").GetString(), instance.GetProperty("DBInstanceClass").GetString()));
+        Assert.Equal(Lightwave.DbInstance.Port, instance.GetProperty("Endpoint").GetProperty("Port").GetInt32());
+        Assert.StartsWith("127.", address, StringComparison.Ordinal);
+        Assert.False(await ConnectsAsync(address, Lightwave.DbInstance.Port));
+
+        var started = await AwsCli.RunJsonAsync(_sandbox.Url, Rds("start-db-instance", "--db-instance-identifier", Lightwave.DbInstance.Instance));
+        Assert.Equal("starting", started.GetProperty("DBInstance").GetProperty("DBInstanceStatus").GetString());
+        Assert.Equal("starting", (await InstanceAsync()).GetProperty("DBInstanceStatus").GetString());
+        var twice = await Assert.ThrowsAsync<InvalidOperationException>(() => AwsCli.RunAsync(_sandbox.Url, Rds("start-db-instance", "--db-instance-identifier", Lightwave.DbInstance.Instance)));
+        Assert.Contains("(InvalidDBInstanceState)", twice.Message, StringComparison.Ordinal);
+
+        await Eventually.WaitUntilAsync(async () => (await InstanceAsync()).GetProperty("DBInstanceStatus").GetString() == "available", "the instance available after 5 world minutes");
+        await Eventually.WaitUntilAsync(() => ConnectsAsync(address, Lightwave.DbInstance.Port), "the instance endpoint listening");
+        var state = (await _sandbox.StateAsync())["dbInstances"]!.AsArray().Single()!;
+        Assert.Equal(("available", true), ((string?)state["status"], (bool)state["listening"]!));
+    }
+
+    [Fact]
+    public async Task A_stopped_instance_stops_through_stopping_and_closes_its_endpoint()
+    {
+        await _sandbox.LoadScenarioAsync(Lightwave.DbInstance.Healthy);
+        var address = (await InstanceAsync()).GetProperty("Endpoint").GetProperty("Address").GetString()!;
+        await Eventually.WaitUntilAsync(() => ConnectsAsync(address, Lightwave.DbInstance.Port), "the instance endpoint listening");
+
+        var stopped = await AwsCli.RunJsonAsync(_sandbox.Url, Rds("stop-db-instance", "--db-instance-identifier", Lightwave.DbInstance.Instance));
+
+        Assert.Equal("stopping", stopped.GetProperty("DBInstance").GetProperty("DBInstanceStatus").GetString());
+        await Eventually.WaitUntilAsync(async () => !await ConnectsAsync(address, Lightwave.DbInstance.Port), "the instance endpoint closed");
+        await Eventually.WaitUntilAsync(async () => (await InstanceAsync()).GetProperty("DBInstanceStatus").GetString() == "stopped", "the instance stopped after a world minute");
+    }
+
+    [Fact]
+    public async Task Db_instance_unreachable_keeps_the_available_instance_closed_until_its_group_admits_5432()
+    {
+        await _sandbox.LoadScenarioAsync(Lightwave.DbInstance.Unreachable);
+        var instance = await InstanceAsync();
+        var address = instance.GetProperty("Endpoint").GetProperty("Address").GetString()!;
+        var group = instance.GetProperty("VpcSecurityGroups")[0].GetProperty("VpcSecurityGroupId").GetString()!;
+
+        Assert.Equal("available", instance.GetProperty("DBInstanceStatus").GetString());
+        Assert.False(await ConnectsAsync(address, Lightwave.DbInstance.Port));
+
+        await AdmitBackendAndWaitAsync(group, address);
+    }
+
+    [Fact]
+    public async Task An_available_instance_publishes_cpu_and_connections_under_its_instance_identifier_and_its_secret_names_its_endpoint()
+    {
+        await _sandbox.LoadScenarioAsync(Lightwave.DbInstance.Healthy);
+
+        var metrics = await Eventually.WaitForAsync(async () =>
+        {
+            var listed = await AwsCli.RunJsonAsync(_sandbox.Url, "cloudwatch", "list-metrics", "--namespace", "AWS/RDS", "--dimensions", $"Name=DBInstanceIdentifier,Value={Lightwave.DbInstance.Instance}");
+            var names = listed.GetProperty("Metrics").EnumerateArray().Select(m => m.GetProperty("MetricName").GetString()!).Distinct().Order(StringComparer.Ordinal).ToArray();
+            return names.Length == 2 ? names : null;
+        }, "two AWS/RDS metrics of the instance");
+        var address = (await InstanceAsync()).GetProperty("Endpoint").GetProperty("Address").GetString();
+        var secret = await AwsCli.RunJsonAsync(_sandbox.Url, "secretsmanager", "get-secret-value", "--secret-id", Lightwave.DbInstance.SecretName);
+
+        Assert.Equal(new[] { "CPUUtilization", "DatabaseConnections" }, metrics);
+        Assert.Equal($"postgresql://lightwave:{Lightwave.DbInstance.SecretPassword}@{address}:5432/lightwave", secret.GetProperty("SecretString").GetString());
     }
 }

@@ -477,4 +477,30 @@ public static class Lightwave
         public const string FlowLogRole = "lightwave-dev-vpc-flow-logs-role";
         public const string VpcCidr = "10.20.0.0/16";
     }
+
+    /// <summary>
+    /// <c>db-instance-healthy</c> and the scenarios built on it (runbook 004 "Cannot connect to Aurora" for an RDS DB
+    /// instance): PostgreSQL instance <see cref="Instance"/> (<see cref="InstanceClass"/>, port 5432, security group
+    /// <see cref="Network.DatabaseSecurityGroup"/>) with a loopback TCP listener on its endpoint; the backend's DATABASE_URL
+    /// comes from secret <see cref="SecretName"/>, naming the instance endpoint with <see cref="SecretPassword"/>.
+    /// <c>db-instance-stopped</c>: stopped, <see cref="StartSeconds"/> world seconds to start. <c>db-instance-unreachable</c>:
+    /// the group admits nothing on 5432 (the listener is closed).
+    /// </summary>
+    public static class DbInstance
+    {
+        public const string Healthy = "db-instance-healthy";
+        public const string Stopped = "db-instance-stopped";
+        public const string Unreachable = "db-instance-unreachable";
+        public const string Instance = "lightwave-dev-pg";
+        public const string Engine = "postgres";
+        public const string InstanceClass = "db.t3.micro";
+        public const int Port = 5432;
+
+        /// <summary>PostgreSQL's default max_connections on 1 GiB: 1073741824 / 9531392.</summary>
+        public const int ConnectionLimit = 112;
+        public const int Connections = 9;
+        public const int StartSeconds = 300;
+        public const string SecretName = "lightwave/dev/pg-url";
+        public const string SecretPassword = "Pg-Instance-Secret-Seed";
+    }
 }

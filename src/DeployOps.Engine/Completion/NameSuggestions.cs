@@ -65,6 +65,11 @@ public static class NameSuggestions
         FromAwsAsync(options, "load balancers", async session =>
             (await session.LoadBalancing.DescribeAllLoadBalancersAsync(cancellationToken).ConfigureAwait(false)).Select(loadBalancer => loadBalancer.Name).ToList());
 
+    /// <summary>The RDS DB instances of the region.</summary>
+    public static Task<IReadOnlyList<string>> DatabaseInstancesAsync(AwsSessionOptions options, CancellationToken cancellationToken) =>
+        FromAwsAsync(options, "database instances", async session =>
+            (await session.Client<Aws.Rds.RdsClient>().DescribeAllDbInstancesAsync(cancellationToken).ConfigureAwait(false)).Select(instance => instance.Identifier).ToList());
+
     /// <summary>Forgets every name read from AWS (tests; a shell that changed accounts).</summary>
     public static void ClearCache() => Cache.Clear();
 

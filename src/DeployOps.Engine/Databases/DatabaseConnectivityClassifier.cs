@@ -23,9 +23,14 @@ public sealed record ApplicationDatabaseSetting(string Variable, string Containe
 /// <summary>Everything the checks of one database need, each a fact.</summary>
 public sealed class DatabaseConnectivityFacts
 {
-    public string DatabaseCluster { get; init; } = "";
+    /// <summary>Whether the identifier names a cluster or an instance.</summary>
+    public DatabaseKind Kind { get; init; }
 
-    public Fact<RdsDbCluster> Cluster { get; init; } = Fact<RdsDbCluster>.NotFound();
+    /// <summary>The identifier asked for.</summary>
+    public string Identifier { get; init; } = "";
+
+    /// <summary>The database, cluster or instance: one model the checks read.</summary>
+    public Fact<RdsDatabase> Database { get; init; } = Fact<RdsDatabase>.NotFound();
 
     /// <summary>The application's service and network (for the path check), or null when no service was named.</summary>
     public NetworkPathFacts? Application { get; init; }
@@ -36,32 +41,40 @@ public sealed class DatabaseConnectivityFacts
     /// <summary>Where the variable was found; null when the task definition sets no such variable (or was not read).</summary>
     public ApplicationDatabaseSetting? Setting { get; init; }
 
-    public Fact<DatabaseClusterLoad>? Load { get; init; }
+    public Fact<DatabaseLoadSeries>? Load { get; init; }
 
     public DatabaseProbeResult? Probe { get; init; }
+
+    /// <summary>"Aurora cluster X" or "RDS instance X".</summary>
+    internal string Named => $"{RdsDatabase.NounOf(Kind)} {Identifier}";
 }
 
 /// <summary>
-/// The checks of runbook 004 "Cannot connect to Aurora" (cluster status, the endpoint the application uses, the security
-/// group rule on the engine's port) and "Database performance issues" (capacity, CPU, connections against about 90 per
-/// ACU), plus the optional TCP probe, from facts alone. Pure: the same facts give the same checks.
+/// The checks of runbook 004 "Cannot connect to Aurora" (database status, the endpoint the application uses, the security
+/// group rule on the engine's port) and "Database performance issues" (capacity, CPU, connections against the limit),
+/// plus the optional TCP probe, from facts alone, for a cluster or an instance alike (<see cref="RdsDatabase"/>). Pure:
+/// the same facts give the same checks.
 /// </summary>
 public static class DatabaseConnectivityClassifier
 {
     public const string ClusterStatusCheck = "Cluster status";
+    public const string InstanceStatusCheck = "Instance status";
     public const string ApplicationEndpointCheck = "Application endpoint";
     public const string LoadCheck = "Load";
     public const string ProbeCheck = "TCP probe";
 
     /// <summary>Aurora Serverless v2 allows about 90 connections per ACU (runbook 004).</summary>
-    public const int ConnectionsPerAcu = 90;
+    public const int ConnectionsPerAcu = DatabaseConnectionLimit.ConnectionsPerAcu;
 
     /// <summary>A share of a limit past which the load check fails (connections, CPU).</summary>
     public const double LoadCeiling = 0.9;
 
+    /// <summary>The name of the status check of a kind: "Cluster status" or "Instance status".</summary>
+    public static string StatusCheck(DatabaseKind kind) => kind == DatabaseKind.Cluster ? ClusterStatusCheck : InstanceStatusCheck;
+
     public static IReadOnlyList<DiagnosticCheck> Classify(DatabaseConnectivityFacts facts) => new[]
     {
-        ClusterStatus(facts),
+        Status(facts),
         ApplicationEndpoint(facts),
         NetworkPath(facts),
         Load(facts),
@@ -76,43 +89,51 @@ public static class DatabaseConnectivityClassifier
             return null;
         }
 
-        var maxCapacity = facts.Cluster.ValueOr(null)?.MaxCapacity;
         var (capacity, cpu, connections) = (read.Value.Capacity, read.Value.Cpu, read.Value.Connections);
         if (capacity.IsEmpty && cpu.IsEmpty && connections.IsEmpty)
         {
             return null;
         }
 
+        var database = facts.Database.ValueOr(null);
+        var (limit, basis) = database is null ? (null, "the database was not read") : DatabaseConnectionLimit.Of(database);
         return new DatabaseLoad
         {
-            CapacityMaximum = read.Value.Capacity.Maximum,
-            MaxCapacity = maxCapacity,
-            CpuAverage = read.Value.Cpu.Average,
-            CpuMaximum = read.Value.Cpu.Maximum,
-            ConnectionsMaximum = read.Value.Connections.Maximum,
-            ConnectionLimit = maxCapacity is { } acus ? (int)Math.Floor(acus * ConnectionsPerAcu) : null,
+            CapacityMaximum = capacity.Maximum,
+            MaxCapacity = database?.MaxCapacity,
+            CpuAverage = cpu.Average,
+            CpuMaximum = cpu.Maximum,
+            ConnectionsMaximum = connections.Maximum,
+            ConnectionLimit = limit,
+            ConnectionLimitBasis = basis,
         };
     }
 
-    private static DiagnosticCheck ClusterStatus(DatabaseConnectivityFacts facts)
+    private static DiagnosticCheck Status(DatabaseConnectivityFacts facts)
     {
-        if (facts.Cluster.Gap is { } gap)
+        var name = StatusCheck(facts.Kind);
+        if (facts.Database.Gap is { } gap)
         {
-            return Unknown(ClusterStatusCheck, gap);
+            return Unknown(name, gap);
         }
 
-        var cluster = facts.Cluster.Value;
-        var evidence = $"Cluster {cluster.Identifier} ({cluster.Engine}) is {cluster.Status}";
-        return cluster.Status switch
+        var database = facts.Database.Value;
+        var evidence = $"{database.Noun} {database.Identifier} ({database.Engine}) is {database.Status}";
+        var events = $"Read why in its events: {database.EventsCli(1440)}";
+        return database.Status switch
         {
-            RdsVocabulary.Available => Check(ClusterStatusCheck, HopOutcome.Pass, null, evidence),
-            RdsVocabulary.Stopped => Check(ClusterStatusCheck, HopOutcome.Fail,
-                $"Start it: Start-DatabaseCluster -DatabaseCluster {cluster.Identifier} -Wait (aws rds start-db-cluster --db-cluster-identifier {cluster.Identifier})",
-                $"{evidence}: nothing answers on its endpoints"),
-            RdsVocabulary.Starting => Check(ClusterStatusCheck, HopOutcome.Fail,
-                $"Wait until it is available: Start-DatabaseCluster -DatabaseCluster {cluster.Identifier} -Wait", $"{evidence}: connections are refused until it is available"),
-            _ => Check(ClusterStatusCheck, HopOutcome.Fail,
-                $"Read why in its events: aws rds describe-events --source-type db-cluster --source-identifier {cluster.Identifier} --duration 1440", $"{evidence}, not available"),
+            RdsVocabulary.Available => Check(name, HopOutcome.Pass, null, evidence),
+            RdsVocabulary.Stopped => Check(name, HopOutcome.Fail, $"Start it: {database.StartCommand} ({database.StartCli})", $"{evidence}: nothing answers on its endpoint"),
+            RdsVocabulary.Starting => Check(name, HopOutcome.Fail, $"Wait until it is available: {database.StartCommand}", $"{evidence}: connections are refused until it is available"),
+            RdsVocabulary.Stopping => Check(name, HopOutcome.Fail,
+                $"Someone is stopping it: wait until it is stopped, then {database.StartCommand}", $"{evidence}: it will refuse connections"),
+            RdsVocabulary.StorageFull => Check(name, HopOutcome.Fail,
+                $"Give it more storage: aws rds modify-db-instance --db-instance-identifier {database.Identifier} --allocated-storage <more GiB> --apply-immediately (or turn on storage autoscaling with --max-allocated-storage)",
+                $"{evidence}: its allocated storage is full, so it accepts no writes"),
+            { } status when status.StartsWith(RdsVocabulary.IncompatiblePrefix, StringComparison.Ordinal) => Check(name, HopOutcome.Fail,
+                $"{events}; then fix the {status.Substring(RdsVocabulary.IncompatiblePrefix.Length)} setting it names (aws rds modify-db-instance, or restore from a snapshot)",
+                $"{evidence}: RDS cannot run it with its current {status.Substring(RdsVocabulary.IncompatiblePrefix.Length)} setting"),
+            _ => Check(name, HopOutcome.Fail, events, $"{evidence}, not available"),
         };
     }
 
@@ -154,42 +175,50 @@ public static class DatabaseConnectivityClassifier
                 $"{setting.Source} is not a database URL DeployOps can read (expected scheme://user@host:port/db, Host=...;Port=..., or a JSON secret with host and port)");
         }
 
-        if (facts.Cluster.Gap is { } clusterGap)
+        if (facts.Database.Gap is { } databaseGap)
         {
-            return Unknown(ApplicationEndpointCheck, clusterGap);
+            return Unknown(ApplicationEndpointCheck, databaseGap);
         }
 
-        var cluster = facts.Cluster.Value;
+        var database = facts.Database.Value;
         var uses = $"{setting.Source} names {address}";
-        if (Same(address.Host, cluster.ReaderEndpoint))
+        var writer = database.Kind == DatabaseKind.Cluster ? "cluster (writer) endpoint" : "instance endpoint";
+        if (database.Readers.FirstOrDefault(r => Same(address.Host, r.Endpoint)) is { } reader)
         {
-            return Check(ApplicationEndpointCheck, HopOutcome.Fail, EndpointFix(facts, setting, cluster),
-                $"{uses}: the reader endpoint of {cluster.Identifier} (read-only; writes fail), not its cluster endpoint {cluster.Endpoint}");
+            return Check(ApplicationEndpointCheck, HopOutcome.Fail, EndpointFix(facts, setting, database),
+                $"{uses}: the {reader.Name} of {database.Identifier} (read-only; writes fail), not its {writer} {database.Endpoint}");
         }
 
-        if (!Same(address.Host, cluster.Endpoint))
+        if (!Same(address.Host, database.Endpoint))
         {
-            return Check(ApplicationEndpointCheck, HopOutcome.Fail, EndpointFix(facts, setting, cluster),
-                $"{uses}: neither endpoint of {cluster.Identifier} (cluster endpoint {cluster.Endpoint}, reader endpoint {cluster.ReaderEndpoint})");
+            if (database.Readers.FirstOrDefault(r => r.Endpoint is null) is { } unread)
+            {
+                return Check(ApplicationEndpointCheck, HopOutcome.Unknown, null,
+                    $"{uses}: not the {writer} {database.Endpoint} of {database.Identifier}, and the endpoint of its {unread.Name} could not be read");
+            }
+
+            var readers = database.Readers.Count == 0 ? "" : ", " + string.Join(", ", database.Readers.Select(r => $"{r.Name} {r.Endpoint}"));
+            return Check(ApplicationEndpointCheck, HopOutcome.Fail, EndpointFix(facts, setting, database),
+                $"{uses}: no endpoint of {database.Identifier} ({writer} {database.Endpoint}{readers})");
         }
 
-        if (address.Port is { } port && cluster.Port is { } enginePort && port != enginePort)
+        if (address.Port is { } port && database.Port is { } enginePort && port != enginePort)
         {
-            return Check(ApplicationEndpointCheck, HopOutcome.Fail, EndpointFix(facts, setting, cluster),
-                $"{uses}: port {port}, but {cluster.Identifier} listens on {enginePort}");
+            return Check(ApplicationEndpointCheck, HopOutcome.Fail, EndpointFix(facts, setting, database),
+                $"{uses}: port {port}, but {database.Identifier} listens on {enginePort}");
         }
 
-        return Check(ApplicationEndpointCheck, HopOutcome.Pass, null, $"{uses}: the cluster (writer) endpoint of {cluster.Identifier}");
+        return Check(ApplicationEndpointCheck, HopOutcome.Pass, null, $"{uses}: the {writer} of {database.Identifier}");
     }
 
-    private static string EndpointFix(DatabaseConnectivityFacts facts, ApplicationDatabaseSetting setting, RdsDbCluster cluster)
+    private static string EndpointFix(DatabaseConnectivityFacts facts, ApplicationDatabaseSetting setting, RdsDatabase database)
     {
-        var target = $"the cluster endpoint {cluster.Endpoint}:{cluster.Port}";
+        var target = $"the {(database.Kind == DatabaseKind.Cluster ? "cluster" : "instance")} endpoint {database.Endpoint}:{database.Port}";
         var service = facts.Application!.Service;
         var redeploy = $"Restart-EcsService -Cluster {facts.Application.Cluster} -Service {service.Name}";
         return setting.SecretId is { } secret
-            ? $"Point the URL in secret {secret} at {target} (aws secretsmanager put-secret-value --secret-id {secret} --secret-string <the URL with host {cluster.Endpoint}>), then {redeploy} (tasks read secrets when they start)"
-            : $"Set {setting.Variable} of container {setting.Container} to a URL with host {cluster.Endpoint} and port {cluster.Port} in a new task definition revision, and deploy it";
+            ? $"Point the URL in secret {secret} at {target} (aws secretsmanager put-secret-value --secret-id {secret} --secret-string <the URL with host {database.Endpoint}>), then {redeploy} (tasks read secrets when they start)"
+            : $"Set {setting.Variable} of container {setting.Container} to a URL with host {database.Endpoint} and port {database.Port} in a new task definition revision, and deploy it";
     }
 
     private static DiagnosticCheck NetworkPath(DatabaseConnectivityFacts facts)
@@ -199,7 +228,7 @@ public static class DatabaseConnectivityClassifier
             return Skipped(NetworkPathAnalysis.DatabaseHop, "No application named: give -Cluster and -Service to check its tasks' path to the database");
         }
 
-        if (facts.Cluster.Gap is { } gap)
+        if (facts.Database.Gap is { } gap)
         {
             return Unknown(NetworkPathAnalysis.DatabaseHop, gap);
         }
@@ -223,20 +252,27 @@ public static class DatabaseConnectivityClassifier
             return Unknown(LoadCheck, gap);
         }
 
+        var identifier = facts.Identifier;
         if (LoadOf(facts) is not { } load)
         {
-            return Skipped(LoadCheck, $"CloudWatch has no AWS/RDS datapoint of {facts.DatabaseCluster} in the window (a stopped cluster reports none)");
+            return Skipped(LoadCheck, $"CloudWatch has no AWS/RDS datapoint of {identifier} in the window (a stopped database reports none)");
         }
 
-        var evidence = new List<string> { $"{facts.DatabaseCluster}: {load}" };
+        var evidence = new List<string> { $"{identifier}: {load}" };
         var fixes = new List<string>();
-        var identifier = facts.DatabaseCluster;
+        var database = facts.Database.ValueOr(null);
         var raise = load.MaxCapacity is { } max
-            ? FormattableString.Invariant($"raise its maximum capacity: aws rds modify-db-cluster --db-cluster-identifier {identifier} --serverless-v2-scaling-configuration MinCapacity={facts.Cluster.ValueOr(null)?.MinCapacity ?? 0.5},MaxCapacity={max * 2} (terraform: aurora_max_capacity)")
-            : "give it a larger instance class";
-        if (load.ConnectionsMaximum is { } connections && load.ConnectionLimit is { } limit && connections >= limit * LoadCeiling)
+            ? FormattableString.Invariant($"raise its maximum capacity: aws rds modify-db-cluster --db-cluster-identifier {identifier} --serverless-v2-scaling-configuration MinCapacity={database?.MinCapacity ?? 0.5},MaxCapacity={max * 2} (terraform: aurora_max_capacity)")
+            : facts.Kind == DatabaseKind.Instance
+                ? $"give it a larger instance class: aws rds modify-db-instance --db-instance-identifier {identifier} --db-instance-class <a larger class than {database?.InstanceClass}> --apply-immediately"
+                : "give it a larger instance class";
+        if (load.ConnectionLimit is not { } limit)
         {
-            evidence.Add(FormattableString.Invariant($"Connections reached {connections:0} of about {limit} ({ConnectionsPerAcu} per ACU at {load.MaxCapacity:0.#} ACU): the pool is close to exhaustion"));
+            evidence.Add($"The connection limit is unknown: {load.ConnectionLimitBasis}");
+        }
+        else if (load.ConnectionsMaximum is { } connections && connections >= limit * LoadCeiling)
+        {
+            evidence.Add(FormattableString.Invariant($"Connections reached {connections:0} of about {limit} ({load.ConnectionLimitBasis}): the pool is close to exhaustion"));
             fixes.Add($"Lower the application's connection pool size, or {raise}");
         }
 
@@ -260,15 +296,16 @@ public static class DatabaseConnectivityClassifier
     {
         if (facts.Probe is not { } probe)
         {
-            return Skipped(ProbeCheck, "Not probed: add -Probe to open a TCP connection to the cluster endpoint from here");
+            return Skipped(ProbeCheck, $"Not probed: add -Probe to open a TCP connection to the {(facts.Kind == DatabaseKind.Cluster ? "cluster" : "instance")} endpoint from here");
         }
 
         var evidence = $"From here, TCP to {probe.Endpoint}: {probe.Result} after {probe.Milliseconds.ToString(CultureInfo.InvariantCulture)} ms" + (probe.Detail is null ? "" : $" ({probe.Detail})");
+        var status = facts.Kind == DatabaseKind.Cluster ? "cluster status" : "instance status";
         return probe.OutcomeKind switch
         {
             DatabaseProbeOutcome.Connected => Check(ProbeCheck, HopOutcome.Pass, null, evidence),
             DatabaseProbeOutcome.Refused => Check(ProbeCheck, HopOutcome.Fail,
-                "Nothing listens there: check the cluster status and the port, or probe from inside the VPC (a bastion)", evidence),
+                $"Nothing listens there: check the {status} and the port, or probe from inside the VPC (a bastion)", evidence),
             DatabaseProbeOutcome.NameNotResolved => Check(ProbeCheck, HopOutcome.Fail,
                 "The endpoint's name does not resolve here: probe from inside the VPC (private DNS), or check the endpoint", evidence),
             _ => Check(ProbeCheck, HopOutcome.Fail,

@@ -15,10 +15,10 @@ using DeployOps.Operations;
 namespace DeployOps.Databases;
 
 /// <summary>
-/// Test-DatabaseConnectivity: reads the cluster (RDS), and when an application is named its service, task definition,
+/// Test-DatabaseConnectivity: reads the database (RDS: a cluster, or an instance and its read replicas), and when an application is named its service, task definition,
 /// VPC network and (for a URL kept in Secrets Manager) the secret, in memory only for the host and port; then the cluster's
-/// AWS/RDS metrics and, with -Probe, one TCP connection to the cluster endpoint. Hands the facts to
-/// <see cref="DatabaseConnectivityClassifier"/>. Calls: DescribeDBClusters, DescribeServices, DescribeTaskDefinition,
+/// AWS/RDS metrics and, with -Probe, one TCP connection to its (writer) endpoint. Hands the facts to
+/// <see cref="DatabaseConnectivityClassifier"/>. Calls: DescribeDBClusters or DescribeDBInstances, DescribeServices, DescribeTaskDefinition,
 /// the VPC's describes (Test-EcsNetworkPath's), GetSecretValue when the URL is a secret, one GetMetricData.
 /// </summary>
 public sealed class DatabaseConnectivityInspector
@@ -32,30 +32,39 @@ public sealed class DatabaseConnectivityInspector
         _facts = facts;
     }
 
-    /// <summary>The report of one database; throws <see cref="DeployOpsException"/> when the cluster, ECS cluster or service does not exist.</summary>
+    /// <summary>
+    /// The report of one database; throws <see cref="DeployOpsException"/> when the database, ECS cluster or service does
+    /// not exist, or when an instance is a member of an Aurora cluster (checked as its cluster: see <see cref="RdsDatabase.InCluster"/>).
+    /// </summary>
     public async Task<DatabaseConnectivityReport> InspectAsync(DatabaseConnectivityRequest request, CancellationToken cancellationToken)
     {
         Validate(request);
-        var identifier = request.DatabaseCluster;
-        var cluster = await _facts.Databases.ClusterAsync(identifier, cancellationToken).ConfigureAwait(false);
-        if (cluster.Absent)
+        var (kind, identifier) = (request.Kind, request.Identifier);
+        var database = await _facts.Databases.DatabaseAsync(kind, identifier, cancellationToken).ConfigureAwait(false);
+        if (database.Absent)
         {
-            throw new DeployOpsException(NotFound(identifier));
+            throw new DeployOpsException(RdsDatabase.NotFound(kind, identifier));
         }
 
-        var application = request.Service is { } service ? await ApplicationAsync(request.Cluster!, service, cluster, cancellationToken).ConfigureAwait(false) : null;
+        if (database.IsRead && database.Value.MemberOf is { } memberOf)
+        {
+            throw new DeployOpsException(RdsDatabase.InCluster(identifier, memberOf, "Test"));
+        }
+
+        var application = request.Service is { } service ? await ApplicationAsync(request.Cluster!, service, database, cancellationToken).ConfigureAwait(false) : null;
         var setting = application?.TaskDefinition is { IsRead: true } definition ? await SettingAsync(definition.Value, request.Variable, cancellationToken).ConfigureAwait(false) : null;
         var now = DateTimeOffset.UtcNow;
-        var load = cluster.IsRead
-            ? await _facts.Metrics.DatabaseClusterAsync(identifier, now - request.MetricWindow, now, 60, cancellationToken).ConfigureAwait(false)
+        var load = database.IsRead
+            ? await _facts.Metrics.DatabaseAsync(database.Value, now - request.MetricWindow, now, 60, cancellationToken).ConfigureAwait(false)
             : null;
-        var probe = request.Probe && cluster.IsRead && cluster.Value.Endpoint is { } endpoint
-            ? await DatabaseProbe.ConnectAsync(endpoint, cluster.Value.Port ?? 5432, request.ProbeTimeout, cancellationToken).ConfigureAwait(false)
+        var probe = request.Probe && database.IsRead && database.Value.Endpoint is { } endpoint
+            ? await DatabaseProbe.ConnectAsync(endpoint, database.Value.Port ?? 5432, request.ProbeTimeout, cancellationToken).ConfigureAwait(false)
             : null;
         var facts = new DatabaseConnectivityFacts
         {
-            DatabaseCluster = identifier,
-            Cluster = cluster,
+            Kind = kind,
+            Identifier = identifier,
+            Database = database,
             Application = application,
             Variable = request.Variable,
             Setting = setting,
@@ -66,15 +75,20 @@ public sealed class DatabaseConnectivityInspector
     }
 
     /// <summary>DatabaseClusterNotFound for <paramref name="identifier"/>.</summary>
-    public static DeployOpsError NotFound(string identifier) =>
-        new(ErrorIds.DatabaseClusterNotFound, DeployOpsErrorKind.NotFound, $"RDS cluster '{identifier}' does not exist in this account and region.", identifier)
-        {
-            RecommendedAction = "Check the identifier and -Region: aws rds describe-db-clusters --query 'DBClusters[].DBClusterIdentifier'",
-        };
+    public static DeployOpsError NotFound(string identifier) => RdsDatabase.NotFound(DatabaseKind.Cluster, identifier);
 
     /// <summary>Throws <see cref="DeployOpsException"/> for a request that cannot be right, naming the value.</summary>
     public static void Validate(DatabaseConnectivityRequest request)
     {
+        if ((request.DatabaseCluster.Length == 0) == (request.DatabaseInstance is null))
+        {
+            throw new DeployOpsException(new DeployOpsError(ErrorIds.MissingDatabase, DeployOpsErrorKind.InvalidArgument,
+                request.DatabaseInstance is null
+                    ? "No database named: give -DatabaseCluster (an Aurora/RDS cluster) or -DatabaseInstance (an RDS DB instance)."
+                    : $"Both -DatabaseCluster {request.DatabaseCluster} and -DatabaseInstance {request.DatabaseInstance} were given; name one database.",
+                request.DatabaseInstance ?? request.DatabaseCluster));
+        }
+
         if (!VariableName.IsMatch(request.Variable))
         {
             throw new DeployOpsException(new DeployOpsError(ErrorIds.InvalidDatabaseVariable, DeployOpsErrorKind.InvalidArgument,
@@ -89,7 +103,7 @@ public sealed class DatabaseConnectivityInspector
         }
     }
 
-    private async Task<NetworkPathFacts> ApplicationAsync(string ecsCluster, string serviceName, Fact<RdsDbCluster> cluster, CancellationToken cancellationToken)
+    private async Task<NetworkPathFacts> ApplicationAsync(string ecsCluster, string serviceName, Fact<RdsDatabase> database, CancellationToken cancellationToken)
     {
         var service = await _facts.Services.RequireAsync(ecsCluster, serviceName, cancellationToken).ConfigureAwait(false);
         var definition = _facts.TaskDefinitions.ReadAsync(service.Primary?.TaskDefinition ?? service.TaskDefinition ?? "", cancellationToken);
@@ -103,7 +117,7 @@ public sealed class DatabaseConnectivityInspector
             Service = service,
             TaskDefinition = definition.Result,
             Network = network.Result,
-            Database = cluster.IsRead ? new DatabaseTarget(cluster.Value.Identifier, cluster.Value.SecurityGroupIds, cluster.Value.Port ?? 5432, $"RDS cluster {cluster.Value.Identifier}") : null,
+            Database = database.IsRead ? new DatabaseTarget(database.Value.Identifier, database.Value.SecurityGroupIds, database.Value.Port ?? 5432, $"{(database.Value.Kind == DatabaseKind.Cluster ? "RDS cluster" : "RDS instance")} {database.Value.Identifier}") : null,
         };
     }
 
@@ -175,17 +189,23 @@ public sealed class DatabaseConnectivityInspector
                 ? "Some facts could not be read (checks Unknown): run Test-DatabaseConnectivity again, or allow more attempts with AWS_MAX_ATTEMPTS."
                 : "No action needed: every check of the database passes.";
         var redact = _facts.Redactor;
-        var cluster = facts.Cluster.ValueOr(null);
+        var database = facts.Database.ValueOr(null);
         return new DatabaseConnectivityReport
         {
-            DatabaseCluster = facts.DatabaseCluster,
-            Engine = cluster?.Engine,
+            DatabaseCluster = facts.Kind == DatabaseKind.Cluster ? facts.Identifier : null,
+            DatabaseInstance = facts.Kind == DatabaseKind.Instance ? facts.Identifier : null,
+            KindOf = facts.Kind,
+            DatabaseStatus = database?.Status,
+            Engine = database?.Engine,
             StatusKind = verdict,
             Complete = checks.All(c => c.OutcomeKind != HopOutcome.Unknown),
-            ClusterStatus = cluster?.Status,
-            Endpoint = cluster?.Endpoint,
-            ReaderEndpoint = cluster?.ReaderEndpoint,
-            Port = cluster?.Port,
+            ClusterStatus = facts.Kind == DatabaseKind.Cluster ? database?.Status : null,
+            Endpoint = database?.Endpoint,
+            ReaderEndpoint = facts.Kind == DatabaseKind.Cluster ? database?.Readers.FirstOrDefault()?.Endpoint : null,
+            ReadReplicas = facts.Kind == DatabaseKind.Instance && database is not null
+                ? database.Readers.Select(r => $"{r.Name}: {r.Endpoint ?? "(not read)"}").ToPrintableList()
+                : PrintableList<string>.Empty,
+            Port = database?.Port,
             ApplicationEndpoint = facts.Setting?.Address.ValueOr(null)?.ToString(),
             EndpointSource = facts.Setting?.Source,
             FailingCheck = failing?.Name,

@@ -7,8 +7,17 @@ namespace DeployOps.Databases;
 /// <summary>What Test-DatabaseConnectivity checks.</summary>
 public sealed record DatabaseConnectivityRequest
 {
-    /// <summary>The Aurora/RDS cluster identifier.</summary>
+    /// <summary>The Aurora/RDS cluster identifier; empty when <see cref="DatabaseInstance"/> names the database.</summary>
     public string DatabaseCluster { get; init; } = "";
+
+    /// <summary>The RDS DB instance identifier, or null when <see cref="DatabaseCluster"/> names the database.</summary>
+    public string? DatabaseInstance { get; init; }
+
+    /// <summary>Which kind of database the request names (an instance when <see cref="DatabaseInstance"/> is given).</summary>
+    public DatabaseKind Kind => DatabaseInstance is null ? DatabaseKind.Cluster : DatabaseKind.Instance;
+
+    /// <summary>The identifier of the database the request names.</summary>
+    public string Identifier => DatabaseInstance ?? DatabaseCluster;
 
     /// <summary>The ECS cluster of the application that uses the database, or null (no application checks).</summary>
     public string? Cluster { get; init; }
@@ -31,7 +40,7 @@ public sealed record DatabaseConnectivityRequest
     public const string DefaultVariable = "DATABASE_URL";
 }
 
-/// <summary>A cluster's load over the window, against its limits (about 90 connections per ACU for Aurora Serverless v2).</summary>
+/// <summary>A database's load over the window, against its limits (about 90 connections per ACU for Aurora Serverless v2, an instance class's default max_connections).</summary>
 public sealed class DatabaseLoad
 {
     /// <summary>ServerlessDatabaseCapacity's highest value in the window (ACUs); null without datapoints.</summary>
@@ -47,8 +56,11 @@ public sealed class DatabaseLoad
     /// <summary>DatabaseConnections' highest value in the window.</summary>
     public double? ConnectionsMaximum { get; init; }
 
-    /// <summary>About 90 per ACU of the maximum capacity (runbook 004), or null when the capacity is unknown.</summary>
+    /// <summary>About 90 per ACU of the maximum capacity (runbook 004), an instance's default max_connections, or null when unknown.</summary>
     public int? ConnectionLimit { get; init; }
+
+    /// <summary>How <see cref="ConnectionLimit"/> was found, or why it is unknown.</summary>
+    public string? ConnectionLimitBasis { get; init; }
 
     public override string ToString() => FormattableString.Invariant(
         $"capacity {CapacityMaximum?.ToString("0.#") ?? "-"}/{MaxCapacity?.ToString("0.#") ?? "-"} ACU, CPU max {CpuMaximum?.ToString("0.#") ?? "-"}%, connections {ConnectionsMaximum?.ToString("0") ?? "-"}/{ConnectionLimit?.ToString() ?? "-"}");
@@ -87,11 +99,26 @@ public sealed class DatabaseProbeResult
 /// <summary>
 /// Test-DatabaseConnectivity's report (runbook 004 "Cannot connect to Aurora", "Database performance issues"): each check
 /// with its evidence and fix, the cluster's endpoints, where the application's endpoint came from (never its value), the
-/// load figures and the probe. Pipes into Start-DatabaseCluster by DatabaseCluster.
+/// load figures and the probe. Pipes into Start-DatabaseCluster by DatabaseCluster, or Start-DatabaseInstance by DatabaseInstance.
 /// </summary>
 public sealed class DatabaseConnectivityReport
 {
-    public string DatabaseCluster { get; init; } = "";
+    /// <summary>The cluster checked; null for an instance.</summary>
+    public string? DatabaseCluster { get; init; }
+
+    /// <summary>The DB instance checked; null for a cluster.</summary>
+    public string? DatabaseInstance { get; init; }
+
+    /// <summary>The identifier of the database checked, cluster or instance.</summary>
+    public string Database => DatabaseInstance ?? DatabaseCluster ?? "";
+
+    /// <summary>A <see cref="DatabaseKind"/> name: Cluster or Instance.</summary>
+    public string Kind => KindOf.ToString();
+
+    internal DatabaseKind KindOf { get; init; }
+
+    /// <summary>RDS's status of the database (cluster or instance): available, stopped, storage-full...</summary>
+    public string? DatabaseStatus { get; init; }
 
     public string? Engine { get; init; }
 
@@ -103,13 +130,17 @@ public sealed class DatabaseConnectivityReport
     /// <summary>False when some facts could not be read (checks Unknown): the verdict is incomplete.</summary>
     public bool Complete { get; init; } = true;
 
-    /// <summary>RDS's status of the cluster: available, stopped, starting...</summary>
+    /// <summary>RDS's status of the cluster: available, stopped, starting... (null for an instance: see <see cref="DatabaseStatus"/>).</summary>
     public string? ClusterStatus { get; init; }
 
-    /// <summary>The cluster (writer) endpoint.</summary>
+    /// <summary>The cluster (writer) endpoint, or the instance endpoint.</summary>
     public string? Endpoint { get; init; }
 
+    /// <summary>The cluster's reader endpoint (null for an instance).</summary>
     public string? ReaderEndpoint { get; init; }
+
+    /// <summary>An instance's read replicas, as "identifier: endpoint" (empty for a cluster).</summary>
+    public PrintableList<string> ReadReplicas { get; init; } = PrintableList<string>.Empty;
 
     public int? Port { get; init; }
 
@@ -143,5 +174,5 @@ public sealed class DatabaseConnectivityReport
 
     public string? ProfileName { get; init; }
 
-    public override string ToString() => $"{DatabaseCluster}: {Status}" + (FailingCheck is null ? "" : $" ({FailingCheck})");
+    public override string ToString() => $"{Database}: {Status}" + (FailingCheck is null ? "" : $" ({FailingCheck})");
 }

@@ -137,4 +137,11 @@ public static class ErrorIds
     public const string InvalidDatabaseVariable = nameof(InvalidDatabaseVariable);
     public const string VpcNotFound = nameof(VpcNotFound);
     public const string InvalidVpcId = nameof(InvalidVpcId);
+
+    // RDS DB instances (Test-DatabaseConnectivity -DatabaseInstance, Start-DatabaseInstance).
+    public const string DatabaseInstanceNotFound = nameof(DatabaseInstanceNotFound);
+    public const string DatabaseInstanceNotStartable = nameof(DatabaseInstanceNotStartable);
+    public const string DatabaseInstanceStartFailed = nameof(DatabaseInstanceStartFailed);
+    public const string DatabaseInstanceInCluster = nameof(DatabaseInstanceInCluster);
+    public const string MissingDatabase = nameof(MissingDatabase);
 }

@@ -5,6 +5,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using DeployOps.Aws;
 using DeployOps.Aws.CloudWatch;
+using DeployOps.Databases;
 
 namespace DeployOps.Facts;
 
@@ -207,9 +208,9 @@ public sealed class MetricReader
     private static string QueryId(int index, string metric, string stat) =>
         FormattableString.Invariant($"s{index}_{(metric == CpuUtilization ? "cpu" : "mem")}_{stat.ToLowerInvariant()}");
 
-    // ------------------------------------------------------------------ AWS/RDS (Aurora clusters)
+    // ------------------------------------------------------------------ AWS/RDS (clusters and instances)
 
-    /// <summary>The namespace RDS publishes cluster metrics in.</summary>
+    /// <summary>The namespace RDS publishes cluster and instance metrics in.</summary>
     public const string RdsNamespace = "AWS/RDS";
 
     /// <summary>Aurora Serverless v2's capacity in use, in ACUs.</summary>
@@ -218,33 +219,36 @@ public sealed class MetricReader
     /// <summary>Open connections to the cluster.</summary>
     public const string DatabaseConnections = "DatabaseConnections";
 
-    private static readonly string[] DatabaseMetrics = { ServerlessDatabaseCapacity, CpuUtilization, DatabaseConnections };
-
-    /// <summary>The AWS/RDS metric of a cluster (dimension DBClusterIdentifier).</summary>
-    public static CloudWatchMetric DatabaseClusterMetric(string clusterIdentifier, string metricName) =>
-        new(RdsNamespace, metricName, new[] { new CloudWatchDimension("DBClusterIdentifier", clusterIdentifier) });
+    /// <summary>The AWS/RDS metric of a cluster (dimension DBClusterIdentifier) or an instance (DBInstanceIdentifier).</summary>
+    public static CloudWatchMetric DatabaseMetric(RdsDatabase database, string metricName) =>
+        new(RdsNamespace, metricName, new[] { new CloudWatchDimension(database.Kind == DatabaseKind.Cluster ? "DBClusterIdentifier" : "DBInstanceIdentifier", database.Identifier) });
 
     /// <summary>
-    /// A cluster's capacity (ServerlessDatabaseCapacity), CPUUtilization and DatabaseConnections in
-    /// [<paramref name="startTime"/>, <paramref name="endTime"/>) by <paramref name="periodSeconds"/>: nine queries, one call
+    /// A database's CPUUtilization and DatabaseConnections in [<paramref name="startTime"/>, <paramref name="endTime"/>) by
+    /// <paramref name="periodSeconds"/>, and ServerlessDatabaseCapacity for a cluster or a db.serverless instance: one call
     /// (runbook 004 "Database performance issues" steps 1 and 2).
     /// </summary>
-    public async Task<Fact<DatabaseClusterLoad>> DatabaseClusterAsync(string clusterIdentifier, DateTimeOffset startTime, DateTimeOffset endTime, int periodSeconds,
+    public async Task<Fact<DatabaseLoadSeries>> DatabaseAsync(RdsDatabase database, DateTimeOffset startTime, DateTimeOffset endTime, int periodSeconds,
         CancellationToken cancellationToken)
     {
         static string Id(string metric, string stat) => $"db_{metric.ToLowerInvariant()}_{stat.ToLowerInvariant()}";
-        var queries = DatabaseMetrics.SelectMany(metric => Stats.Select(stat =>
-            new CloudWatchMetricQuery(Id(metric, stat), DatabaseClusterMetric(clusterIdentifier, metric), periodSeconds, stat))).ToList();
-        var read = await _facts.Policy.ReadAsync($"AWS/RDS metrics of {clusterIdentifier}",
+        var serverless = database.Kind == DatabaseKind.Cluster || database.InstanceClass == ServerlessInstanceClass;
+        var metrics = serverless ? new[] { ServerlessDatabaseCapacity, CpuUtilization, DatabaseConnections } : new[] { CpuUtilization, DatabaseConnections };
+        var queries = metrics.SelectMany(metric => Stats.Select(stat =>
+            new CloudWatchMetricQuery(Id(metric, stat), DatabaseMetric(database, metric), periodSeconds, stat))).ToList();
+        var read = await _facts.Policy.ReadAsync($"AWS/RDS metrics of {database.Identifier}",
             () => _facts.Session.Client<CloudWatchClient>().GetMetricDataAsync(queries, startTime, endTime, cancellationToken)).ConfigureAwait(false);
         return read.Select(results =>
         {
             var byId = results.ToDictionary(r => r.Id, StringComparer.Ordinal);
             MetricSeries Of(string metric) => Series(byId, stat => Id(metric, stat));
-            return new DatabaseClusterLoad(clusterIdentifier, Of(ServerlessDatabaseCapacity), Of(CpuUtilization), Of(DatabaseConnections));
+            return new DatabaseLoadSeries(database.Identifier, Of(ServerlessDatabaseCapacity), Of(CpuUtilization), Of(DatabaseConnections));
         });
     }
+
+    /// <summary>The instance class of an Aurora Serverless v2 instance.</summary>
+    public const string ServerlessInstanceClass = "db.serverless";
 }
 
-/// <summary>An Aurora cluster's load over a window (namespace AWS/RDS, dimension DBClusterIdentifier).</summary>
-public sealed record DatabaseClusterLoad(string ClusterIdentifier, MetricSeries Capacity, MetricSeries Cpu, MetricSeries Connections);
+/// <summary>A database's load over a window (namespace AWS/RDS, by DBClusterIdentifier or DBInstanceIdentifier); Capacity is empty when not asked for.</summary>
+public sealed record DatabaseLoadSeries(string Identifier, MetricSeries Capacity, MetricSeries Cpu, MetricSeries Connections);

@@ -5,6 +5,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using DeployOps.Aws.Ec2;
 using DeployOps.Aws.Rds;
+using DeployOps.Databases;
 
 namespace DeployOps.Facts;
 
@@ -48,6 +49,31 @@ public sealed class RdsReader
     {
         var read = await _facts.Policy.ReadAsync($"RDS cluster {identifier}", () => Client.DescribeDbClustersAsync(identifier, cancellationToken)).ConfigureAwait(false);
         return read.IsRead && read.Value.Count == 0 ? Fact<RdsDbCluster>.NotFound() : read.Select(list => list[0]);
+    }
+
+    /// <summary>
+    /// The database a cluster or instance identifier names, as the checks read it: a cluster with its reader endpoint, an
+    /// instance with each read replica's endpoint (a replica that could not be read keeps a null endpoint).
+    /// </summary>
+    public async Task<Fact<RdsDatabase>> DatabaseAsync(DatabaseKind kind, string identifier, CancellationToken cancellationToken)
+    {
+        if (kind == DatabaseKind.Cluster)
+        {
+            return (await ClusterAsync(identifier, cancellationToken).ConfigureAwait(false)).Select(RdsDatabase.Of);
+        }
+
+        var instance = await InstanceAsync(identifier, cancellationToken).ConfigureAwait(false);
+        if (!instance.IsRead)
+        {
+            return instance.Select(i => RdsDatabase.Of(i, Array.Empty<DatabaseReader>()));
+        }
+
+        var replicas = await Task.WhenAll(instance.Value.ReadReplicas.Select(async replica =>
+        {
+            var read = await InstanceAsync(replica, cancellationToken).ConfigureAwait(false);
+            return new DatabaseReader($"read replica {replica}", read.IsRead ? read.Value.EndpointAddress : null);
+        })).ConfigureAwait(false);
+        return Fact<RdsDatabase>.Of(RdsDatabase.Of(instance.Value, replicas));
     }
 
     /// <summary>The events of one source (db-instance, db-cluster) over the last <see cref="EventMinutes"/> minutes, oldest first.</summary>

@@ -73,6 +73,9 @@ public sealed record ScenarioDefinition
 
     /// <summary>VPC flow logs (<c>network.flowLogs</c>).</summary>
     public IReadOnlyList<FlowLogDefinition> FlowLogs { get; init; } = [];
+
+    /// <summary>RDS DB instances (<c>dbInstances</c>): the RDS simulator's stoppable instances, their endpoints and metrics.</summary>
+    public IReadOnlyList<DbInstanceDefinition> DbInstances { get; init; } = [];
 }
 
 /// <param name="UsedIpAddresses">Addresses other resources already hold in the subnet (the loader gives them to one network interface).</param>
@@ -93,11 +96,11 @@ public sealed record NatGatewayDefinition(string Name, string Subnet, string Sta
 public sealed record FlowLogDefinition(string Name, string LogGroup, string Role, string TrafficType);
 
 /// <summary>
-/// An Aurora cluster (<c>auroraClusters.NAME</c>): its engine and port, its DB subnet group's subnets and its security
-/// groups, whether it starts <c>stopped</c>, how long starting takes, its Serverless v2 capacity range and the load it
-/// reports to CloudWatch while available.
+/// A database the RDS simulator runs with a real endpoint (<c>auroraClusters.NAME</c>, <c>dbInstances.NAME</c>): its
+/// engine and port, its DB subnet group's subnets and its security groups, whether it starts <c>stopped</c>, how long
+/// starting takes, and the load it reports to CloudWatch while available.
 /// </summary>
-public sealed record AuroraClusterDefinition
+public abstract record DatabaseServerDefinition
 {
     public required string Name { get; init; }
 
@@ -111,19 +114,29 @@ public sealed record AuroraClusterDefinition
 
     public bool Stopped { get; init; }
 
-    /// <summary>World seconds StartDBCluster takes to make it available.</summary>
+    /// <summary>World seconds a start takes to make it available.</summary>
     public double StartSeconds { get; init; } = 300;
 
+    public double CpuPercent { get; init; } = 20;
+
+    public double Connections { get; init; } = 12;
+}
+
+/// <summary>An Aurora cluster (<c>auroraClusters.NAME</c>) and its Serverless v2 capacity range and use.</summary>
+public sealed record AuroraClusterDefinition : DatabaseServerDefinition
+{
     public double MinCapacity { get; init; } = 0.5;
 
     public double MaxCapacity { get; init; } = 2;
 
     /// <summary>ACUs in use (ServerlessDatabaseCapacity).</summary>
     public double Capacity { get; init; } = 1;
+}
 
-    public double CpuPercent { get; init; } = 20;
-
-    public double Connections { get; init; } = 12;
+/// <summary>An RDS DB instance (<c>dbInstances.NAME</c>): engine postgres, mysql or mariadb, and its instance class.</summary>
+public sealed record DbInstanceDefinition : DatabaseServerDefinition
+{
+    public string InstanceClass { get; init; } = "db.t3.micro";
 }
 
 /// <summary>A route: its destination and exactly one target, the VPC's internet gateway or a NAT gateway of the scenario.</summary>

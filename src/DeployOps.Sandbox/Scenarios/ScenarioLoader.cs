@@ -44,7 +44,7 @@ public sealed partial class ScenarioLoader
                 await _moto.LogsAsync("CreateLogGroup", new JsonObject { ["logGroupName"] = logGroup }, region, cancellationToken).ConfigureAwait(false);
             }
 
-            await CreateAuroraClustersAsync(scenario, region, subnets, groups, cancellationToken).ConfigureAwait(false);
+            await CreateDatabasesAsync(scenario, region, subnets, groups, cancellationToken).ConfigureAwait(false);
             var secrets = await CreateSecretsAsync(scenario, region, cancellationToken).ConfigureAwait(false);
             await CreateMonitoringAsync(scenario, region, cancellationToken).ConfigureAwait(false);
             _world.InvalidateConfiguration(region);
@@ -237,34 +237,50 @@ public sealed partial class ScenarioLoader
         }
     }
 
-    /// <summary>Each Aurora cluster: its DB subnet group, the cluster (stopped when the scenario says so), and the RDS simulator told its security groups.</summary>
-    private async Task CreateAuroraClustersAsync(ScenarioDefinition scenario, string region, Dictionary<string, string> subnets, Dictionary<string, string> groups,
+    /// <summary>
+    /// Each database with endpoints (the Aurora clusters, then the DB instances): its DB subnet group, the cluster or
+    /// instance (stopped when the scenario says so), and the RDS simulator told its security groups.
+    /// </summary>
+    private async Task CreateDatabasesAsync(ScenarioDefinition scenario, string region, Dictionary<string, string> subnets, Dictionary<string, string> groups,
         CancellationToken cancellationToken)
     {
         var rds = _world.Simulator<RdsSimulator>();
-        foreach (var cluster in scenario.AuroraClusters)
+        foreach (var database in scenario.AuroraClusters.Concat<DatabaseServerDefinition>(scenario.DbInstances))
         {
-            var subnetGroup = $"{cluster.Name}-subnets";
+            var subnetGroup = $"{database.Name}-subnets";
             await _moto.RdsAsync("CreateDBSubnetGroup",
             [
-                new("DBSubnetGroupName", subnetGroup), new("DBSubnetGroupDescription", $"Subnets of {cluster.Name}"),
-                .. cluster.Subnets.Select((s, i) => new KeyValuePair<string, string>($"SubnetIds.SubnetIdentifier.{i + 1}", subnets[s])),
+                new("DBSubnetGroupName", subnetGroup), new("DBSubnetGroupDescription", $"Subnets of {database.Name}"),
+                .. database.Subnets.Select((s, i) => new KeyValuePair<string, string>($"SubnetIds.SubnetIdentifier.{i + 1}", subnets[s])),
             ], region, cancellationToken).ConfigureAwait(false);
-            var groupIds = cluster.SecurityGroups.Select(g => groups[g]).ToList();
-            await _moto.RdsAsync("CreateDBCluster",
+            var groupIds = database.SecurityGroups.Select(g => groups[g]).ToList();
+            var (create, stop, identifier, settings) = database switch
+            {
+                AuroraClusterDefinition cluster => ("CreateDBCluster", "StopDBCluster", "DBClusterIdentifier", new KeyValuePair<string, string>[]
+                {
+                    new("EngineMode", "provisioned"),
+                    new("ServerlessV2ScalingConfiguration.MinCapacity", cluster.MinCapacity.ToString(CultureInfo.InvariantCulture)),
+                    new("ServerlessV2ScalingConfiguration.MaxCapacity", cluster.MaxCapacity.ToString(CultureInfo.InvariantCulture)),
+                }),
+                DbInstanceDefinition instance => ("CreateDBInstance", "StopDBInstance", "DBInstanceIdentifier", new KeyValuePair<string, string>[]
+                {
+                    new("DBInstanceClass", instance.InstanceClass), new("AllocatedStorage", "20"),
+                }),
+                _ => throw new InvalidOperationException($"{database.GetType().Name} is no database the loader knows."),
+            };
+            await _moto.RdsAsync(create,
             [
-                new("DBClusterIdentifier", cluster.Name), new("Engine", cluster.Engine), new("EngineMode", "provisioned"), new("Port", Text(cluster.Port)),
+                new(identifier, database.Name), new("Engine", database.Engine), new("Port", Text(database.Port)),
                 new("MasterUsername", "lightwave"), new("MasterUserPassword", "sandbox-master-password"), new("DBSubnetGroupName", subnetGroup),
-                new("ServerlessV2ScalingConfiguration.MinCapacity", cluster.MinCapacity.ToString(CultureInfo.InvariantCulture)),
-                new("ServerlessV2ScalingConfiguration.MaxCapacity", cluster.MaxCapacity.ToString(CultureInfo.InvariantCulture)),
+                .. settings,
                 .. groupIds.Select((g, i) => new KeyValuePair<string, string>($"VpcSecurityGroupIds.VpcSecurityGroupId.{i + 1}", g)),
             ], region, cancellationToken).ConfigureAwait(false);
-            if (cluster.Stopped)
+            if (database.Stopped)
             {
-                await _moto.RdsAsync("StopDBCluster", [new("DBClusterIdentifier", cluster.Name)], region, cancellationToken).ConfigureAwait(false);
+                await _moto.RdsAsync(stop, [new(identifier, database.Name)], region, cancellationToken).ConfigureAwait(false);
             }
 
-            rds.AuroraClusterCreated(region, cluster.Name, groupIds);
+            rds.DatabaseCreated(region, database, groupIds);
         }
     }
 

@@ -66,7 +66,7 @@ public static partial class ScenarioReader
     {
         root.AllowOnly("description", "region", "applications", "network", "securityGroups", "targetGroups", "loadBalancers",
             "logGroups", "secretsManager", "taskDefinitions", "clusters", "timings", "stacks", "databases", "lightsail", "slack",
-            "webAcls", "snsTopics", "alarms", "auroraClusters");
+            "webAcls", "snsTopics", "alarms", "auroraClusters", "dbInstances");
         var subnets = ReadSubnets(root["network"]);
         var securityGroups = root["securityGroups"]?.AsMap().Select(e => ReadSecurityGroup(e.Key, e.Value)).ToList() ?? [];
         var targetGroups = root["targetGroups"]?.AsMap().Select(e => ReadTargetGroup(e.Key, e.Value)).ToList() ?? [];
@@ -101,6 +101,7 @@ public static partial class ScenarioReader
             Alarms = ReadAlarms(root["alarms"]),
             AuroraClusters = ReadAuroraClusters(root["auroraClusters"]),
             FlowLogs = ReadFlowLogs(root["network"]?["flowLogs"]),
+            DbInstances = ReadDbInstances(root["dbInstances"]),
         };
         scenario = scenario with { Lightsail = LightsailScenarioReader.Read(root["lightsail"], scenario.Applications) };
         CheckReferences(scenario, root);
@@ -146,25 +147,47 @@ public static partial class ScenarioReader
         (node?.AsMap("a mapping of Aurora cluster identifiers to their settings") ?? []).Select(e =>
         {
             var c = e.Value;
-            c.AllowOnly("engine", "port", "subnets", "securityGroups", "status", "startMinutes", "minCapacity", "maxCapacity", "load");
-            var load = c["load"];
-            load?.AllowOnly("capacity", "cpuPercent", "connections");
-            var defaults = new AuroraClusterDefinition { Name = e.Key };
+            c.AllowOnly([.. DatabaseServerKeys, "minCapacity", "maxCapacity"]);
+            c["load"]?.AllowOnly("capacity", "cpuPercent", "connections");
+            var defaults = ReadDatabaseServer(c, new AuroraClusterDefinition { Name = e.Key }, ("aurora-postgresql", "aurora-postgresql"), ("aurora-mysql", "aurora-mysql"));
             return defaults with
             {
-                Engine = c["engine"]?.AsEnum(("aurora-postgresql", "aurora-postgresql"), ("aurora-mysql", "aurora-mysql")) ?? defaults.Engine,
-                Port = c["port"]?.AsInt(1150, 65535) ?? defaults.Port,
-                Subnets = Required(c, "subnets").AsList("a list of subnet names").Select(n => n.AsString("a subnet name")).ToList(),
-                SecurityGroups = (c["securityGroups"]?.AsList("a list of security group names") ?? []).Select(n => n.AsString("a security group name")).ToList(),
-                Stopped = (c["status"]?.AsEnum(("available", false), ("stopped", true))) ?? false,
-                StartSeconds = (c["startMinutes"]?.AsDouble(0, 120) ?? defaults.StartSeconds / 60) * 60,
                 MinCapacity = c["minCapacity"]?.AsDouble(0, 256) ?? defaults.MinCapacity,
                 MaxCapacity = c["maxCapacity"]?.AsDouble(0.5, 256) ?? defaults.MaxCapacity,
-                Capacity = load?["capacity"]?.AsDouble(0, 256) ?? defaults.Capacity,
-                CpuPercent = load?["cpuPercent"]?.AsDouble(0, 100) ?? defaults.CpuPercent,
-                Connections = load?["connections"]?.AsDouble(0, 100000) ?? defaults.Connections,
+                Capacity = c["load"]?["capacity"]?.AsDouble(0, 256) ?? defaults.Capacity,
             };
         }).ToList();
+
+    private static List<DbInstanceDefinition> ReadDbInstances(ScenarioNode? node) =>
+        (node?.AsMap("a mapping of RDS DB instance identifiers to their settings") ?? []).Select(e =>
+        {
+            var c = e.Value;
+            c.AllowOnly([.. DatabaseServerKeys, "instanceClass"]);
+            c["load"]?.AllowOnly("cpuPercent", "connections");
+            var defaults = ReadDatabaseServer(c, new DbInstanceDefinition { Name = e.Key, Engine = "postgres" }, ("postgres", "postgres"), ("mysql", "mysql"), ("mariadb", "mariadb"));
+            return defaults with { InstanceClass = c["instanceClass"]?.AsString("a DB instance class such as db.t3.micro") ?? defaults.InstanceClass };
+        }).ToList();
+
+    /// <summary>The keys every database with an endpoint takes (<see cref="DatabaseServerDefinition"/>).</summary>
+    private static readonly string[] DatabaseServerKeys = ["engine", "port", "subnets", "securityGroups", "status", "startMinutes", "load"];
+
+    /// <summary>The settings every database with an endpoint shares, read over <paramref name="defaults"/>.</summary>
+    private static T ReadDatabaseServer<T>(ScenarioNode c, T defaults, params (string Name, string Value)[] engines)
+        where T : DatabaseServerDefinition
+    {
+        var load = c["load"];
+        return (T)(defaults with
+        {
+            Engine = c["engine"]?.AsEnum(engines) ?? defaults.Engine,
+            Port = c["port"]?.AsInt(1150, 65535) ?? defaults.Port,
+            Subnets = Required(c, "subnets").AsList("a list of subnet names").Select(n => n.AsString("a subnet name")).ToList(),
+            SecurityGroups = (c["securityGroups"]?.AsList("a list of security group names") ?? []).Select(n => n.AsString("a security group name")).ToList(),
+            Stopped = (c["status"]?.AsEnum(("available", false), ("stopped", true))) ?? false,
+            StartSeconds = (c["startMinutes"]?.AsDouble(0, 120) ?? defaults.StartSeconds / 60) * 60,
+            CpuPercent = load?["cpuPercent"]?.AsDouble(0, 100) ?? defaults.CpuPercent,
+            Connections = load?["connections"]?.AsDouble(0, 100000) ?? defaults.Connections,
+        });
+    }
 
     private static List<RouteTableDefinition> ReadRouteTables(ScenarioNode? node) =>
         (node?.AsMap("a mapping of route table names to their subnets and routes") ?? []).Select(e =>
@@ -601,11 +624,11 @@ public static partial class ScenarioReader
             Check(node?["previousTaskDefinition"], service.PreviousTaskDefinition is null ? [] : [service.PreviousTaskDefinition], taskDefinitions, "task definition revision");
         }
 
-        foreach (var cluster in scenario.AuroraClusters)
+        foreach (var (key, server) in scenario.AuroraClusters.Select(c => ("auroraClusters", (DatabaseServerDefinition)c)).Concat(scenario.DbInstances.Select(i => ("dbInstances", (DatabaseServerDefinition)i))))
         {
-            var node = root["auroraClusters"]?[cluster.Name];
-            Check(node?["subnets"], cluster.Subnets, subnets, "subnet");
-            Check(node?["securityGroups"], cluster.SecurityGroups, groups, "security group");
+            var node = root[key]?[server.Name];
+            Check(node?["subnets"], server.Subnets, subnets, "subnet");
+            Check(node?["securityGroups"], server.SecurityGroups, groups, "security group");
         }
 
         CheckStacks(scenario, root);

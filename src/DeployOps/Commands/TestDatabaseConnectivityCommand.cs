@@ -7,20 +7,33 @@ namespace DeployOps.Commands;
 
 /// <summary>
 /// Test-DatabaseConnectivity: runbook 004 "Cannot connect to Aurora" and "Database performance issues" for one Aurora/RDS
-/// cluster: its status, the endpoint the application's tasks use (from the task definition's environment or its Secrets
+/// cluster (-DatabaseCluster) or RDS DB instance (-DatabaseInstance): its status, the endpoint the application's tasks use (from the task definition's environment or its Secrets
 /// Manager secret, read in memory for the host and port only), the security group rule on the engine's port (the database
 /// hop of Test-EcsNetworkPath), capacity, CPU and connections against the limit, and with -Probe a TCP connection from here.
 /// </summary>
-[Cmdlet(VerbsDiagnostic.Test, "DatabaseConnectivity")]
+[Cmdlet(VerbsDiagnostic.Test, "DatabaseConnectivity", DefaultParameterSetName = ClusterParameterSet)]
 [OutputType(typeof(DatabaseConnectivityReport))]
 public sealed class TestDatabaseConnectivityCommand : DeployOpsAwsCmdlet
 {
+    /// <summary>The parameter set of -DatabaseCluster (the default).</summary>
+    public const string ClusterParameterSet = "DatabaseCluster";
+
+    /// <summary>The parameter set of -DatabaseInstance.</summary>
+    public const string InstanceParameterSet = "DatabaseInstance";
+
     /// <summary>-DatabaseCluster: the Aurora cluster identifier.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = ClusterParameterSet, Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [Alias("DBClusterIdentifier")]
     [ArgumentCompleter(typeof(DatabaseClusterCompleter))]
     public string DatabaseCluster { get; set; } = string.Empty;
+
+    /// <summary>-DatabaseInstance: the RDS DB instance identifier (not an Aurora cluster's instance: name its cluster).</summary>
+    [Parameter(ParameterSetName = InstanceParameterSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    [Alias("DBInstanceIdentifier")]
+    [ArgumentCompleter(typeof(DatabaseInstanceCompleter))]
+    public string? DatabaseInstance { get; set; }
 
     /// <summary>-Cluster: the ECS cluster of the application that uses the database (with -Service).</summary>
     [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
@@ -39,7 +52,7 @@ public sealed class TestDatabaseConnectivityCommand : DeployOpsAwsCmdlet
     [ValidateNotNullOrEmpty]
     public string Variable { get; set; } = DatabaseConnectivityRequest.DefaultVariable;
 
-    /// <summary>-Probe: open a TCP connection to the cluster endpoint from where the command runs.</summary>
+    /// <summary>-Probe: open a TCP connection to the cluster (writer) or instance endpoint from where the command runs.</summary>
     [Parameter]
     public SwitchParameter Probe { get; set; }
 
@@ -48,12 +61,14 @@ public sealed class TestDatabaseConnectivityCommand : DeployOpsAwsCmdlet
     [ValidateRange(1, 120)]
     public int ProbeTimeout { get; set; } = 5;
 
-    /// <summary>Checks the cluster and writes its report.</summary>
+    /// <summary>Checks the database and writes its report.</summary>
     protected override void ProcessRecord()
     {
+        var instance = ParameterSetName == InstanceParameterSet;
         var request = new DatabaseConnectivityRequest
         {
-            DatabaseCluster = DatabaseCluster,
+            DatabaseCluster = instance ? string.Empty : DatabaseCluster,
+            DatabaseInstance = instance ? DatabaseInstance : null,
             Cluster = Cluster,
             Service = Service,
             Variable = Variable,
@@ -61,7 +76,7 @@ public sealed class TestDatabaseConnectivityCommand : DeployOpsAwsCmdlet
             ProbeTimeout = TimeSpan.FromSeconds(ProbeTimeout),
         };
         var inspector = new DatabaseConnectivityInspector(Facts);
-        if (TryRunEngine(token => inspector.InspectAsync(request, token), DatabaseCluster, out var report))
+        if (TryRunEngine(token => inspector.InspectAsync(request, token), request.Identifier, out var report))
         {
             WriteObject(report);
         }

@@ -100,21 +100,33 @@ public sealed class DatabaseConnectivityTests : IClassFixture<SandboxFixture>
         Assert.StartsWith($"Start it: Start-DatabaseCluster -DatabaseCluster {Lightwave.Aurora.Cluster} -Wait", Check(report, "Cluster status").Fix, StringComparison.Ordinal);
         Assert.Equal("Refused", report.Probe!.Result);
 
+        var (plan, change) = await StartAndRecheckAsync(DatabaseKind.Cluster, Lightwave.Aurora.Cluster, "StartDBCluster", Backend);
+
+        Assert.Equal($"Aurora cluster {Lightwave.Aurora.Cluster} (stopped)", plan.ShouldProcessTarget);
+        Assert.Equal(Lightwave.Aurora.Cluster, Assert.IsType<DatabaseClusterChange>(change).DatabaseCluster);
+    }
+
+    /// <summary>
+    /// Plans, starts and waits as Start-DatabaseCluster and Start-DatabaseInstance do: one start call, progress while
+    /// starting, stopped -> available; then the database's report passes and its probe connects.
+    /// </summary>
+    private async Task<(DatabaseStartPlan Plan, DatabaseChange Change)> StartAndRecheckAsync(DatabaseKind kind, string identifier, string startOperation, DatabaseConnectivityRequest recheck)
+    {
         using var session = SandboxSessions.Create(_sandbox);
         var observer = new RecordingObserver();
-        var starter = new DatabaseClusterStarter(new AwsFacts(session, observer));
-        var (plan, _) = await starter.PlanAsync(Lightwave.Aurora.Cluster, default);
+        var starter = new DatabaseStarter(new AwsFacts(session, observer));
+        var (plan, _) = await starter.PlanAsync(kind, identifier, default);
         Assert.True(plan!.StartNeeded);
-        Assert.Equal($"Aurora cluster {Lightwave.Aurora.Cluster} (stopped)", plan.ShouldProcessTarget);
         var outcomes = await starter.ApplyAsync(plan, new DatabaseWaitSettings(TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(1)), default);
 
-        var change = Assert.IsType<DatabaseClusterChange>(Assert.Single(outcomes).Value);
-        Assert.Equal(("stopped", "available", true, true), (change.PreviousStatus, change.Status, change.Started, change.Waited));
+        var change = Assert.IsAssignableFrom<DatabaseChange>(Assert.Single(outcomes).Value);
+        Assert.Equal((identifier, "stopped", "available", true, true), (change.Database, change.PreviousStatus, change.Status, change.Started, change.Waited));
         Assert.Contains(observer.ProgressReports, p => p.Status == "starting");
-        Assert.Single(session.Calls.Snapshot(), c => c.Operation == "StartDBCluster");
-        var after = await InspectWithMetricsAsync(Backend);
+        Assert.Single(session.Calls.Snapshot(), c => c.Operation == startOperation);
+        var after = await InspectWithMetricsAsync(recheck);
         Assert.Equal("Pass", after.Status);
         Assert.Equal("Connected", after.Probe!.Result);
+        return (plan, change);
     }
 
     [Fact]
@@ -159,11 +171,158 @@ public sealed class DatabaseConnectivityTests : IClassFixture<SandboxFixture>
         var facts = new AwsFacts(session, NullOperationObserver.Instance);
         var missing = await Assert.ThrowsAsync<DeployOpsException>(() => new DatabaseConnectivityInspector(facts).InspectAsync(new DatabaseConnectivityRequest { DatabaseCluster = "nope-db" }, default));
         Assert.Equal((ErrorIds.DatabaseClusterNotFound, DeployOpsErrorKind.NotFound), (missing.Error.ErrorId, missing.Error.Kind));
-        var start = await Assert.ThrowsAsync<DeployOpsException>(() => new DatabaseClusterStarter(facts).PlanAsync("nope-db", default));
+        var start = await Assert.ThrowsAsync<DeployOpsException>(() => new DatabaseStarter(facts).PlanAsync(DatabaseKind.Cluster, "nope-db", default));
         Assert.Equal(ErrorIds.DatabaseClusterNotFound, start.Error.ErrorId);
-        var (plan, cluster) = await new DatabaseClusterStarter(facts).PlanAsync(Lightwave.Aurora.Cluster, default);
+        var (plan, cluster) = await new DatabaseStarter(facts).PlanAsync(DatabaseKind.Cluster, Lightwave.Aurora.Cluster, default);
         Assert.Null(plan);
         Assert.Equal("available", cluster.Status);
+    }
+
+    private static readonly DatabaseConnectivityRequest InstanceBackend = Backend with { DatabaseCluster = "", DatabaseInstance = Lightwave.DbInstance.Instance };
+
+    // This aws CLI (v1) does not apply AWS_ENDPOINT_URL to rds: name the endpoint on the command line.
+    private string[] Rds(params string[] arguments) => ["rds", "--endpoint-url", _sandbox.Url.ToString().TrimEnd('/'), .. arguments];
+
+    [Fact]
+    public async Task Db_instance_healthy_passes_every_check_with_the_instance_endpoint_from_the_secret_the_default_connection_limit_and_the_probe()
+    {
+        var (_, calls, observer) = await InspectAsync(Lightwave.DbInstance.Healthy, InstanceBackend);
+        var report = await InspectWithMetricsAsync(InstanceBackend);
+
+        Assert.Equal(("Pass", "Instance", "available"), (report.Status, report.Kind, report.DatabaseStatus));
+        Assert.Equal((null, Lightwave.DbInstance.Instance, Lightwave.DbInstance.Instance), (report.DatabaseCluster, report.DatabaseInstance, report.Database));
+        Assert.Null(report.ClusterStatus);
+        Assert.Null(report.ReaderEndpoint);
+        Assert.Equal($"{report.Endpoint}:{Lightwave.DbInstance.Port}", report.ApplicationEndpoint);
+        Assert.Contains($":secret:{Lightwave.DbInstance.SecretName}", report.EndpointSource, StringComparison.Ordinal);
+        Assert.Equal(new[] { "Instance status", "Application endpoint", "Task to database", "Load", "TCP probe" }, report.Checks.Select(c => c.Name));
+        Assert.All(report.Checks, c => Assert.Equal("Pass", c.Outcome));
+        Assert.Equal((null, Lightwave.DbInstance.ConnectionLimit, (double?)Lightwave.DbInstance.Connections), (report.Load!.CapacityMaximum, report.Load.ConnectionLimit, report.Load.ConnectionsMaximum));
+        Assert.Contains(Lightwave.DbInstance.InstanceClass, report.Load.ConnectionLimitBasis, StringComparison.Ordinal);
+        Assert.Equal("Connected", report.Probe!.Result);
+        Assert.All(calls.Snapshot(), c => Assert.Matches("^(Describe|List|Get)", c.Operation));
+        Assert.Contains(calls.Snapshot(), c => c.Operation == "DescribeDBInstances");
+        Assert.DoesNotContain(calls.Snapshot(), c => c.Operation == "DescribeDBClusters");
+        Assert.DoesNotContain(Lightwave.DbInstance.SecretPassword, JsonSerializer.Serialize(report) + string.Join("\n", observer.Messages), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Db_instance_stopped_fails_the_instance_status_and_Start_DatabaseInstance_brings_it_back_to_passing()
+    {
+        var (report, _, _) = await InspectAsync(Lightwave.DbInstance.Stopped, InstanceBackend);
+
+        Assert.Equal(("Fail", "Instance status", "stopped"), (report.Status, report.FailingCheck, report.DatabaseStatus));
+        var status = Check(report, "Instance status");
+        Assert.Contains($"RDS instance {Lightwave.DbInstance.Instance} (postgres) is stopped", status.Evidence[0], StringComparison.Ordinal);
+        Assert.StartsWith($"Start it: Start-DatabaseInstance -DatabaseInstance {Lightwave.DbInstance.Instance} -Wait", status.Fix, StringComparison.Ordinal);
+        Assert.Contains("Start-DatabaseInstance", report.RecommendedAction, StringComparison.Ordinal);
+        Assert.Equal("Refused", report.Probe!.Result);
+        Assert.Equal("Skipped", Check(report, "Load").Outcome);
+
+        var (plan, change) = await StartAndRecheckAsync(DatabaseKind.Instance, Lightwave.DbInstance.Instance, "StartDBInstance", InstanceBackend);
+
+        Assert.Equal(($"RDS instance {Lightwave.DbInstance.Instance} (stopped)", "Start the instance (StartDBInstance)"), (plan.ShouldProcessTarget, plan.ShouldProcessAction));
+        Assert.Equal(Lightwave.DbInstance.Instance, Assert.IsType<DatabaseInstanceChange>(change).DatabaseInstance);
+    }
+
+    [Fact]
+    public async Task Db_instance_unreachable_fails_the_database_hop_naming_the_instance_and_the_missing_rule()
+    {
+        var (report, _, _) = await InspectAsync(Lightwave.DbInstance.Unreachable, InstanceBackend);
+
+        Assert.Equal("Task to database", report.FailingCheck);
+        var hop = Check(report, "Task to database");
+        Assert.Contains(hop.Evidence, e => e.Contains(Lightwave.Network.DatabaseSecurityGroup, StringComparison.Ordinal) && e.Contains("5432", StringComparison.Ordinal));
+        Assert.Contains($"Repair-EcsNetworkPath -Cluster {Lightwave.Cluster} -Service {Lightwave.Service} -DatabaseSecurityGroupId sg-", hop.Fix, StringComparison.Ordinal);
+        Assert.Equal(("Pass", "Pass"), (Check(report, "Instance status").Outcome, Check(report, "Application endpoint").Outcome));
+        Assert.Equal("Refused", report.Probe!.Result);
+    }
+
+    [Fact]
+    public async Task An_application_pointed_at_a_read_replica_of_the_instance_is_told_it_uses_the_replica()
+    {
+        await _sandbox.LoadScenarioAsync(Lightwave.DbInstance.Healthy);
+        var replica = await AwsCli.RunJsonAsync(_sandbox.Url, Rds("create-db-instance-read-replica", "--db-instance-identifier", "lightwave-dev-pg-ro",
+            "--source-db-instance-identifier", Lightwave.DbInstance.Instance));
+        var replicaHost = replica.GetProperty("DBInstance").GetProperty("Endpoint").GetProperty("Address").GetString()!;
+        await AwsCli.RunAsync(_sandbox.Url, "secretsmanager", "put-secret-value", "--secret-id", Lightwave.DbInstance.SecretName,
+            "--secret-string", $"postgresql://lightwave:{Lightwave.DbInstance.SecretPassword}@{replicaHost}:5432/lightwave");
+
+        using var session = SandboxSessions.Create(_sandbox);
+        var report = await new DatabaseConnectivityInspector(new AwsFacts(session, NullOperationObserver.Instance)).InspectAsync(InstanceBackend with { Probe = false }, default);
+
+        var check = Check(report, "Application endpoint");
+        Assert.Equal("Fail", check.Outcome);
+        Assert.Contains($"the read replica lightwave-dev-pg-ro of {Lightwave.DbInstance.Instance} (read-only; writes fail)", Assert.Single(check.Evidence), StringComparison.Ordinal);
+        Assert.Contains($"secret-id {report.EndpointSource!.Split(' ')[1]}", check.Fix, StringComparison.Ordinal);
+        Assert.Equal($"read replica lightwave-dev-pg-ro: {replicaHost}", Assert.Single(report.ReadReplicas));
+        Assert.DoesNotContain(Lightwave.DbInstance.SecretPassword, JsonSerializer.Serialize(report), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unknown_instance_is_DatabaseInstanceNotFound_an_Aurora_member_is_sent_to_its_cluster_and_an_available_one_needs_no_start()
+    {
+        await _sandbox.LoadScenarioAsync(Lightwave.DbInstance.Healthy);
+        await AwsCli.RunAsync(_sandbox.Url, Rds("create-db-cluster", "--db-cluster-identifier", "member-db", "--engine", "aurora-postgresql",
+            "--master-username", "lightwave", "--master-user-password", "sandbox-password-1"));
+        await AwsCli.RunAsync(_sandbox.Url, Rds("create-db-instance", "--db-instance-identifier", "member-db-1", "--db-cluster-identifier", "member-db",
+            "--engine", "aurora-postgresql", "--db-instance-class", "db.serverless"));
+        using var session = SandboxSessions.Create(_sandbox);
+        var facts = new AwsFacts(session, NullOperationObserver.Instance);
+        var inspector = new DatabaseConnectivityInspector(facts);
+        var starter = new DatabaseStarter(facts);
+
+        var missing = await Assert.ThrowsAsync<DeployOpsException>(() => inspector.InspectAsync(new DatabaseConnectivityRequest { DatabaseInstance = "nope-pg" }, default));
+        Assert.Equal((ErrorIds.DatabaseInstanceNotFound, DeployOpsErrorKind.NotFound, "nope-pg"), (missing.Error.ErrorId, missing.Error.Kind, missing.Error.Target));
+        var startMissing = await Assert.ThrowsAsync<DeployOpsException>(() => starter.PlanAsync(DatabaseKind.Instance, "nope-pg", default));
+        Assert.Equal(ErrorIds.DatabaseInstanceNotFound, startMissing.Error.ErrorId);
+
+        var member = await Assert.ThrowsAsync<DeployOpsException>(() => inspector.InspectAsync(new DatabaseConnectivityRequest { DatabaseInstance = "member-db-1" }, default));
+        Assert.Equal((ErrorIds.DatabaseInstanceInCluster, DeployOpsErrorKind.InvalidArgument), (member.Error.ErrorId, member.Error.Kind));
+        Assert.Equal("Test the cluster: Test-DatabaseConnectivity -DatabaseCluster member-db", member.Error.RecommendedAction);
+        var startMember = await Assert.ThrowsAsync<DeployOpsException>(() => starter.PlanAsync(DatabaseKind.Instance, "member-db-1", default));
+        Assert.Equal("Start the cluster: Start-DatabaseCluster -DatabaseCluster member-db", startMember.Error.RecommendedAction);
+
+        var (plan, instance) = await starter.PlanAsync(DatabaseKind.Instance, Lightwave.DbInstance.Instance, default);
+        Assert.Null(plan);
+        Assert.Equal("available", instance.Status);
+        Assert.Equal("available", Assert.IsType<DatabaseInstanceChange>(starter.Unchanged(instance)).Status);
+        Assert.DoesNotContain(session.Calls.Snapshot(), c => c.Operation.StartsWith("Start", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_starting_instance_is_only_waited_for_and_the_wait_ends_at_once_when_someone_stops_it()
+    {
+        await _sandbox.LoadScenarioAsync(Lightwave.DbInstance.Stopped);
+        await AwsCli.RunAsync(_sandbox.Url, Rds("start-db-instance", "--db-instance-identifier", Lightwave.DbInstance.Instance));
+        using var session = SandboxSessions.Create(_sandbox);
+        var starter = new DatabaseStarter(new AwsFacts(session, NullOperationObserver.Instance));
+
+        var (plan, _) = await starter.PlanAsync(DatabaseKind.Instance, Lightwave.DbInstance.Instance, default);
+        Assert.Equal(("starting", false), (plan!.Status, plan.StartNeeded));
+        await AwsCli.RunAsync(_sandbox.Url, Rds("stop-db-instance", "--db-instance-identifier", Lightwave.DbInstance.Instance));
+        var outcomes = await starter.ApplyAsync(plan, new DatabaseWaitSettings(TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(1)), default);
+
+        Assert.Equal(2, outcomes.Count);
+        var change = Assert.IsType<DatabaseInstanceChange>(outcomes[0].Value);
+        Assert.Equal(("starting", "stopping", false), (change.PreviousStatus, change.Status, change.Started));
+        var error = outcomes[1].Error!;
+        Assert.Equal((ErrorIds.DatabaseInstanceStartFailed, DeployOpsErrorKind.DeploymentFailed), (error.ErrorId, error.Kind));
+        Assert.Contains("--source-type db-instance", error.RecommendedAction, StringComparison.Ordinal);
+        Assert.DoesNotContain(session.Calls.Snapshot(), c => c.Operation == "StartDBInstance");
+        var stopping = await Assert.ThrowsAsync<DeployOpsException>(() => starter.PlanAsync(DatabaseKind.Instance, Lightwave.DbInstance.Instance, default));
+        Assert.Equal(ErrorIds.DatabaseInstanceNotStartable, stopping.Error.ErrorId);
+        Assert.StartsWith("Wait until it is stopped (aws rds describe-db-instances", stopping.Error.RecommendedAction, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(null, null)]
+    [InlineData("db", "pg")]
+    public void A_request_names_exactly_one_database(string? cluster, string? instance)
+    {
+        var error = Assert.Throws<DeployOpsException>(() => DatabaseConnectivityInspector.Validate(new DatabaseConnectivityRequest { DatabaseCluster = cluster ?? "", DatabaseInstance = instance }));
+
+        Assert.Equal((ErrorIds.MissingDatabase, DeployOpsErrorKind.InvalidArgument), (error.Error.ErrorId, error.Error.Kind));
     }
 
     /// <summary>Keeps what the engine reports through its observer.</summary>

@@ -27,6 +27,9 @@ public sealed class RdsClient
     // Starting a cluster that is starting or available fails with InvalidDBClusterStateFault, so a resend changes nothing.
     private static readonly AwsOperation StartDbClusterOperation = AwsOperation.Idempotent("StartDBCluster");
 
+    // Starting an instance that is not stopped fails with InvalidDBInstanceState, so a resend changes nothing.
+    private static readonly AwsOperation StartDbInstanceOperation = AwsOperation.Idempotent("StartDBInstance");
+
     internal RdsClient(AwsQueryClient protocol)
     {
         Protocol = protocol;
@@ -63,4 +66,15 @@ public sealed class RdsClient
     /// <summary>StartDBCluster: the cluster as RDS answers (starting). A cluster that is not stopped fails with InvalidDBClusterStateFault (Conflict).</summary>
     public Task<RdsDbCluster> StartDbClusterAsync(string identifier, CancellationToken cancellationToken = default) =>
         Protocol.CallAsync(StartDbClusterOperation, new AwsParameters { { "DBClusterIdentifier", identifier } }, result => RdsDbCluster.Read(result.Child("DBCluster")!), cancellationToken);
+
+    /// <summary>DescribeDBInstances: every instance of the region, every page.</summary>
+    public Task<IReadOnlyList<RdsDbInstance>> DescribeAllDbInstancesAsync(CancellationToken cancellationToken = default) =>
+        Protocol.PaginateAllAsync(DescribeDbInstancesOperation, new AwsParameters(), RdsDbInstance.Read, default, cancellationToken);
+
+    /// <summary>
+    /// StartDBInstance: the instance as RDS answers (starting). One that is not stopped fails with InvalidDBInstanceState
+    /// (Conflict), an unknown one with DBInstanceNotFound (NotFound).
+    /// </summary>
+    public Task<RdsDbInstance> StartDbInstanceAsync(string identifier, CancellationToken cancellationToken = default) =>
+        Protocol.CallAsync(StartDbInstanceOperation, new AwsParameters { { "DBInstanceIdentifier", identifier } }, result => RdsDbInstance.Read(result.Child("DBInstance")!), cancellationToken);
 }

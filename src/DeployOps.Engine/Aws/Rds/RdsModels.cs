@@ -36,6 +36,18 @@ public sealed record RdsDbInstance
     /// <summary><c>Endpoint.Address</c> (absent while creating).</summary>
     public string? EndpointAddress { get; init; }
 
+    /// <summary><c>Endpoint.Port</c> (absent while creating).</summary>
+    public int? Port { get; init; }
+
+    /// <summary><c>VpcSecurityGroups</c>: the ids of its security groups.</summary>
+    public IReadOnlyList<string> SecurityGroupIds { get; init; } = Array.Empty<string>();
+
+    /// <summary><c>ReadReplicaSourceDBInstanceIdentifier</c>: the instance this one replicates, for a read replica.</summary>
+    public string? ReadReplicaSource { get; init; }
+
+    /// <summary><c>ReadReplicaDBInstanceIdentifiers</c>: its read replicas.</summary>
+    public IReadOnlyList<string> ReadReplicas { get; init; } = Array.Empty<string>();
+
     internal static RdsDbInstance Read(XElement e) => new()
     {
         Identifier = e.Text("DBInstanceIdentifier") ?? string.Empty,
@@ -47,6 +59,10 @@ public sealed record RdsDbInstance
         SubnetGroupName = e.Child("DBSubnetGroup")?.Text("DBSubnetGroupName"),
         ClusterIdentifier = e.Text("DBClusterIdentifier"),
         EndpointAddress = e.Child("Endpoint")?.Text("Address"),
+        Port = e.Child("Endpoint")?.Int("Port"),
+        SecurityGroupIds = e.List("VpcSecurityGroups", g => g.Text("VpcSecurityGroupId") ?? string.Empty).Where(id => id.Length > 0).ToList(),
+        ReadReplicaSource = e.Text("ReadReplicaSourceDBInstanceIdentifier"),
+        ReadReplicas = e.Strings("ReadReplicaDBInstanceIdentifiers"),
     };
 }
 

@@ -24,7 +24,7 @@ public sealed partial class RdsSimulator
         routes.Answer(Service, "DescribeDBInstances", DescribeInstancesAsync);
         routes.Answer(Service, "DeleteDBInstance", DeleteInstanceAsync);
         routes.Answer(Service, "DescribeEvents", (request, _) => Task.FromResult<AwsResponse?>(DescribeEvents(request)));
-        RegisterClusters(routes);
+        RegisterServers(routes);
     }
 
     /// <summary>moto creates the instance (and validates the request); the answer says <c>creating</c>, as RDS's does.</summary>
@@ -198,6 +198,11 @@ public sealed partial class RdsSimulator
 
         if (life is null)
         {
+            lock (Gate)
+            {
+                OverlayDbInstance(instance, region, now);
+            }
+
             return true;
         }
 

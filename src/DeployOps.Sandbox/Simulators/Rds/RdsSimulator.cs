@@ -14,7 +14,7 @@ namespace DeployOps.Sandbox.Simulators.Rds;
 /// stuck or failing), <c>deleting</c> for five, and RDS events on the world timeline (<see cref="WorldTimeline"/>). moto
 /// keeps the configuration (instances, subnet groups); this simulator overlays the status and answers DescribeEvents.
 /// CloudFormation creates its instances through <see cref="InstanceCreated"/> and reads their status back. Aurora
-/// clusters (<c>auroraClusters</c>) live in <c>RdsSimulator.Clusters.cs</c>.
+/// clusters (<c>auroraClusters</c>) and the scenario's stoppable DB instances (<c>dbInstances</c>) live in <c>RdsSimulator.Servers.cs</c>.
 /// </summary>
 public sealed partial class RdsSimulator : Simulator
 {
@@ -77,10 +77,10 @@ public sealed partial class RdsSimulator : Simulator
         }
     }
 
-    /// <summary>Tells moto to forget the instances whose deletion is over; steps the Aurora clusters.</summary>
+    /// <summary>Tells moto to forget the instances whose deletion is over; steps the databases with endpoints.</summary>
     protected override void Step(double now)
     {
-        StepClusters(now);
+        StepServers(now);
         foreach (var life in _instances.Values.Where(l => l.GoneAt <= now && !l.RemovedFromMoto))
         {
             life.RemovedFromMoto = true;
@@ -93,7 +93,7 @@ public sealed partial class RdsSimulator : Simulator
     {
         _instances.Clear();
         _behaviours = next?.Databases ?? _behaviours;
-        ForgetClusters(next);
+        ForgetServers(next);
     }
 
     /// <summary>Adds <c>databases</c>: each instance's identifier, status and region.</summary>
@@ -109,6 +109,7 @@ public sealed partial class RdsSimulator : Simulator
                 ["status"] = l.StatusAt(now) ?? "deleted",
             }).ToArray());
             state["auroraClusters"] = DescribeClusters(now);
+            state["dbInstances"] = DescribeDbInstances(now);
         }
     }
 
