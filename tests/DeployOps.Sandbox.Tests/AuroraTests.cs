@@ -122,4 +122,22 @@ public sealed class AuroraTests : IClassFixture<SandboxFixture>
         Assert.EndsWith($":role/{Lightwave.NatFailed.FlowLogRole}", flowLog.GetProperty("DeliverLogsPermissionArn").GetString(), StringComparison.Ordinal);
         Assert.Empty(groups.GetProperty("logGroups").EnumerateArray());
     }
+
+    [Fact]
+    public async Task Flow_logs_have_their_delivery_role_in_iam_unless_the_scenario_deleted_it()
+    {
+        await _sandbox.LoadScenarioAsync(Lightwave.NatFailed.Scenario);
+        var role = (await AwsCli.RunJsonAsync(_sandbox.Url, "iam", "get-role", "--role-name", Lightwave.NatFailed.FlowLogRole)).GetProperty("Role");
+        var trust = role.GetProperty("AssumeRolePolicyDocument").ToString();
+
+        await _sandbox.LoadScenarioAsync(Lightwave.FlowLogRoleDeleted.Scenario);
+        var flowLog = (await AwsCli.RunJsonAsync(_sandbox.Url, "ec2", "describe-flow-logs")).GetProperty("FlowLogs").EnumerateArray().Single();
+        var groups = await AwsCli.RunJsonAsync(_sandbox.Url, "logs", "describe-log-groups", "--log-group-name-prefix", Lightwave.FlowLogRoleDeleted.FlowLogGroup);
+        var deleted = await Assert.ThrowsAsync<InvalidOperationException>(() => AwsCli.RunAsync(_sandbox.Url, "iam", "get-role", "--role-name", Lightwave.FlowLogRoleDeleted.FlowLogRole));
+
+        Assert.Contains("vpc-flow-logs.amazonaws.com", trust, StringComparison.Ordinal);
+        Assert.EndsWith($":role/{Lightwave.FlowLogRoleDeleted.FlowLogRole}", flowLog.GetProperty("DeliverLogsPermissionArn").GetString(), StringComparison.Ordinal);
+        Assert.Single(groups.GetProperty("logGroups").EnumerateArray());
+        Assert.Contains("NoSuchEntity", deleted.Message, StringComparison.Ordinal);
+    }
 }

@@ -477,4 +477,16 @@ public static class Lightwave
         public const string FlowLogRole = "lightwave-dev-vpc-flow-logs-role";
         public const string VpcCidr = "10.20.0.0/16";
     }
+
+    /// <summary>
+    /// <c>flow-log-role-deleted</c>: the healthy VPC's flow log <see cref="FlowLog"/> delivers to <see cref="FlowLogGroup"/>
+    /// (which exists) with <see cref="FlowLogRole"/>, deleted from IAM after the flow log was made.
+    /// </summary>
+    public static class FlowLogRoleDeleted
+    {
+        public const string Scenario = "flow-log-role-deleted";
+        public const string FlowLog = NatFailed.FlowLog;
+        public const string FlowLogGroup = NatFailed.FlowLogGroup;
+        public const string FlowLogRole = NatFailed.FlowLogRole;
+    }
 }

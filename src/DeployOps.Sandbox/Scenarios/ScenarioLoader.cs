@@ -226,6 +226,26 @@ public sealed partial class ScenarioLoader
             await _moto.Ec2Async("DeleteNatGateway", [new("NatGatewayId", natId)], region, cancellationToken).ConfigureAwait(false);
         }
 
+        await CreateFlowLogsAsync(scenario, region, vpcId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Each flow log's delivery role in IAM (trusting vpc-flow-logs.amazonaws.com, allowed to write logs), then the flow
+    /// log; last the roles marked <c>deleteRoleAfterLoad</c> are deleted, as if by hand, so the flow log names a role that
+    /// no longer exists.
+    /// </summary>
+    private async Task CreateFlowLogsAsync(ScenarioDefinition scenario, string region, string vpcId, CancellationToken cancellationToken)
+    {
+        const string Trust = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"vpc-flow-logs.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}]}";
+        const string Delivery = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"logs:CreateLogGroup\",\"logs:CreateLogStream\"," +
+                                "\"logs:PutLogEvents\",\"logs:DescribeLogGroups\",\"logs:DescribeLogStreams\"],\"Resource\":\"*\"}]}";
+        foreach (var role in scenario.FlowLogs.Select(f => f.Role).Distinct(StringComparer.Ordinal))
+        {
+            await _moto.IamAsync("CreateRole", [new("RoleName", role), new("AssumeRolePolicyDocument", Trust)], cancellationToken).ConfigureAwait(false);
+            await _moto.IamAsync("PutRolePolicy", [new("RoleName", role), new("PolicyName", "flow-logs-delivery"), new("PolicyDocument", Delivery)], cancellationToken)
+                .ConfigureAwait(false);
+        }
+
         foreach (var flowLog in scenario.FlowLogs)
         {
             await _moto.Ec2Async("CreateFlowLogs",
@@ -234,6 +254,12 @@ public sealed partial class ScenarioLoader
                 new("LogGroupName", flowLog.LogGroup), new("DeliverLogsPermissionArn", $"arn:aws:iam::{WorldContext.AccountId}:role/{flowLog.Role}"),
                 .. NameTag("vpc-flow-log", flowLog.Name),
             ], region, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var role in scenario.FlowLogs.Where(f => f.DeleteRoleAfterLoad).Select(f => f.Role).Distinct(StringComparer.Ordinal))
+        {
+            await _moto.IamAsync("DeleteRolePolicy", [new("RoleName", role), new("PolicyName", "flow-logs-delivery")], cancellationToken).ConfigureAwait(false);
+            await _moto.IamAsync("DeleteRole", [new("RoleName", role)], cancellationToken).ConfigureAwait(false);
         }
     }
 
