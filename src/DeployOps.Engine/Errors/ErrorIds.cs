@@ -137,4 +137,7 @@ public static class ErrorIds
     public const string InvalidDatabaseVariable = nameof(InvalidDatabaseVariable);
     public const string VpcNotFound = nameof(VpcNotFound);
     public const string InvalidVpcId = nameof(InvalidVpcId);
+
+    // Get-LoadBalancerHealth -DnsServer and Test-VpcNetwork's flow-log role (issue 9, helper net).
+    public const string InvalidDnsServer = nameof(InvalidDnsServer);
 }

@@ -36,14 +36,15 @@ public sealed partial class ScenarioLoader
         var region = scenario.Region;
         try
         {
-            var (subnets, groups) = await CreateNetworkAsync(scenario, region, cancellationToken).ConfigureAwait(false);
-            var targetGroups = await CreateTargetGroupsAsync(scenario, region, cancellationToken).ConfigureAwait(false);
-            await CreateLoadBalancersAsync(scenario, region, subnets, groups, targetGroups, cancellationToken).ConfigureAwait(false);
+            // Log groups first: moto decides a flow log's delivery status when it is created (FAILED when its group is not there).
             foreach (var logGroup in scenario.LogGroups)
             {
                 await _moto.LogsAsync("CreateLogGroup", new JsonObject { ["logGroupName"] = logGroup }, region, cancellationToken).ConfigureAwait(false);
             }
 
+            var (subnets, groups) = await CreateNetworkAsync(scenario, region, cancellationToken).ConfigureAwait(false);
+            var targetGroups = await CreateTargetGroupsAsync(scenario, region, cancellationToken).ConfigureAwait(false);
+            await CreateLoadBalancersAsync(scenario, region, subnets, groups, targetGroups, cancellationToken).ConfigureAwait(false);
             await CreateAuroraClustersAsync(scenario, region, subnets, groups, cancellationToken).ConfigureAwait(false);
             var secrets = await CreateSecretsAsync(scenario, region, cancellationToken).ConfigureAwait(false);
             await CreateMonitoringAsync(scenario, region, cancellationToken).ConfigureAwait(false);
