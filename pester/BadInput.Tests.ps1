@@ -801,6 +801,19 @@ BeforeDiscovery {
             Arguments = @{ VpcId = 'vpc-0123456789abcdef0'; Region = 'us-east-1'; EndpointUrl = '{Sandbox}' }
             ErrorId = 'VpcNotFound'; Category = 'ObjectNotFound'; Terminating = $false
             Message = "^VPC 'vpc-0123456789abcdef0' does not exist in this account and region\." }
+        # ---------------------------------------------------------------- issue 9 gaps (net): Get-LoadBalancerHealth -DnsServer
+        @{ Command = 'Get-LoadBalancerHealth'; Label = 'a -DnsServer that is a host name'; Server = 'none'
+            Arguments = @{ LoadBalancer = @('web-alb'); DnsServer = 'dns.google' } + $offline
+            ErrorId = 'InvalidDnsServer'; Category = 'InvalidArgument'; Terminating = $false
+            Message = "^'dns\.google' is not a DNS server address; expected an IPv4 or IPv6 address with an optional port from 1 to 65535, e\.g\. 8\.8\.8\.8" }
+        @{ Command = 'Get-LoadBalancerHealth'; Label = 'a -DnsServer port over 65535'; Server = 'none'
+            Arguments = @{ LoadBalancer = @('web-alb'); DnsServer = '8.8.8.8:70000' } + $offline
+            ErrorId = 'InvalidDnsServer'; Category = 'InvalidArgument'; Terminating = $false
+            Message = "^'8\.8\.8\.8:70000' is not a DNS server address" }
+        @{ Command = 'Get-LoadBalancerHealth'; Label = 'an empty -DnsServer'; Server = 'none'
+            Arguments = @{ LoadBalancer = @('web-alb'); DnsServer = '' } + $offline
+            ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Terminating = $true
+            Message = "parameter 'DnsServer'\. The argument is null or empty" }
     )
 
     $offlineCases = @($badInputs | Where-Object { $_.Server -eq 'none' })
