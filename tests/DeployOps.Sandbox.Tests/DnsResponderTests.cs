@@ -3,7 +3,6 @@ using System.Linq;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using System.Text.Json.Nodes;
 using System.Threading;
 using System.Threading.Tasks;
 using DeployOps.Testing;
@@ -22,14 +21,9 @@ public sealed class DnsResponderTests : IClassFixture<SandboxFixture>
 
     public DnsResponderTests(SandboxFixture sandbox) => _sandbox = sandbox;
 
-    private async Task<IPEndPoint> ResolverAsync()
-    {
-        var server = (string)JsonNode.Parse(await _sandbox.Http.GetStringAsync(new Uri(_sandbox.Url, "_sandbox/dns")))!["server"]!;
-        return IPEndPoint.Parse(server);
-    }
+    private async Task<IPEndPoint> ResolverAsync() => IPEndPoint.Parse((string)(await _sandbox.DnsAsync())["server"]!);
 
-    private async Task<string> AlbDnsNameAsync() =>
-        (await AwsCli.RunAsync(_sandbox.Url, "elbv2", "describe-load-balancers", "--names", Lightwave.LoadBalancer, "--query", "LoadBalancers[0].DNSName", "--output", "text")).Trim();
+    private Task<string> AlbDnsNameAsync() => _sandbox.LoadBalancerDnsNameAsync();
 
     private static byte[] Query(ushort id, string name, ushort type, ushort questions = 1)
     {
@@ -92,6 +86,25 @@ public sealed class DnsResponderTests : IClassFixture<SandboxFixture>
         Assert.Equal((8, 3, 1, 0), Header(unknown));
         Assert.Equal(400, (int)bad.StatusCode);
         Assert.Equal((9, 0, 1, 1), Header(again));
+    }
+
+    [Fact]
+    public async Task A_cname_to_a_load_balancer_is_answered_with_the_cname_then_its_A_record()
+    {
+        await _sandbox.LoadScenarioAsync("healthy");
+        var resolver = await ResolverAsync();
+        var name = await AlbDnsNameAsync();
+        (await _sandbox.PostControlAsync("_sandbox/dns/cname", $"{{\"name\":\"App.Lightwave.test.\",\"target\":\"{name}\"}}")).EnsureSuccessStatusCode();
+        var bad = await _sandbox.PostControlAsync("_sandbox/dns/cname", "{\"name\":\"a b\",\"target\":\"x.test\"}");
+
+        var answer = await AskAsync(resolver, Query(21, "app.lightwave.test", 1));
+
+        Assert.Equal((21, 0, 1, 2), Header(answer));
+        var first = 12 + "app.lightwave.test".Length + 2 + 4;
+        Assert.Equal(new byte[] { 0xC0, 0x0C, 0, 5, 0, 1 }, answer.Skip(first).Take(6).ToArray()); // CNAME owned by the question's name
+        Assert.All(name.Split('.'), label => Assert.Contains((char)label.Length + label, Encoding.ASCII.GetString(answer), StringComparison.Ordinal)); // the target, label by label
+        Assert.Equal(new byte[] { 127, 0, 0, 1 }, answer.Skip(answer.Length - 4).ToArray());
+        Assert.Equal(400, (int)bad.StatusCode);
     }
 
     [Fact]

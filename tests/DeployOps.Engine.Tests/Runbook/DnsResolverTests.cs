@@ -2,7 +2,6 @@ using System;
 using System.Linq;
 using System.Net;
 using System.Net.Sockets;
-using System.Text.Json.Nodes;
 using System.Threading.Tasks;
 using DeployOps.Engine.Tests.Support;
 using DeployOps.Errors;
@@ -57,12 +56,12 @@ public sealed class DnsResolverTests : IClassFixture<SandboxFixture>
 
     public DnsResolverTests(SandboxFixture sandbox) => _sandbox = sandbox;
 
-    private async Task<JsonNode> ResolverStateAsync() => JsonNode.Parse(await _sandbox.Http.GetStringAsync(new Uri(_sandbox.Url, "_sandbox/dns")))!;
+    private async Task<DnsServer> ResolverAsync() => DnsServer.Parse((string)(await _sandbox.DnsAsync())["server"]!);
 
-    private async Task<DnsServer> ResolverAsync() => DnsServer.Parse((string)(await ResolverStateAsync())["server"]!);
+    private Task<string> AlbDnsNameAsync() => _sandbox.LoadBalancerDnsNameAsync();
 
-    private async Task<string> AlbDnsNameAsync() =>
-        (await AwsCli.RunAsync(_sandbox.Url, "elbv2", "describe-load-balancers", "--names", Lightwave.LoadBalancer, "--query", "LoadBalancers[0].DNSName", "--output", "text")).Trim();
+    private async Task<LoadBalancerHealthReport> InspectAsync(Aws.AwsSession session, LoadBalancerHealthRequest request) =>
+        Assert.Single(await new LoadBalancerHealthInspector(new AwsFacts(session, NullOperationObserver.Instance)).InspectAsync(request, default)).Value!;
 
     [Fact]
     public async Task A_load_balancers_name_resolves_to_loopback_at_the_sandbox_resolver_in_any_case_with_or_without_the_root_dot()
@@ -70,7 +69,7 @@ public sealed class DnsResolverTests : IClassFixture<SandboxFixture>
         await _sandbox.LoadScenarioAsync("healthy");
         var server = await ResolverAsync();
         var name = await AlbDnsNameAsync();
-        var before = (long)(await ResolverStateAsync())["answered"]!;
+        var before = (long)(await _sandbox.DnsAsync())["answered"]!;
 
         var plain = await new DnsClient(server).ResolveAsync(name, default);
         var shouted = await new DnsClient(server).ResolveAsync(name.ToUpperInvariant() + ".", default);
@@ -78,7 +77,7 @@ public sealed class DnsResolverTests : IClassFixture<SandboxFixture>
         Assert.Equal((DnsOutcome.Resolved, IPAddress.Loopback), (plain.Outcome, Assert.Single(plain.Addresses)));
         Assert.Equal(DnsOutcome.Resolved, shouted.Outcome);
         Assert.Equal($"{name} resolves to 127.0.0.1 at {server}", plain.Describe(server));
-        Assert.True((long)(await ResolverStateAsync())["answered"]! >= before + 4, "each resolution asks for A and AAAA at the sandbox's resolver");
+        Assert.True((long)(await _sandbox.DnsAsync())["answered"]! >= before + 4, "each resolution asks for A and AAAA at the sandbox's resolver");
     }
 
     [Fact]
@@ -93,6 +92,26 @@ public sealed class DnsResolverTests : IClassFixture<SandboxFixture>
         Assert.Equal((DnsOutcome.NameDoesNotExist, DnsOutcome.NameDoesNotExist), (gone.Outcome, other.Outcome));
         Assert.Empty(gone.Addresses);
         Assert.Equal($"{server} says deleted-alb-1234567890.us-east-1.elb.amazonaws.com does not exist (NXDOMAIN)", gone.Describe(server));
+    }
+
+    [Fact]
+    public async Task Cnames_are_followed_to_the_load_balancers_address_and_one_to_an_unknown_name_is_nxdomain()
+    {
+        await _sandbox.LoadScenarioAsync("healthy");
+        var server = await ResolverAsync();
+        var name = await AlbDnsNameAsync();
+        foreach (var (alias, target) in new[] { ("app.lightwave.test", "www.lightwave.test"), ("www.lightwave.test", name), ("old.lightwave.test", "gone-1.us-east-1.elb.amazonaws.com") })
+        {
+            (await _sandbox.PostControlAsync("_sandbox/dns/cname", $"{{\"name\":\"{alias}\",\"target\":\"{target}\"}}")).EnsureSuccessStatusCode();
+        }
+
+        var chained = await new DnsClient(server).ResolveAsync("app.lightwave.test", default);
+        var dangling = await new DnsClient(server).ResolveAsync("old.lightwave.test", default);
+
+        Assert.Equal((DnsOutcome.Resolved, IPAddress.Loopback), (chained.Outcome, Assert.Single(chained.Addresses)));
+        Assert.Equal(new[] { "www.lightwave.test", name }, chained.CanonicalNames);
+        Assert.Equal($"app.lightwave.test resolves to 127.0.0.1 (via CNAME www.lightwave.test -> {name}) at {server}", chained.Describe(server));
+        Assert.Equal(DnsOutcome.NameDoesNotExist, dangling.Outcome);
     }
 
     [Fact]
@@ -120,12 +139,11 @@ public sealed class DnsResolverTests : IClassFixture<SandboxFixture>
         var request = new LoadBalancerHealthRequest { LoadBalancers = new[] { Lightwave.LoadBalancer }, Since = TimeSpan.FromMinutes(5), DnsServer = server.ToString() };
         using var session = SandboxSessions.Create(_sandbox);
 
-        var known = Assert.Single(await new LoadBalancerHealthInspector(new AwsFacts(session, NullOperationObserver.Instance)).InspectAsync(request, default)).Value!;
-        var withoutResolver = Assert.Single(await new LoadBalancerHealthInspector(new AwsFacts(session, NullOperationObserver.Instance))
-            .InspectAsync(request with { DnsServer = null }, default)).Value!;
+        var known = await InspectAsync(session, request);
+        var withoutResolver = await InspectAsync(session, request with { DnsServer = null });
         var denied = await _sandbox.PostControlAsync("_sandbox/dns/nxdomain", $"{{\"loadBalancer\":\"{Lightwave.LoadBalancer}\"}}");
         denied.EnsureSuccessStatusCode();
-        var unknown = Assert.Single(await new LoadBalancerHealthInspector(new AwsFacts(session, NullOperationObserver.Instance)).InspectAsync(request, default)).Value!;
+        var unknown = await InspectAsync(session, request);
 
         var dns = known.Reachability.Single(c => c.Name == "DNS");
         Assert.Equal((CheckOutcome.Pass, $"{name} resolves to 127.0.0.1 at {server}"), (dns.OutcomeKind, dns.Message));

@@ -23,19 +23,25 @@ namespace DeployOps.Sandbox.Simulators.Dns;
 /// <c>GET /_sandbox/dns</c> and in the state's <c>dns</c>, with the count of questions answered.
 /// <c>POST /_sandbox/dns/nxdomain</c> <c>{"loadBalancer": "web-alb"}</c> makes it answer NXDOMAIN for that load balancer's name
 /// until the next scenario (a resolver that does not know the name: a stale negative cache after the load balancer was
-/// re-created, a resolver that cannot see the zone).
+/// re-created, a resolver that cannot see the zone). <c>POST /_sandbox/dns/cname</c> <c>{"name": "app.example.test", "target":
+/// "&lt;load balancer DNS name&gt;"}</c> adds a CNAME until the next scenario (a custom domain pointing at the load balancer):
+/// it answers as a recursive resolver does, the CNAMEs followed (8 at most) and then the target's A record, or NXDOMAIN
+/// with the CNAMEs when the target is unknown.
 /// </summary>
 public sealed partial class DnsResponderSimulator : Simulator
 {
     private const ushort TypeA = 1;
     private const ushort TypeAny = 255;
+    private const ushort TypeCname = 5;
     private const int TtlSeconds = 60;
+    private const int MaxCnames = 8;
 
     private readonly UdpClient _socket;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _serving;
     private long _answered;
     private HashSet<string> _unknownLoadBalancers = new(StringComparer.Ordinal);
+    private Dictionary<string, string> _cnames = new(StringComparer.Ordinal);
 
     public DnsResponderSimulator(WorldContext world)
         : base(world)
@@ -51,7 +57,11 @@ public sealed partial class DnsResponderSimulator : Simulator
     private static partial Regex ElbName();
 
     /// <summary>The load balancers are moto's, read at each question; only the names it was told to deny are its own.</summary>
-    protected override void Forget(ScenarioDefinition? next) => _unknownLoadBalancers = new HashSet<string>(StringComparer.Ordinal);
+    protected override void Forget(ScenarioDefinition? next)
+    {
+        _unknownLoadBalancers = new HashSet<string>(StringComparer.Ordinal);
+        _cnames = new Dictionary<string, string>(StringComparer.Ordinal);
+    }
 
     public override void DescribeState(JsonObject state) => state["dns"] = Describe();
 
@@ -72,7 +82,26 @@ public sealed partial class DnsResponderSimulator : Simulator
 
             return ControlAnswer.Ok(Describe());
         }),
+        new("POST", "dns/cname", body =>
+        {
+            var name = (body?["name"] as JsonValue)?.TryGetValue<string>(out var n) == true ? n.TrimEnd('.').ToLowerInvariant() : "";
+            var target = (body?["target"] as JsonValue)?.TryGetValue<string>(out var t) == true ? t.TrimEnd('.').ToLowerInvariant() : "";
+            if (!IsDnsName(name) || !IsDnsName(target) || name == target)
+            {
+                return ControlAnswer.Problem("expected {\"name\": \"<DNS name>\", \"target\": \"<another DNS name>\"}: a CNAME from name to target");
+            }
+
+            lock (Gate)
+            {
+                _cnames[name] = target;
+            }
+
+            return ControlAnswer.Ok(Describe());
+        }),
     ];
+
+    private static bool IsDnsName(string name) =>
+        name.Length is > 0 and <= 253 && name.Split('.').All(l => l.Length is > 0 and <= 63 && l.All(c => char.IsAsciiLetterOrDigit(c) || c == '-'));
 
     private JsonObject Describe()
     {
@@ -83,6 +112,7 @@ public sealed partial class DnsResponderSimulator : Simulator
                 ["server"] = Server,
                 ["answered"] = Interlocked.Read(ref _answered),
                 ["nxdomain"] = new JsonArray(_unknownLoadBalancers.Order(StringComparer.Ordinal).Select(n => (JsonNode)n).ToArray()),
+                ["cnames"] = new JsonObject(_cnames.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => KeyValuePair.Create(c.Key, (JsonNode?)c.Value))),
             };
         }
     }
@@ -147,25 +177,40 @@ public sealed partial class DnsResponderSimulator : Simulator
 
         if (((query[4] << 8) | query[5]) != 1 || ReadQuestion(query) is not { } parsed)
         {
-            return Response(query, query.Length, rcode: 1, address: null); // FORMERR
+            return Response(query, query.Length, rcode: 1, []); // FORMERR
         }
 
         var (name, type, end) = parsed;
+        var records = new List<(string? Owner, ushort Type, byte[] Data)>();
+        var target = name;
+        lock (Gate)
+        {
+            while (records.Count < MaxCnames && _cnames.TryGetValue(target, out var next))
+            {
+                records.Add((records.Count == 0 ? null : target, TypeCname, EncodeName(next)));
+                target = next;
+            }
+        }
+
         int rcode;
-        var known = false;
         try
         {
-            known = ElbName().Match(name) is { Success: true } match
-                    && (await LoadBalancerNamesAsync(match.Groups["region"].Value, cancellationToken).ConfigureAwait(false)).Contains(name);
+            var known = ElbName().Match(target) is { Success: true } match
+                        && (await LoadBalancerNamesAsync(match.Groups["region"].Value, cancellationToken).ConfigureAwait(false)).Contains(target);
             rcode = known ? 0 : 3;
+            if (known && type is TypeA or TypeAny)
+            {
+                records.Add((records.Count == 0 ? null : target, TypeA, IPAddress.Loopback.GetAddressBytes()));
+            }
         }
         catch (MotoException ex)
         {
-            World.Log.LogWarning("DNS: could not read the load balancers for {Name}: {Message}", name, ex.Message);
+            World.Log.LogWarning("DNS: could not read the load balancers for {Name}: {Message}", target, ex.Message);
             rcode = 2; // SERVFAIL
+            records.Clear();
         }
 
-        return Response(query, end, rcode, known && type is TypeA or TypeAny ? IPAddress.Loopback : null);
+        return Response(query, end, rcode, records);
     }
 
     /// <summary>The DNS names of the load balancers moto knows in <paramref name="region"/> (lower case), less those told to get NXDOMAIN.</summary>
@@ -208,27 +253,35 @@ public sealed partial class DnsResponderSimulator : Simulator
         return (string.Join('.', labels).ToLowerInvariant(), (ushort)((query[at + 1] << 8) | query[at + 2]), at + 5);
     }
 
-    /// <summary>A response to <paramref name="query"/>: its id and question (up to <paramref name="questionEnd"/>), the code, and one A record when given.</summary>
-    private static byte[] Response(byte[] query, int questionEnd, int rcode, IPAddress? address)
+    /// <summary>
+    /// A response to <paramref name="query"/>: its id and question (up to <paramref name="questionEnd"/>), the code, and the
+    /// answer records, each owned by the question's name (a pointer to it, null owner) or by a name written out.
+    /// </summary>
+    private static byte[] Response(byte[] query, int questionEnd, int rcode, IReadOnlyList<(string? Owner, ushort Type, byte[] Data)> records)
     {
-        var bytes = new List<byte>(questionEnd + 16)
+        var bytes = new List<byte>(questionEnd + 64)
         {
             query[0], query[1],
             (byte)(0x80 | (query[2] & 0x01)), // QR, opcode 0, RD copied
             (byte)(0x80 | rcode), // RA
-            0, (byte)(rcode == 1 ? 0 : 1), 0, (byte)(address is null ? 0 : 1), 0, 0, 0, 0,
+            0, (byte)(rcode == 1 ? 0 : 1), 0, (byte)records.Count, 0, 0, 0, 0,
         };
         if (rcode != 1)
         {
             bytes.AddRange(query.Skip(12).Take(questionEnd - 12));
         }
 
-        if (address is not null)
+        foreach (var (owner, type, data) in records)
         {
-            bytes.AddRange([0xC0, 0x0C, 0, (byte)TypeA, 0, 1, 0, 0, 0, TtlSeconds, 0, 4]);
-            bytes.AddRange(address.GetAddressBytes());
+            bytes.AddRange(owner is null ? [0xC0, 0x0C] : EncodeName(owner));
+            bytes.AddRange([0, (byte)type, 0, 1, 0, 0, 0, TtlSeconds, (byte)(data.Length >> 8), (byte)data.Length]);
+            bytes.AddRange(data);
         }
 
         return bytes.ToArray();
     }
+
+    /// <summary>A name as length-prefixed labels ending with the root (written out, no compression).</summary>
+    private static byte[] EncodeName(string name) =>
+        name.Split('.').SelectMany(label => new[] { (byte)label.Length }.Concat(Encoding.ASCII.GetBytes(label))).Append((byte)0).ToArray();
 }
