@@ -124,7 +124,7 @@ public sealed class AuroraTests : IClassFixture<SandboxFixture>
     }
 
     [Fact]
-    public async Task Flow_logs_have_their_delivery_role_in_iam_unless_the_scenario_deleted_it()
+    public async Task Flow_logs_have_their_delivery_role_in_iam_unless_the_scenario_deleted_it_and_then_ec2_says_their_delivery_failed()
     {
         await _sandbox.LoadScenarioAsync(Lightwave.NatFailed.Scenario);
         var role = (await AwsCli.RunJsonAsync(_sandbox.Url, "iam", "get-role", "--role-name", Lightwave.NatFailed.FlowLogRole)).GetProperty("Role");
@@ -139,5 +139,10 @@ public sealed class AuroraTests : IClassFixture<SandboxFixture>
         Assert.EndsWith($":role/{Lightwave.FlowLogRoleDeleted.FlowLogRole}", flowLog.GetProperty("DeliverLogsPermissionArn").GetString(), StringComparison.Ordinal);
         Assert.Single(groups.GetProperty("logGroups").EnumerateArray());
         Assert.Contains("NoSuchEntity", deleted.Message, StringComparison.Ordinal);
+        Assert.Equal(("FAILED", "Access error"), (flowLog.GetProperty("DeliverLogsStatus").GetString(), flowLog.GetProperty("DeliverLogsErrorMessage").GetString()));
+
+        await AwsCli.RunJsonAsync(_sandbox.Url, "iam", "create-role", "--role-name", Lightwave.FlowLogRoleDeleted.FlowLogRole, "--assume-role-policy-document", trust);
+        var delivering = (await AwsCli.RunJsonAsync(_sandbox.Url, "ec2", "describe-flow-logs")).GetProperty("FlowLogs").EnumerateArray().Single();
+        Assert.Equal("SUCCESS", delivering.GetProperty("DeliverLogsStatus").GetString());
     }
 }

@@ -46,6 +46,7 @@ public static class SimulatorList
             metrics,
             new NatGatewaysSimulator(world),
             new DnsResponderSimulator(world),
+            new FlowLogsSimulator(world),
         ];
     }
 }

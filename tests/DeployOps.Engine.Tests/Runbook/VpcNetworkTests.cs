@@ -70,6 +70,8 @@ public sealed class VpcNetworkTests : IClassFixture<SandboxFixture>
         Assert.All(report.Checks.Where(c => c != flowLog), c => Assert.NotEqual("Fail", c.Outcome));
         Assert.Contains(flowLog.Evidence, e => e.StartsWith($"IAM role {Lightwave.FlowLogRoleDeleted.FlowLogRole} does not exist (NoSuchEntity)", StringComparison.Ordinal));
         Assert.DoesNotContain(flowLog.Evidence, e => e.Contains("Log group", StringComparison.Ordinal));
+        Assert.EndsWith("delivery FAILED (Access error)", flowLog.Evidence[0], StringComparison.Ordinal);
+        Assert.DoesNotContain("aws iam get-role", flowLog.Fix, StringComparison.Ordinal);
         Assert.Contains($"aws iam create-role --role-name {Lightwave.FlowLogRoleDeleted.FlowLogRole} ", flowLog.Fix, StringComparison.Ordinal);
         Assert.Contains("vpc-flow-logs.amazonaws.com", flowLog.Fix, StringComparison.Ordinal);
         Assert.Contains(flowLog.Fix!, report.RecommendedAction, StringComparison.Ordinal);
