@@ -154,6 +154,8 @@ public sealed class DnsClient
                     var finished = await Task.WhenAny(receive, Task.Delay(Timeout.Infinite, deadline.Token)).ConfigureAwait(false);
                     if (finished != receive)
                     {
+                        // The socket is closed below, which ends the pending receive with an error nobody needs.
+                        _ = receive.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
                         cancellationToken.ThrowIfCancellationRequested();
                         problem = $"no answer within {_timeout.TotalSeconds:0.#} s after {attempt} attempt{(attempt == 1 ? "" : "s")}";
                         break;
