@@ -36,15 +36,16 @@ public sealed partial class ScenarioLoader
         var region = scenario.Region;
         try
         {
-            // Log groups first: moto decides a flow log's delivery status when it is created (FAILED when its group is not there).
+            var (subnets, groups, vpcId) = await CreateNetworkAsync(scenario, region, cancellationToken).ConfigureAwait(false);
+            var targetGroups = await CreateTargetGroupsAsync(scenario, region, cancellationToken).ConfigureAwait(false);
+            await CreateLoadBalancersAsync(scenario, region, subnets, groups, targetGroups, cancellationToken).ConfigureAwait(false);
             foreach (var logGroup in scenario.LogGroups)
             {
                 await _moto.LogsAsync("CreateLogGroup", new JsonObject { ["logGroupName"] = logGroup }, region, cancellationToken).ConfigureAwait(false);
             }
 
-            var (subnets, groups) = await CreateNetworkAsync(scenario, region, cancellationToken).ConfigureAwait(false);
-            var targetGroups = await CreateTargetGroupsAsync(scenario, region, cancellationToken).ConfigureAwait(false);
-            await CreateLoadBalancersAsync(scenario, region, subnets, groups, targetGroups, cancellationToken).ConfigureAwait(false);
+            // Flow logs after the log groups: moto decides a flow log's delivery status when it is created (FAILED when its group is not there).
+            await CreateFlowLogsAsync(scenario, region, vpcId, cancellationToken).ConfigureAwait(false);
             await CreateAuroraClustersAsync(scenario, region, subnets, groups, cancellationToken).ConfigureAwait(false);
             var secrets = await CreateSecretsAsync(scenario, region, cancellationToken).ConfigureAwait(false);
             await CreateMonitoringAsync(scenario, region, cancellationToken).ConfigureAwait(false);
@@ -76,7 +77,8 @@ public sealed partial class ScenarioLoader
         }
     }
 
-    private async Task<(Dictionary<string, string> Subnets, Dictionary<string, string> Groups)> CreateNetworkAsync(ScenarioDefinition scenario, string region, CancellationToken cancellationToken)
+    private async Task<(Dictionary<string, string> Subnets, Dictionary<string, string> Groups, string VpcId)> CreateNetworkAsync(ScenarioDefinition scenario, string region,
+        CancellationToken cancellationToken)
     {
         var vpc = await _moto.Ec2Async("CreateVpc", [new("CidrBlock", scenario.VpcCidr)], region, cancellationToken).ConfigureAwait(false);
         var vpcId = await RequiredAsync(vpc, "vpcId", "ec2", "CreateVpc", cancellationToken).ConfigureAwait(false);
@@ -130,7 +132,7 @@ public sealed partial class ScenarioLoader
         }
 
         await CreateRoutingAsync(scenario, region, vpcId, subnets, groups, cancellationToken).ConfigureAwait(false);
-        return (subnets, groups);
+        return (subnets, groups, vpcId);
     }
 
     /// <summary>EC2's IpPermissions parameters for <paramref name="rules"/> of group <paramref name="groupId"/>.</summary>
@@ -226,8 +228,6 @@ public sealed partial class ScenarioLoader
         {
             await _moto.Ec2Async("DeleteNatGateway", [new("NatGatewayId", natId)], region, cancellationToken).ConfigureAwait(false);
         }
-
-        await CreateFlowLogsAsync(scenario, region, vpcId, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
