@@ -826,6 +826,19 @@ BeforeDiscovery {
             Arguments = @{ DatabaseInstance = 'no-such-pg'; Region = 'us-east-1'; EndpointUrl = '{Sandbox}'; Force = $true }
             ErrorId = 'DatabaseInstanceNotFound'; Category = 'ObjectNotFound'; Terminating = $false
             Message = "^RDS instance 'no-such-pg' does not exist in this account and region\." }
+        # ---------------------------------------------------------------- issue 9 gaps (net): Get-LoadBalancerHealth -DnsServer
+        @{ Command = 'Get-LoadBalancerHealth'; Label = 'a -DnsServer that is a host name'; Server = 'none'
+            Arguments = @{ LoadBalancer = @('web-alb'); DnsServer = 'dns.google' } + $offline
+            ErrorId = 'InvalidDnsServer'; Category = 'InvalidArgument'; Terminating = $false
+            Message = "^'dns\.google' is not a DNS server address; expected an IPv4 or IPv6 address with an optional port from 1 to 65535, e\.g\. 8\.8\.8\.8" }
+        @{ Command = 'Get-LoadBalancerHealth'; Label = 'a -DnsServer port over 65535'; Server = 'none'
+            Arguments = @{ LoadBalancer = @('web-alb'); DnsServer = '8.8.8.8:70000' } + $offline
+            ErrorId = 'InvalidDnsServer'; Category = 'InvalidArgument'; Terminating = $false
+            Message = "^'8\.8\.8\.8:70000' is not a DNS server address" }
+        @{ Command = 'Get-LoadBalancerHealth'; Label = 'an empty -DnsServer'; Server = 'none'
+            Arguments = @{ LoadBalancer = @('web-alb'); DnsServer = '' } + $offline
+            ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Terminating = $true
+            Message = "parameter 'DnsServer'\. The argument is null or empty" }
     )
 
     $offlineCases = @($badInputs | Where-Object { $_.Server -eq 'none' })

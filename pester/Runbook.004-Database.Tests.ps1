@@ -15,6 +15,7 @@
                                          db-instance-healthy an RDS instance against its class's default max_connections
     NAT Gateway Failures                 nat-failed          the failed NAT gateway, its failure code, the private route table
     VPC Flow Logs Not Capturing          nat-failed          the flow log's log group is missing; healthy has none at all
+                                         flow-log-role-deleted  the flow log's IAM role was deleted
 
     RDS, EC2 and Secrets Manager state is read back with the aws CLI (an independent oracle of moto's state) to show what
     changed. Needs the built module and sandbox, moto_server and aws on PATH.
@@ -426,6 +427,37 @@ Describe 'VPC Flow Logs Not Capturing' -Tag Integration {
             $again = Get-Check -Report (Test-VpcNetwork -VpcId $vpcId @aws) -Name 'Flow log fl-*'
             @($again.Evidence) | Should -Not -Contain 'Log group /aws/vpc/lightwave-dev does not exist'
             $again.Fix | Should -Not -Match 'create-log-group'
+        }
+    }
+
+    Context 'a flow log whose IAM role was deleted (flow-log-role-deleted)' {
+        BeforeAll {
+            $null = Set-SandboxScenario -Sandbox $sandbox -Name 'flow-log-role-deleted'
+            $vpcId = Get-VpcId
+            $report = Test-VpcNetwork -VpcId $vpcId @aws
+        }
+
+        It 'fails the flow log, saying the role does not exist, with the role to create or the flow log to re-create' {
+            $check = Get-Check -Report $report -Name 'Flow log fl-*'
+            [string]$check.Outcome | Should -Be 'Fail'
+            $report.FailingCheck | Should -Be $check.Name
+            @($check.Evidence) -join ' ' | Should -Match 'IAM role lightwave-dev-vpc-flow-logs-role does not exist \(NoSuchEntity\)'
+            @($check.Evidence) | Should -Not -Contain 'Log group /aws/vpc/lightwave-dev does not exist'
+            $check.Fix | Should -Match 'aws iam create-role --role-name lightwave-dev-vpc-flow-logs-role '
+            $check.Fix | Should -Match 'vpc-flow-logs\.amazonaws\.com'
+            $check.Fix | Should -Match 'aws ec2 delete-flow-logs --flow-log-ids fl-'
+        }
+
+        It 'passes once the role is created as the fix says' {
+            $trust = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"vpc-flow-logs.amazonaws.com"},"Action":"sts:AssumeRole"}]}'
+            $trustFile = Join-Path -Path $TestDrive -ChildPath 'trust.json'
+            Set-Content -LiteralPath $trustFile -Value $trust -Encoding ascii
+            $null = Invoke-AwsJson -Arguments @('iam', 'create-role', '--role-name', 'lightwave-dev-vpc-flow-logs-role', '--assume-role-policy-document', ('file://' + $trustFile))
+            $again = Test-VpcNetwork -VpcId $vpcId @aws
+            $check = Get-Check -Report $again -Name 'Flow log fl-*'
+            [string]$check.Outcome | Should -Be 'Pass'
+            @($check.Evidence) | Should -Contain 'IAM role lightwave-dev-vpc-flow-logs-role exists'
+            $again.Status | Should -Be 'Pass'
         }
     }
 

@@ -8,7 +8,8 @@
                                  alb-504-idle-timeout   504 SlowerThanIdleTimeout; Set-LoadBalancerAttribute -IdleTimeout 120
                                                         (-WhatIf changes nothing), then the slow path answers 200
     ALB Not Receiving Traffic    alb-no-traffic         private subnets, no inbound 80: users time out; the aws CLI fixes
-                                                        both and users get answers
+                                                        both and users get answers; -DnsServer asks the sandbox's resolver
+                                                        (it knows the name; then it does not: NameDoesNotResolve)
 
     moto's state is read back with the aws CLI (an independent oracle). Needs the built module and sandbox, moto_server
     and aws on PATH.
@@ -89,6 +90,7 @@ Describe 'Get-LoadBalancerHealth and Set-LoadBalancerAttribute: parameters' -Tag
         @($command.ParameterSets.Name) | Should -Be @('LoadBalancer', 'Service')
         $command.Parameters['LoadBalancer'].Aliases | Should -Contain 'LoadBalancerArn'
         $command.Parameters['Since'].ParameterType | Should -Be ([Nullable[TimeSpan]])
+        $command.Parameters['DnsServer'].ParameterType | Should -Be ([string])
     }
 
     It 'Set-LoadBalancerAttribute supports ShouldProcess and binds a report by property name' {
@@ -261,5 +263,43 @@ Describe 'ALB Not Receiving Traffic' -Tag Integration {
         (Get-Check -Report $after -Name 'Inbound on listener port 80').Outcome | Should -Be 'Pass'
         Wait-SandboxCondition -Because 'users to get answers from the ALB' -TimeoutSec 30 -ScriptBlock { (Get-UserStatus -Path '/api/v1/version/' -TimeoutSec 3) -eq 200 } |
             Should -BeTrue
+    }
+
+    Context 'the load balancer''s name at a DNS resolver (-DnsServer)' {
+        BeforeAll {
+            $resolver = Get-SandboxDnsServer -Sandbox $sandbox
+            $dnsName = (& aws elbv2 describe-load-balancers --names $alb --query 'LoadBalancers[0].DNSName' --output text --region us-east-1 --endpoint-url $sandbox.Url | Out-String).Trim()
+        }
+
+        It 'without -DnsServer skips DNS against an endpoint override, naming -DnsServer' {
+            $check = Get-Check -Report (Get-LoadBalancerHealth $alb @aws -Since 5m) -Name 'DNS'
+            $check.Outcome | Should -Be 'Skipped'
+            $check.Message | Should -Match '-DnsServer'
+        }
+
+        It 'passes DNS when the resolver knows the name, naming the address and the resolver' {
+            $report = Get-LoadBalancerHealth $alb @aws -Since 5m -DnsServer $resolver
+            $check = Get-Check -Report $report -Name 'DNS'
+            $check.Outcome | Should -Be 'Pass'
+            $check.Message | Should -Be "$dnsName resolves to 127.0.0.1 at $resolver"
+            Get-Cause -Report $report -Cause 'NameDoesNotResolve' | Should -BeNullOrEmpty
+        }
+
+        It 'names NameDoesNotResolve with its fix when the resolver does not know the name' {
+            $null = Get-SandboxDnsServer -Sandbox $sandbox -Unknown $alb
+            $report = Get-LoadBalancerHealth $alb @aws -Since 5m -DnsServer $resolver
+            (Get-Check -Report $report -Name 'DNS').Outcome | Should -Be 'Fail'
+            $cause = Get-Cause -Report $report -Cause 'NameDoesNotResolve'
+            $cause.Resource | Should -Be $dnsName
+            @($cause.Evidence) | Should -Be @("$resolver says $dnsName does not exist (NXDOMAIN)")
+            $cause.Fix | Should -Match ([regex]::Escape("aws elbv2 describe-load-balancers --names $alb"))
+            $cause.Fix | Should -Match 'nslookup -port=\d+ '
+            [string]$report.Status | Should -Be 'Error'
+        }
+
+        It 'rejects a -DnsServer that is no address, naming the value' {
+            { Get-LoadBalancerHealth $alb @aws -DnsServer 'dns.google' -ErrorAction Stop } |
+                Should -Throw -ErrorId 'InvalidDnsServer,DeployOps.Commands.GetLoadBalancerHealthCommand'
+        }
     }
 }

@@ -637,3 +637,29 @@ function Send-SandboxLoadBalancerRequest {
 # Runbook 004 (WAF): requests through the ALB as one client; the notifications simulator's sns/confirm entry is reached
 # through Invoke-SandboxControl.
 Export-ModuleMember -Function 'Send-SandboxLoadBalancerRequest'
+
+<#
+.SYNOPSIS
+    The sandbox's DNS resolver, e.g. 127.0.0.1:53124 (for Get-LoadBalancerHealth -DnsServer): it answers A 127.0.0.1 for
+    the DNS names of the load balancers moto knows, NXDOMAIN for any other name, and NXDOMAIN for a load balancer named
+    with -Unknown until the next scenario (a resolver that does not know its name).
+#>
+function Get-SandboxDnsServer {
+    [CmdletBinding()]
+    [OutputType([string])]
+    param(
+        [Parameter(Mandatory = $true)]
+        [pscustomobject] $Sandbox,
+
+        [string] $Unknown
+    )
+
+    if ($Unknown) {
+        $null = Invoke-SandboxControl -Sandbox $Sandbox -Path 'dns/nxdomain' -Method Post -Body @{ loadBalancer = $Unknown }
+    }
+
+    return [string](Invoke-SandboxControl -Sandbox $Sandbox -Path 'dns').server
+}
+
+# Runbook 004 (ALB not receiving traffic): the sandbox's DNS resolver, for Get-LoadBalancerHealth -DnsServer.
+Export-ModuleMember -Function 'Get-SandboxDnsServer'

@@ -125,6 +125,32 @@ public sealed class AlbListenerTests : IClassFixture<SandboxFixture>
         }, "a p50 of TargetResponseTime");
         var p50 = double.Parse(xml.Descendants().First(e => e.Name.LocalName == "Values").Elements().First().Value, CultureInfo.InvariantCulture);
         Assert.InRange(p50, 0.0001, 5);
+
+        // The aws CLI speaks AWS JSON 1.0 to CloudWatch: the same computation answers it, in JSON (epoch-second timestamps).
+        var queries = "[{\"Id\":\"p50\",\"MetricStat\":{\"Metric\":{\"Namespace\":\"AWS/ApplicationELB\",\"MetricName\":\"TargetResponseTime\"," +
+                      $"\"Dimensions\":[{{\"Name\":\"LoadBalancer\",\"Value\":\"{dimension}\"}}]}},\"Period\":360,\"Stat\":\"p50\"}}}}," +
+                      "{\"Id\":\"max\",\"MetricStat\":{\"Metric\":{\"Namespace\":\"AWS/ApplicationELB\",\"MetricName\":\"TargetResponseTime\"," +
+                      $"\"Dimensions\":[{{\"Name\":\"LoadBalancer\",\"Value\":\"{dimension}\"}}]}},\"Period\":360,\"Stat\":\"Maximum\"}}}}]";
+        var (json, query) = await Eventually.WaitForAsync(async () =>
+        {
+            var cli = await AwsCli.RunJsonAsync(_sandbox.Url, "cloudwatch", "get-metric-data", "--start-time", Iso(start), "--end-time", Iso(end), "--metric-data-queries", queries);
+            var answer = await Aws.CloudWatchAsync("GetMetricData", form.Select(f => new System.Collections.Generic.KeyValuePair<string, string>(f.Item1, f.Item2)).ToList(), Lightwave.Region, default);
+            var cliP50 = cli.GetProperty("MetricDataResults").EnumerateArray().First(r => r.GetProperty("Id").GetString() == "p50");
+            var values = cliP50.GetProperty("Values").EnumerateArray().Select(v => v.GetDouble()).ToList();
+            var xmlValues = answer.Descendants().First(e => e.Name.LocalName == "Values").Elements().Select(e => double.Parse(e.Value, CultureInfo.InvariantCulture)).ToList();
+            return values.SequenceEqual(xmlValues) ? Tuple.Create(cli, answer) : null; // read in the same moment, both answers agree
+        }, "the aws CLI's JSON answer and the query answer to agree");
+        var results = json.GetProperty("MetricDataResults").EnumerateArray().ToList();
+        Assert.Equal(new[] { "p50", "max" }, results.Select(r => r.GetProperty("Id").GetString()));
+        Assert.All(results, r => Assert.Equal("Complete", r.GetProperty("StatusCode").GetString()));
+        // CLI v1 prints timestamps as they came on the wire (cli_timestamp_format none): epoch seconds for JSON 1.0.
+        var cliTimes = results[0].GetProperty("Timestamps").EnumerateArray().Select(t => DateTimeOffset.FromUnixTimeSeconds(t.GetInt64())).ToList();
+        var xmlTimes = query.Descendants().First(e => e.Name.LocalName == "Timestamps").Elements().Select(e => DateTimeOffset.Parse(e.Value, CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(xmlTimes, cliTimes);
+        var medians = results[0].GetProperty("Values").EnumerateArray().Select(v => v.GetDouble()).ToList();
+        var maximums = results[1].GetProperty("Values").EnumerateArray().Select(v => v.GetDouble()).ToList();
+        Assert.Equal(medians.Count, maximums.Count);
+        Assert.All(medians.Zip(maximums), pair => Assert.True(pair.First <= pair.Second, $"p50 {pair.First} is above the maximum {pair.Second}"));
     }
 
     private async Task<int> StatusAsync(string url, HttpClient? client = null)

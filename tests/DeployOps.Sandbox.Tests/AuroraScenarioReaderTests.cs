@@ -44,6 +44,18 @@ public sealed class AuroraScenarioReaderTests : IDisposable
         var flowLog = Assert.Single(scenario.FlowLogs);
         Assert.Equal((Lightwave.NatFailed.FlowLog, Lightwave.NatFailed.FlowLogGroup, Lightwave.NatFailed.FlowLogRole, "ALL"), (flowLog.Name, flowLog.LogGroup, flowLog.Role, flowLog.TrafficType));
         Assert.DoesNotContain(Lightwave.NatFailed.FlowLogGroup, scenario.LogGroups);
+        Assert.False(flowLog.DeleteRoleAfterLoad);
+    }
+
+    [Fact]
+    public void Flow_log_role_deleted_keeps_the_log_group_and_deletes_the_role_after_load()
+    {
+        var scenario = ScenarioReader.Read(Lightwave.FlowLogRoleDeleted.Scenario, ScenarioReader.DefaultDirectory);
+
+        var flowLog = Assert.Single(scenario.FlowLogs);
+        Assert.Equal((Lightwave.FlowLogRoleDeleted.FlowLog, Lightwave.FlowLogRoleDeleted.FlowLogRole, true), (flowLog.Name, flowLog.Role, flowLog.DeleteRoleAfterLoad));
+        Assert.Contains(Lightwave.FlowLogRoleDeleted.FlowLogGroup, scenario.LogGroups);
+        Assert.Single(scenario.NatGateways, n => n.State == "available");
     }
 
     [Theory]
@@ -55,6 +67,7 @@ public sealed class AuroraScenarioReaderTests : IDisposable
     [InlineData("auroraClusters:\n  db: {}\n", "auroraClusters.db: expected a value for 'subnets'.")]
     [InlineData("network:\n  subnets: { a: { cidr: 10.0.0.0/24, availabilityZone: us-east-1a } }\n  natGateways:\n    nat: { subnet: a, state: broken }\n", "network.natGateways.nat.state: expected one of available, failed, deleted, found 'broken'")]
     [InlineData("network:\n  flowLogs:\n    fl: { logGroup: /aws/vpc/x }\n", "network.flowLogs.fl: expected a value for 'role'.")]
+    [InlineData("network:\n  flowLogs:\n    fl: { logGroup: /aws/vpc/x, role: r, deleteRoleAfterLoad: maybe }\n", "network.flowLogs.fl.deleteRoleAfterLoad: expected")]
     public void Mistakes_in_the_database_and_vpc_keys_name_what_was_expected(string yaml, string expected)
     {
         File.WriteAllText(Path.Combine(_folder, "bad.yaml"), yaml);

@@ -202,4 +202,27 @@ public sealed class AuroraTests : IClassFixture<SandboxFixture>
         Assert.Equal(new[] { "CPUUtilization", "DatabaseConnections" }, metrics);
         Assert.Equal($"postgresql://lightwave:{Lightwave.DbInstance.SecretPassword}@{address}:5432/lightwave", secret.GetProperty("SecretString").GetString());
     }
+
+    [Fact]
+    public async Task Flow_logs_have_their_delivery_role_in_iam_unless_the_scenario_deleted_it_and_then_ec2_says_their_delivery_failed()
+    {
+        await _sandbox.LoadScenarioAsync(Lightwave.NatFailed.Scenario);
+        var role = (await AwsCli.RunJsonAsync(_sandbox.Url, "iam", "get-role", "--role-name", Lightwave.NatFailed.FlowLogRole)).GetProperty("Role");
+        var trust = role.GetProperty("AssumeRolePolicyDocument").ToString();
+
+        await _sandbox.LoadScenarioAsync(Lightwave.FlowLogRoleDeleted.Scenario);
+        var flowLog = (await AwsCli.RunJsonAsync(_sandbox.Url, "ec2", "describe-flow-logs")).GetProperty("FlowLogs").EnumerateArray().Single();
+        var groups = await AwsCli.RunJsonAsync(_sandbox.Url, "logs", "describe-log-groups", "--log-group-name-prefix", Lightwave.FlowLogRoleDeleted.FlowLogGroup);
+        var deleted = await Assert.ThrowsAsync<InvalidOperationException>(() => AwsCli.RunAsync(_sandbox.Url, "iam", "get-role", "--role-name", Lightwave.FlowLogRoleDeleted.FlowLogRole));
+
+        Assert.Contains("vpc-flow-logs.amazonaws.com", trust, StringComparison.Ordinal);
+        Assert.EndsWith($":role/{Lightwave.FlowLogRoleDeleted.FlowLogRole}", flowLog.GetProperty("DeliverLogsPermissionArn").GetString(), StringComparison.Ordinal);
+        Assert.Single(groups.GetProperty("logGroups").EnumerateArray());
+        Assert.Contains("NoSuchEntity", deleted.Message, StringComparison.Ordinal);
+        Assert.Equal(("FAILED", "Access error"), (flowLog.GetProperty("DeliverLogsStatus").GetString(), flowLog.GetProperty("DeliverLogsErrorMessage").GetString()));
+
+        await AwsCli.RunJsonAsync(_sandbox.Url, "iam", "create-role", "--role-name", Lightwave.FlowLogRoleDeleted.FlowLogRole, "--assume-role-policy-document", trust);
+        var delivering = (await AwsCli.RunJsonAsync(_sandbox.Url, "ec2", "describe-flow-logs")).GetProperty("FlowLogs").EnumerateArray().Single();
+        Assert.Equal("SUCCESS", delivering.GetProperty("DeliverLogsStatus").GetString());
+    }
 }

@@ -503,4 +503,16 @@ public static class Lightwave
         public const string SecretName = "lightwave/dev/pg-url";
         public const string SecretPassword = "Pg-Instance-Secret-Seed";
     }
+
+    /// <summary>
+    /// <c>flow-log-role-deleted</c>: the healthy VPC's flow log <see cref="FlowLog"/> delivers to <see cref="FlowLogGroup"/>
+    /// (which exists) with <see cref="FlowLogRole"/>, deleted from IAM after the flow log was made.
+    /// </summary>
+    public static class FlowLogRoleDeleted
+    {
+        public const string Scenario = "flow-log-role-deleted";
+        public const string FlowLog = NatFailed.FlowLog;
+        public const string FlowLogGroup = NatFailed.FlowLogGroup;
+        public const string FlowLogRole = NatFailed.FlowLogRole;
+    }
 }

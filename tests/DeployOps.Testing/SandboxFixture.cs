@@ -61,6 +61,14 @@ public class SandboxFixture : IAsyncLifetime
         return new FaultsCleared(this);
     }
 
+    /// <summary>The sandbox's DNS resolver (<c>GET /_sandbox/dns</c>): <c>server</c> (127.0.0.1:port), <c>answered</c>, <c>nxdomain</c>.</summary>
+    public async Task<JsonObject> DnsAsync() =>
+        JsonNode.Parse(await Http.GetStringAsync(new Uri(Url, "_sandbox/dns")))!.AsObject();
+
+    /// <summary>The DNS name moto gave load balancer <paramref name="name"/>, read with the aws CLI.</summary>
+    public async Task<string> LoadBalancerDnsNameAsync(string name = Lightwave.LoadBalancer) =>
+        (await AwsCli.RunAsync(Url, "elbv2", "describe-load-balancers", "--names", name, "--query", "LoadBalancers[0].DNSName", "--output", "text")).Trim();
+
     public async Task DisposeAsync()
     {
         Http.Dispose();

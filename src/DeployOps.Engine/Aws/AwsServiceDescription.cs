@@ -40,6 +40,12 @@ public sealed record AwsServiceDescription(
     /// <summary>What this service's error codes (and, for generic codes, messages) mean; codes it does not list fall to <see cref="AwsCommonErrors"/>.</summary>
     public AwsErrorTable Errors { get; init; } = AwsErrorTable.Empty;
 
+    /// <summary>
+    /// True for a service with one endpoint per partition instead of one per region (the model's <c>globalEndpoint</c>,
+    /// IAM): <see cref="Configuration.AwsEndpointResolver"/> gives its partition endpoint and signing region.
+    /// </summary>
+    public bool IsGlobal { get; init; }
+
     /// <summary>The service-specific endpoint variable, e.g. <c>AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2</c>.</summary>
     public string EndpointVariable => "AWS_ENDPOINT_URL_" + ServiceId.ToUpperInvariant().Replace(' ', '_');
 

@@ -1,6 +1,7 @@
 using DeployOps.Aws.CloudFormation;
 using DeployOps.Aws.CloudWatch;
 using DeployOps.Aws.Ec2;
+using DeployOps.Aws.Iam;
 using DeployOps.Aws.Ecs;
 using DeployOps.Aws.ElasticLoadBalancing;
 using DeployOps.Aws.Lightsail;
@@ -37,6 +38,7 @@ public static class AwsServices
         AwsServiceRegistration.Json(Wafv2Api.Description, protocol => new Wafv2Client(protocol)),
         AwsServiceRegistration.Query(SnsApi.Description, protocol => new SnsClient(protocol)),
         AwsServiceRegistration.Json(SecretsManagerApi.Description, protocol => new SecretsManagerClient(protocol)),
+        AwsServiceRegistration.Query(IamApi.Description, protocol => new IamClient(protocol)),
     };
 
     /// <summary>Amazon ECS (JSON 1.1).</summary>

@@ -144,4 +144,7 @@ public static class ErrorIds
     public const string DatabaseInstanceStartFailed = nameof(DatabaseInstanceStartFailed);
     public const string DatabaseInstanceInCluster = nameof(DatabaseInstanceInCluster);
     public const string MissingDatabase = nameof(MissingDatabase);
+
+    // Get-LoadBalancerHealth -DnsServer and Test-VpcNetwork's flow-log role (issue 9, helper net).
+    public const string InvalidDnsServer = nameof(InvalidDnsServer);
 }

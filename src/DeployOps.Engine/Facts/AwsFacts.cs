@@ -35,6 +35,7 @@ public sealed class AwsFacts
         Alarms = new AlarmReader(this);
         LoadBalancers = new LoadBalancerReader(this);
         Secrets = new SecretReader(this);
+        Iam = new IamReader(this);
     }
 
     public AwsSession Session { get; }
@@ -98,4 +99,7 @@ public sealed class AwsFacts
 
     /// <summary>Secrets Manager secrets, read in memory only for what a check needs (a database's host and port).</summary>
     public SecretReader Secrets { get; }
+
+    /// <summary>IAM roles: whether a flow log's delivery role exists.</summary>
+    public IamReader Iam { get; }
 }

@@ -39,8 +39,14 @@ public sealed class LoadBalancerFacts
     /// <summary>The endpoint override of the session (a sandbox), whose DNS names are not public; null against AWS.</summary>
     public string? EndpointUrl { get; init; }
 
-    /// <summary>Whether the load balancer's DNS name resolved from here (null: not tried), and what it resolved to or why not.</summary>
+    /// <summary>
+    /// Whether the load balancer's DNS name resolved from here (null: not tried, or the resolver gave no verdict), and what it
+    /// resolved to or why not.
+    /// </summary>
     public (bool? Resolved, string Detail) Dns { get; init; }
+
+    /// <summary>The resolver asked (-DnsServer), e.g. <c>8.8.8.8:53</c>; null: the system's resolver, or none.</summary>
+    public DnsServer? DnsServer { get; init; }
 
     /// <summary>What could not be read.</summary>
     public IEnumerable<Gap> Gaps =>
@@ -85,8 +91,12 @@ public sealed class LoadBalancerReader
             ? _facts.Session.LoadBalancing.DescribeLoadBalancersAsync(new[] { nameOrArn }, cancellationToken)
             : _facts.Session.LoadBalancing.DescribeLoadBalancersByNameAsync(new[] { nameOrArn }, cancellationToken);
 
-    /// <summary>Everything about <paramref name="loadBalancer"/> over <paramref name="window"/>; a read that fails is a gap of its own.</summary>
-    public async Task<LoadBalancerFacts> ReadAsync(ElbLoadBalancer loadBalancer, TimeWindow window, bool resolveDns, CancellationToken cancellationToken)
+    /// <summary>
+    /// Everything about <paramref name="loadBalancer"/> over <paramref name="window"/>; a read that fails is a gap of its own.
+    /// With <paramref name="resolveDns"/> its DNS name is resolved, by <paramref name="dnsServer"/> when given, else by the system.
+    /// </summary>
+    public async Task<LoadBalancerFacts> ReadAsync(ElbLoadBalancer loadBalancer, TimeWindow window, bool resolveDns, CancellationToken cancellationToken,
+        DnsServer? dnsServer = null)
     {
         var elb = _facts.Session.LoadBalancing;
         var name = loadBalancer.Name;
@@ -94,7 +104,7 @@ public sealed class LoadBalancerReader
         var network = loadBalancer.SubnetIds.Count == 0
             ? Task.FromResult(VpcNetwork.NotRead(new Gap($"the VPC of load balancer {name}", "it has no subnets")))
             : _facts.Network.ReadVpcAsync(loadBalancer.SubnetIds, cancellationToken);
-        var dns = resolveDns ? ResolveAsync(loadBalancer.DnsName) : Task.FromResult<(bool?, string)>((null, "not tried"));
+        var dns = resolveDns ? ResolveAsync(loadBalancer.DnsName, dnsServer, cancellationToken) : Task.FromResult<(bool?, string)>((null, "not tried"));
         var listeners = await ReadListenersAsync(loadBalancer, cancellationToken).ConfigureAwait(false);
         var groupArns = listeners.ValueOr(Array.Empty<ListenerReading>())!.SelectMany(Forwards).Distinct(StringComparer.Ordinal).ToList();
         var groups = _facts.TargetGroups.ReadAsync(groupArns, cancellationToken);
@@ -111,6 +121,7 @@ public sealed class LoadBalancerReader
             Window = window,
             EndpointUrl = _facts.Session.EndpointUrl,
             Dns = dns.Result,
+            DnsServer = dnsServer,
         };
     }
 
@@ -135,11 +146,22 @@ public sealed class LoadBalancerReader
         return Fact<IReadOnlyList<ListenerReading>>.Of(readings);
     }
 
-    private static async Task<(bool?, string)> ResolveAsync(string? dnsName)
+    private static async Task<(bool?, string)> ResolveAsync(string? dnsName, DnsServer? server, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(dnsName))
         {
             return (false, "the load balancer has no DNS name");
+        }
+
+        if (server is not null)
+        {
+            var resolution = await new DnsClient(server).ResolveAsync(dnsName!, cancellationToken).ConfigureAwait(false);
+            return (resolution.Outcome switch
+            {
+                DnsOutcome.Resolved => true,
+                DnsOutcome.NoAddress or DnsOutcome.NameDoesNotExist => false,
+                _ => null, // the resolver said nothing about the name
+            }, resolution.Describe(server));
         }
 
         try

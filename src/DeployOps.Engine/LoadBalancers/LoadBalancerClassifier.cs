@@ -296,21 +296,25 @@ public static class LoadBalancerClassifier
 
     private static HealthCheckResult Dns(LoadBalancerFacts facts, List<LoadBalancerCause> causes)
     {
-        if (facts.EndpointUrl is { } endpoint)
+        if (facts.DnsServer is null && facts.EndpointUrl is { } endpoint)
         {
-            return new HealthCheckResult("DNS", CheckOutcome.Skipped, $"the endpoint is {endpoint}, not AWS: its load balancers' names are not in public DNS");
+            return new HealthCheckResult("DNS", CheckOutcome.Skipped, $"the endpoint is {endpoint}, not AWS: its load balancers' names are not in public DNS (ask its resolver with -DnsServer)");
         }
 
         var (resolved, detail) = facts.Dns;
         if (resolved is null)
         {
-            return new HealthCheckResult("DNS", CheckOutcome.Skipped, detail);
+            // Not tried (Skipped), or the resolver asked gave no verdict on the name (a Warning: DNS was not judged).
+            return new HealthCheckResult("DNS", facts.DnsServer is null ? CheckOutcome.Skipped : CheckOutcome.Warning, detail);
         }
 
         if (resolved == false)
         {
-            causes.Add(new LoadBalancerCause(LoadBalancerCauseKind.NameDoesNotResolve, null, facts.LoadBalancer.DnsName ?? facts.LoadBalancer.Name, Lines(detail),
-                "Check the DNS resolver of the client (nslookup), and that the name used (a Route 53 alias) points at this load balancer."));
+            var name = facts.LoadBalancer.DnsName ?? facts.LoadBalancer.Name;
+            causes.Add(new LoadBalancerCause(LoadBalancerCauseKind.NameDoesNotResolve, null, name, Lines(detail), facts.DnsServer is { } server
+                ? $"Resolver {server} does not know {name}: check that the load balancer still exists (aws elbv2 describe-load-balancers --names {facts.LoadBalancer.Name}), " +
+                  $"that the name clients use (a Route 53 alias or CNAME) points at its current DNS name, and ask again (nslookup {(server.Port == Networking.DnsServer.DefaultPort ? "" : $"-port={server.Port} ")}{name} {server.Address})."
+                : "Check the DNS resolver of the client (nslookup), and that the name used (a Route 53 alias) points at this load balancer."));
         }
 
         return new HealthCheckResult("DNS", resolved == true ? CheckOutcome.Pass : CheckOutcome.Fail, detail);

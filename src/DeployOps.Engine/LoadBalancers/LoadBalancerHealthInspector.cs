@@ -10,6 +10,7 @@ using DeployOps.Deployments;
 using DeployOps.Errors;
 using DeployOps.Facts;
 using DeployOps.Health;
+using DeployOps.Networking;
 using DeployOps.Operations;
 
 namespace DeployOps.LoadBalancers;
@@ -36,6 +37,12 @@ public sealed record LoadBalancerHealthRequest
 
     /// <summary>Resolve each load balancer's DNS name from here (against AWS; never against an endpoint override).</summary>
     public bool ResolveDns { get; init; } = true;
+
+    /// <summary>
+    /// -DnsServer: the resolver to ask for each load balancer's name (<c>8.8.8.8</c>, <c>[2001:4860:4860::8888]:53</c>), instead
+    /// of the system's; asked also behind an endpoint override (the sandbox serves DNS). Null: the system's resolver.
+    /// </summary>
+    public string? DnsServer { get; init; }
 
     public TimeWindow Window(DateTimeOffset now) => TimeWindow.Resolve(Since, StartTime, EndTime, now, DefaultWindow);
 }
@@ -78,22 +85,23 @@ public sealed class LoadBalancerHealthInspector
             ValidateName(name);
         }
 
+        var resolver = request.DnsServer is { } server ? DnsServer.Parse(server) : null;
         var window = request.Window(DateTimeOffset.UtcNow);
         var outcomes = new List<ItemOutcome<LoadBalancerHealthReport>>();
         foreach (var name in request.LoadBalancers)
         {
-            outcomes.Add(await InspectOneAsync(name, window, request, null, null, cancellationToken).ConfigureAwait(false));
+            outcomes.Add(await InspectOneAsync(name, window, request, resolver, null, null, cancellationToken).ConfigureAwait(false));
         }
 
         if (request.Services.Count > 0)
         {
-            outcomes.AddRange(await InspectServicesAsync(request, window, cancellationToken).ConfigureAwait(false));
+            outcomes.AddRange(await InspectServicesAsync(request, resolver, window, cancellationToken).ConfigureAwait(false));
         }
 
         return outcomes;
     }
 
-    private async Task<IReadOnlyList<ItemOutcome<LoadBalancerHealthReport>>> InspectServicesAsync(LoadBalancerHealthRequest request, TimeWindow window,
+    private async Task<IReadOnlyList<ItemOutcome<LoadBalancerHealthReport>>> InspectServicesAsync(LoadBalancerHealthRequest request, DnsServer? resolver, TimeWindow window,
         CancellationToken cancellationToken)
     {
         var cluster = request.Cluster;
@@ -131,7 +139,7 @@ public sealed class LoadBalancerHealthInspector
 
             foreach (var arn in balancers)
             {
-                outcomes.Add(await InspectOneAsync(arn, window, request, AwsArn.LastSegment(cluster!), service.Name, cancellationToken).ConfigureAwait(false));
+                outcomes.Add(await InspectOneAsync(arn, window, request, resolver, AwsArn.LastSegment(cluster!), service.Name, cancellationToken).ConfigureAwait(false));
             }
         }
 
@@ -139,7 +147,7 @@ public sealed class LoadBalancerHealthInspector
     }
 
     private async Task<ItemOutcome<LoadBalancerHealthReport>> InspectOneAsync(string nameOrArn, TimeWindow window, LoadBalancerHealthRequest request,
-        string? cluster, string? service, CancellationToken cancellationToken)
+        DnsServer? resolver, string? cluster, string? service, CancellationToken cancellationToken)
     {
         var found = await _facts.LoadBalancers.FindAsync(nameOrArn, cancellationToken).ConfigureAwait(false);
         if (found.Absent)
@@ -153,7 +161,8 @@ public sealed class LoadBalancerHealthInspector
         }
 
         _facts.Observer.Verbose($"Reading load balancer {found.Value.Name}: listeners, rules, target groups, attributes, VPC and CloudWatch figures for {window}.");
-        var facts = await _facts.LoadBalancers.ReadAsync(found.Value, window, request.ResolveDns && _facts.Session.EndpointUrl is null, cancellationToken).ConfigureAwait(false);
+        var facts = await _facts.LoadBalancers.ReadAsync(found.Value, window, resolver is not null || (request.ResolveDns && _facts.Session.EndpointUrl is null), cancellationToken,
+            resolver).ConfigureAwait(false);
         return ItemOutcome<LoadBalancerHealthReport>.Success(Report(facts, LoadBalancerClassifier.Classify(facts), cluster, service));
     }
 

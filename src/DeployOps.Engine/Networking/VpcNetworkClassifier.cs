@@ -1,13 +1,15 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using DeployOps.Aws;
 using DeployOps.Aws.Ec2;
+using DeployOps.Aws.Iam;
 using DeployOps.Facts;
 using DeployOps.Operations;
 
 namespace DeployOps.Networking;
 
-/// <summary>What Test-VpcNetwork judges: the VPC's network, its flow logs, and whether each flow log's log group exists.</summary>
+/// <summary>What Test-VpcNetwork judges: the VPC's network, its flow logs, whether each flow log's log group exists, and its delivery role.</summary>
 public sealed class VpcNetworkFacts
 {
     public string Region { get; init; } = "";
@@ -18,6 +20,9 @@ public sealed class VpcNetworkFacts
 
     /// <summary>Per CloudWatch Logs group a flow log names: whether it exists.</summary>
     public IReadOnlyDictionary<string, Fact<bool>> LogGroups { get; init; } = new Dictionary<string, Fact<bool>>();
+
+    /// <summary>Per delivery role ARN of a CloudWatch Logs flow log: the IAM role (absent when IAM says it does not exist).</summary>
+    public IReadOnlyDictionary<string, Fact<IamRole>> DeliveryRoles { get; init; } = new Dictionary<string, Fact<IamRole>>();
 }
 
 /// <summary>Test-VpcNetwork's report (runbook 004 "NAT gateway connectivity failures", "VPC flow logs not capturing traffic").</summary>
@@ -54,7 +59,7 @@ public sealed class VpcNetworkReport
 /// The checks of a VPC, from facts alone (pure): the internet gateway's attachment, each NAT gateway (state, failure code),
 /// each route table's way out (a private table's 0.0.0.0/0 must lead to an available NAT gateway, judged by
 /// <see cref="EgressRoutes"/> as a task's egress is), the VPC endpoints, and each flow log (ACTIVE, delivering, its log group
-/// there).
+/// there, and for CloudWatch Logs its delivery role in IAM; an S3 or Firehose destination needs no role).
 /// </summary>
 public static class VpcNetworkClassifier
 {
@@ -210,7 +215,7 @@ public static class VpcNetworkClassifier
     private static DiagnosticCheck FlowLog(VpcNetworkFacts facts, Ec2FlowLog flowLog)
     {
         var name = $"Flow log {flowLog.Id}";
-        var destination = flowLog.DestinationType is null or "cloud-watch-logs" ? $"log group {flowLog.LogGroupName}" : flowLog.DestinationType;
+        var destination = flowLog.DeliversToCloudWatchLogs ? $"log group {flowLog.LogGroupName}" : flowLog.DestinationType;
         var evidence = new List<string>
         {
             $"{name} captures {flowLog.TrafficType} traffic of {flowLog.ResourceId} into {destination} with role {flowLog.DeliverLogsPermissionArn ?? "(none)"}: status {flowLog.Status}, delivery {flowLog.DeliverLogsStatus ?? "unknown"}" +
@@ -236,16 +241,53 @@ public static class VpcNetworkClassifier
             }
         }
 
-        if (flowLog.DeliverLogsStatus == "FAILED")
+        var roleMissing = false;
+        if (flowLog.DeliversToCloudWatchLogs)
+        {
+            if (flowLog.DeliverLogsPermissionArn is not { } roleArn)
+            {
+                roleMissing = true;
+                evidence.Add("It names no delivery role: CloudWatch Logs delivery needs one");
+                fixes.Add(RecreateWithRole(flowLog, "an IAM role that trusts vpc-flow-logs.amazonaws.com"));
+            }
+            else if (facts.DeliveryRoles.TryGetValue(roleArn, out var role))
+            {
+                if (role.Gap is { } gap)
+                {
+                    return DiagnosticCheck.Unknown(name, gap, Retry);
+                }
+
+                if (role.Absent)
+                {
+                    var roleName = AwsArn.LastSegment(roleArn);
+                    roleMissing = true;
+                    evidence.Add($"IAM role {roleName} does not exist (NoSuchEntity): nothing can deliver the flow log's records");
+                    fixes.Add($"Create the role: aws iam create-role --role-name {roleName} --assume-role-policy-document " +
+                              "'{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"vpc-flow-logs.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}]}', " +
+                              $"then aws iam put-role-policy --role-name {roleName} --policy-name flow-logs-delivery --policy-document <allow logs:CreateLogGroup, logs:CreateLogStream, logs:PutLogEvents, " +
+                              $"logs:DescribeLogGroups, logs:DescribeLogStreams>; or {RecreateWithRole(flowLog, "an existing role")}");
+                }
+                else
+                {
+                    evidence.Add($"IAM role {role.Value.Name} exists");
+                }
+            }
+        }
+
+        if (flowLog.DeliverLogsStatus == "FAILED" && !roleMissing)
         {
             fixes.Add(flowLog.DeliverLogsErrorMessage == "Rate limited"
                 ? "Raise the CloudWatch Logs quota, or deliver to S3"
-                : $"Check the role: aws iam get-role --role-name {RoleName(flowLog.DeliverLogsPermissionArn)} (it must exist, trust vpc-flow-logs.amazonaws.com and allow logs:CreateLogStream and logs:PutLogEvents)");
+                : $"Check the role: aws iam get-role --role-name {(flowLog.DeliverLogsPermissionArn is { } arn ? AwsArn.LastSegment(arn) : "<role>")} (it must trust vpc-flow-logs.amazonaws.com and allow logs:CreateLogStream and logs:PutLogEvents)");
         }
 
         return fixes.Count == 0 ? DiagnosticCheck.Pass(name, evidence.ToArray()) : DiagnosticCheck.Fail(name, string.Join("; ", fixes), evidence.ToArray());
     }
 
-    private static string RoleName(string? arn) => arn is null ? "<role>" : arn.Substring(arn.LastIndexOf('/') + 1);
-}
+    private static string RecreateWithRole(Ec2FlowLog flowLog, string role) =>
+        $"re-create the flow log with {role}: aws ec2 delete-flow-logs --flow-log-ids {flowLog.Id}, then aws ec2 create-flow-logs --resource-ids {flowLog.ResourceId} " +
+        $"--resource-type {ResourceType(flowLog.ResourceId)} --traffic-type {flowLog.TrafficType ?? "ALL"} --log-group-name {flowLog.LogGroupName} --deliver-logs-permission-arn <role ARN>";
 
+    private static string ResourceType(string? resourceId) =>
+        resourceId?.StartsWith("subnet-", StringComparison.Ordinal) == true ? "Subnet" : resourceId?.StartsWith("eni-", StringComparison.Ordinal) == true ? "NetworkInterface" : "VPC";
+}

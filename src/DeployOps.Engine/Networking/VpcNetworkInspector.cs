@@ -11,7 +11,7 @@ namespace DeployOps.Networking;
 
 /// <summary>
 /// Test-VpcNetwork: reads a VPC's network (Test-EcsNetworkPath's reader: subnets, security groups, route tables, NAT and
-/// internet gateways, endpoints, ACLs, at once), its flow logs, and each flow log's log group, then hands them to
+/// internet gateways, endpoints, ACLs, at once), its flow logs, each flow log's log group and delivery role, then hands them to
 /// <see cref="VpcNetworkClassifier"/>.
 /// </summary>
 public sealed class VpcNetworkInspector
@@ -49,13 +49,21 @@ public sealed class VpcNetworkInspector
 
         var groups = flowLogs.Result.ValueOr(null)?.Select(f => f.LogGroupName).Where(g => g is not null).Select(g => g!).Distinct(StringComparer.Ordinal).ToList()
                      ?? new System.Collections.Generic.List<string>();
-        var exists = await Task.WhenAll(groups.Select(g => _facts.Network.LogGroupExistsAsync(g, cancellationToken))).ConfigureAwait(false);
+        var roleArns = flowLogs.Result.ValueOr(null)?.Where(f => f.DeliversToCloudWatchLogs && f.DeliverLogsPermissionArn is not null).Select(f => f.DeliverLogsPermissionArn!)
+                           .Distinct(StringComparer.Ordinal).ToList()
+                       ?? new System.Collections.Generic.List<string>();
+        var existsTask = Task.WhenAll(groups.Select(g => _facts.Network.LogGroupExistsAsync(g, cancellationToken)));
+        var rolesTask = Task.WhenAll(roleArns.Select(arn => _facts.Iam.RoleAsync(arn, cancellationToken)));
+        await Task.WhenAll(existsTask, rolesTask).ConfigureAwait(false);
+        var exists = existsTask.Result;
+        var roles = rolesTask.Result;
         var facts = new VpcNetworkFacts
         {
             Region = _facts.Session.Region.Name,
             Network = network.Result,
             FlowLogs = flowLogs.Result,
             LogGroups = groups.Select((g, i) => (g, i)).ToDictionary(x => x.g, x => exists[x.i], StringComparer.Ordinal),
+            DeliveryRoles = roleArns.Select((arn, i) => (arn, i)).ToDictionary(x => x.arn, x => roles[x.i], StringComparer.Ordinal),
         };
         var checks = VpcNetworkClassifier.Classify(facts);
         var verdict = DiagnosticCheck.Verdict(checks);

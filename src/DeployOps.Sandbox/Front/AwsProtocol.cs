@@ -38,6 +38,7 @@ public sealed record AwsServiceProtocol(
         ["secretsmanager"] = new("secretsmanager", WireProtocol.Json, "", "ThrottlingException", "InternalServiceError"),
         ["wafv2"] = new("wafv2", WireProtocol.Json, "", "WAFLimitsExceededException", "WAFInternalErrorException"),
         ["sns"] = new("sns", WireProtocol.Query, "http://sns.amazonaws.com/doc/2010-03-31/", "Throttled", "InternalError"),
+        ["iam"] = new("iam", WireProtocol.Query, "https://iam.amazonaws.com/doc/2010-05-08/", "Throttling", "ServiceFailure"),
     };
 
     /// <summary>Aliases people type for a service in fault rules (the CLI's names).</summary>

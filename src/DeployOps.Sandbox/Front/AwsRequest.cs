@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -95,6 +96,18 @@ public sealed partial class AwsRequest
     }
 
     public string? FormValue(string name) => Form.TryGetValue(name, out var value) ? value : null;
+
+    /// <summary>True for a request in a JSON protocol (it names its operation in X-Amz-Target), e.g. CloudWatch's JSON 1.0 beside its query protocol.</summary>
+    public bool IsJson => Headers.Any(h => string.Equals(h.Key, "X-Amz-Target", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>A top-level parameter as text: the form's (query protocol), else the JSON body's.</summary>
+    public string? Param(string name) => FormValue(name) ?? (IsJson && Json[name] is JsonValue value ? value.ToString() : null);
+
+    /// <summary>A timestamp parameter: epoch seconds (JSON) or ISO 8601 (query); null when missing or unreadable.</summary>
+    public DateTimeOffset? Timestamp(string name) =>
+        Param(name) is not { } text ? null
+        : double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) ? DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(seconds * 1000))
+        : DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed) ? parsed : null;
 
     [GeneratedRegex(@"Credential=[^/,\s]+/\d{8}/(?<region>[^/,\s]+)/(?<service>[^/,\s]+)/aws4_request", RegexOptions.CultureInvariant)]
     private static partial Regex CredentialScope();

@@ -129,6 +129,10 @@ public sealed class MotoClient : IDisposable
     public Task<XElement> SnsAsync(string action, IEnumerable<KeyValuePair<string, string>> form, string region, CancellationToken cancellationToken) =>
         QueryAsync("sns", action, "2010-03-31", form, region, cancellationToken);
 
+    /// <summary>An IAM call (moto keeps roles; IAM is global, so its calls are scoped to us-east-1 as botocore signs them).</summary>
+    public Task<XElement> IamAsync(string action, IEnumerable<KeyValuePair<string, string>> form, CancellationToken cancellationToken) =>
+        QueryAsync("iam", action, "2010-05-08", form, "us-east-1", cancellationToken);
+
     private async Task<JsonObject> JsonAsync(string service, string targetPrefix, string operation, JsonObject body, string region, CancellationToken cancellationToken)
     {
         using var message = new HttpRequestMessage(HttpMethod.Post, "");

@@ -92,8 +92,11 @@ public sealed record SecurityGroupDefinition(string Name, string Description, IR
 /// <param name="FailureCode">EC2's <c>FailureCode</c> of a failed gateway, e.g. <c>Gateway.NotAttached</c>.</param>
 public sealed record NatGatewayDefinition(string Name, string Subnet, string State = "available", string? FailureCode = null);
 
-/// <summary>A flow log of the VPC delivering to CloudWatch Logs group <paramref name="LogGroup"/> with role <paramref name="Role"/>.</summary>
-public sealed record FlowLogDefinition(string Name, string LogGroup, string Role, string TrafficType);
+/// <summary>
+/// A flow log of the VPC delivering to CloudWatch Logs group <paramref name="LogGroup"/> with role <paramref name="Role"/> (made in IAM,
+/// trusting vpc-flow-logs.amazonaws.com; deleted once the flow log exists when <paramref name="DeleteRoleAfterLoad"/>).
+/// </summary>
+public sealed record FlowLogDefinition(string Name, string LogGroup, string Role, string TrafficType, bool DeleteRoleAfterLoad = false);
 
 /// <summary>
 /// A database the RDS simulator runs with a real endpoint (<c>auroraClusters.NAME</c>, <c>dbInstances.NAME</c>): its

@@ -36,7 +36,7 @@ public sealed partial class ScenarioLoader
         var region = scenario.Region;
         try
         {
-            var (subnets, groups) = await CreateNetworkAsync(scenario, region, cancellationToken).ConfigureAwait(false);
+            var (subnets, groups, vpcId) = await CreateNetworkAsync(scenario, region, cancellationToken).ConfigureAwait(false);
             var targetGroups = await CreateTargetGroupsAsync(scenario, region, cancellationToken).ConfigureAwait(false);
             await CreateLoadBalancersAsync(scenario, region, subnets, groups, targetGroups, cancellationToken).ConfigureAwait(false);
             foreach (var logGroup in scenario.LogGroups)
@@ -44,6 +44,8 @@ public sealed partial class ScenarioLoader
                 await _moto.LogsAsync("CreateLogGroup", new JsonObject { ["logGroupName"] = logGroup }, region, cancellationToken).ConfigureAwait(false);
             }
 
+            // Flow logs after the log groups: moto decides a flow log's delivery status when it is created (FAILED when its group is not there).
+            await CreateFlowLogsAsync(scenario, region, vpcId, cancellationToken).ConfigureAwait(false);
             await CreateDatabasesAsync(scenario, region, subnets, groups, cancellationToken).ConfigureAwait(false);
             var secrets = await CreateSecretsAsync(scenario, region, cancellationToken).ConfigureAwait(false);
             await CreateMonitoringAsync(scenario, region, cancellationToken).ConfigureAwait(false);
@@ -75,7 +77,8 @@ public sealed partial class ScenarioLoader
         }
     }
 
-    private async Task<(Dictionary<string, string> Subnets, Dictionary<string, string> Groups)> CreateNetworkAsync(ScenarioDefinition scenario, string region, CancellationToken cancellationToken)
+    private async Task<(Dictionary<string, string> Subnets, Dictionary<string, string> Groups, string VpcId)> CreateNetworkAsync(ScenarioDefinition scenario, string region,
+        CancellationToken cancellationToken)
     {
         var vpc = await _moto.Ec2Async("CreateVpc", [new("CidrBlock", scenario.VpcCidr)], region, cancellationToken).ConfigureAwait(false);
         var vpcId = await RequiredAsync(vpc, "vpcId", "ec2", "CreateVpc", cancellationToken).ConfigureAwait(false);
@@ -129,7 +132,7 @@ public sealed partial class ScenarioLoader
         }
 
         await CreateRoutingAsync(scenario, region, vpcId, subnets, groups, cancellationToken).ConfigureAwait(false);
-        return (subnets, groups);
+        return (subnets, groups, vpcId);
     }
 
     /// <summary>EC2's IpPermissions parameters for <paramref name="rules"/> of group <paramref name="groupId"/>.</summary>
@@ -225,6 +228,24 @@ public sealed partial class ScenarioLoader
         {
             await _moto.Ec2Async("DeleteNatGateway", [new("NatGatewayId", natId)], region, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Each flow log's delivery role in IAM (trusting vpc-flow-logs.amazonaws.com, allowed to write logs), then the flow
+    /// log; last the roles marked <c>deleteRoleAfterLoad</c> are deleted, as if by hand, so the flow log names a role that
+    /// no longer exists.
+    /// </summary>
+    private async Task CreateFlowLogsAsync(ScenarioDefinition scenario, string region, string vpcId, CancellationToken cancellationToken)
+    {
+        const string Trust = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"vpc-flow-logs.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}]}";
+        const string Delivery = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"logs:CreateLogGroup\",\"logs:CreateLogStream\"," +
+                                "\"logs:PutLogEvents\",\"logs:DescribeLogGroups\",\"logs:DescribeLogStreams\"],\"Resource\":\"*\"}]}";
+        foreach (var role in scenario.FlowLogs.Select(f => f.Role).Distinct(StringComparer.Ordinal))
+        {
+            await _moto.IamAsync("CreateRole", [new("RoleName", role), new("AssumeRolePolicyDocument", Trust)], cancellationToken).ConfigureAwait(false);
+            await _moto.IamAsync("PutRolePolicy", [new("RoleName", role), new("PolicyName", "flow-logs-delivery"), new("PolicyDocument", Delivery)], cancellationToken)
+                .ConfigureAwait(false);
+        }
 
         foreach (var flowLog in scenario.FlowLogs)
         {
@@ -234,6 +255,12 @@ public sealed partial class ScenarioLoader
                 new("LogGroupName", flowLog.LogGroup), new("DeliverLogsPermissionArn", $"arn:aws:iam::{WorldContext.AccountId}:role/{flowLog.Role}"),
                 .. NameTag("vpc-flow-log", flowLog.Name),
             ], region, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var role in scenario.FlowLogs.Where(f => f.DeleteRoleAfterLoad).Select(f => f.Role).Distinct(StringComparer.Ordinal))
+        {
+            await _moto.IamAsync("DeleteRolePolicy", [new("RoleName", role), new("PolicyName", "flow-logs-delivery")], cancellationToken).ConfigureAwait(false);
+            await _moto.IamAsync("DeleteRole", [new("RoleName", role)], cancellationToken).ConfigureAwait(false);
         }
     }
 

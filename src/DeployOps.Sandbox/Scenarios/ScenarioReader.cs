@@ -137,10 +137,11 @@ public static partial class ScenarioReader
     private static List<FlowLogDefinition> ReadFlowLogs(ScenarioNode? node) =>
         (node?.AsMap("a mapping of flow log names to their settings") ?? []).Select(e =>
         {
-            e.Value.AllowOnly("logGroup", "role", "trafficType");
+            e.Value.AllowOnly("logGroup", "role", "trafficType", "deleteRoleAfterLoad");
             return new FlowLogDefinition(e.Key, Required(e.Value, "logGroup").AsString("the CloudWatch Logs group the flow log delivers to"),
                 Required(e.Value, "role").AsString("the name of the IAM role that delivers the logs"),
-                e.Value["trafficType"]?.AsEnum(("ALL", "ALL"), ("ACCEPT", "ACCEPT"), ("REJECT", "REJECT")) ?? "ALL");
+                e.Value["trafficType"]?.AsEnum(("ALL", "ALL"), ("ACCEPT", "ACCEPT"), ("REJECT", "REJECT")) ?? "ALL",
+                e.Value["deleteRoleAfterLoad"]?.AsBool() ?? false);
         }).ToList();
 
     private static List<AuroraClusterDefinition> ReadAuroraClusters(ScenarioNode? node) =>

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using DeployOps.Sandbox.Simulators.AlbListeners;
 using DeployOps.Sandbox.Simulators.CloudFormation;
+using DeployOps.Sandbox.Simulators.Dns;
 using DeployOps.Sandbox.Simulators.EcsRuntime;
 using DeployOps.Sandbox.Simulators.Lightsail;
 using DeployOps.Sandbox.Simulators.Logs;
@@ -44,6 +45,8 @@ public static class SimulatorList
             new NotificationsSimulator(world),
             metrics,
             new NatGatewaysSimulator(world),
+            new DnsResponderSimulator(world),
+            new FlowLogsSimulator(world),
         ];
     }
 }

@@ -49,6 +49,14 @@ public sealed class GetLoadBalancerHealthCommand : DeployOpsAwsCmdlet
     [Parameter]
     public DateTime? EndTime { get; set; }
 
+    /// <summary>
+    /// -DnsServer: the resolver to ask for each load balancer's DNS name (an IPv4 or IPv6 address, optional port: 8.8.8.8,
+    /// 1.1.1.1:53, [2001:4860:4860::8888]:53), instead of this machine's; also asked behind -EndpointUrl.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? DnsServer { get; set; }
+
     /// <summary>Inspects each load balancer and writes its report; one that does not exist is its own error.</summary>
     protected override void ProcessRecord()
     {
@@ -60,6 +68,7 @@ public sealed class GetLoadBalancerHealthCommand : DeployOpsAwsCmdlet
             Since = Since,
             StartTime = StartTime,
             EndTime = EndTime,
+            DnsServer = DnsServer,
         };
         var inspector = new LoadBalancerHealthInspector(Facts);
         if (TryRunEngine(token => inspector.InspectAsync(request, token), ParameterSetName == LoadBalancerParameterSet ? string.Join(", ", LoadBalancer) : Cluster, out var outcomes))

@@ -1,6 +1,7 @@
 using System;
 using DeployOps.Aws;
 using DeployOps.Aws.Configuration;
+using DeployOps.Aws.Iam;
 using DeployOps.Engine.Tests.Support;
 using Xunit;
 
@@ -63,6 +64,14 @@ public sealed class EndpointResolutionTests
     [InlineData("cn-north-1", "https://elasticloadbalancing.cn-north-1.amazonaws.com.cn/")]
     public void DefaultEndpointIsThePrefixInTheRegion(string region, string expected) =>
         Assert.Equal(new Uri(expected), AwsEndpointResolver.Resolve(AwsServices.ElasticLoadBalancingV2, region, null, Environment()));
+
+    [Theory]
+    [InlineData("eu-west-1", "https://iam.amazonaws.com/")]
+    [InlineData("us-east-1", "https://iam.amazonaws.com/")]
+    [InlineData("cn-northwest-1", "https://iam.cn-north-1.amazonaws.com.cn/")]
+    [InlineData("us-gov-east-1", "https://iam.us-gov.amazonaws.com/")]
+    public void AGlobalServiceHasOneEndpointPerPartition(string region, string expected) =>
+        Assert.Equal(new Uri(expected), AwsEndpointResolver.Resolve(IamApi.Description, region, null, Environment()));
 
     [Theory]
     [InlineData("localhost:4566")]

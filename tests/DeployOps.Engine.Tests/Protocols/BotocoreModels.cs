@@ -31,6 +31,7 @@ internal static class BotocoreModels
         ["WAFV2"] = ("wafv2", "2019-07-29"),
         ["SNS"] = ("sns", "2010-03-31"),
         ["Secrets Manager"] = ("secretsmanager", "2017-10-17"),
+        ["IAM"] = ("iam", "2010-05-08"),
     };
 
     /// <summary>The model's <c>metadata</c> block of the service whose id is <paramref name="serviceId"/>.</summary>

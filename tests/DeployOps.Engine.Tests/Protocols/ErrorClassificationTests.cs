@@ -14,7 +14,7 @@ namespace DeployOps.Engine.Tests.Protocols;
 public sealed class ErrorClassificationTests
 {
     /// <summary>The services with an error table whose botocore model lists errors (EC2's lists none).</summary>
-    public static TheoryData<string> ModeledServices => new() { "ECS", "Elastic Load Balancing v2", "CloudWatch Logs", "CloudFormation", "RDS", "CloudWatch", "Lightsail", "WAFV2", "SNS" };
+    public static TheoryData<string> ModeledServices => new() { "ECS", "Elastic Load Balancing v2", "CloudWatch Logs", "CloudFormation", "RDS", "CloudWatch", "Lightsail", "WAFV2", "SNS", "IAM" };
 
     [Theory]
     [MemberData(nameof(ModeledServices))]
@@ -37,6 +37,7 @@ public sealed class ErrorClassificationTests
 
         var disagreements = BotocoreModels.ErrorCodes(serviceId)
             .Where(error => error.Code != "ReservedDBInstanceAlreadyExists") // RDS's model gives this "already exists" a 404
+            .Where(error => error.Code is not ("LimitExceeded" or "ReportGenerationLimitExceeded")) // IAM's model gives its quotas a 409
             .Select(error => (error.Code, error.Status, Kind: AwsErrorClassifier.Classify(service, error.Code, error.Status, null).Classification))
             .Where(error => error.Status switch
             {
@@ -101,6 +102,9 @@ public sealed class ErrorClassificationTests
     [InlineData("RDS", "StorageQuotaExceeded", null, LimitExceeded, null)]
     [InlineData("RDS", "InsufficientDBInstanceCapacity", null, ServiceUnavailable, null)]
     [InlineData("RDS", "InvalidParameterCombination", null, Validation, null)]
+    [InlineData("IAM", "NoSuchEntity", "The role with name r cannot be found.", NotFound, null)]
+    [InlineData("IAM", "ServiceFailure", null, ServiceUnavailable, null)]
+    [InlineData("IAM", "AccessDenied", null, AccessDenied, null)]
     [InlineData("CloudWatch", "ResourceNotFound", null, NotFound, null)]
     [InlineData("CloudWatch", "LimitExceeded", null, LimitExceeded, null)]
     [InlineData("CloudWatch", "InvalidParameterValue", null, Validation, null)]

@@ -9,6 +9,7 @@ using Amazon.Runtime;
 using DeployOps.Aws;
 using DeployOps.Aws.Configuration;
 using DeployOps.Aws.Http;
+using DeployOps.Aws.Iam;
 using DeployOps.Aws.Protocols;
 using Xunit;
 
@@ -173,6 +174,21 @@ public sealed class WireFormatTests
         var signed = await signer.SignAsync(request, headers, CancellationToken.None, new DateTime(2015, 8, 30, 12, 36, 0, DateTimeKind.Utc));
 
         Assert.Equal(expectedAuthorization, signed.Single(h => h.Key == "Authorization").Value);
+    }
+
+    [Theory]
+    [InlineData("eu-west-1", "us-east-1")]
+    [InlineData("cn-northwest-1", "cn-north-1")]
+    [InlineData("us-gov-east-1", "us-gov-west-1")]
+    public async Task AGlobalServiceIsSignedForItsPartitionsRegion(string sessionRegion, string signingRegion)
+    {
+        var signer = new AwsSigner(new ResolvedCredentials(new ExampleKeys(null).Create(), "Parameter"), sessionRegion);
+        var request = new AwsHttpRequest(IamApi.Description, new Uri("http://127.0.0.1:5123/"), AwsOperation.Idempotent("GetRole"),
+            Encoding.UTF8.GetBytes("Action=GetRole&Version=2010-05-08&RoleName=r"), "application/x-www-form-urlencoded; charset=utf-8", null);
+
+        var signed = await signer.SignAsync(request, new Dictionary<string, string>(), CancellationToken.None, new DateTime(2015, 8, 30, 12, 36, 0, DateTimeKind.Utc));
+
+        Assert.StartsWith($"AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/{signingRegion}/iam/aws4_request, ", signed.Single(h => h.Key == "Authorization").Value);
     }
 
     // Expected values computed with botocore's SigV4Auth for the same request, time and keys (with the

@@ -54,7 +54,50 @@ public sealed class VpcNetworkTests : IClassFixture<SandboxFixture>
         Assert.Contains($"Log group {Lightwave.NatFailed.FlowLogGroup} does not exist", flowLog.Evidence);
         Assert.Contains($"aws logs create-log-group --log-group-name {Lightwave.NatFailed.FlowLogGroup}", flowLog.Fix, StringComparison.Ordinal);
         Assert.Contains(Lightwave.NatFailed.FlowLogRole, flowLog.Evidence[0], StringComparison.Ordinal);
+        Assert.Contains($"IAM role {Lightwave.NatFailed.FlowLogRole} exists", flowLog.Evidence);
         Assert.All(calls.Snapshot(), c => Assert.Matches("^(Describe|List|Get)", c.Operation));
+    }
+
+    [Fact]
+    public async Task Flow_log_role_deleted_fails_only_the_flow_log_naming_the_missing_role_and_its_fix()
+    {
+        var (report, calls) = await InspectAsync(Lightwave.FlowLogRoleDeleted.Scenario);
+
+        Assert.Equal("Fail", report.Status);
+        Assert.True(report.Complete);
+        var flowLog = Check(report, "Flow log fl-");
+        Assert.Equal((flowLog.Name, "Fail"), (report.FailingCheck, flowLog.Outcome));
+        Assert.All(report.Checks.Where(c => c != flowLog), c => Assert.NotEqual("Fail", c.Outcome));
+        Assert.Contains(flowLog.Evidence, e => e.StartsWith($"IAM role {Lightwave.FlowLogRoleDeleted.FlowLogRole} does not exist (NoSuchEntity)", StringComparison.Ordinal));
+        Assert.DoesNotContain(flowLog.Evidence, e => e.Contains("Log group", StringComparison.Ordinal));
+        Assert.EndsWith("delivery FAILED (Access error)", flowLog.Evidence[0], StringComparison.Ordinal);
+        Assert.DoesNotContain("aws iam get-role", flowLog.Fix, StringComparison.Ordinal);
+        Assert.Contains($"aws iam create-role --role-name {Lightwave.FlowLogRoleDeleted.FlowLogRole} ", flowLog.Fix, StringComparison.Ordinal);
+        Assert.Contains("vpc-flow-logs.amazonaws.com", flowLog.Fix, StringComparison.Ordinal);
+        Assert.Contains(flowLog.Fix!, report.RecommendedAction, StringComparison.Ordinal);
+        Assert.Contains(calls.Snapshot(), c => c.Operation == "GetRole");
+    }
+
+    [Fact]
+    public async Task A_delivery_role_iam_will_not_show_makes_the_flow_log_unknown_and_the_report_incomplete_never_pass()
+    {
+        await _sandbox.LoadScenarioAsync(Lightwave.FlowLogRoleDeleted.Scenario);
+        (await _sandbox.PostControlAsync("_sandbox/faults", """{"seed": 5, "rules": [{"service": "iam", "operation": "GetRole", "kind": "throttle", "rate": 1}]}""")).EnsureSuccessStatusCode();
+        try
+        {
+            var vpc = (await AwsCli.RunAsync(_sandbox.Url, "ec2", "describe-vpcs", "--filters", $"Name=cidr,Values={Lightwave.NatFailed.VpcCidr}", "--query", "Vpcs[0].VpcId", "--output", "text")).Trim();
+            using var session = SandboxSessions.Create(_sandbox);
+
+            var report = await new VpcNetworkInspector(new AwsFacts(session, NullOperationObserver.Instance)).InspectAsync(vpc, default);
+
+            var flowLog = Check(report, "Flow log fl-");
+            Assert.Equal(("Unknown", "Unknown", false), (flowLog.Outcome, report.Status, report.Complete));
+            Assert.Contains($"IAM role {Lightwave.FlowLogRoleDeleted.FlowLogRole} (Throttling after {session.MaxAttempts} attempts)", Assert.Single(flowLog.Evidence), StringComparison.Ordinal);
+        }
+        finally
+        {
+            (await _sandbox.Http.DeleteAsync(new Uri(_sandbox.Url, "_sandbox/faults"))).Dispose();
+        }
     }
 
     [Fact]

@@ -46,6 +46,8 @@ public sealed class ServiceRegistryTests : IClassFixture<MotoFixture>
             (service.ServiceId, service.EndpointPrefix, service.SigningName, service.ApiVersion));
         Assert.Contains(service.Protocol switch { AwsProtocol.Json => "json", AwsProtocol.Query => "query", _ => "ec2" }, protocols);
         Assert.Equal(service.Protocol == AwsProtocol.Json ? Optional(metadata, "targetPrefix") : null, service.TargetPrefix);
+        // A global description needs the model's globalEndpoint; STS has one too, but the SDKs now call it regionally.
+        Assert.Equal(Optional(metadata, "globalEndpoint") is not null && serviceId != "STS", service.IsGlobal);
     }
 
     /// <summary>

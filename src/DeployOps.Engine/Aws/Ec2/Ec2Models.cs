@@ -206,6 +206,9 @@ public sealed record Ec2FlowLog
     /// <summary><c>deliverLogsPermissionArn</c>: the IAM role that delivers the logs.</summary>
     public string? DeliverLogsPermissionArn { get; init; }
 
+    /// <summary>True when it delivers to a CloudWatch Logs group (the default destination), the one kind that needs a delivery role.</summary>
+    public bool DeliversToCloudWatchLogs => DestinationType is null or "cloud-watch-logs";
+
     internal static Ec2FlowLog Read(XElement e) => new()
     {
         Id = e.Text("flowLogId") ?? string.Empty,

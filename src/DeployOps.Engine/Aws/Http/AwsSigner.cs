@@ -14,12 +14,12 @@ namespace DeployOps.Aws.Http;
 internal sealed class AwsSigner
 {
     private readonly ResolvedCredentials _credentials;
-    private readonly RegionEndpoint _region;
+    private readonly string _region;
 
     public AwsSigner(ResolvedCredentials credentials, string region)
     {
         _credentials = credentials;
-        _region = RegionEndpoint.GetBySystemName(region);
+        _region = region;
     }
 
     /// <summary>
@@ -41,7 +41,7 @@ internal sealed class AwsSigner
         var parameters = new AWSSigV4Parameters
         {
             Credentials = _credentials.Credentials,
-            Region = _region,
+            Region = RegionEndpoint.GetBySystemName(AwsEndpointResolver.SigningRegion(request.Service, _region)),
             Service = request.Service.SigningName,
             SignPayload = true, // false would send UNSIGNED-PAYLOAD, which only S3 accepts
             SignedAt = signedAt,

@@ -24,7 +24,7 @@ public sealed partial class NotificationsSimulator
         routes.Answer("sns", "Subscribe", SubscribeAsync);
         routes.Answer("monitoring", "DescribeAlarmHistory", (request, _) => Task.FromResult<AwsResponse?>(DescribeAlarmHistory(request)));
         routes.ObserveAfterMoto("monitoring", "SetAlarmState", request =>
-            StateSet(request.Region, Param(request, "AlarmName") ?? "", Param(request, "StateValue") ?? "", Param(request, "StateReason") ?? ""));
+            StateSet(request.Region, request.Param("AlarmName") ?? "", request.Param("StateValue") ?? "", request.Param("StateReason") ?? ""));
     }
 
     /// <summary><c>POST /_sandbox/sns/confirm</c> <c>{"endpoint": "oncall@example.com"}</c>: the endpoint's owner follows the link SNS sent.</summary>
@@ -100,12 +100,12 @@ public sealed partial class NotificationsSimulator
     /// <summary>The state changes of one alarm (or all) in the window, newest first unless ScanBy says otherwise, a page at a time.</summary>
     private AwsResponse DescribeAlarmHistory(AwsRequest request)
     {
-        var type = Param(request, "HistoryItemType");
-        var alarm = Param(request, "AlarmName");
-        var start = Date(Param(request, "StartDate"));
-        var end = Date(Param(request, "EndDate"));
-        var pageSize = int.TryParse(Param(request, "MaxRecords"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var max) ? max : DefaultHistoryPage;
-        var offset = int.TryParse(Param(request, "NextToken"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var next) ? next : 0;
+        var type = request.Param("HistoryItemType");
+        var alarm = request.Param("AlarmName");
+        var start = request.Timestamp("StartDate");
+        var end = request.Timestamp("EndDate");
+        var pageSize = int.TryParse(request.Param("MaxRecords"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var max) ? max : DefaultHistoryPage;
+        var offset = int.TryParse(request.Param("NextToken"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var next) ? next : 0;
         if (pageSize is < 1 or > 100 || offset < 0)
         {
             return AwsResponse.Error(request.Protocol!, 400, "InvalidParameterValue", "MaxRecords must be 1 to 100 and NextToken a token this API returned.");
@@ -121,10 +121,10 @@ public sealed partial class NotificationsSimulator
                 .ToList();
         }
 
-        items = Param(request, "ScanBy") == "TimestampAscending" ? items.OrderBy(i => i.At).ToList() : items.OrderByDescending(i => i.At).ToList();
+        items = request.Param("ScanBy") == "TimestampAscending" ? items.OrderBy(i => i.At).ToList() : items.OrderByDescending(i => i.At).ToList();
         var page = items.Skip(offset).Take(pageSize).ToList();
         var token = offset + page.Count < items.Count ? (offset + page.Count).ToString(CultureInfo.InvariantCulture) : null;
-        if (IsJson(request))
+        if (request.IsJson)
         {
             // CloudWatch's JSON protocol (AWS JSON 1.0 in query-compatible mode), which the aws CLI speaks now.
             var answer = new JsonObject
@@ -168,17 +168,4 @@ public sealed partial class NotificationsSimulator
         ["oldState"] = new JsonObject { ["stateValue"] = change.OldState },
         ["newState"] = new JsonObject { ["stateValue"] = change.NewState, ["stateReason"] = change.Reason },
     }.ToJsonString();
-
-    /// <summary>True for a request in CloudWatch's JSON protocol (X-Amz-Target), false for query.</summary>
-    private static bool IsJson(AwsRequest request) => request.Headers.Any(h => string.Equals(h.Key, "X-Amz-Target", StringComparison.OrdinalIgnoreCase));
-
-    /// <summary>A top-level parameter of a query or JSON request, as text.</summary>
-    private static string? Param(AwsRequest request, string name) =>
-        request.FormValue(name) ?? (IsJson(request) && request.Json[name] is JsonValue value ? value.ToString() : null);
-
-    /// <summary>A timestamp parameter: ISO 8601 (query) or epoch seconds (JSON).</summary>
-    private static DateTimeOffset? Date(string? value) =>
-        value is null ? null
-        : double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) ? DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(seconds * 1000))
-        : DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed) ? parsed : null;
 }
