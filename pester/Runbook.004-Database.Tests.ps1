@@ -335,6 +335,19 @@ Describe 'Database Performance' -Tag Integration {
             $report.Load.CpuMaximum | Should -Be 18
             [string](Get-Check -Report $report -Name 'Load').Outcome | Should -Be 'Pass'
         }
+
+        It 'checks the cluster again from its own report piped back in, though the report names no application (its Cluster and Service are null)' {
+            $alone = Test-DatabaseConnectivity @database @aws
+            $alone.Service | Should -BeNullOrEmpty
+            $again = $alone | Test-DatabaseConnectivity
+            $again.Database | Should -Be 'lightwave-dev-db'
+            [string]$again.Status | Should -Be 'Pass'
+        }
+
+        It 'still refuses an empty -Service typed by the operator' {
+            { Test-DatabaseConnectivity @database @aws -Cluster 'lightwave-dev-ecs-cluster' -Service '' -ErrorAction Stop } |
+                Should -Throw -ErrorId 'ParameterArgumentValidationError,DeployOps.Commands.TestDatabaseConnectivityCommand'
+        }
     }
 
     Context 'a cluster at its maximum capacity (db-overloaded)' {

@@ -14,7 +14,7 @@ public abstract class DeploymentStoreAwsCmdlet : DeploymentSettingsCmdlet
 {
     /// <summary>-RegistryPath: the deployment store's folder (runbook 001's .deployment-registry).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
+    [ValidateNotEmpty]
     public string? RegistryPath { get; set; }
 
     /// <summary>The store for the current -RegistryPath (which may come from the pipeline).</summary>

@@ -14,7 +14,7 @@ public abstract class DeploymentStoreCmdlet : DeployOpsCmdlet
 {
     /// <summary>-RegistryPath: the deployment store's folder (runbook 001's .deployment-registry).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
+    [ValidateNotEmpty]
     public string? RegistryPath { get; set; }
 
     /// <summary>-Environment: an environment of the settings file whose registryPath (and slackChannel) apply.</summary>

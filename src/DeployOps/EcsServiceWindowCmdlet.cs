@@ -13,7 +13,7 @@ public abstract class EcsServiceWindowCmdlet : DeployOpsEnvironmentCmdlet
     /// <summary>-Service: the services; none means every service of the cluster (or of the environment).</summary>
     [Parameter(ParameterSetName = ClusterParameterSet, Position = 1, ValueFromPipelineByPropertyName = true)]
     [Parameter(ParameterSetName = EnvironmentParameterSet, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
+    [ValidateNotEmpty]
     [ArgumentCompleter(typeof(ServiceCompleter))]
     public string[]? Service { get; set; }
 

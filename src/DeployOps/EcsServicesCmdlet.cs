@@ -16,13 +16,13 @@ public abstract class EcsServicesCmdlet : DeploymentSettingsCmdlet
 
     /// <summary>-Cluster: the ECS cluster; by default the environment's.</summary>
     [Parameter(ParameterSetName = EcsServiceSet, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
+    [ValidateNotEmpty]
     [ArgumentCompleter(typeof(ClusterCompleter))]
     public string? Cluster { get; set; }
 
     /// <summary>-Service: the services; by default the environment's.</summary>
     [Parameter(ParameterSetName = EcsServiceSet, Position = 1, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
+    [ValidateNotEmpty]
     [ArgumentCompleter(typeof(ServiceCompleter))]
     public string[]? Service { get; set; }
 }

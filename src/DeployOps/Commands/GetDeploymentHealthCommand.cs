@@ -27,7 +27,7 @@ public sealed class GetDeploymentHealthCommand : DeployOpsEnvironmentCmdlet
     /// <summary>-Service: the services to check; none means every service of the cluster (or of the environment).</summary>
     [Parameter(ParameterSetName = ClusterSet, Position = 1, ValueFromPipelineByPropertyName = true)]
     [Parameter(ParameterSetName = EnvironmentSet, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
+    [ValidateNotEmpty]
     [ArgumentCompleter(typeof(ServiceCompleter))]
     public string[]? Service { get; set; }
 

@@ -20,7 +20,7 @@ public sealed class GetDeploymentLogCommand : DeployOpsEnvironmentCmdlet
     /// <summary>-Service: the service whose tasks' lines to read.</summary>
     [Parameter(ParameterSetName = ClusterParameterSet, Position = 1, ValueFromPipelineByPropertyName = true)]
     [Parameter(ParameterSetName = EnvironmentParameterSet, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
+    [ValidateNotEmpty]
     [ArgumentCompleter(typeof(ServiceCompleter))]
     public string? Service { get; set; }
 
@@ -33,7 +33,7 @@ public sealed class GetDeploymentLogCommand : DeployOpsEnvironmentCmdlet
     /// <summary>-Task: only these tasks' lines (ARNs or ids).</summary>
     [Parameter(ParameterSetName = ClusterParameterSet, ValueFromPipelineByPropertyName = true)]
     [Parameter(ParameterSetName = EnvironmentParameterSet, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
+    [ValidateNotEmpty]
     [Alias("TaskArn", "ExampleTaskArn")]
     public string[]? Task { get; set; }
 

@@ -15,7 +15,7 @@ public sealed class GetDeploymentMonitorCommand : DeploymentStoreCmdlet
 {
     /// <summary>-CorrelationId: only the monitor of this deployment.</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
+    [ValidateNotEmpty]
     public string? CorrelationId { get; set; }
 
     /// <summary>Reads the heartbeats and writes each monitor's state.</summary>

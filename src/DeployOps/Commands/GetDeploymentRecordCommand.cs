@@ -19,12 +19,12 @@ public sealed class GetDeploymentRecordCommand : DeploymentStoreAwsCmdlet
 {
     /// <summary>-CorrelationId: only these deployments.</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
+    [ValidateNotEmpty]
     public string[]? CorrelationId { get; set; }
 
     /// <summary>-StackName: only the deployments of these stacks.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
+    [ValidateNotEmpty]
     public string[]? StackName { get; set; }
 
     /// <summary>-Active: only active deployments, each held against CloudFormation (Reconciliation: InProgress, Stale, ...).</summary>

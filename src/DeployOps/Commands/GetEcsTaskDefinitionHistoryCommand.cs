@@ -17,13 +17,13 @@ public sealed class GetEcsTaskDefinitionHistoryCommand : DeploymentStoreAwsCmdle
 {
     /// <summary>-Cluster: the service's cluster; by default the environment's.</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
+    [ValidateNotEmpty]
     [ArgumentCompleter(typeof(ClusterCompleter))]
     public string? Cluster { get; set; }
 
     /// <summary>-Service: the service whose family, deployments and verifications to show.</summary>
     [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
+    [ValidateNotEmpty]
     [ArgumentCompleter(typeof(ServiceCompleter))]
     public string[]? Service { get; set; }
 

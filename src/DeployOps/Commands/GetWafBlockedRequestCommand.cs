@@ -23,7 +23,7 @@ public sealed class GetWafBlockedRequestCommand : DeployOpsAwsCmdlet
 
     /// <summary>-ClientIp: the address of the client that reported a 403; the report names the rule that blocked it.</summary>
     [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
+    [ValidateNotEmpty]
     public string? ClientIp { get; set; }
 
     /// <summary>-Since: how far back to look (30m, 2h, 00:30:00); an hour by default.</summary>

@@ -27,13 +27,13 @@ public sealed class InvokeEcsRollbackCommand : EcsDeploymentCmdlet
 
     /// <summary>-Cluster: the ECS cluster; by default the environment's.</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
+    [ValidateNotEmpty]
     [ArgumentCompleter(typeof(ClusterCompleter))]
     public string? Cluster { get; set; }
 
     /// <summary>-Service: the service to roll back; by default the environment's (when it has one).</summary>
     [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
+    [ValidateNotEmpty]
     [ArgumentCompleter(typeof(ServiceCompleter))]
     public string? Service { get; set; }
 

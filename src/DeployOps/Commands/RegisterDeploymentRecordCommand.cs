@@ -20,7 +20,7 @@ public sealed class RegisterDeploymentRecordCommand : DeploymentStoreCmdlet
 
     /// <summary>-CorrelationId: the deployment's id for tracing; by default a new one (deploy-&lt;UTC time&gt;-&lt;hex&gt;).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
+    [ValidateNotEmpty]
     public string? CorrelationId { get; set; }
 
     /// <summary>-StartedAt: when the deployment started; now by default.</summary>
@@ -34,7 +34,7 @@ public sealed class RegisterDeploymentRecordCommand : DeploymentStoreCmdlet
 
     /// <summary>-Commit: the commit deployed.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
+    [ValidateNotEmpty]
     public string? Commit { get; set; }
 
     /// <summary>Checks the names, then adds the record and writes it.</summary>

@@ -26,12 +26,12 @@ public sealed class SendDeploymentNotificationCommand : SlackNotificationCmdlet
 
     /// <summary>-CorrelationId: the deployment the message is about.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
+    [ValidateNotEmpty]
     public string? CorrelationId { get; set; }
 
     /// <summary>-StackName: the stack the message is about.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
+    [ValidateNotEmpty]
     public string? StackName { get; set; }
 
     /// <summary>-Kind: what the message is (Message by default; Progress messages of one deployment merge after an outage).</summary>

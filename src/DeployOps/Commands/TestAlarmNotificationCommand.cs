@@ -17,30 +17,30 @@ public sealed class TestAlarmNotificationCommand : DeployOpsAwsCmdlet
 {
     /// <summary>-AlarmName: alarms to test by name; with no name and no resource, every metric alarm of the region.</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
+    [ValidateNotEmpty]
     public string[]? AlarmName { get; set; }
 
     /// <summary>-Cluster: the alarms on this ECS cluster (dimension ClusterName).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
+    [ValidateNotEmpty]
     [ArgumentCompleter(typeof(ClusterCompleter))]
     public string? Cluster { get; set; }
 
     /// <summary>-Service: with -Cluster, the alarms on this ECS service (dimension ServiceName).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
+    [ValidateNotEmpty]
     [ArgumentCompleter(typeof(ServiceCompleter))]
     public string? Service { get; set; }
 
     /// <summary>-LoadBalancer: the alarms on this load balancer (name or ARN; dimension LoadBalancer).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
+    [ValidateNotEmpty]
     [ArgumentCompleter(typeof(LoadBalancerCompleter))]
     public string? LoadBalancer { get; set; }
 
     /// <summary>-DatabaseCluster: the alarms on this Aurora cluster (dimension DBClusterIdentifier).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
+    [ValidateNotEmpty]
     [ArgumentCompleter(typeof(DatabaseClusterCompleter))]
     public string? DatabaseCluster { get; set; }
 

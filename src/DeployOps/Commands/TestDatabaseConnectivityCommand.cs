@@ -37,13 +37,13 @@ public sealed class TestDatabaseConnectivityCommand : DeployOpsAwsCmdlet
 
     /// <summary>-Cluster: the ECS cluster of the application that uses the database (with -Service).</summary>
     [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
+    [ValidateNotEmpty]
     [ArgumentCompleter(typeof(ClusterCompleter))]
     public string? Cluster { get; set; }
 
     /// <summary>-Service: the ECS service of the application (with -Cluster).</summary>
     [Parameter(Position = 2, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
+    [ValidateNotEmpty]
     [ArgumentCompleter(typeof(ServiceCompleter))]
     public string? Service { get; set; }
 

@@ -17,7 +17,7 @@ public sealed class TestStartupSequenceCommand : DeployOpsEnvironmentCmdlet
     /// <summary>-Service: the service whose running tasks to check.</summary>
     [Parameter(ParameterSetName = ClusterParameterSet, Position = 1, ValueFromPipelineByPropertyName = true)]
     [Parameter(ParameterSetName = EnvironmentParameterSet, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
+    [ValidateNotEmpty]
     [ArgumentCompleter(typeof(ServiceCompleter))]
     public string? Service { get; set; }
 

@@ -17,7 +17,7 @@ public sealed class UpdateDeploymentHistoryCommand : DeploymentStoreAwsCmdlet
 {
     /// <summary>-StackName: the stacks to collect; by default every stack of the region.</summary>
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
+    [ValidateNotEmpty]
     [ArgumentCompleter(typeof(StackNameCompleter))]
     public string[]? StackName { get; set; }
 

@@ -31,7 +31,7 @@ public sealed class WatchDeploymentCommand : DeploymentStoreAwsCmdlet
 
     /// <summary>-CorrelationId: the deployment's id; by default the registry's active deployment of the stack, else one derived from the stack.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
+    [ValidateNotEmpty]
     public string? CorrelationId { get; set; }
 
     /// <summary>-Cluster: the ECS cluster of -Service.</summary>
