@@ -168,8 +168,7 @@ public sealed class HealthInspectionTests : IClassFixture<SandboxFixture>
     {
         await _sandbox.LoadScenarioAsync("health-check-mismatch");
         await InspectUntilAsync(RootCauseCategory.HealthCheckMismatch);
-        using var faults = await _sandbox.PostControlAsync("_sandbox/faults", """{"seed": 11, "rules": [{"service": "ecs", "kind": "throttle", "rate": 0.3}]}""");
-        faults.EnsureSuccessStatusCode();
+        await using var faults = await _sandbox.FaultsAsync("""{"seed": 11, "rules": [{"service": "ecs", "kind": "throttle", "rate": 0.3}]}""");
         using var session = SandboxSessions.Create(_sandbox);
         var inspector = new DeploymentHealthInspector(session, NullOperationObserver.Instance);
 

@@ -268,8 +268,7 @@ public sealed class RepairAndWaitTests : IClassFixture<SandboxFixture>
     public async Task Redeploys_under_30_percent_ecs_throttling_start_one_deployment_each_and_no_more()
     {
         await _sandbox.LoadScenarioAsync("healthy");
-        using var faults = await _sandbox.PostControlAsync("_sandbox/faults", """{"seed": 5, "rules": [{"service": "ecs", "kind": "throttle", "rate": 0.3}]}""");
-        faults.EnsureSuccessStatusCode();
+        await using var faults = await _sandbox.FaultsAsync("""{"seed": 5, "rules": [{"service": "ecs", "kind": "throttle", "rate": 0.3}]}""");
         using var session = SandboxSessions.Create(_sandbox);
         var redeployer = new ServiceRedeployer(session, NullOperationObserver.Instance);
 

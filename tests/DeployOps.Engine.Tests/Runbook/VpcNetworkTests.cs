@@ -82,8 +82,7 @@ public sealed class VpcNetworkTests : IClassFixture<SandboxFixture>
     public async Task A_delivery_role_iam_will_not_show_makes_the_flow_log_unknown_and_the_report_incomplete_never_pass()
     {
         await _sandbox.LoadScenarioAsync(Lightwave.FlowLogRoleDeleted.Scenario);
-        (await _sandbox.PostControlAsync("_sandbox/faults", """{"seed": 5, "rules": [{"service": "iam", "operation": "GetRole", "kind": "throttle", "rate": 1}]}""")).EnsureSuccessStatusCode();
-        try
+        await using (await _sandbox.FaultsAsync("""{"seed": 5, "rules": [{"service": "iam", "operation": "GetRole", "kind": "throttle", "rate": 1}]}"""))
         {
             var vpc = (await AwsCli.RunAsync(_sandbox.Url, "ec2", "describe-vpcs", "--filters", $"Name=cidr,Values={Lightwave.NatFailed.VpcCidr}", "--query", "Vpcs[0].VpcId", "--output", "text")).Trim();
             using var session = SandboxSessions.Create(_sandbox);
@@ -93,10 +92,6 @@ public sealed class VpcNetworkTests : IClassFixture<SandboxFixture>
             var flowLog = Check(report, "Flow log fl-");
             Assert.Equal(("Unknown", "Unknown", false), (flowLog.Outcome, report.Status, report.Complete));
             Assert.Contains($"IAM role {Lightwave.FlowLogRoleDeleted.FlowLogRole} (Throttling after {session.MaxAttempts} attempts)", Assert.Single(flowLog.Evidence), StringComparison.Ordinal);
-        }
-        finally
-        {
-            (await _sandbox.Http.DeleteAsync(new Uri(_sandbox.Url, "_sandbox/faults"))).Dispose();
         }
     }
 
