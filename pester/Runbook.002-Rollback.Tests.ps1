@@ -75,9 +75,11 @@ Describe 'Diagnosis 1: Check deployment status' -Tag Integration {
     }
 
     It 'does not call a service the circuit breaker just rolled back Healthy: Warning, naming the failed revision and why' {
+        # The report can read Warning before its evidence names the failed deployment (seen once in a clean-clone CI run):
+        # wait for the Warning that carries the deployment's evidence, then hold it to the runbook.
         $report = Wait-SandboxCondition -Because 'Get-DeploymentHealth to see the rollback' -ScriptBlock {
             $candidate = Get-DeploymentHealth @lightwave @aws
-            if ([string]$candidate.Status -eq 'Warning') {
+            if ([string]$candidate.Status -eq 'Warning' -and @($candidate.Evidence | Where-Object { [string]$_.Source -eq 'Deployment' }).Count -gt 0) {
                 $candidate
             }
         }
